@@ -1,0 +1,1 @@
+"""旗心 (Qixin): grassroots party-building work run from live data."""

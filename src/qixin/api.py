@@ -1,0 +1,85 @@
+"""The REST API under /api/v1: each app's router mounted here, one error format, token auth.
+
+OpenAPI: /api/v1/openapi.json; interactive documentation: /api/v1/docs.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+from ninja.security import django_auth
+
+from qixin.advocacy.api import router as advocacy_router
+from qixin.brand.api import router as brand_router
+from qixin.care.api import router as care_router
+from qixin.core.api import TokenAuth, error_body, validation_body
+from qixin.core.errors import ApplicationError
+from qixin.improve.api import router as improve_router
+from qixin.life.api import router as life_router
+from qixin.mobilize.api import router as mobilize_router
+from qixin.orgs.api import router as orgs_router
+from qixin.people.api import router as people_router
+from qixin.reports.api import router as reports_router
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """Chinese text as characters, not \\u escapes: readable in logs and by people."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=ChineseJSONRenderer(),
+    title="旗心 API",
+    version="1",
+    description="旗心的 REST 接口。以个人 API 令牌认证（Authorization: Bearer 令牌），权限范围与该用户在页面上的一致。",
+    auth=[TokenAuth(), django_auth],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return api.create_response(request, error_body(exc), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, validation_body(list(exc.errors)), status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    body = {
+        "code": "unauthorized",
+        "message": "请提供有效的 API 令牌（Authorization: Bearer 令牌）。",
+        "problems": [],
+    }
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(
+        request, {"code": "not_found", "message": "未找到该记录。", "problems": []}, status=404
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(
+        request, {"code": "error", "message": str(exc), "problems": []}, status=exc.status_code
+    )
+
+
+api.add_router("/orgs", orgs_router)
+api.add_router("/people", people_router)
+api.add_router("/life", life_router)
+api.add_router("/brand", brand_router)
+api.add_router("/mobilize", mobilize_router)
+api.add_router("/advocacy", advocacy_router)
+api.add_router("/improve", improve_router)
+api.add_router("/care", care_router)
+api.add_router("/reports", reports_router)
