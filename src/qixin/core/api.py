@@ -1,0 +1,115 @@
+"""What every API router shares: token authentication, the error body, Chinese validation messages,
+input types that refuse what the database cannot store."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Schema
+from ninja.security import HttpBearer
+from pydantic import Field, field_validator
+
+from . import selectors
+from .errors import ApplicationError
+
+ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class TokenAuth(HttpBearer):
+    """Authorization: Bearer <personal token>. The request then acts as the token's owner."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = selectors.api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class Input(Schema):
+    """Base of every input schema: text without NUL characters (PostgreSQL cannot store them)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if "\x00" in value:
+                raise ValueError("包含不允许的控制字符")
+            return value.strip()
+        return value
+
+
+class ProblemOut(Schema):
+    message: str
+    row: int | None = None
+    column: str | None = None
+    field: str | None = None
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    problems: list[ProblemOut] = []
+
+
+class ImportReportOut(Schema):
+    dry_run: bool
+    created: int
+    updated: int
+    unchanged: int
+    changes: list[str]
+
+
+def error_body(exc: ApplicationError) -> dict[str, Any]:
+    return {
+        "code": exc.code,
+        "message": exc.message,
+        "problems": [
+            {"message": p.message, "row": p.row, "column": p.column, "field": p.field} for p in exc.problems
+        ],
+    }
+
+
+# Pydantic's error types in the Chinese the pages use.
+PYDANTIC_MESSAGES = {
+    "missing": "必填，不能为空",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为是或否（true/false）",
+    "date_parsing": "不是有效日期，请写成 2020-07-01 的形式",
+    "date_from_datetime_parsing": "不是有效日期，请写成 2020-07-01 的形式",
+    "date_type": "不是有效日期，请写成 2020-07-01 的形式",
+    "string_too_long": "内容过长",
+    "string_too_short": "不能为空",
+    "string_type": "应为文字",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+    "greater_than": "数值过小",
+    "less_than": "数值过大",
+    "enum": "不是可选值",
+    "literal_error": "不是可选值",
+    "json_invalid": "不是有效的 JSON",
+    "model_attributes_type": "格式不对",
+    "dict_type": "格式不对",
+    "list_type": "应为列表",
+    "extra_forbidden": "不认识的字段",
+    "value_error": "取值无效",
+    "int_from_float": "应为整数",
+}
+
+
+def validation_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
+    problems = []
+    for error in errors:
+        location = [
+            str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")
+        ]
+        message = PYDANTIC_MESSAGES.get(str(error.get("type")), "取值无效")
+        ctx = error.get("ctx") or {}
+        if error.get("type") == "value_error" and ctx.get("error"):
+            message = str(ctx["error"])
+        problems.append(
+            {"message": message, "field": ".".join(location) or None, "row": None, "column": None}
+        )
+    return {"code": "invalid", "message": "提交的内容有误。", "problems": problems}

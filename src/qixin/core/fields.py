@@ -1,0 +1,24 @@
+"""Model fields for sensitive personal data: stored encrypted, read back as plain text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from . import crypto
+
+
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+    """Encrypted at rest. Not searchable or sortable: pair it with a digest field for lookups."""
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+        if value is None or value == "":
+            return value
+        return crypto.decrypt(value)
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return crypto.encrypt(str(value))

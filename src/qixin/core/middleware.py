@@ -1,0 +1,97 @@
+"""Render an ApplicationError raised under a page: the message in Chinese, the right status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from . import audit
+from .errors import ApplicationError
+
+
+class ApplicationErrorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with audit.source(client_address(request)):
+            return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, ApplicationError):
+            return None
+        if exception.status == 404:
+            # Nothing in the body that tells a forbidden object from a missing one.
+            return render(request, "core/not_found.html", status=404)
+        template = "core/partials/_error.html" if getattr(request, "htmx", False) else "core/error.html"
+        return render(request, template, {"error": exception}, status=exception.status)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address. Behind a proxy, set QIXIN_TRUSTED_PROXY so X-Forwarded-For is used."""
+    from django.conf import settings
+
+    if getattr(settings, "QIXIN_TRUSTED_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return str(forwarded).split(",")[0].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+class LanguageMiddleware:
+    """Chinese unless the user chose otherwise (the language cookie set by /i18n/setlang/).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, which on many office
+    computers is English; the product's language is Chinese by default (DESIGN.md)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+EXEMPT_PREFIXES = ("/logout/", "/login/", "/account/", "/static/", "/i18n/", "/api/", "/media/")
+
+
+class AccountSecurityMiddleware:
+    """Before anything else a logged-in user must: change an initial password (accounts opened for
+    them), pass their TOTP second factor if they have one, and set one up if their role requires it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.shortcuts import redirect
+
+        user = request.user
+        if user.is_authenticated and not request.path.startswith(EXEMPT_PREFIXES):
+            from django_otp import user_has_device
+
+            from .services import two_factor_required
+
+            if getattr(user, "must_change_password", False):
+                return redirect("password_change")
+            if user_has_device(user):
+                if not passed_second_factor(user):
+                    return redirect("otp_verify")
+            elif two_factor_required(user):
+                return redirect("two_factor_setup")
+        return self.get_response(request)
+
+
+def passed_second_factor(user: object) -> bool:
+    """django-otp's OTPMiddleware marks the user verified once a device's token was accepted."""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False

@@ -1,0 +1,135 @@
+"""What every page view shares: form errors in Chinese, HTMX partial or full page, file imports with
+a preview, and downloads."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .errors import ApplicationError, Problem
+from .models import User
+from .tabular import Report
+
+
+class AuthedRequest(HttpRequest):
+    """A request behind login_required: its user is a real account."""
+
+    user: User
+
+
+def render_htmx(
+    request: HttpRequest, page: str, partial: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """HTMX asks for the partial; a plain request gets the full page that includes it."""
+    template = partial if getattr(request, "htmx", False) else page
+    return render(request, template, context, status=status)
+
+
+def form_error(form: forms.Form) -> ApplicationError:
+    problems = [
+        Problem(message=str(message), field=None if name == "__all__" else str(form.fields[name].label))
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
+    return ApplicationError("invalid", "填写的内容有误，请修改后再提交。", problems)
+
+
+def _staging_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def import_view(
+    request: HttpRequest,
+    *,
+    runner: Callable[..., Report],
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """Upload → dry-run preview (every problem listed, nothing written) → confirm → apply.
+
+    The uploaded file waits in a private staging folder under a random token between the two steps.
+    """
+    from .forms import ImportForm
+
+    ctx = dict(context)
+    if request.method == "POST" and request.POST.get("token"):
+        token = request.POST["token"]
+        try:
+            uuid.UUID(token)
+        except ValueError:
+            raise ApplicationError("invalid", "导入凭据无效，请重新上传文件。") from None
+        staged = _staging_dir() / f"{request.user.pk}-{token}"
+        name = request.POST.get("filename", "upload.xlsx")
+        if not staged.exists():
+            raise ApplicationError("expired", "待导入的文件已过期，请重新上传。")
+        try:
+            ctx["report"] = runner(actor=request.user, data=staged.read_bytes(), filename=name)
+        except ApplicationError as exc:
+            ctx["error"] = exc
+        finally:
+            staged.unlink(missing_ok=True)
+        ctx["form"] = ImportForm()
+        return render(request, template, ctx)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.QIXIN_IMPORT_MAX_BYTES:
+            ctx["error"] = ApplicationError("file_too_large", "文件太大，请分批导入。")
+        else:
+            data = upload.read()
+            try:
+                ctx["preview"] = runner(actor=request.user, data=data, filename=upload.name, dry_run=True)
+            except ApplicationError as exc:
+                ctx["error"] = exc
+            else:
+                token = str(uuid.uuid4())
+                (_staging_dir() / f"{request.user.pk}-{token}").write_bytes(data)
+                ctx["token"], ctx["filename"] = token, upload.name
+    ctx["form"] = form
+    return render(request, template, ctx)
+
+
+def download(path_writer: Callable[[Path], Any], filename: str) -> FileResponse:
+    """Write a file with `path_writer` into a temporary file and send it."""
+    suffix = Path(filename).suffix
+    handle = tempfile.NamedTemporaryFile(suffix=suffix, delete=False)  # noqa: SIM115  (FileResponse closes it)
+    handle.close()
+    path = Path(handle.name)
+    path_writer(path)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename)
+    path.unlink()
+    return response
+
+
+def form_page(
+    request: HttpRequest,
+    *,
+    form: forms.Form,
+    context: dict[str, Any],
+    template: str,
+    on_valid: Callable[[dict[str, Any]], HttpResponse],
+) -> HttpResponse:
+    """Show a form; on POST validate it and call `on_valid`. A refusal (ApplicationError) shows the
+    same form again with the reasons above it and everything the user typed kept."""
+    status = 200
+    if request.method == "POST":
+        try:
+            if not form.is_valid():
+                raise form_error(form)
+            return on_valid(form.cleaned_data)
+        except ApplicationError as exc:
+            if exc.status == 404:
+                raise
+            context = {**context, "error": exc}
+            status = 400
+    return render(request, template, {**context, "form": form}, status=status)

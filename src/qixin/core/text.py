@@ -1,0 +1,46 @@
+"""Chinese text helpers: pinyin initials for search, masking for display, safe spreadsheet cells."""
+
+from __future__ import annotations
+
+from pypinyin import Style, lazy_pinyin
+
+
+def pinyin_initials(text: str) -> str:
+    """张三丰 → zsf; letters and digits pass through, lowercased."""
+    return "".join(p[0] for p in lazy_pinyin(text, style=Style.FIRST_LETTER) if p).lower()
+
+
+def pinyin_full(text: str) -> str:
+    """张三丰 → zhangsanfeng."""
+    return "".join(lazy_pinyin(text)).lower()
+
+
+def mask(value: str, keep_start: int, keep_end: int) -> str:
+    if not value:
+        return ""
+    if len(value) <= keep_start + keep_end:
+        return "*" * len(value)
+    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+
+
+def mask_id_number(value: str) -> str:
+    return mask(value, 3, 4)
+
+
+def mask_phone(value: str) -> str:
+    return mask(value, 3, 4)
+
+
+def mask_address(value: str) -> str:
+    return value[:6] + "****" if value else ""
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Neutralise formula injection (CSV/XLSX): a text cell that a spreadsheet would run as a
+    formula gets a leading apostrophe, as OWASP recommends."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

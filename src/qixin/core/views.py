@@ -1,0 +1,230 @@
+"""Pages of the kernel: home, one's account (password, second factor, API tokens), and for those
+allowed, roles, the audit log and the security policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+
+from qixin.orgs import selectors as org_selectors
+
+from . import access, selectors, services
+from .errors import NotFound
+from .forms import ApiTokenForm, AuditFilterForm, PasswordChangeForm, RevokeForm, RoleGrantForm, TokenForm
+from .middleware import passed_second_factor
+from .models import Role
+from .pages import AuthedRequest, form_page
+
+ROLE_LABELS = {**dict(Role.choices), "member": "党员", "employee": "员工"}
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    scope = access.scope_for(request.user)
+    roots = org_selectors.org_roots_for(actor=request.user)
+    roles = [ROLE_LABELS.get(r, r) for r in sorted(scope.roles)]
+    return render(request, "core/home.html", {"scope": scope, "roots": roots, "roles": roles})
+
+
+@login_required
+def password_change(request: AuthedRequest) -> HttpResponse:
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.password_change(
+            user=request.user, old_password=data["old_password"], new_password=data["new_password"]
+        )
+        from django.contrib.auth import update_session_auth_hash
+
+        update_session_auth_hash(request, request.user)
+        messages.success(request, "密码已修改。")
+        return redirect("home")
+
+    context = {
+        "title": "修改密码",
+        "action": request.path,
+        "note": "这是您首次登录，请先设置自己的密码。" if request.user.must_change_password else "",
+    }
+    return form_page(
+        request,
+        form=PasswordChangeForm(request.POST or None),
+        context=context,
+        template="core/form.html",
+        on_valid=save,
+    )
+
+
+@login_required
+def otp_verify(request: AuthedRequest) -> HttpResponse:
+    """Second step of the login for users with a TOTP device."""
+    if not user_has_device(request.user) or passed_second_factor(request.user):
+        return redirect("home")
+
+    def check(data: dict[str, Any]) -> HttpResponse:
+        device = match_token(request.user, data["token"].strip())
+        if device is None:
+            services.two_factor_failed(user=request.user)
+        otp_login(request, device)
+        return redirect(request.GET.get("next") or "home")
+
+    return form_page(
+        request,
+        form=TokenForm(request.POST or None),
+        template="core/form.html",
+        on_valid=check,
+        context={"title": "输入身份验证器中的验证码", "action": request.get_full_path()},
+    )
+
+
+@login_required
+def two_factor_setup(request: AuthedRequest) -> HttpResponse:
+    """Scan a QR code with an authenticator app, then confirm with a code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None or request.GET.get("new"):
+        device = services.totp_device_start(user=request.user)
+
+    def confirm(data: dict[str, Any]) -> HttpResponse:
+        confirmed = services.totp_device_confirm(user=request.user, token=data["token"])
+        otp_login(request, confirmed)
+        messages.success(request, "已启用身份验证器，今后登录时需输入验证码。")
+        return redirect("home")
+
+    qr = segno.make(device.config_url, error="m").svg_inline(scale=4)
+    context = {
+        "title": "设置身份验证器（双因素认证）",
+        "action": request.path,
+        "qr": qr,
+        "required": services.two_factor_required(request.user),
+    }
+    return form_page(
+        request,
+        form=TokenForm(request.POST or None),
+        template="core/two_factor.html",
+        on_valid=confirm,
+        context=context,
+    )
+
+
+@login_required
+def api_tokens(request: AuthedRequest) -> HttpResponse:
+    def create(data: dict[str, Any]) -> HttpResponse:
+        token, key = services.api_token_create(actor=request.user, name=data["name"], days=data["days"])
+        return render(
+            request,
+            "core/api_tokens.html",
+            {
+                "form": ApiTokenForm(),
+                "tokens": selectors.api_tokens_for(actor=request.user),
+                "new_key": key,
+                "new_token": token,
+                "action": request.path,
+                "now": timezone.now(),
+            },
+        )
+
+    return form_page(
+        request,
+        form=ApiTokenForm(request.POST or None),
+        template="core/api_tokens.html",
+        on_valid=create,
+        context={
+            "tokens": selectors.api_tokens_for(actor=request.user),
+            "action": request.path,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    token = selectors.api_token_get_for(actor=request.user, pk=pk)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, f"令牌“{token.name}”已撤销。")
+    return redirect("api_tokens")
+
+
+@login_required
+def audit_log(request: AuthedRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters = selectors.AuditFilters(**form.cleaned_data) if form.is_valid() else selectors.AuditFilters()
+    entries = selectors.audit_search_for(actor=request.user, filters=filters).select_related("actor")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/audit.html",
+        {"form": form, "page": page, "query": query.urlencode(), "actions": selectors.audit_actions()},
+    )
+
+
+@login_required
+def roles(request: AuthedRequest) -> HttpResponse:
+    scope = access.scope_for(request.user)
+    if not scope.is_admin and Role.PARTY_WORKER not in scope.roles:
+        raise NotFound()
+
+    def grant(data: dict[str, Any]) -> HttpResponse:
+        user = selectors.user_by_username_for(actor=request.user, username=data["username"])
+        org = org_selectors.org_get_for(actor=request.user, code=data["org"]) if data["org"] else None
+        services.role_grant(
+            actor=request.user,
+            user=user,
+            role=data["role"],
+            organization=org,
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+        )
+        messages.success(request, f"已授予{user}“{Role(data['role']).label}”角色。")
+        return redirect("roles")
+
+    grants = selectors.role_grants_for(actor=request.user, include_ended=bool(request.GET.get("ended")))
+    return form_page(
+        request,
+        form=RoleGrantForm(request.POST or None),
+        template="core/roles.html",
+        on_valid=grant,
+        context={"grants": grants, "action": request.path, "revoke_form": RevokeForm()},
+    )
+
+
+@login_required
+@require_POST
+def role_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    grant = selectors.role_grant_get_for(actor=request.user, pk=pk)
+    form = RevokeForm(request.POST)
+    ends_on = form.cleaned_data["ends_on"] if form.is_valid() else None
+    services.role_revoke(actor=request.user, grant=grant, ends_on=ends_on)
+    messages.success(request, "已终止该角色。")
+    return redirect("roles")
+
+
+@login_required
+def security_policy(request: AuthedRequest) -> HttpResponse:
+    if not access.is_admin(request.user):
+        raise NotFound()
+    if request.method == "POST":
+        chosen = set(request.POST.getlist("roles"))
+        for role in ROLE_LABELS:
+            services.two_factor_require(actor=request.user, role=role, required=role in chosen)
+        messages.success(request, "已保存安全策略。")
+        return redirect("security_policy")
+    required = selectors.two_factor_roles(actor=request.user)
+    return render(request, "core/security.html", {"roles": ROLE_LABELS, "required": required})
+
+
+def locked_out(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    logout(request)
+    return render(request, "core/locked_out.html", status=429)
