@@ -1,0 +1,105 @@
+"""/api/v1/orgs: the same services and selectors as the pages, so the same scope and messages."""
+
+from typing import Any
+
+from ninja import File, Query, Router, UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from qixin.core.api import ErrorOut, ImportReportOut, ObjectId
+from qixin.core.pages import AuthedRequest
+from qixin.core.tabular import Report
+
+from . import importers, selectors, services
+from .schemas import FindingOut, OrgCreateIn, OrgDetailOut, OrgFilters, OrgOut, OrgUpdateIn
+
+router = Router(tags=["组织"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+@router.get("/", response=list[OrgOut], summary="组织列表")
+@paginate(LimitOffsetPagination)
+def org_list(request: AuthedRequest, filters: Query[OrgFilters]) -> Any:
+    return selectors.org_list_for(
+        actor=request.user,
+        search=filters.q,
+        kind=filters.kind or "",
+        include_dissolved=filters.include_dissolved,
+    )
+
+
+def _detail(request: AuthedRequest, pk: int) -> dict[str, Any]:
+    page = selectors.org_page_for(actor=request.user, pk=pk)
+    org = page.org
+    return {
+        **{
+            f: getattr(org, f)
+            for f in ("id", "code", "name", "kind", "unit", "established_on", "dissolved_on", "depth")
+        },
+        "get_kind_display": org.get_kind_display(),
+        "parent_code": page.ancestors[-1].code if page.ancestors else None,
+        "full_members": page.full,
+        "probationary_members": page.probationary,
+        "employees": page.employees,
+        "positions": page.positions,
+        "last_election_on": page.last_election.held_on if page.last_election else None,
+        "next_election_due": page.next_election_due,
+    }
+
+
+@router.get("/{pk}", response={200: OrgDetailOut, **ERRORS}, summary="组织详情")
+def org_detail(request: AuthedRequest, pk: ObjectId) -> Any:
+    return _detail(request, pk)
+
+
+@router.get("/{pk}/health", response={200: list[FindingOut], **ERRORS}, summary="健康检查（含下级）")
+def org_health(request: AuthedRequest, pk: ObjectId) -> Any:
+    org = selectors.org_get_for(actor=request.user, pk=pk)
+    return selectors.org_health_for(actor=request.user, org=org)
+
+
+@router.post("/", response={201: OrgDetailOut, **ERRORS}, summary="新建组织")
+def org_create(request: AuthedRequest, payload: OrgCreateIn) -> Any:
+    parent = (
+        selectors.org_get_for(actor=request.user, code=payload.parent_code) if payload.parent_code else None
+    )
+    org = services.org_create(
+        actor=request.user,
+        parent=parent,
+        code=payload.code,
+        name=payload.name,
+        kind=payload.kind,
+        unit=payload.unit,
+        established_on=payload.established_on,
+    )
+    return 201, _detail(request, org.pk)
+
+
+@router.patch("/{pk}", response={200: OrgDetailOut, **ERRORS}, summary="修改组织（更名、所在单位、成立日期）")
+def org_update(request: AuthedRequest, pk: ObjectId, payload: OrgUpdateIn) -> Any:
+    org = selectors.org_get_for(actor=request.user, pk=pk)
+    services.org_update(
+        actor=request.user,
+        org=org,
+        name=payload.name,
+        unit=payload.unit,
+        established_on=payload.established_on,
+    )
+    return _detail(request, pk)
+
+
+def report_out(report: Report) -> dict[str, Any]:
+    return {
+        "dry_run": report.dry_run,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "changes": report.changes,
+    }
+
+
+@router.post("/import", response={200: ImportReportOut, **ERRORS}, summary="导入组织（xlsx 或 csv）")
+def org_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
+    report = importers.import_orgs(
+        actor=request.user, data=file.read(), filename=file.name or "upload.xlsx", dry_run=dry_run
+    )
+    return report_out(report)

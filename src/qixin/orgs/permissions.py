@@ -1,0 +1,46 @@
+"""Named permissions for the organization tree, composed from core.access predicates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rules.permissions import add_perm
+from rules.predicates import predicate
+
+from qixin.core import access
+
+from .models import Organization
+
+
+@predicate
+def can_view(user: Any, org: Organization) -> bool:
+    return access.reads_org(user, org)
+
+
+@predicate
+def can_manage(user: Any, org: Organization) -> bool:
+    """Keep the organization's own records: positions, elections, its details."""
+    return access.manages_org(user, org)
+
+
+@predicate
+def can_restructure(user: Any, org: Organization | None) -> bool:
+    """Rename, move, dissolve or merge an organization: its superior's business. Creating a root
+    (org None) is for administrators."""
+    parent = org.get_parent() if org is not None else None
+    return access.is_admin(user) if parent is None else access.manages_org(user, parent)
+
+
+@predicate
+def can_see_health(user: Any, org: Organization) -> bool:
+    return access.manages_org(user, org) or (
+        access.reads_org(user, org)
+        and bool(access.scope_for(user).roles & {"secretary", "committee", "party_worker"})
+    )
+
+
+add_perm("orgs.view_org", can_view)
+add_perm("orgs.manage_org", can_manage)
+add_perm("orgs.add_child", can_manage)
+add_perm("orgs.restructure_org", can_restructure)
+add_perm("orgs.view_health", can_see_health)

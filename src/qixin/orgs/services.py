@@ -1,0 +1,313 @@
+"""Every write to the organization tree: validated, permission-checked, audited, one transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from qixin.core import audit
+from qixin.core.access import require
+from qixin.core.errors import ApplicationError, Problem
+from qixin.core.models import User
+from qixin.core.rules import rulebook
+
+from .models import (
+    ALLOWED_CHILDREN,
+    Election,
+    Organization,
+    OrgEvent,
+    OrgEventKind,
+    OrgKind,
+    Position,
+    PositionTitle,
+    tree_insert,
+    tree_move,
+)
+from .permissions import can_manage, can_restructure
+
+
+def _validation_error(exc: ValidationError) -> ApplicationError:
+    problems = [
+        Problem(message=str(msg), field=None if name == "__all__" else name)
+        for name, msgs in exc.message_dict.items()
+        for msg in msgs
+    ]
+    return ApplicationError("invalid", "填写的内容有误，请修改后再提交。", problems)
+
+
+def full_clean(obj: object, exclude: list[str] | None = None) -> None:
+    """Model.full_clean with errors turned into an ApplicationError in Chinese."""
+    try:
+        obj.full_clean(exclude=exclude)  # type: ignore[attr-defined]
+    except ValidationError as exc:
+        raise _validation_error(exc) from None
+
+
+def _check_child_kind(parent: Organization | None, kind: str) -> None:
+    if parent is None:
+        if kind != OrgKind.COMMITTEE:
+            raise ApplicationError("invalid_kind", "最上级组织必须是党委。")
+        return
+    if not parent.is_active:
+        raise ApplicationError("parent_dissolved", f"上级组织“{parent.name}”已撤销，不能在其下设立组织。")
+    if kind not in ALLOWED_CHILDREN[parent.kind]:
+        raise ApplicationError(
+            "invalid_kind",
+            f"{parent.get_kind_display()}下不能设立{OrgKind(kind).label}。",
+        )
+
+
+def _event(org: Organization, kind: str, actor: User | None, on: date, **details: object) -> None:
+    OrgEvent.objects.create(organization=org, kind=kind, happened_on=on, actor=actor, details=details)
+
+
+@transaction.atomic
+def org_create(
+    *,
+    actor: User | None,
+    parent: Organization | None,
+    code: str,
+    name: str,
+    kind: str,
+    unit: str = "",
+    established_on: date | None = None,
+) -> Organization:
+    """Create an organization under `parent` (a root 党委 when parent is None: administrators only)."""
+    require(can_restructure(actor, parent) if parent is None else can_manage(actor, parent))
+    _check_child_kind(parent, kind)
+    code = code.strip()
+    if Organization.objects.filter(code=code).exists():
+        raise ApplicationError("duplicate_code", f"组织编码“{code}”已被使用。")
+    org = Organization(
+        code=code, name=name.strip(), kind=kind, unit=unit.strip(), established_on=established_on
+    )
+    full_clean(org, exclude=["path", "depth", "numchild"])
+    org = tree_insert(org, parent)
+    _event(
+        org,
+        OrgEventKind.CREATED,
+        actor,
+        established_on or timezone.localdate(),
+        parent=parent and parent.code,
+    )
+    audit.record(
+        actor=actor, action="create", obj=org, changes={"code": code, "name": org.name, "kind": kind}
+    )
+    return org
+
+
+@transaction.atomic
+def org_update(
+    *,
+    actor: User | None,
+    org: Organization,
+    name: str | None = None,
+    unit: str | None = None,
+    established_on: date | None = None,
+    on: date | None = None,
+) -> Organization:
+    """Rename or change the details of an organization. A rename is kept in its history."""
+    require(can_restructure(actor, org) if name is not None and name != org.name else can_manage(actor, org))
+    before = {"name": org.name, "unit": org.unit, "established_on": org.established_on}
+    if name is not None:
+        org.name = name.strip()
+    if unit is not None:
+        org.unit = unit.strip()
+    if established_on is not None:
+        org.established_on = established_on
+    full_clean(org, exclude=["path", "depth", "numchild"])
+    changes = audit.diff(before, {"name": org.name, "unit": org.unit, "established_on": org.established_on})
+    if not changes:
+        return org
+    org.save()
+    day = on or timezone.localdate()
+    if "name" in changes:
+        _event(org, OrgEventKind.RENAMED, actor, day, old=before["name"], new=org.name)
+    if set(changes) - {"name"}:
+        _event(
+            org, OrgEventKind.UPDATED, actor, day, changes={k: v for k, v in changes.items() if k != "name"}
+        )
+    audit.record(actor=actor, action="update", obj=org, changes=changes)
+    return org
+
+
+@transaction.atomic
+def org_move(
+    *, actor: User | None, org: Organization, new_parent: Organization, on: date | None = None
+) -> Organization:
+    """Move an organization with its whole subtree under another parent."""
+    require(can_restructure(actor, org) and can_manage(actor, new_parent))
+    if new_parent.path.startswith(org.path):
+        raise ApplicationError("move_into_itself", "不能把组织调整到它自己或它的下级组织之下。")
+    old_parent = org.get_parent()
+    if old_parent is not None and old_parent.pk == new_parent.pk:
+        return org
+    _check_child_kind(new_parent, org.kind)
+    tree_move(org, new_parent)
+    _event(
+        org,
+        OrgEventKind.MOVED,
+        actor,
+        on or timezone.localdate(),
+        old_parent=old_parent and old_parent.code,
+        new_parent=new_parent.code,
+    )
+    audit.record(
+        actor=actor,
+        action="move",
+        obj=org,
+        changes={"parent": [old_parent and old_parent.code, new_parent.code]},
+    )
+    return org
+
+
+def _current_members_q(org: Organization) -> Q:
+    return Q(ended_on__isnull=True) & (Q(branch=org) | Q(party_group=org))
+
+
+@transaction.atomic
+def org_dissolve(*, actor: User | None, org: Organization, on: date, reason: str = "") -> Organization:
+    """Dissolve an organization. It must be empty first: no current members, no active
+    sub-organizations. Its records stay, marked with the dissolution date."""
+    from qixin.people.models import Membership
+
+    require(can_restructure(actor, org))
+    if not org.is_active:
+        raise ApplicationError("already_dissolved", f"“{org.name}”已于{org.dissolved_on}撤销。")
+    if org.established_on and on < org.established_on:
+        raise ApplicationError("bad_date", "撤销日期不能早于成立日期。")
+    if (
+        Organization.objects.filter(path__startswith=org.path, dissolved_on__isnull=True)
+        .exclude(pk=org.pk)
+        .exists()
+    ):
+        raise ApplicationError("has_children", f"“{org.name}”下还有未撤销的下级组织，请先撤销或调整。")
+    count = Membership.objects.filter(_current_members_q(org)).count()
+    if count:
+        raise ApplicationError(
+            "has_members",
+            f"“{org.name}”还有{count}名党员，请先转接他们的组织关系，或将本支部合并到其他支部。",
+        )
+    org.dissolved_on = on
+    org.save(update_fields=["dissolved_on", "updated_at"])
+    Position.objects.filter(organization=org, ended_on__isnull=True).update(ended_on=on)
+    _event(org, OrgEventKind.DISSOLVED, actor, on, reason=reason)
+    audit.record(actor=actor, action="dissolve", obj=org, changes={"dissolved_on": on, "reason": reason})
+    return org
+
+
+@transaction.atomic
+def branch_merge(
+    *, actor: User | None, source: Organization, target: Organization, on: date, reason: str = ""
+) -> Organization:
+    """Merge one branch into another: its members are transferred (each transfer kept in their
+    history), its party groups move under the target, and the source is dissolved with a pointer
+    to where it went."""
+    from qixin.people.services import membership_transfer_many
+
+    require(can_restructure(actor, source) and can_manage(actor, target))
+    if source.kind != OrgKind.BRANCH or target.kind != OrgKind.BRANCH:
+        raise ApplicationError("invalid_kind", "只能将党支部合并到另一个党支部。")
+    if source.pk == target.pk:
+        raise ApplicationError("same_branch", "不能把党支部合并到它自己。")
+    if not source.is_active or not target.is_active:
+        raise ApplicationError("already_dissolved", "已撤销的党支部不能合并。")
+    moved = membership_transfer_many(
+        actor=actor, source=source, target=target, on=on, reason=reason or f"{source.name}并入{target.name}"
+    )
+    for group in list(source.get_children().filter(dissolved_on__isnull=True)):
+        tree_move(group, target)
+    source.refresh_from_db()
+    source.dissolved_on = on
+    source.merged_into = target
+    source.save(update_fields=["dissolved_on", "merged_into", "updated_at"])
+    Position.objects.filter(organization=source, ended_on__isnull=True).update(ended_on=on)
+    _event(source, OrgEventKind.MERGED, actor, on, into=target.code, members=moved, reason=reason)
+    _event(target, OrgEventKind.MERGED, actor, on, absorbed=source.code, members=moved, reason=reason)
+    audit.record(actor=actor, action="merge", obj=source, changes={"into": target.code, "members": moved})
+    return target
+
+
+@transaction.atomic
+def position_assign(
+    *,
+    actor: User | None,
+    org: Organization,
+    person_id: int,
+    title: str,
+    started_on: date,
+    custom_title: str = "",
+) -> Position:
+    """Appoint a person to a post. A new secretary ends the previous secretary's term that day."""
+    from qixin.people.models import Membership
+
+    require(can_manage(actor, org))
+    if not org.is_active:
+        raise ApplicationError("org_dissolved", f"“{org.name}”已撤销，不能任命职务。")
+    # A party group's posts are held by members of its branch; other posts by members in the subtree.
+    scope_path = org.path[: -org.steplen] if org.kind == OrgKind.GROUP else org.path
+    if not Membership.objects.filter(
+        person_id=person_id, ended_on__isnull=True, branch__path__startswith=scope_path
+    ).exists():
+        raise ApplicationError("not_member", "只能任命本组织（含下级组织）的在册党员担任党内职务。")
+    if title == PositionTitle.SECRETARY:
+        Position.objects.filter(organization=org, title=title, ended_on__isnull=True).update(
+            ended_on=started_on
+        )
+    position = Position(
+        organization=org,
+        person_id=person_id,
+        title=title,
+        custom_title=custom_title.strip(),
+        started_on=started_on,
+    )
+    full_clean(position)
+    position.save()
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=position,
+        changes={"person": person_id, "title": position.display_title, "started_on": started_on},
+    )
+    return position
+
+
+@transaction.atomic
+def position_end(*, actor: User | None, position: Position, ended_on: date) -> Position:
+    require(can_manage(actor, position.organization))
+    if position.ended_on is not None:
+        raise ApplicationError("already_ended", "该职务已经离任。")
+    if ended_on < position.started_on:
+        raise ApplicationError("bad_date", "离任日期不能早于任职日期。")
+    position.ended_on = ended_on
+    position.save(update_fields=["ended_on", "updated_at"])
+    audit.record(actor=actor, action="update", obj=position, changes={"ended_on": [None, ended_on]})
+    return position
+
+
+@transaction.atomic
+def election_record(
+    *, actor: User | None, org: Organization, held_on: date, term_years: int | None = None, note: str = ""
+) -> Election:
+    """Record a 换届选举. The term length defaults to the rule for the organization's kind
+    (RULES.md, Terms: 党委 5 years, 党总支 and 党支部 3 years)."""
+    require(can_manage(actor, org))
+    if org.kind == OrgKind.GROUP:
+        raise ApplicationError("invalid_kind", "党小组不进行换届选举。")
+    if held_on > timezone.localdate():
+        raise ApplicationError("future_date", "换届日期不能晚于今天。")
+    if term_years is None:
+        term_years = int(rulebook(org, held_on).get("org.term_years")[org.kind])
+    if Election.objects.filter(organization=org, held_on=held_on).exists():
+        raise ApplicationError("duplicate", f"{held_on}已记录过一次换届选举。")
+    election = Election(organization=org, held_on=held_on, term_years=term_years, note=note)
+    full_clean(election)
+    election.save()
+    audit.record(
+        actor=actor, action="create", obj=election, changes={"held_on": held_on, "term_years": term_years}
+    )
+    return election

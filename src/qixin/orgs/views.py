@@ -1,0 +1,204 @@
+"""Pages of the organization tree. Thin: parse the form, call a service or a selector, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from qixin.core import tabular
+from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view
+from qixin.people import selectors as person_selectors
+
+from . import forms, importers, selectors, services
+from .models import OrgKind
+
+
+@login_required
+def tree(request: AuthedRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    context: dict[str, Any] = {"q": query}
+    if query:
+        context["results"] = list(selectors.org_list_for(actor=request.user, search=query)[:100])
+    else:
+        roots = selectors.org_roots_for(actor=request.user)
+        counts = selectors.member_counts(roots)
+        context["roots"] = [selectors.ChildRow(r, *counts[r.pk]) for r in roots]
+    return render(request, "orgs/tree.html", context)
+
+
+@login_required
+def children(request: AuthedRequest, pk: int) -> HttpResponse:
+    org = selectors.org_get_for(actor=request.user, pk=pk)
+    rows = selectors.org_children_for(actor=request.user, org=org)
+    return render(request, "orgs/partials/_children.html", {"rows": rows, "parent": org})
+
+
+@login_required
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    page = selectors.org_page_for(actor=request.user, pk=pk)
+    return render(request, "orgs/detail.html", {"page": page, "org": page.org, "kinds": OrgKind})
+
+
+@login_required
+def health_page(request: AuthedRequest, pk: int) -> HttpResponse:
+    org = selectors.org_get_for(actor=request.user, pk=pk)
+    findings = selectors.org_health_for(actor=request.user, org=org)
+    return render(request, "orgs/health.html", {"org": org, "findings": findings})
+
+
+def _org_form(
+    request: AuthedRequest, pk: int, form_class: type[Any], title: str, on_valid: Any, initial: Any = None
+) -> HttpResponse:
+    org = selectors.org_get_for(actor=request.user, pk=pk)
+    form = form_class(request.POST or None, initial=initial(org) if initial else None)
+    context = {
+        "org": org,
+        "title": title.format(name=org.name),
+        "action": request.path,
+        "cancel_url": reverse("orgs:detail", args=[org.pk]),
+    }
+    return form_page(
+        request,
+        form=form,
+        context=context,
+        template="orgs/form.html",
+        on_valid=lambda data: on_valid(org, data),
+    )
+
+
+@login_required
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    def save(org: Any, data: dict[str, Any]) -> HttpResponse:
+        services.org_update(actor=request.user, org=org, **data)
+        messages.success(request, "已保存。")
+        return redirect("orgs:detail", pk=org.pk)
+
+    return _org_form(
+        request,
+        pk,
+        forms.OrgEditForm,
+        "修改“{name}”",
+        save,
+        initial=lambda org: {"name": org.name, "unit": org.unit, "established_on": org.established_on},
+    )
+
+
+@login_required
+def add_child(request: AuthedRequest, pk: int) -> HttpResponse:
+    def save(org: Any, data: dict[str, Any]) -> HttpResponse:
+        child = services.org_create(actor=request.user, parent=org, **data)
+        messages.success(request, f"已成立“{child.name}”。")
+        return redirect("orgs:detail", pk=child.pk)
+
+    return _org_form(request, pk, forms.OrgCreateForm, "在“{name}”下新建组织", save)
+
+
+@login_required
+def move(request: AuthedRequest, pk: int) -> HttpResponse:
+    def save(org: Any, data: dict[str, Any]) -> HttpResponse:
+        target = selectors.org_get_for(actor=request.user, code=data["new_parent"])
+        services.org_move(actor=request.user, org=org, new_parent=target)
+        messages.success(request, f"已将“{org.name}”调整到“{target.name}”之下。")
+        return redirect("orgs:detail", pk=org.pk)
+
+    return _org_form(request, pk, forms.MoveForm, "调整“{name}”的隶属关系", save)
+
+
+@login_required
+def dissolve(request: AuthedRequest, pk: int) -> HttpResponse:
+    def save(org: Any, data: dict[str, Any]) -> HttpResponse:
+        services.org_dissolve(actor=request.user, org=org, **data)
+        messages.success(request, f"“{org.name}”已撤销，历史记录保留。")
+        return redirect("orgs:detail", pk=org.pk)
+
+    return _org_form(request, pk, forms.DissolveForm, "撤销“{name}”", save)
+
+
+@login_required
+def merge(request: AuthedRequest, pk: int) -> HttpResponse:
+    def save(org: Any, data: dict[str, Any]) -> HttpResponse:
+        target = selectors.org_get_for(actor=request.user, code=data["target"])
+        services.branch_merge(
+            actor=request.user, source=org, target=target, on=data["on"], reason=data["reason"]
+        )
+        messages.success(request, f"“{org.name}”已并入“{target.name}”，党员的组织关系已一并转接。")
+        return redirect("orgs:detail", pk=target.pk)
+
+    return _org_form(request, pk, forms.MergeForm, "将“{name}”并入其他党支部", save)
+
+
+@login_required
+def position_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    def save(org: Any, data: dict[str, Any]) -> HttpResponse:
+        person = person_selectors.person_by_employee_no_for(
+            actor=request.user, employee_no=data["employee_no"]
+        )
+        services.position_assign(
+            actor=request.user,
+            org=org,
+            person_id=person.pk,
+            title=data["title"],
+            custom_title=data["custom_title"],
+            started_on=data["started_on"],
+        )
+        messages.success(request, f"已任命{person.name}。")
+        return redirect("orgs:detail", pk=org.pk)
+
+    return _org_form(request, pk, forms.PositionForm, "“{name}”任命职务", save)
+
+
+@login_required
+def election_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    def save(org: Any, data: dict[str, Any]) -> HttpResponse:
+        services.election_record(actor=request.user, org=org, **data)
+        messages.success(request, "已记录换届。")
+        return redirect("orgs:detail", pk=org.pk)
+
+    return _org_form(request, pk, forms.ElectionForm, "“{name}”记录换届选举", save)
+
+
+@login_required
+@require_POST
+def position_end(request: AuthedRequest, pk: int) -> HttpResponse:
+    position = selectors.position_get_for(actor=request.user, pk=pk)
+    form = forms.PositionEndForm(request.POST)
+    if not form.is_valid():
+        raise form_error(form)
+    services.position_end(actor=request.user, position=position, ended_on=form.cleaned_data["ended_on"])
+    messages.success(request, "已办理离任。")
+    return redirect("orgs:detail", pk=position.organization_id)
+
+
+@login_required
+def import_page(request: AuthedRequest) -> HttpResponse:
+    return import_view(
+        request,
+        runner=importers.import_orgs,
+        template="orgs/import.html",
+        context={"columns": importers.COLUMNS},
+    )
+
+
+def _fmt(fmt: str) -> str:
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    return fmt
+
+
+@login_required
+def export(request: AuthedRequest, fmt: str) -> HttpResponseBase:
+    fmt = _fmt(fmt)
+    return download(lambda path: importers.export_orgs(actor=request.user, path=path), f"组织.{fmt}")
+
+
+@login_required
+def template_download(request: AuthedRequest, fmt: str) -> HttpResponseBase:
+    fmt = _fmt(fmt)
+    return download(lambda path: tabular.write_template(path, importers.COLUMNS), f"组织导入模板.{fmt}")
