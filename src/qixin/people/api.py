@@ -1,0 +1,185 @@
+"""/api/v1/people: the same services and selectors as the pages, so the same scope and messages."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Query, Router, UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from qixin.core.api import ErrorOut, ImportReportOut, ObjectId
+from qixin.core.pages import AuthedRequest
+from qixin.core.text import mask_address, mask_id_number, mask_phone
+from qixin.orgs import selectors as org_selectors
+from qixin.orgs.api import report_out
+
+from . import importers, selectors, services
+from .models import Membership, Person
+from .schemas import (
+    EndMembershipIn,
+    PersonCreateIn,
+    PersonDetailOut,
+    PersonFiltersIn,
+    PersonOut,
+    PersonUpdateIn,
+    SensitiveOut,
+    TransferIn,
+)
+
+router = Router(tags=["人员"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _row(person: Person, membership: Membership | None) -> dict[str, Any]:
+    return {
+        **{
+            f: getattr(person, f)
+            for f in (
+                "id",
+                "employee_no",
+                "name",
+                "gender",
+                "birth_date",
+                "ethnicity",
+                "education",
+                "department",
+                "job",
+                "employment_status",
+            )
+        },
+        "organization_code": person.organization.code,
+        "organization_name": person.organization.name,
+        "category": membership.category if membership else "群众",
+        "branch_code": membership.branch.code if membership else None,
+        "phone": mask_phone(person.phone),
+        "id_number": mask_id_number(person.id_number),
+    }
+
+
+def _filters(request: AuthedRequest, filters: PersonFiltersIn) -> selectors.PersonFilters:
+    org = org_selectors.org_get_for(actor=request.user, code=filters.org) if filters.org else None
+    return selectors.PersonFilters(
+        search=filters.q,
+        org=org,
+        category=filters.category,
+        education=filters.education or "",
+        age_min=filters.age_min,
+        age_max=filters.age_max,
+        status=filters.status or "",
+    )
+
+
+class PersonPagination(LimitOffsetPagination):
+    """Rows are shaped after the page is cut, so the membership prefetch covers only that page."""
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        result = super().paginate_queryset(queryset, pagination, request, **params)
+        result["items"] = [_row(p, next(iter(p.current_memberships), None)) for p in result["items"]]
+        return result
+
+
+@router.get(
+    "/",
+    response=list[PersonOut],
+    summary="人员列表（姓名、工号、拼音首字母搜索；按组织、类别、学历、年龄筛选）",
+)
+@paginate(PersonPagination)
+def person_list(request: AuthedRequest, filters: Query[PersonFiltersIn]) -> Any:
+    return selectors.person_search_for(actor=request.user, filters=_filters(request, filters))
+
+
+def _detail(request: AuthedRequest, pk: int) -> dict[str, Any]:
+    page = selectors.person_page_for(actor=request.user, pk=pk)
+    person, membership = page.person, page.membership
+    return {
+        **_row(person, membership),
+        "hired_on": person.hired_on,
+        "left_on": person.left_on,
+        "address": mask_address(person.address),
+        "membership": None
+        if membership is None
+        else {
+            "category": membership.category,
+            "joined_on": membership.joined_on,
+            "full_on": membership.full_on,
+            "branch_code": membership.branch.code,
+            "party_group_code": membership.party_group.code if membership.party_group else None,
+            "standing": membership.standing,
+            "probation_due": membership.probation_due,
+            "party_age": membership.party_age(),
+            "lost_contact_since": membership.lost_contact_since,
+            "floating_to": membership.floating_to,
+        },
+        "transfers": [
+            {
+                "transferred_on": t.transferred_on,
+                "from_branch": t.from_branch.code,
+                "to_branch": t.to_branch.code,
+                "reason": t.reason,
+            }
+            for t in page.transfers
+        ],
+    }
+
+
+@router.get("/{pk}", response={200: PersonDetailOut, **ERRORS}, summary="人员详情（敏感信息脱敏）")
+def person_detail(request: AuthedRequest, pk: ObjectId) -> Any:
+    return _detail(request, pk)
+
+
+@router.get("/{pk}/sensitive", response={200: SensitiveOut, **ERRORS}, summary="查看敏感信息（记入审计日志）")
+def person_sensitive(request: AuthedRequest, pk: ObjectId) -> Any:
+    values = selectors.person_sensitive_for(actor=request.user, pk=pk)
+    return {"id_number": values["公民身份号码"], "phone": values["联系电话"], "address": values["家庭住址"]}
+
+
+@router.post("/", response={201: PersonDetailOut, **ERRORS}, summary="登记人员（可同时登记党员信息）")
+def person_create(request: AuthedRequest, payload: PersonCreateIn) -> Any:
+    org = org_selectors.org_get_for(actor=request.user, code=payload.org_code)
+    values = payload.dict(exclude={"org_code", "category", "joined_on", "full_on"})
+    values = {k: ("" if v is None and k in ("education",) else v) for k, v in values.items()}
+    if payload.category:
+        values |= {
+            "category": payload.category,
+            "joined_on": payload.joined_on,
+            "full_on": payload.full_on,
+            "branch": org,
+        }
+    person = services.person_create(actor=request.user, organization=org, values=values)
+    return 201, _detail(request, person.pk)
+
+
+@router.patch("/{pk}", response={200: PersonDetailOut, **ERRORS}, summary="修改人员信息")
+def person_update(request: AuthedRequest, pk: ObjectId, payload: PersonUpdateIn) -> Any:
+    person = selectors.person_get_for(actor=request.user, pk=pk)
+    values = payload.dict(exclude_unset=True)
+    if "education" in values and values["education"] is None:
+        values["education"] = ""
+    services.person_update(actor=request.user, person=person, values=values)
+    return _detail(request, pk)
+
+
+@router.post("/{pk}/transfer", response={200: PersonDetailOut, **ERRORS}, summary="组织关系转接")
+def person_transfer(request: AuthedRequest, pk: ObjectId, payload: TransferIn) -> Any:
+    membership = selectors.membership_current_for(actor=request.user, person_pk=pk)
+    target = org_selectors.org_get_for(actor=request.user, code=payload.target_code)
+    services.membership_transfer(
+        actor=request.user, membership=membership, target=target, on=payload.on, reason=payload.reason
+    )
+    return _detail(request, pk)
+
+
+@router.post(
+    "/{pk}/end-membership", response={200: PersonDetailOut, **ERRORS}, summary="终止组织关系（保留历史）"
+)
+def person_end_membership(request: AuthedRequest, pk: ObjectId, payload: EndMembershipIn) -> Any:
+    membership = selectors.membership_current_for(actor=request.user, person_pk=pk)
+    services.membership_end(actor=request.user, membership=membership, on=payload.on, reason=payload.reason)
+    return _detail(request, pk)
+
+
+@router.post("/import", response={200: ImportReportOut, **ERRORS}, summary="导入人员花名册（xlsx 或 csv）")
+def person_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
+    report = importers.import_roster(
+        actor=request.user, data=file.read(), filename=file.name or "upload.xlsx", dry_run=dry_run
+    )
+    return report_out(report)

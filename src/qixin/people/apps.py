@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "qixin.people"
+    verbose_name = "人员"
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers the named permissions)

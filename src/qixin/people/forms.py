@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from django import forms
+
+from .models import Category, Education, EmploymentStatus, EndReason, Gender
+
+BLANK = [("", "—")]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label="姓名、工号或拼音首字母", required=False)
+    org = forms.CharField(label="组织编码", required=False)
+    category = forms.ChoiceField(
+        label="人员类别",
+        required=False,
+        choices=[("", "全部人员"), ("党员", "全部党员"), *Category.choices, ("群众", "群众")],
+    )
+    education = forms.ChoiceField(label="学历", required=False, choices=BLANK + Education.choices)
+    age_min = forms.IntegerField(label="年龄从", required=False, min_value=0, max_value=120)
+    age_max = forms.IntegerField(label="年龄到", required=False, min_value=0, max_value=120)
+    status = forms.ChoiceField(
+        label="在职状态", required=False, choices=[*EmploymentStatus.choices, ("all", "全部")]
+    )
+
+
+class PersonForm(forms.Form):
+    employee_no = forms.CharField(label="工号", max_length=20)
+    name = forms.CharField(label="姓名", max_length=40)
+    gender = forms.ChoiceField(label="性别", choices=BLANK + Gender.choices, required=False)
+    id_number = forms.CharField(label="公民身份号码", max_length=18, required=False)
+    birth_date = forms.DateField(label="出生日期", required=False, widget=DateInput)
+    ethnicity = forms.CharField(label="民族", max_length=20, required=False)
+    education = forms.ChoiceField(label="学历", choices=BLANK + Education.choices, required=False)
+    department = forms.CharField(label="部门", max_length=100, required=False)
+    job = forms.CharField(label="工作岗位", max_length=100, required=False)
+    phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    address = forms.CharField(label="家庭住址", max_length=200, required=False)
+    hired_on = forms.DateField(label="入职日期", required=False, widget=DateInput)
+
+
+class PersonCreateForm(PersonForm):
+    org = forms.CharField(label="所在组织编码（党员填所在党支部）", max_length=32)
+    category = forms.ChoiceField(label="人员类别", choices=[("", "群众"), *Category.choices], required=False)
+    joined_on = forms.DateField(label="加入党组织日期", required=False, widget=DateInput)
+    full_on = forms.DateField(label="转为正式党员日期", required=False, widget=DateInput)
+
+
+class AdmitForm(forms.Form):
+    branch = forms.CharField(label="所在党支部编码", max_length=32)
+    category = forms.ChoiceField(label="人员类别", choices=Category.choices)
+    joined_on = forms.DateField(label="加入党组织日期", widget=DateInput)
+    full_on = forms.DateField(label="转为正式党员日期", required=False, widget=DateInput)
+
+
+class TransferForm(forms.Form):
+    target = forms.CharField(label="转入党支部编码", max_length=32)
+    on = forms.DateField(label="转接日期", widget=DateInput)
+    reason = forms.CharField(label="原因", max_length=200, required=False)
+
+
+class ConfirmFullForm(forms.Form):
+    full_on = forms.DateField(label="转正日期（支部大会通过之日）", widget=DateInput)
+
+
+class EndMembershipForm(forms.Form):
+    on = forms.DateField(label="终止日期", widget=DateInput)
+    reason = forms.ChoiceField(label="原因", choices=EndReason.choices)
+
+
+class LeaveForm(forms.Form):
+    on = forms.DateField(label="日期", widget=DateInput)
+    status = forms.ChoiceField(
+        label="类型", choices=[(EmploymentStatus.LEFT, "离职"), (EmploymentStatus.RETIRED, "退休")]
+    )

@@ -1,0 +1,40 @@
+"""Named permissions for the people registry, composed from core.access predicates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rules.permissions import add_perm
+from rules.predicates import predicate
+
+from qixin.core import access
+from qixin.orgs.models import Organization
+
+from .models import Person
+
+
+@predicate
+def can_view(user: Any, person: Person) -> bool:
+    return access.is_self(user, person.pk) or access.reads_org(user, person.organization)
+
+
+@predicate
+def can_view_sensitive(user: Any, person: Person) -> bool:
+    """身份证号, 手机, 家庭住址 in clear: the person, or who keeps the records of their organization."""
+    return access.is_self(user, person.pk) or access.sees_sensitive_in(user, person.organization)
+
+
+@predicate
+def can_manage(user: Any, person: Person) -> bool:
+    return access.manages_org(user, person.organization)
+
+
+@predicate
+def can_add_to(user: Any, org: Organization) -> bool:
+    return access.manages_org(user, org)
+
+
+add_perm("people.view_person", can_view)
+add_perm("people.view_sensitive", can_view_sensitive)
+add_perm("people.manage_person", can_manage)
+add_perm("people.add_person", can_add_to)

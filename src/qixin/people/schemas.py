@@ -1,0 +1,117 @@
+from datetime import date
+
+from ninja import Field, Schema
+
+from qixin.core.api import Input
+
+from .models import Category, Education, EmploymentStatus, EndReason, Gender
+
+
+class PersonOut(Schema):
+    id: int
+    employee_no: str
+    name: str
+    gender: str
+    birth_date: date | None
+    ethnicity: str
+    education: str
+    department: str
+    job: str
+    employment_status: str
+    organization_code: str
+    organization_name: str
+    category: str = Field(..., description="正式党员、预备党员或群众")
+    branch_code: str | None
+    phone: str = Field(..., description="脱敏显示")
+    id_number: str = Field(..., description="脱敏显示")
+
+
+class TransferOut(Schema):
+    transferred_on: date
+    from_branch: str
+    to_branch: str
+    reason: str
+
+
+class MembershipOut(Schema):
+    category: str
+    joined_on: date
+    full_on: date | None
+    branch_code: str
+    party_group_code: str | None
+    standing: str
+    probation_due: date | None
+    party_age: int | None
+    lost_contact_since: date | None
+    floating_to: str
+
+
+class PersonDetailOut(PersonOut):
+    hired_on: date | None
+    left_on: date | None
+    address: str = Field(..., description="脱敏显示")
+    membership: MembershipOut | None
+    transfers: list[TransferOut]
+
+
+class SensitiveOut(Schema):
+    id_number: str
+    phone: str
+    address: str
+
+
+class PersonFiltersIn(Input):
+    q: str = Field("", max_length=50, description="姓名、工号或拼音首字母")
+    org: str = Field("", max_length=32, description="组织编码（含下级）")
+    category: str = Field("", description="正式党员、预备党员、党员、群众")
+    education: Education | None = None
+    age_min: int | None = Field(None, ge=0, le=120)
+    age_max: int | None = Field(None, ge=0, le=120)
+    status: EmploymentStatus | None = EmploymentStatus.ACTIVE
+
+
+class PersonFieldsIn(Input):
+    gender: Gender | None = None
+    birth_date: date | None = None
+    ethnicity: str = Field("", max_length=20)
+    education: Education | None = None
+    department: str = Field("", max_length=100)
+    job: str = Field("", max_length=100)
+    phone: str = Field("", max_length=20)
+    id_number: str = Field("", max_length=18)
+    address: str = Field("", max_length=200)
+    hired_on: date | None = None
+
+
+class PersonCreateIn(PersonFieldsIn):
+    employee_no: str = Field(..., min_length=1, max_length=20)
+    name: str = Field(..., min_length=1, max_length=40)
+    org_code: str = Field(..., min_length=1, max_length=32, description="所在组织编码；党员为所在党支部")
+    category: Category | None = None
+    joined_on: date | None = None
+    full_on: date | None = None
+
+
+class PersonUpdateIn(Input):
+    name: str | None = Field(None, min_length=1, max_length=40)
+    gender: Gender | None = None
+    birth_date: date | None = None
+    ethnicity: str | None = Field(None, max_length=20)
+    education: Education | None = None
+    department: str | None = Field(None, max_length=100)
+    job: str | None = Field(None, max_length=100)
+    phone: str | None = Field(None, max_length=20)
+    id_number: str | None = Field(None, max_length=18)
+    address: str | None = Field(None, max_length=200)
+    hired_on: date | None = None
+
+
+class TransferIn(Input):
+    target_code: str = Field(..., min_length=1, max_length=32)
+    on: date
+    reason: str = Field("", max_length=200)
+
+
+class EndMembershipIn(Input):
+    on: date
+    reason: EndReason

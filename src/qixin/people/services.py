@@ -1,0 +1,367 @@
+"""Every write to the people registry: validated, permission-checked, audited, one transaction.
+
+`check_person` holds the cross-field rules shared by the form, the API and the roster import, so a
+value refused in one is refused in all.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from qixin.core import audit, crypto, idcard
+from qixin.core.access import require
+from qixin.core.errors import ApplicationError, Problem
+from qixin.core.models import User
+from qixin.core.periods import whole_years_between
+from qixin.core.text import pinyin_full, pinyin_initials
+from qixin.orgs.models import Organization, OrgKind
+from qixin.orgs.services import full_clean
+
+from .models import Category, EmploymentStatus, EndReason, Membership, MembershipTransfer, Person
+from .permissions import can_add_to, can_manage
+
+PERSON_FIELDS = (
+    "employee_no",
+    "name",
+    "gender",
+    "birth_date",
+    "ethnicity",
+    "education",
+    "department",
+    "job",
+    "phone",
+    "id_number",
+    "address",
+    "hired_on",
+    "employment_status",
+    "left_on",
+)
+MEMBERSHIP_FIELDS = (
+    "category",
+    "joined_on",
+    "full_on",
+    "branch",
+    "party_group",
+    "standing",
+    "lost_contact_since",
+    "floating_to",
+)
+ADULT_AGE = 18
+MOBILE_LENGTH = 11
+
+
+def check_person(
+    values: dict[str, Any], *, row: int | None = None, today: date | None = None
+) -> list[Problem]:
+    """Cross-field rules for a person and their membership; normalises `values` in place.
+
+    - 身份证号 (GB 11643 checksum) agrees with 出生日期 and 性别, which it fills when missing;
+    - a 正式党员 has a 转正日期 not before joining, a 预备党员 none (RULES.md, Members);
+    - an applicant must be 18 or older when joining (RULES.md, Members);
+    - 离职/退休 needs its date; 失联 and 流动 need their date and destination.
+    """
+    today = today or timezone.localdate()
+    problems: list[Problem] = []
+
+    def bad(message: str, column: str) -> None:
+        problems.append(
+            Problem(message=message, row=row, column=column if row else None, field=None if row else column)
+        )
+
+    raw_id = values.get("id_number") or ""
+    if raw_id:
+        try:
+            parsed = idcard.parse(raw_id)
+        except idcard.IdNumberError as exc:
+            bad(str(exc), "公民身份号码")
+        else:
+            values["id_number"] = parsed.value
+            if values.get("birth_date") and values["birth_date"] != parsed.birth_date:
+                bad(f"出生日期{values['birth_date']}与身份证号中的{parsed.birth_date}不一致", "出生日期")
+            values.setdefault("birth_date", parsed.birth_date)
+            values["birth_date"] = values["birth_date"] or parsed.birth_date
+            if values.get("gender") and values["gender"] != parsed.gender:
+                bad(f"性别“{values['gender']}”与身份证号（{parsed.gender}）不一致", "性别")
+            values["gender"] = values.get("gender") or parsed.gender
+    if not values.get("gender"):
+        bad("请填写性别（或填写身份证号以自动识别）", "性别")
+    phone = (values.get("phone") or "").strip().replace("-", "").replace(" ", "")
+    if phone and not (
+        phone.isdigit() and ((len(phone) == MOBILE_LENGTH and phone.startswith("1")) or 7 <= len(phone) <= 12)
+    ):
+        bad(f"“{values['phone']}”不是有效的电话号码", "联系电话")
+    birth = values.get("birth_date")
+    if birth and birth > today:
+        bad("出生日期不能晚于今天", "出生日期")
+
+    status = values.get("employment_status") or EmploymentStatus.ACTIVE
+    values["employment_status"] = status
+    if status != EmploymentStatus.ACTIVE and not values.get("left_on"):
+        values["left_on"] = today
+    if status == EmploymentStatus.ACTIVE:
+        values["left_on"] = None
+
+    category = values.get("category") or ""
+    if category:
+        joined, full_on = values.get("joined_on"), values.get("full_on")
+        if not values.get("branch"):
+            bad("党员必须填写所在党支部", "所在党支部")
+        if joined is None:
+            bad("党员必须填写加入党组织日期", "加入党组织日期")
+        elif joined > today:
+            bad("加入党组织日期不能晚于今天", "加入党组织日期")
+        elif birth and whole_years_between(birth, joined) < ADULT_AGE:
+            bad(f"入党时未满{ADULT_AGE}周岁（{birth}出生，{joined}入党）", "加入党组织日期")
+        if category == Category.FULL:
+            if full_on is None:
+                bad("正式党员必须填写转为正式党员日期", "转为正式党员日期")
+            elif joined and full_on < joined:
+                bad("转为正式党员日期不能早于加入党组织日期", "转为正式党员日期")
+            elif full_on > today:
+                bad("转为正式党员日期不能晚于今天", "转为正式党员日期")
+        elif full_on is not None:
+            bad("预备党员不应填写转为正式党员日期", "转为正式党员日期")
+        if values.get("lost_contact") and not values.get("lost_contact_since"):
+            bad("失联党员须填写失联日期", "失联日期")
+        if not values.get("lost_contact"):
+            values["lost_contact_since"] = None
+        if values.get("floating") and not values.get("floating_to"):
+            bad("流动党员须填写流动去向", "流动去向")
+        if not values.get("floating"):
+            values["floating_to"] = ""
+        group = values.get("party_group")
+        branch = values.get("branch")
+        if group is not None and branch is not None and not group.path.startswith(branch.path):
+            bad(f"党小组“{group.name}”不属于党支部“{branch.name}”", "所在党小组")
+    else:
+        for key, label in (
+            ("joined_on", "加入党组织日期"),
+            ("full_on", "转为正式党员日期"),
+            ("branch", "所在党支部"),
+        ):
+            if values.get(key):
+                bad(f"人员类别为群众时不应填写{label}（党员请填写人员类别）", label)
+    return problems
+
+
+def _person_values(values: dict[str, Any]) -> dict[str, Any]:
+    out = {k: values.get(k) for k in PERSON_FIELDS if k in values}
+    for key in ("ethnicity", "education", "department", "job", "phone", "id_number", "address"):
+        if key in out and out[key] is None:
+            out[key] = ""
+    if "name" in out:
+        out["name_initials"] = pinyin_initials(out["name"] or "")
+        out["name_pinyin"] = pinyin_full(out["name"] or "")
+    if "id_number" in out:
+        out["id_digest"] = crypto.digest(out["id_number"]) if out["id_number"] else None
+    return out
+
+
+def _raise(problems: list[Problem]) -> None:
+    if problems:
+        raise ApplicationError("invalid", "填写的内容有误，请修改后再提交。", problems)
+
+
+def _check_id_unique(id_number: str, exclude_pk: int | None) -> None:
+    if not id_number:
+        return
+    same = Person.objects.filter(id_digest=crypto.digest(id_number))
+    if exclude_pk is not None:
+        same = same.exclude(pk=exclude_pk)
+    clash = same.first()
+    if clash is not None:
+        raise ApplicationError(
+            "duplicate_id",
+            "身份证号与已有人员重复。",
+            [Problem(message=f"与工号{clash.employee_no}的身份证号相同", field="公民身份号码")],
+        )
+
+
+@transaction.atomic
+def person_create(*, actor: User | None, organization: Organization, values: dict[str, Any]) -> Person:
+    """Register an employee (and, when `category` is given, their party membership)."""
+    branch = values.get("branch")
+    require(can_add_to(actor, branch or organization))
+    _raise(check_person(values))
+    if Person.objects.filter(employee_no=values["employee_no"]).exists():
+        raise ApplicationError("duplicate_employee_no", f"工号“{values['employee_no']}”已存在。")
+    _check_id_unique(values.get("id_number") or "", None)
+    person = Person(organization=branch or organization, **_person_values(values))
+    full_clean(person, exclude=["id_digest"])
+    person.save()
+    if values.get("category"):
+        _membership_create(person, values)
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=person,
+        changes={"employee_no": person.employee_no, "category": values.get("category") or "群众"},
+    )
+    return person
+
+
+def _membership_create(person: Person, values: dict[str, Any]) -> Membership:
+    membership = Membership(
+        person=person, **{k: values[k] for k in MEMBERSHIP_FIELDS if values.get(k) is not None}
+    )
+    full_clean(membership)
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def person_update(*, actor: User | None, person: Person, values: dict[str, Any]) -> Person:
+    """Correct an employee's details. Membership changes go through the membership services."""
+    require(can_manage(actor, person))
+    merged = {k: getattr(person, k) for k in PERSON_FIELDS} | values
+    _raise(check_person(merged))
+    _check_id_unique(merged.get("id_number") or "", person.pk)
+    before = {k: getattr(person, k) for k in PERSON_FIELDS}
+    for key, value in _person_values(merged).items():
+        setattr(person, key, value)
+    full_clean(person, exclude=["id_digest"])
+    changes = audit.diff(before, {k: getattr(person, k) for k in PERSON_FIELDS})
+    if changes:
+        person.save()
+        audit.record(actor=actor, action="update", obj=person, changes=_redact(changes))
+    return person
+
+
+SENSITIVE = ("id_number", "phone", "address")
+
+
+def _redact(changes: dict[str, Any]) -> dict[str, Any]:
+    """The audit log records that a sensitive field changed, never its value."""
+    return {k: (["***", "***"] if k in SENSITIVE else v) for k, v in changes.items()}
+
+
+@transaction.atomic
+def membership_admit(*, actor: User | None, person: Person, values: dict[str, Any]) -> Membership:
+    """Record a person's party membership (a newly admitted 预备党员, or a member transferred in)."""
+    branch: Organization | None = values.get("branch")
+    if branch is None or branch.kind != OrgKind.BRANCH:
+        raise ApplicationError("invalid", "请选择所在党支部。")
+    require(can_add_to(actor, branch))
+    if person.memberships.filter(ended_on__isnull=True).exists():
+        raise ApplicationError("already_member", f"{person.name}已是在册党员。")
+    merged = {k: getattr(person, k) for k in PERSON_FIELDS} | values
+    _raise(check_person(merged))
+    membership = _membership_create(person, merged)
+    person.organization = branch
+    person.save(update_fields=["organization", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=membership,
+        changes={"category": membership.category, "branch": branch.code, "joined_on": membership.joined_on},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_confirm_full(*, actor: User | None, membership: Membership, full_on: date) -> Membership:
+    """转正: a probationary member becomes a full member from the date the branch voted."""
+    require(can_manage(actor, membership.person))
+    if membership.category != Category.PROBATIONARY or not membership.is_current:
+        raise ApplicationError("not_probationary", "只有在册预备党员才能办理转正。")
+    if full_on < membership.joined_on or full_on > timezone.localdate():
+        raise ApplicationError("bad_date", "转正日期应在入党日期之后，且不晚于今天。")
+    membership.category = Category.FULL
+    membership.full_on = full_on
+    full_clean(membership)
+    membership.save(update_fields=["category", "full_on", "updated_at"])
+    audit.record(actor=actor, action="confirm_full", obj=membership, changes={"full_on": full_on})
+    return membership
+
+
+def _transfer(
+    membership: Membership, target: Organization, on: date, reason: str, actor: User | None
+) -> None:
+    MembershipTransfer.objects.create(
+        membership=membership,
+        from_branch_id=membership.branch_id,
+        to_branch=target,
+        transferred_on=on,
+        reason=reason,
+        actor=actor if actor is not None and actor.pk else None,
+    )
+    membership.branch = target
+    membership.party_group = None
+    membership.save(update_fields=["branch", "party_group", "updated_at"])
+    Person.objects.filter(pk=membership.person_id).update(organization=target)
+
+
+@transaction.atomic
+def membership_transfer(
+    *, actor: User | None, membership: Membership, target: Organization, on: date, reason: str = ""
+) -> Membership:
+    """组织关系转接 between two branches; the move is kept in the member's history."""
+    require(can_manage(actor, membership.person) and can_add_to(actor, target))
+    if not membership.is_current:
+        raise ApplicationError("not_current", "该党员的组织关系已终止，不能转接。")
+    if target.kind != OrgKind.BRANCH or not target.is_active:
+        raise ApplicationError("invalid_target", "只能转入一个现有的党支部。")
+    if target.pk == membership.branch_id:
+        raise ApplicationError("same_branch", "转入支部与当前所在支部相同。")
+    if on > timezone.localdate():
+        raise ApplicationError("bad_date", "转接日期不能晚于今天。")
+    source = membership.branch
+    _transfer(membership, target, on, reason, actor)
+    audit.record(
+        actor=actor,
+        action="transfer",
+        obj=membership,
+        changes={"from": source.code, "to": target.code, "on": on, "reason": reason},
+    )
+    return membership
+
+
+def membership_transfer_many(
+    *, actor: User | None, source: Organization, target: Organization, on: date, reason: str
+) -> int:
+    """Transfer every current member of `source` (part of a merge, inside its transaction)."""
+    memberships = list(Membership.objects.filter(branch=source, ended_on__isnull=True))
+    for membership in memberships:
+        _transfer(membership, target, on, reason, actor)
+    # Employees who are not members follow their organization too.
+    Person.objects.filter(organization=source).update(organization=target)
+    return len(memberships)
+
+
+@transaction.atomic
+def membership_end(*, actor: User | None, membership: Membership, on: date, reason: str) -> Membership:
+    """End a membership (transferred out of the enterprise, withdrawn, deceased ...). Nothing is
+    deleted: the membership stays in the person's history with its end date and reason."""
+    require(can_manage(actor, membership.person))
+    if not membership.is_current:
+        raise ApplicationError("not_current", "该党员的组织关系已经终止。")
+    if reason not in EndReason.values:
+        raise ApplicationError("invalid", "请选择终止原因。")
+    if on < membership.joined_on or on > timezone.localdate():
+        raise ApplicationError("bad_date", "终止日期应在入党日期之后，且不晚于今天。")
+    membership.ended_on = on
+    membership.end_reason = reason
+    full_clean(membership)
+    membership.save(update_fields=["ended_on", "end_reason", "updated_at"])
+    audit.record(actor=actor, action="end_membership", obj=membership, changes={"on": on, "reason": reason})
+    return membership
+
+
+@transaction.atomic
+def person_leave(*, actor: User | None, person: Person, on: date, status: str) -> Person:
+    """An employee leaves the company or retires; the record and its history stay."""
+    require(can_manage(actor, person))
+    if status not in (EmploymentStatus.LEFT, EmploymentStatus.RETIRED):
+        raise ApplicationError("invalid", "请选择离职或退休。")
+    if person.employment_status != EmploymentStatus.ACTIVE:
+        raise ApplicationError("not_active", f"{person.name}已经{person.employment_status}。")
+    person.employment_status = status
+    person.left_on = on
+    full_clean(person, exclude=["id_digest"])
+    person.save(update_fields=["employment_status", "left_on", "updated_at"])
+    audit.record(actor=actor, action="leave", obj=person, changes={"status": status, "on": on})
+    return person

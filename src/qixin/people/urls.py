@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.person_list, name="list"),
+    path("new/", views.person_new, name="new"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/sensitive/", views.sensitive, name="sensitive"),
+    path("<int:pk>/admit/", views.admit, name="admit"),
+    path("<int:pk>/transfer/", views.transfer, name="transfer"),
+    path("<int:pk>/confirm-full/", views.confirm_full, name="confirm_full"),
+    path("<int:pk>/end-membership/", views.end_membership, name="end_membership"),
+    path("<int:pk>/leave/", views.leave, name="leave"),
+    path("import/", views.import_page, name="import"),
+    path("export.<str:fmt>", views.export, name="export"),
+    path("template.<str:fmt>", views.template_download, name="template"),
+]

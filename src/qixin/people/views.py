@@ -1,0 +1,220 @@
+"""Pages of the people registry. Thin: parse the form, call a service or a selector, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from qixin.core import tabular
+from qixin.core.pages import AuthedRequest, download, form_page, import_view, render_htmx
+from qixin.orgs import selectors as org_selectors
+
+from . import forms, importers, selectors, services
+from .permissions import can_manage
+
+PAGE_SIZE = 50
+
+
+def _filters(request: AuthedRequest) -> tuple[forms.PersonFilterForm, selectors.PersonFilters]:
+    form = forms.PersonFilterForm(request.GET or None)
+    if not form.is_valid():
+        return form, selectors.PersonFilters()
+    data = form.cleaned_data
+    org = org_selectors.org_get_for(actor=request.user, code=data["org"]) if data["org"] else None
+    status = {"": "在职", "all": ""}.get(data["status"], data["status"])
+    return form, selectors.PersonFilters(
+        search=data["q"],
+        org=org,
+        category=data["category"],
+        education=data["education"],
+        age_min=data["age_min"],
+        age_max=data["age_max"],
+        status=status,
+    )
+
+
+@login_required
+def person_list(request: AuthedRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    people = selectors.person_search_for(actor=request.user, filters=filters)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode(), "filters": filters}
+    return render_htmx(request, "people/list.html", "people/partials/_results.html", context)
+
+
+@login_required
+def export(request: AuthedRequest, fmt: str) -> HttpResponseBase:
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    _form, filters = _filters(request)
+    return download(
+        lambda path: importers.export_people(
+            actor=request.user, path=path, filters=selectors.filters_q(filters)
+        ),
+        f"人员名册.{fmt}",
+    )
+
+
+@login_required
+def template_download(request: AuthedRequest, fmt: str) -> HttpResponseBase:
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    return download(lambda path: tabular.write_template(path, importers.COLUMNS), f"人员花名册导入模板.{fmt}")
+
+
+@login_required
+def import_page(request: AuthedRequest) -> HttpResponse:
+    return import_view(
+        request,
+        runner=importers.import_roster,
+        template="people/import.html",
+        context={"columns": importers.COLUMNS},
+    )
+
+
+@login_required
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    page = selectors.person_page_for(actor=request.user, pk=pk)
+    return render(
+        request,
+        "people/detail.html",
+        {"page": page, "person": page.person, "can_manage": can_manage(request.user, page.person)},
+    )
+
+
+@login_required
+@require_POST
+def sensitive(request: AuthedRequest, pk: int) -> HttpResponse:
+    values = selectors.person_sensitive_for(actor=request.user, pk=pk)
+    return render(request, "people/partials/_sensitive.html", {"values": values})
+
+
+def _person_values(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k in services.PERSON_FIELDS}
+
+
+@login_required
+def person_new(request: AuthedRequest) -> HttpResponse:
+    def save(data: dict[str, Any]) -> HttpResponse:
+        org = org_selectors.org_get_for(actor=request.user, code=data["org"])
+        values = _person_values(data)
+        if data["category"]:
+            values |= {
+                "category": data["category"],
+                "joined_on": data["joined_on"],
+                "full_on": data["full_on"],
+                "branch": org,
+            }
+        person = services.person_create(actor=request.user, organization=org, values=values)
+        messages.success(request, f"已登记{person.name}。")
+        return redirect("people:detail", pk=person.pk)
+
+    form = forms.PersonCreateForm(request.POST or None, initial={"org": request.GET.get("org", "")})
+    return form_page(
+        request,
+        form=form,
+        template="people/form.html",
+        on_valid=save,
+        context={"title": "登记人员", "action": request.path},
+    )
+
+
+@login_required
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get_for(actor=request.user, pk=pk)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.person_update(actor=request.user, person=person, values=_person_values(data))
+        messages.success(request, "已保存。")
+        return redirect("people:detail", pk=person.pk)
+
+    initial = {k: getattr(person, k) for k in forms.PersonForm.base_fields}
+    form = forms.PersonForm(request.POST or None, initial=initial)
+    return form_page(
+        request,
+        form=form,
+        template="people/form.html",
+        on_valid=save,
+        context={"title": f"修改{person.name}的信息", "action": request.path, "person": person},
+    )
+
+
+def _membership_action(
+    request: HttpRequest, pk: int, form_class: type[Any], title: str, apply: Any
+) -> HttpResponse:
+    person = selectors.person_get_for(actor=request.user, pk=pk)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        messages.success(request, apply(person, data))
+        return redirect("people:detail", pk=person.pk)
+
+    return form_page(
+        request,
+        form=form_class(request.POST or None),
+        template="people/form.html",
+        on_valid=save,
+        context={"title": f"{person.name}：{title}", "action": request.path, "person": person},
+    )
+
+
+@login_required
+def admit(request: AuthedRequest, pk: int) -> HttpResponse:
+    def apply(person: Any, data: dict[str, Any]) -> str:
+        branch = org_selectors.org_get_for(actor=request.user, code=data["branch"])
+        services.membership_admit(actor=request.user, person=person, values={**data, "branch": branch})
+        return "已登记党员信息。"
+
+    return _membership_action(request, pk, forms.AdmitForm, "登记党员信息", apply)
+
+
+@login_required
+def transfer(request: AuthedRequest, pk: int) -> HttpResponse:
+    def apply(person: Any, data: dict[str, Any]) -> str:
+        membership = selectors.membership_current_for(actor=request.user, person_pk=person.pk)
+        target = org_selectors.org_get_for(actor=request.user, code=data["target"])
+        services.membership_transfer(
+            actor=request.user, membership=membership, target=target, on=data["on"], reason=data["reason"]
+        )
+        return f"组织关系已转入“{target.name}”。"
+
+    return _membership_action(request, pk, forms.TransferForm, "组织关系转接", apply)
+
+
+@login_required
+def confirm_full(request: AuthedRequest, pk: int) -> HttpResponse:
+    def apply(person: Any, data: dict[str, Any]) -> str:
+        membership = selectors.membership_current_for(actor=request.user, person_pk=person.pk)
+        services.membership_confirm_full(actor=request.user, membership=membership, full_on=data["full_on"])
+        return "已办理转正。"
+
+    return _membership_action(request, pk, forms.ConfirmFullForm, "预备党员转正", apply)
+
+
+@login_required
+def end_membership(request: AuthedRequest, pk: int) -> HttpResponse:
+    def apply(person: Any, data: dict[str, Any]) -> str:
+        membership = selectors.membership_current_for(actor=request.user, person_pk=person.pk)
+        services.membership_end(
+            actor=request.user, membership=membership, on=data["on"], reason=data["reason"]
+        )
+        return "已终止组织关系，记录保留在历史中。"
+
+    return _membership_action(request, pk, forms.EndMembershipForm, "终止组织关系", apply)
+
+
+@login_required
+def leave(request: AuthedRequest, pk: int) -> HttpResponse:
+    def apply(person: Any, data: dict[str, Any]) -> str:
+        services.person_leave(actor=request.user, person=person, on=data["on"], status=data["status"])
+        return f"已办理{data['status']}。"
+
+    return _membership_action(request, pk, forms.LeaveForm, "离职或退休", apply)
