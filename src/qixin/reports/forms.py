@@ -1,0 +1,22 @@
+from typing import Any
+
+from django import forms
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ReportFilterForm(forms.Form):
+    """?org=CODE&from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive dates), the same names as the CLI and API."""
+
+    org = forms.CharField(label="组织编码", required=False, max_length=32)
+    to = forms.DateField(label="结束日期", required=False, widget=DateInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = forms.DateField(label="开始日期", required=False, widget=DateInput)
+
+
+class TemplateForm(forms.Form):
+    text = forms.CharField(label="报告模板", widget=forms.Textarea(attrs={"rows": 12}), required=False)

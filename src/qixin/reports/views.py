@@ -1,0 +1,146 @@
+"""Report pages: the dashboard, drill-downs, downloads and the narrative template."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+
+from qixin.core.errors import ApplicationError
+from qixin.core.pages import AuthedRequest, download, form_page
+
+from . import exports, selectors, services
+from .forms import ReportFilterForm, TemplateForm
+from .metrics import REGISTRY
+
+
+def _scope(request: AuthedRequest) -> tuple[ReportFilterForm, Any, Any]:
+    form = ReportFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    if request.GET and not form.is_valid():
+        raise ApplicationError("invalid", "查询条件有误，请检查日期。")
+    org = selectors.org_for_report(actor=request.user, code=data.get("org") or None)
+    period = selectors.period_from(data.get("from"), data.get("to"))
+    return form, org, period
+
+
+def _query(org: Any, period: Any) -> str:
+    from urllib.parse import urlencode
+
+    last = date.fromordinal(period.end.toordinal() - 1)
+    return urlencode({"org": org.code, "from": period.start.isoformat(), "to": last.isoformat()})
+
+
+@login_required
+def dashboard(request: AuthedRequest) -> HttpResponse:
+    form, org, period = _scope(request)
+    board = selectors.dashboard_for(actor=request.user, org=org, period=period)
+    chart_data = {
+        "months": board.months,
+        "trends": [{"name": REGISTRY[k].label, "data": v} for k, v in board.trends.items()],
+        "siblings": [s.name for s in board.siblings],
+        "comparison": [{"name": REGISTRY[k].label, "data": v} for k, v in board.comparison.items()],
+    }
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "form": form,
+            "org": org,
+            "board": board,
+            "query": _query(org, period),
+            "chart_data": chart_data,
+            "period_label": selectors.period_label(period),
+            "last_day": date.fromordinal(period.end.toordinal() - 1),
+        },
+    )
+
+
+@login_required
+def drill(request: AuthedRequest, key: str) -> HttpResponseBase:
+    _form, org, period = _scope(request)
+    metric, value, rows = selectors.drill_for(actor=request.user, org=org, period=period, key=key)
+    fmt = request.GET.get("format")
+    if fmt in ("xlsx", "csv"):
+        return download(lambda path: exports.write_drill(rows, path), f"{metric.label}.{fmt}")
+    table = [[_cell(c) for c in row] for row in rows.rows]
+    page = Paginator(table, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/drill.html",
+        {
+            "metric": metric,
+            "value": value,
+            "drill": rows,
+            "page": page,
+            "org": org,
+            "query": _query(org, period),
+            "period_label": selectors.period_label(period),
+        },
+    )
+
+
+@login_required
+def summary_download(request: AuthedRequest, fmt: str) -> HttpResponseBase:
+    if fmt not in exports.FORMATS:
+        raise Http404
+    _form, org, period = _scope(request)
+    summary = selectors.summary_for(actor=request.user, org=org, period=period)
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    name = f"{org.name}{selectors.period_label(period)}党建工作报告.{fmt}"
+    if fmt in ("json", "md"):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"report.{fmt}"
+            exports.write_summary(summary, path, fmt, base_url)
+            content = path.read_bytes()
+        response = HttpResponse(
+            content, content_type="application/json" if fmt == "json" else "text/markdown"
+        )
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
+        return response
+    return download(lambda path: exports.write_summary(summary, path, fmt, base_url), name)
+
+
+def _cell(value: Any) -> dict[str, Any]:
+    """A drill-down cell: a (text, url) pair links the record; anything else is shown as is."""
+    if isinstance(value, tuple):
+        return {"text": value[0], "url": value[1]}
+    return {"text": value, "url": ""}
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+@login_required
+def template_edit(request: AuthedRequest) -> HttpResponse:
+    _form, org, _period = _scope(request)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.narrative_template_save(actor=request.user, org=org, text=data["text"])
+        messages.success(request, "报告模板已保存。")
+        return redirect(f"{request.path}?org={org.code}")
+
+    form = TemplateForm(request.POST or None, initial={"text": selectors.template_for(org)})
+    return form_page(
+        request,
+        form=form,
+        template="reports/template.html",
+        on_valid=save,
+        context={
+            "org": org,
+            "action": request.get_full_path(),
+            "metrics": list(REGISTRY.values()),
+            "title": f"“{org.name}”的报告模板",
+        },
+    )
