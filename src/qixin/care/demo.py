@@ -1,0 +1,7 @@
+"""Demo data of this app, a step of `qixin seed-demo` (see qixin.demo.seed)."""
+
+from qixin.demo.seed import Context
+
+
+def seed(ctx: Context) -> None:
+    """Nothing yet."""

@@ -1,0 +1,350 @@
+"""The `qixin` command: run the demo, load demo data, import, export, templates, checks.
+
+Every command that reads or writes data runs as a user (`--as 用户名`); without it, as the system
+account. It goes through the same services and selectors as the pages and the API.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def _setup(settings_module: str = "qixin.settings.dev") -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
+    import django
+
+    django.setup()
+
+
+def _actor(username: str | None) -> Any:
+    from qixin.core.models import User
+    from qixin.core.services import system_user
+
+    if not username:
+        return system_user()
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise click.UsageError(f"找不到用户“{username}”。")
+    return user
+
+
+def _fail(exc: Exception) -> None:
+    click.secho(str(exc), fg="red", err=True)
+    sys.exit(1)
+
+
+def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from qixin.core import audit
+        from qixin.core.errors import ApplicationError
+
+        try:
+            with audit.source("cli"):
+                return func(*args, **kwargs)
+        except ApplicationError as exc:
+            _fail(exc)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """旗心 (Qixin) 命令行。"""
+    _setup()
+
+
+# What `qixin import/export/template KIND` handle: kind → (module, import function, export function,
+# columns). An import function takes (actor, data, filename, dry_run, progress) and returns a
+# tabular.Report; an export function takes (actor, path) and returns the row count. Each app adds its
+# kinds here; the columns are documented in docs/import-formats.md.
+TABULAR_KINDS: dict[str, tuple[str, str, str, str]] = {
+    "orgs": ("qixin.orgs.importers", "import_orgs", "export_orgs", "COLUMNS"),
+    "people": ("qixin.people.importers", "import_roster", "export_people", "COLUMNS"),
+}
+KINDS = tuple(TABULAR_KINDS)
+
+
+def _kind(kind: str) -> tuple[Callable[..., Any], Callable[..., int], Any]:
+    import importlib
+
+    module_name, import_name, export_name, columns_name = TABULAR_KINDS[kind]
+    module = importlib.import_module(module_name)
+    return getattr(module, import_name), getattr(module, export_name), getattr(module, columns_name)
+
+
+@main.command("import")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="只校验并显示将发生的变化，不写入。")
+@click.option("--as", "username", help="以该用户的身份和权限执行。")
+@handles_errors
+def import_(kind: str, file: Path, dry_run: bool, username: str | None) -> None:
+    """导入组织（orgs）或人员花名册（people），xlsx 或 csv。全部行校验通过才写入。"""
+    runner, _export, _columns = _kind(kind)
+    started = time.perf_counter()
+    report = runner(
+        actor=_actor(username),
+        data=file.read_bytes(),
+        filename=file.name,
+        dry_run=dry_run,
+        progress=sys.stderr.isatty() or bool(os.environ.get("QIXIN_PROGRESS")),
+    )
+    for line in report.changes:
+        click.echo(f"  {line}")
+    click.secho(("【试运行，未写入】" if dry_run else "") + report.summary(), fg="green")
+    click.echo(f"用时 {time.perf_counter() - started:.1f} 秒")
+
+
+@main.command("export")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--as", "username", help="以该用户的身份和权限导出（敏感字段按权限脱敏）。")
+@handles_errors
+def export(kind: str, file: Path, username: str | None) -> None:
+    """导出组织或人员花名册到 xlsx 或 csv（可直接再导入）。"""
+    _import, exporter, _columns = _kind(kind)
+    count = exporter(actor=_actor(username), path=file)
+    click.secho(f"已导出 {count} 行到 {file}", fg="green")
+
+
+@main.command("template")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@handles_errors
+def template(kind: str, file: Path) -> None:
+    """写出空白导入模板（含一行示例）。"""
+    from qixin.core import tabular
+
+    tabular.write_template(file, _kind(kind)[2])
+    click.secho(f"已写出模板 {file}", fg="green")
+
+
+@main.group("orgs")
+def orgs_group() -> None:
+    """组织管理。"""
+
+
+@orgs_group.command("check")
+@click.option("--org", "code", help="组织编码（默认：您能看到的最上级组织）。")
+@click.option("--on", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="检查日期，默认今天。")
+@click.option("--as", "username", help="以该用户的身份执行。")
+@handles_errors
+def orgs_check(code: str | None, on: Any, username: str | None) -> None:
+    """组织健康检查：列出不符合组织规则的组织。发现问题时退出码为 1。"""
+    from qixin.orgs import selectors
+
+    actor = _actor(username)
+    roots = [selectors.org_get_for(actor=actor, code=code)] if code else selectors.org_roots_for(actor=actor)
+    day: date | None = on.date() if on else None
+    findings = [f for root in roots for f in selectors.org_health_for(actor=actor, org=root, on=day)]
+    colors = {"problem": "red", "warning": "yellow", "notice": "cyan"}
+    for finding in findings:
+        click.echo(
+            click.style(f"[{finding.severity_label}]", fg=colors[finding.severity])
+            + f" {finding.org.code} {finding.org.name}：{finding.message}"
+        )
+    problems = sum(1 for f in findings if f.severity == "problem")
+    click.echo(f"共 {len(findings)} 项：问题 {problems} 项，其余为提醒或提示。")
+    sys.exit(1 if problems else 0)
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """审计日志。"""
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """检查审计日志的哈希链；发现被改动或删除的记录时指出第一条并以退出码 1 结束。"""
+    from qixin.core import audit
+    from qixin.core.models import AuditEntry
+
+    broken = audit.verify()
+    total = AuditEntry.objects.count()
+    if broken is None:
+        click.secho(f"审计日志完整：{total} 条记录的哈希链全部校验通过。", fg="green")
+        return
+    click.secho(
+        f"审计日志被篡改：第一条不符的记录编号 {broken.pk}（{broken.at:%Y-%m-%d %H:%M:%S}，{broken.actor_label}，"
+        f"{broken.action} {broken.object_repr}）。",
+        fg="red",
+        err=True,
+    )
+    sys.exit(1)
+
+
+@main.group("accounts")
+def accounts_group() -> None:
+    """账号。"""
+
+
+@accounts_group.command("create")
+@click.option("--org", "code", required=True, help="为该组织（含下级）中尚无账号的在职人员开通账号。")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="初始密码清单（xlsx 或 csv），请妥善分发后删除。",
+)
+@click.option("--as", "username", help="以该用户的身份执行。")
+@handles_errors
+def accounts_create(code: str, out: Path, username: str | None) -> None:
+    """批量开通账号（用户名为工号），首次登录须修改密码。"""
+    from qixin.core import services, tabular
+    from qixin.orgs import selectors as org_selectors
+    from qixin.people import selectors as people_selectors
+
+    actor = _actor(username)
+    org = org_selectors.org_get_for(actor=actor, code=code)
+    people = list(
+        people_selectors.person_search_for(actor=actor, filters=people_selectors.PersonFilters(org=org))
+    )
+    created = services.accounts_create(actor=actor, people=people)
+    tabular.write(
+        out,
+        ["工号", "姓名", "所在组织", "初始密码"],
+        [[p.employee_no, p.name, p.organization.name, password] for p, password in created],
+    )
+    click.secho(f"已开通 {len(created)} 个账号，初始密码清单：{out}", fg="green")
+
+
+@main.group("token")
+def token_group() -> None:
+    """API 令牌。"""
+
+
+@token_group.command("create")
+@click.option("--user", "username", required=True, help="令牌所属用户。")
+@click.option("--name", default="命令行创建", show_default=True)
+@click.option("--days", default=90, show_default=True, type=int)
+@handles_errors
+def token_create(username: str, name: str, days: int) -> None:
+    """为用户创建 API 令牌（只显示一次）。"""
+    from qixin.core import services
+
+    _token, key = services.api_token_create(actor=_actor(username), name=name, days=days)
+    click.echo(key)
+
+
+@main.group("report")
+def report_group() -> None:
+    """报表。"""
+
+
+@report_group.command("summary")
+@click.option("--org", "code", help="组织编码（默认：您能看到的最上级组织）。")
+@click.option(
+    "--from", "first", type=click.DateTime(formats=["%Y-%m-%d"]), help="开始日期（含），默认本年1月1日。"
+)
+@click.option("--to", "last", type=click.DateTime(formats=["%Y-%m-%d"]), help="结束日期（含），默认今天。")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "md", "xlsx", "docx"]), default="json", show_default=True
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="输出文件；json 和 md 默认输出到屏幕。",
+)
+@click.option(
+    "--base-url", default="", help="链接前缀，如 https://qixin.example.com（md 与 docx 中的数据来源链接）。"
+)
+@click.option("--as", "username", help="以该用户的身份和权限执行。")
+@handles_errors
+def report_summary(
+    code: str | None, first: Any, last: Any, fmt: str, out: Path | None, base_url: str, username: str | None
+) -> None:
+    """指定组织（含下级）和期间的全部指标与报告正文。"""
+    import tempfile
+
+    from qixin.reports import exports, selectors
+
+    actor = _actor(username)
+    org = selectors.org_for_report(actor=actor, code=code)
+    period = selectors.period_from(first.date() if first else None, last.date() if last else None)
+    summary = selectors.summary_for(actor=actor, org=org, period=period)
+    if out is None:
+        if fmt in ("xlsx", "docx"):
+            raise click.UsageError("xlsx 和 docx 格式需要 --out 指定输出文件。")
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"summary.{fmt}"
+            exports.write_summary(summary, path, fmt, base_url)
+            click.echo(path.read_text(encoding="utf-8"), nl=False)
+        return
+    exports.write_summary(summary, out, fmt, base_url)
+    click.secho(f"已写出 {out}", fg="green", err=True)
+
+
+@main.command("seed-demo")
+@click.option("--scale", type=click.Choice(["small", "vw", "group"]), default="vw", show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+def seed_demo(scale: str, seed: int) -> None:
+    """载入演示数据（只能载入空数据库）。"""
+    from qixin.demo import seed as demo
+
+    started = time.perf_counter()
+    try:
+        ctx = demo.run(scale=scale, seed=seed, log=click.echo)
+    except (RuntimeError, ValueError) as exc:
+        _fail(exc)
+    click.secho(
+        f"演示数据已载入（{scale}，种子 {seed}），用时 {time.perf_counter() - started:.1f} 秒。", fg="green"
+    )
+    _print_logins(ctx.logins)
+
+
+def _print_logins(logins: list[tuple[str, str, str]]) -> None:
+    from qixin.demo.seed import DEMO_PASSWORD
+
+    click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+    for role, username, who in logins:
+        click.echo(f"  {role:<6}  {username:<12}  {who}")
+
+
+@main.command("run")
+@click.option("--addr", default="127.0.0.1:8000", show_default=True)
+@click.option("--scale", type=click.Choice(["small", "vw", "group"]), default="vw", show_default=True)
+def run(addr: str, scale: str) -> None:
+    """迁移数据库，首次运行时载入演示数据，然后启动服务。"""
+    from django.core.management import call_command
+
+    from qixin.demo import seed as demo
+    from qixin.orgs.models import Organization
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if not Organization.objects.exists():
+        click.echo(f"首次运行：正在载入演示数据（{scale}）……")
+        started = time.perf_counter()
+        ctx = demo.run(scale=scale, seed=1, log=click.echo)
+        click.echo(f"用时 {time.perf_counter() - started:.1f} 秒。")
+        logins = ctx.logins
+    else:
+        logins = demo.saved_logins()
+    click.secho(f"\n旗心已启动：http://{addr}/", fg="green", bold=True)
+    _print_logins(logins)
+    call_command("runserver", addr, use_reloader=False)
+
+
+@main.command("manage", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.pass_context
+def manage(ctx: click.Context) -> None:
+    """运行 Django 管理命令，例如：qixin manage migrate。"""
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["qixin manage", *ctx.args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,4 @@
+from django.urls import URLPattern
+
+app_name = "mobilize"
+urlpatterns: list[URLPattern] = []
