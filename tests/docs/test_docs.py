@@ -1,0 +1,45 @@
+"""The documented import formats and rules are the ones the code uses (a change is a documented migration)."""
+
+from pathlib import Path
+
+from qixin.core.rules import REGISTRY
+from qixin.orgs import importers as org_importers
+from qixin.people import importers as people_importers
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def _documented_rows(kind: str) -> list[list[str]]:
+    text = (DOCS / "import-formats.md").read_text(encoding="utf-8")
+    section = text.split(f"（`{kind}`）", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| 列名")]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in rows]
+
+
+def test_every_org_column_is_documented_in_order():
+    documented = _documented_rows("orgs")
+    assert [(r[0], r[1] == "是", r[3]) for r in documented] == [
+        (c.header, c.required, c.doc) for c in org_importers.COLUMNS
+    ]
+
+
+def test_every_people_column_is_documented_in_order():
+    documented = _documented_rows("people")
+    assert [(r[0], r[1] == "是", r[3]) for r in documented] == [
+        (c.header, c.required, c.doc) for c in people_importers.COLUMNS
+    ]
+
+
+def test_every_rule_is_documented_with_its_source():
+    text = (DOCS / "org-rules.md").read_text(encoding="utf-8")
+    for rule in REGISTRY.values():
+        assert f"`{rule.key}`" in text
+        assert rule.source in text
+
+
+def test_every_metric_key_is_documented():
+    from qixin.reports import selectors  # noqa: F401  (registers the metrics)
+    from qixin.reports.metrics import REGISTRY
+
+    text = (DOCS / "reports.md").read_text(encoding="utf-8")
+    assert [key for key in REGISTRY if f"| `{key}` |" not in text] == []

@@ -1,0 +1,57 @@
+"""A party worker opens the dashboard and follows a number down to its records."""
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from qixin.core.models import Role, RoleGrant, User
+from qixin.orgs import services as org_services
+from qixin.orgs.models import OrgKind
+from qixin.people import services as people_services
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PASSWORD = "e2e-secret-pass-2026"
+
+
+def test_dashboard_figure_leads_to_its_records(live_server, page, login):
+    admin = User.objects.create_superuser("root", password=PASSWORD)
+    committee = org_services.org_create(
+        actor=admin, parent=None, code="C", name="测试公司党委", kind=OrgKind.COMMITTEE
+    )
+    branch = org_services.org_create(
+        actor=admin, parent=committee, code="C-1", name="焊装党支部", kind=OrgKind.BRANCH
+    )
+    for number, name, joined in (("E1", "张明", dt.date(2026, 2, 1)), ("E2", "李华", dt.date(2015, 7, 1))):
+        people_services.person_create(
+            actor=admin,
+            organization=branch,
+            values={
+                "employee_no": number,
+                "name": name,
+                "gender": "男",
+                "birth_date": dt.date(1990, 1, 1),
+                "category": "预备党员" if joined.year == 2026 else "正式党员",
+                "branch": branch,
+                "joined_on": joined,
+                "full_on": None if joined.year == 2026 else dt.date(2016, 7, 1),
+            },
+        )
+    worker = User.objects.create_user("dangwu", password=PASSWORD, first_name="党建工作部")
+    RoleGrant.objects.create(
+        user=worker, role=Role.PARTY_WORKER, organization=committee, starts_on=dt.date(2020, 1, 1)
+    )
+
+    login("dangwu", PASSWORD)
+    page.goto(f"{live_server.url}/reports/?org=C&from=2026-01-01&to=2026-06-30")
+    expect(page.get_by_role("heading", name="测试公司党委 · 2026年1月1日至2026年6月30日")).to_be_visible()
+    narrative = page.locator(".narrative")
+    expect(narrative).to_contain_text("测试公司党委现有党员2名（正式党员1名、预备党员1名）")
+    narrative.get_by_role("link", name="1名").last.click()  # 发展党员1名
+
+    expect(page.get_by_role("heading", name="期内发展的党员：1名")).to_be_visible()
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("张明")
+    rows.first.get_by_role("link", name="张明").click()
+    expect(page.get_by_role("heading", name="张明")).to_be_visible()

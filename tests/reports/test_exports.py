@@ -1,0 +1,100 @@
+"""The summary through the CLI and the API, as JSON, Markdown, xlsx and docx."""
+
+import datetime as dt
+import json
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from docx.oxml.ns import qn
+
+from qixin.cli import main
+from qixin.core.services import api_token_create
+
+pytestmark = pytest.mark.django_db
+ARGS = ["report", "summary", "--org", "R-A", "--from", "2026-01-01", "--to", "2026-06-30"]
+
+
+def test_cli_json_keys_are_stable(world):
+    result = CliRunner().invoke(main, [*ARGS, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["org"] == {"code": "R-A", "name": "总装党总支", "kind": "general_branch"}
+    assert data["period"] == {"from": "2026-01-01", "to": "2026-06-30"}
+    assert data["metrics"]["members.total"] == {
+        "label": "党员",
+        "unit": "名",
+        "section": "组织与党员",
+        "value": 4,
+    }
+    assert data["narrative"][0].startswith("总装党总支现有党员4名（正式党员3名、预备党员1名）")
+
+
+def test_markdown_links_every_figure_to_its_records(world):
+    result = CliRunner().invoke(main, [*ARGS, "--format", "md", "--base-url", "https://qixin.example"])
+    assert (
+        "现有党员[4名](https://qixin.example/reports/drill/members.total/?org=R-A&from=2026-01-01&to=2026-06-30)"
+        in (result.output)
+    )
+
+
+def test_xlsx_and_docx_files(world, tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(main, [*ARGS, "--format", "xlsx", "--out", str(tmp_path / "r.xlsx")]).exit_code == 0
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx").active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("类别", "指标", "键", "数值", "单位")
+    assert ("组织与党员", "党员", "members.total", 4, "名") in rows
+
+    assert runner.invoke(main, [*ARGS, "--format", "docx", "--out", str(tmp_path / "r.docx")]).exit_code == 0
+    document = Document(str(tmp_path / "r.docx"))
+    title = document.paragraphs[0]
+    assert title.text == "总装党总支2026年1月1日至2026年6月30日党建工作报告"
+    fonts = title.runs[0]._element.rPr.rFonts
+    assert (fonts.get(qn("w:eastAsia")), title.runs[0].font.bold) == ("黑体", True)
+    body = document.paragraphs[1]
+    assert body.text.startswith("总装党总支现有党员4名[1]（正式党员3名[2]")
+    assert body.runs[1]._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋"
+    sources = [p.text for p in document.paragraphs if p.text.startswith("[1] ")]
+    assert sources == ["[1] 4名：/reports/drill/members.total/?org=R-A&from=2026-01-01&to=2026-06-30"]
+
+
+def test_api_summary_is_the_same_json(world, client):
+    _token, key = api_token_create(actor=world["admin"], name="报表", days=1)
+    response = client.get(
+        "/api/v1/reports/summary",
+        {"org": "R-A", "from": "2026-01-01", "to": "2026-06-30"},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert response.status_code == 200
+    cli = json.loads(CliRunner().invoke(main, [*ARGS, "--format", "json"]).output)
+    assert response.json() == cli
+
+
+def test_api_refuses_a_period_that_ends_before_it_starts(world, client):
+    _token, key = api_token_create(actor=world["admin"], name="报表", days=1)
+    response = client.get(
+        "/api/v1/reports/summary",
+        {"org": "R-A", "from": "2026-06-30", "to": "2026-01-01"},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert (response.status_code, response.json()["message"]) == (400, "结束日期不能早于开始日期。")
+
+
+def test_a_drill_down_page_lists_the_records_and_exports_them(world, client, tmp_path):
+    world["admin"].set_password("a-long-admin-pass")
+    world["admin"].save()
+    client.force_login(world["admin"])
+    query = {"org": "R-A", "from": "2026-01-01", "to": "2026-06-30"}
+    page = client.get("/reports/drill/members.admitted/", query)
+    assert page.status_code == 200
+    assert "员工A3" in page.content.decode()
+    assert "员工A4" not in page.content.decode()
+    export = client.get("/reports/drill/members.admitted/", {**query, "format": "xlsx"})
+    (tmp_path / "d.xlsx").write_bytes(b"".join(export.streaming_content))
+    rows = list(openpyxl.load_workbook(tmp_path / "d.xlsx").active.iter_rows(values_only=True))
+    assert rows[0] == ("姓名", "工号", "所在党支部", "加入党组织日期")
+    assert [(*row[:3], row[3].date()) for row in rows[1:]] == [
+        ("员工A3", "A3", "总装第一党支部", dt.date(2026, 1, 1))
+    ]

@@ -1,0 +1,70 @@
+"""Every metric of the organizations and people for a subtree and a period, with records just
+outside the period and in other subtrees."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from qixin.core.periods import Period
+from qixin.reports import selectors
+
+pytestmark = pytest.mark.django_db
+FIRST_HALF = Period.inclusive(dt.date(2026, 1, 1), dt.date(2026, 6, 30))
+
+
+def values(world, org_key, period=FIRST_HALF):
+    summary = selectors.summary_for(actor=world["admin"], org=world[org_key], period=period)
+    return {v.metric.key: v.value for v in summary.values}
+
+
+def test_figures_for_a_general_branch_in_the_first_half_year(world):
+    got = values(world, "plant")
+    assert {k: got[k] for k in got if k.startswith(("orgs.", "members.", "employees."))} == {
+        "orgs.committee": 0,
+        "orgs.general_branch": 1,
+        "orgs.branch": 2,
+        "orgs.group": 1,
+        "members.total": 4,  # A1, A2, A3 and B1; A4 joined the day after the period
+        "members.full": 3,  # A1, A2 and B1 (full since 2026-03-01)
+        "members.probationary": 1,  # A3
+        "members.admitted": 1,  # A3; A4 is outside the period
+        "employees.total": 6,  # A1-A3, E1, B1 (and A4 hired 2010); E2 hired later, E3 left in May
+        "members.per_100_employees": Decimal("66.7"),
+    }
+
+
+def test_figures_for_the_whole_committee_include_the_other_subtree(world):
+    got = values(world, "root")
+    assert (got["orgs.committee"], got["orgs.branch"], got["members.total"], got["members.admitted"]) == (
+        1,
+        3,
+        6,
+        2,
+    )
+
+
+def test_a_branch_founded_after_the_period_end_is_not_counted(world):
+    got = values(world, "plant", Period.inclusive(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+    assert (got["orgs.branch"], got["members.full"], got["members.probationary"]) == (1, 2, 1)
+
+
+def test_a_party_worker_of_one_subtree_sees_only_its_figures(world):
+    from qixin.core.models import Role, RoleGrant, User
+
+    worker = User.objects.create_user("worker", password="x-very-long-pass")
+    RoleGrant.objects.create(
+        user=worker, role=Role.PARTY_WORKER, organization=world["other"], starts_on=dt.date(2020, 1, 1)
+    )
+    summary = selectors.summary_for(actor=worker, org=world["other"], period=FIRST_HALF)
+    got = {v.metric.key: v.value for v in summary.values}
+    assert (got["members.total"], got["employees.total"]) == (2, 2)
+
+
+def test_the_drill_down_lists_exactly_the_counted_records(world):
+    _metric, value, drill = selectors.drill_for(
+        actor=world["admin"], org=world["plant"], period=FIRST_HALF, key="members.full"
+    )
+    rows = list(drill.rows)
+    assert value.value == 3
+    assert [row[1] for row in rows] == ["A1", "A2", "B1"]
