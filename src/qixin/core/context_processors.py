@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.http import HttpRequest
 
 from . import access
@@ -15,4 +16,16 @@ def roles(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     scope = access.scope_for(user)
-    return {"is_admin": scope.is_admin, "is_party_worker": scope.is_admin or Role.PARTY_WORKER in scope.roles}
+    return {
+        "is_admin": scope.is_admin,
+        "is_party_worker": scope.is_admin or Role.PARTY_WORKER in scope.roles,
+        "app_nav": app_nav(),
+    }
+
+
+def app_nav() -> list[tuple[str, str]]:
+    """The menu entries of the domain apps: each AppConfig may declare nav = [(label, url name), ...].
+
+    An app adds itself to the menu in its own apps.py; the base template is not edited per app.
+    """
+    return [item for config in apps.get_app_configs() for item in getattr(config, "nav", ())]
