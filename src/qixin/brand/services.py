@@ -8,21 +8,33 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import File
 from django.db import models, transaction
 from django.urls import NoReverseMatch
 
-from qixin.core import audit
-from qixin.core.access import reads_org, require
+from qixin.core import audit, rules
+from qixin.core.access import is_self, reads_org, require
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
-from qixin.orgs.models import Organization
+from qixin.orgs.models import Organization, OrgKind
 from qixin.orgs.services import full_clean
-from qixin.people.models import Person
+from qixin.people.models import Category, Membership, Person
 
-from .models import BrandFramework, Deed, Pillar
+from .models import (
+    ORG_KINDS,
+    BrandFramework,
+    Deed,
+    Evaluation,
+    EvaluationEntry,
+    EvaluationStatus,
+    Grade,
+    Pillar,
+    Recognition,
+    RecognitionKind,
+)
 from .permissions import can_manage_org, can_record_deed, can_view_person
 from .selectors import framework_effective
 
@@ -216,3 +228,249 @@ def deed_delete(*, actor: User | None, deed: Deed) -> None:
         changes={"person": deed.person.employee_no, "done_on": deed.done_on},
     )
     deed.delete()
+
+
+# --- recognitions --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def recognition_create(
+    *,
+    actor: User | None,
+    kind: str,
+    level: str,
+    year: int,
+    person: Person | None = None,
+    recipient_org: Organization | None = None,
+    custom_kind: str = "",
+    citation: str = "",
+    granted_by: str = "",
+) -> Recognition:
+    """Record an honour of a person or an organization. 先进基层党组织 and 红旗党组织 go to an
+    organization, every other kind to a person. Who may: who keeps the records where it lands."""
+    if (person is None) == (recipient_org is None):
+        raise ApplicationError("invalid", "荣誉须授予一名人员或一个组织（二者选一）。")
+    home = person.organization if person is not None else recipient_org
+    assert home is not None
+    require(reads_org(actor, home) or (person is not None and can_view_person(actor, person)), hide=True)
+    require(can_manage_org(actor, home))
+    problems = check_recognition(kind=kind, custom_kind=custom_kind, to_org=recipient_org is not None)
+    if problems:
+        raise ApplicationError("invalid", "荣誉信息有误。", problems)
+    recognition = Recognition(
+        kind=kind,
+        custom_kind=custom_kind.strip() if kind == RecognitionKind.CUSTOM else "",
+        level=level,
+        year=year,
+        person=person,
+        recipient_org=recipient_org,
+        organization=home,
+        citation=citation.strip(),
+        granted_by=granted_by.strip(),
+    )
+    full_clean(recognition)
+    recognition.save()
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=recognition,
+        changes={"kind": recognition.display_kind, "level": level, "year": year},
+    )
+    return recognition
+
+
+def check_recognition(*, kind: str, custom_kind: str, to_org: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    if kind not in RecognitionKind.values:
+        problems.append(Problem(message=f"“{kind}”不是可选的荣誉类别。", field="类别"))
+    elif kind == RecognitionKind.CUSTOM and not custom_kind.strip():
+        problems.append(Problem(message="类别为“其他”时请填写荣誉名称。", field="类别名称"))
+    elif kind in ORG_KINDS and not to_org:
+        problems.append(Problem(message=f"“{kind}”授予组织，不授予个人。", field="类别"))
+    elif kind not in ORG_KINDS and kind != RecognitionKind.CUSTOM and to_org:
+        problems.append(Problem(message=f"“{kind}”授予个人，不授予组织。", field="类别"))
+    return problems
+
+
+@transaction.atomic
+def recognition_delete(*, actor: User | None, recognition: Recognition) -> None:
+    require(reads_org(actor, recognition.organization), hide=True)
+    require(can_manage_org(actor, recognition.organization))
+    audit.record(actor=actor, action="delete", obj=recognition, changes={"year": recognition.year})
+    recognition.delete()
+
+
+# --- annual evaluation of members (民主评议党员) ---------------------------------------------------
+
+EXCELLENT_SHARE_MAX = rules.define(
+    "brand.evaluation.excellent_share_max",
+    "民主评议党员评为“优秀”的比例上限（空为不限）",
+    None,
+    source="RULES.md 组织生活（民主评议党员）：中央未定比例，由上级组织设定",
+)
+BALLOT_SHARE_MIN = rules.define(
+    "brand.evaluation.ballot_share_min",
+    "民主评议投票有效须超过的有表决权党员比例",
+    0.5,
+    source="RULES.md 组织生活：党员大会表决须有表决权的党员过半数到会",
+)
+
+
+def _voting_members(branch: Organization) -> int:
+    """Full members of the branch today: probationary members have no vote (RULES.md)."""
+    return Membership.objects.filter(
+        branch=branch, ended_on__isnull=True, category=Category.FULL, standing="正常"
+    ).count()
+
+
+def _require_open(evaluation: Evaluation) -> None:
+    if evaluation.status != EvaluationStatus.OPEN:
+        raise ApplicationError(
+            "evaluation_closed", f"{evaluation.branch.name}{evaluation.year}年度民主评议已完成，不能再修改。"
+        )
+
+
+@transaction.atomic
+def evaluation_open(
+    *, actor: User | None, branch: Organization, year: int, held_on: date | None = None
+) -> Evaluation:
+    """Open a branch's 民主评议党员 for a year (once a year, RULES.md) with an entry for every current
+    member of the branch, full or probationary."""
+    require(reads_org(actor, branch), hide=True)
+    require(can_manage_org(actor, branch))
+    if branch.kind != OrgKind.BRANCH:
+        raise ApplicationError("not_branch", "民主评议党员以党支部为单位进行。")
+    if Evaluation.objects.filter(branch=branch, year=year).exists():
+        raise ApplicationError("evaluation_exists", f"{branch.name}已开展{year}年度民主评议党员。")
+    evaluation = Evaluation(branch=branch, year=year, held_on=held_on)
+    full_clean(evaluation)
+    evaluation.save()
+    members = Membership.objects.filter(branch=branch, ended_on__isnull=True).values_list(
+        "person_id", flat=True
+    )
+    EvaluationEntry.objects.bulk_create(
+        [EvaluationEntry(evaluation=evaluation, person_id=pid) for pid in members]
+    )
+    audit.record(
+        actor=actor, action="create", obj=evaluation, changes={"year": year, "members": len(members)}
+    )
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_self_assess(*, actor: User | None, entry: EvaluationEntry, text: str) -> EvaluationEntry:
+    """A member's self-assessment: written by the member, or entered for them by the branch."""
+    branch = entry.evaluation.branch
+    require(reads_org(actor, branch) or is_self(actor, entry.person_id), hide=True)
+    require(is_self(actor, entry.person_id) or can_manage_org(actor, branch))
+    _require_open(entry.evaluation)
+    before = entry.self_assessment
+    entry.self_assessment = text.strip()
+    full_clean(entry)
+    entry.save(update_fields=["self_assessment", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="self_assess",
+        obj=entry,
+        changes=audit.diff({"self_assessment": before}, {"self_assessment": entry.self_assessment}),
+    )
+    return entry
+
+
+def _excellent_cap(evaluation: Evaluation) -> int | None:
+    share = rules.rulebook(evaluation.branch).get(EXCELLENT_SHARE_MAX.key)
+    if share is None:
+        return None
+    return int(Decimal(str(share)) * evaluation.entries.count())
+
+
+@transaction.atomic
+def evaluation_grade(
+    *,
+    actor: User | None,
+    entry: EvaluationEntry,
+    grade: str,
+    votes_excellent: int = 0,
+    votes_qualified: int = 0,
+    votes_basic: int = 0,
+    votes_unqualified: int = 0,
+    follow_up: str = "",
+) -> EvaluationEntry:
+    """Record the branch's votes on a member and the grade it decided (RULES.md: grades 优秀, 合格,
+    基本合格, 不合格). Ballots come from full members only and must exceed the share of voting members
+    the rulebook asks (more than half by default); a 不合格 grade needs a recorded follow-up; the
+    share of 优秀 may be capped by the rulebook."""
+    evaluation = entry.evaluation
+    branch = evaluation.branch
+    require(reads_org(actor, branch), hide=True)
+    require(can_manage_org(actor, branch))
+    _require_open(evaluation)
+    problems: list[Problem] = []
+    if grade not in Grade.values:
+        problems.append(
+            Problem(message=f"“{grade}”不是可选等次（优秀、合格、基本合格、不合格）。", field="评定等次")
+        )
+    votes = [votes_excellent, votes_qualified, votes_basic, votes_unqualified]
+    if any(v < 0 for v in votes):
+        problems.append(Problem(message="票数不能为负数。", field="票数"))
+    ballots, voters = sum(votes), _voting_members(branch)
+    if ballots > voters:
+        problems.append(
+            Problem(message=f"共{ballots}票，超过本支部有表决权的正式党员人数（{voters}人）。", field="票数")
+        )
+    minimum = Decimal(str(rules.rulebook(branch).get(BALLOT_SHARE_MIN.key))) * voters
+    if ballots <= minimum:
+        problems.append(
+            Problem(
+                message=f"共{ballots}票，未超过有表决权党员（{voters}人）的规定比例，评议无效。",
+                field="票数",
+            )
+        )
+    if grade == Grade.UNQUALIFIED and not follow_up.strip():
+        problems.append(Problem(message="评定为“不合格”的，须记录组织处置意见。", field="组织处置"))
+    cap = _excellent_cap(evaluation)
+    if grade == Grade.EXCELLENT and cap is not None:
+        others = evaluation.entries.filter(grade=Grade.EXCELLENT).exclude(pk=entry.pk).count()
+        if others + 1 > cap:
+            problems.append(
+                Problem(message=f"“优秀”人数已达上限（{cap}人，按参评人数的规定比例）。", field="评定等次")
+            )
+    if problems:
+        raise ApplicationError("invalid", f"{entry.person.name}的评议结果有误。", problems)
+    before = {
+        "grade": entry.grade,
+        "votes": [entry.votes_excellent, entry.votes_qualified, entry.votes_basic, entry.votes_unqualified],
+    }
+    entry.grade = grade
+    entry.votes_excellent, entry.votes_qualified, entry.votes_basic, entry.votes_unqualified = votes
+    entry.follow_up = follow_up.strip()
+    full_clean(entry)
+    entry.save()
+    audit.record(
+        actor=actor,
+        action="grade",
+        obj=entry,
+        changes=audit.diff(before, {"grade": grade, "votes": votes}) | {"follow_up": entry.follow_up},
+    )
+    return entry
+
+
+@transaction.atomic
+def evaluation_close(*, actor: User | None, evaluation: Evaluation, held_on: date) -> Evaluation:
+    """Finish the evaluation: every member has a grade; afterwards nothing changes."""
+    require(reads_org(actor, evaluation.branch), hide=True)
+    require(can_manage_org(actor, evaluation.branch))
+    _require_open(evaluation)
+    missing = list(
+        evaluation.entries.filter(grade="").select_related("person").values_list("person__name", flat=True)
+    )
+    if missing:
+        raise ApplicationError(
+            "ungraded",
+            f"还有{len(missing)}名党员未评定等次，不能完成评议。",
+            [Problem(message=f"{name}未评定等次") for name in missing],
+        )
+    evaluation.status, evaluation.held_on = EvaluationStatus.CLOSED, held_on
+    evaluation.save(update_fields=["status", "held_on", "updated_at"])
+    audit.record(actor=actor, action="close", obj=evaluation, changes={"held_on": held_on})
+    return evaluation
