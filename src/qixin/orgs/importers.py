@@ -228,7 +228,7 @@ def import_orgs(
                         changed.append(label)
                 if changed:
                     org.save()
-                current_parent = org.get_parent()
+                current_parent = Organization.objects.get_parent(org)
                 if parent is not None and (current_parent is None or current_parent.pk != parent.pk):
                     tree_move(org, parent)
                     changed.append("上级组织")

@@ -27,7 +27,7 @@ def can_manage(user: Any, org: Organization) -> bool:
 def can_restructure(user: Any, org: Organization | None) -> bool:
     """Rename, move, dissolve or merge an organization: its superior's business. Creating a root
     (org None) is for administrators."""
-    parent = org.get_parent() if org is not None else None
+    parent = Organization.objects.get_parent(org) if org is not None else None
     return access.is_admin(user) if parent is None else access.manages_org(user, parent)
 
 

@@ -118,7 +118,7 @@ def org_page_for(*, actor: Any, pk: int) -> OrgPage:
     from qixin.people.models import EmploymentStatus, Person
 
     org = org_get_for(actor=actor, pk=pk)
-    ancestors = [a for a in org.get_ancestors() if access.reads_org(actor, a)]
+    ancestors = [a for a in Organization.objects.get_ancestors(org) if access.reads_org(actor, a)]
     children = org_children_for(actor=actor, org=org)
     full, prob = member_counts([org])[org.pk]
     employees = Person.objects.filter(

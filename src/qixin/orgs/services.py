@@ -143,7 +143,7 @@ def org_move(
     require(can_restructure(actor, org) and can_manage(actor, new_parent))
     if new_parent.path.startswith(org.path):
         raise ApplicationError("move_into_itself", "不能把组织调整到它自己或它的下级组织之下。")
-    old_parent = org.get_parent()
+    old_parent = Organization.objects.get_parent(org)
     if old_parent is not None and old_parent.pk == new_parent.pk:
         return org
     _check_child_kind(new_parent, org.kind)
@@ -219,7 +219,7 @@ def branch_merge(
     moved = membership_transfer_many(
         actor=actor, source=source, target=target, on=on, reason=reason or f"{source.name}并入{target.name}"
     )
-    for group in list(source.get_children().filter(dissolved_on__isnull=True)):
+    for group in list(Organization.objects.get_children(source).filter(dissolved_on__isnull=True)):
         tree_move(group, target)
     source.refresh_from_db()
     source.dissolved_on = on

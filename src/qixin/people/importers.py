@@ -125,7 +125,10 @@ class OrgLookup:
         return max(matches, key=lambda o: o.depth) if matches else None
 
 
-def _resolve(values: dict[str, Any], number: int, lookup: OrgLookup, problems: list[Problem]) -> None:
+def _resolve(values: dict[str, Any], number: int, lookup: OrgLookup, problems: list[Problem]) -> bool:
+    """Turn the organization references of a row into organizations; False when one was not found."""
+    before = len(problems)
+
     def bad(message: str, column: str) -> None:
         problems.append(Problem(message=message, row=number, column=column))
 
@@ -161,6 +164,7 @@ def _resolve(values: dict[str, Any], number: int, lookup: OrgLookup, problems: l
             "无法确定所在组织：请填写“所在党支部”或“所在组织”，或使“部门”与某个党组织的所在单位一致",
             "所在组织",
         )
+    return len(problems) == before
 
 
 def read_roster(
@@ -172,8 +176,11 @@ def read_roster(
     first_row_of: dict[str, int] = {}
     first_row_of_id: dict[str, int] = {}
     for number, values in rows:
-        _resolve(values, number, lookup, problems)
-        problems += check_person(values, row=number, today=today)
+        resolved = _resolve(values, number, lookup, problems)
+        found = check_person(values, row=number, today=today)
+        if not resolved:  # "请填写所在党支部" would repeat the reference problem already reported
+            found = [p for p in found if p.column != "所在党支部"]
+        problems += found
         no = values.get("employee_no")
         if no:
             if no in first_row_of:
@@ -338,8 +345,8 @@ def import_roster(
                 report.changes.append(f"更新 {person.employee_no} {person.name}：{_labels(differs)}")
         else:
             report.unchanged += 1
-    if dry_run:
-        return report
+    if dry_run or not (creates or updates or new_memberships or membership_updates or transfers):
+        return report  # a re-import that changes nothing writes nothing, not even an audit entry
 
     with transaction.atomic():
         new_people = Person.objects.bulk_create([p for p, _ in creates], batch_size=2000)

@@ -87,7 +87,7 @@ def check_person(
             if values.get("gender") and values["gender"] != parsed.gender:
                 bad(f"性别“{values['gender']}”与身份证号（{parsed.gender}）不一致", "性别")
             values["gender"] = values.get("gender") or parsed.gender
-    if not values.get("gender"):
+    if not values.get("gender") and not raw_id:  # a bad ID number is reported on its own
         bad("请填写性别（或填写身份证号以自动识别）", "性别")
     phone = (values.get("phone") or "").strip().replace("-", "").replace(" ", "")
     if phone and not (

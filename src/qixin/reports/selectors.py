@@ -157,7 +157,7 @@ def dashboard_for(*, actor: Any, org: Organization, period: Period) -> Dashboard
         if key in REGISTRY
     }
     # Compare with the organizations of the same kind beside it; at the top, compare its parts.
-    parent = org.get_parent()
+    parent = Organization.objects.get_parent(org)
     siblings = [
         s
         for s in (org_selectors.org_children_for_report(actor=actor, org=parent) if parent else [])
