@@ -1,4 +1,30 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import public_views, views
 
 app_name = "care"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    # Public (no login): the page behind a QR code and the follow-up page behind a code.
+    path("i/<str:token>/", public_views.intake, name="intake"),
+    path("t/", public_views.follow_lookup, name="follow_lookup"),
+    path("t/<str:code>/", public_views.follow, name="follow"),
+    path("tickets/<int:pk>/", views.ticket_detail, name="ticket"),
+    path("tickets/<int:pk>/photo/", views.ticket_photo, name="ticket_photo"),
+    path("tickets/<int:pk>/answer/", views.ticket_answer, name="ticket_answer"),
+    path("tickets/<int:pk>/note/", views.ticket_note, name="ticket_note"),
+    path("tickets/<int:pk>/close/", views.ticket_close, name="ticket_close"),
+    path("tickets/<int:pk>/assign/", views.ticket_assign, name="ticket_assign"),
+    path("tickets/<int:pk>/moderate/", views.ticket_moderate, name="ticket_moderate"),
+    path("tickets/<int:pk>/forward/", views.ticket_forward, name="ticket_forward"),
+    path("tickets/<int:pk>/wish/", views.wish_publish, name="wish_publish"),
+    path("teams/", views.teams, name="teams"),
+    path("teams/<int:pk>/", views.team_detail, name="team"),
+    path("points/<int:pk>/qr.<str:fmt>", views.point_qr, name="point_qr"),
+    path("stats/", views.stats, name="stats"),
+    path("wall/", views.wall, name="wall"),
+    path("wall/<int:pk>/", views.wall, name="wall_of"),
+    path("wishes/<int:pk>/claim/", views.wish_claim, name="wish_claim"),
+    path("wishes/<int:pk>/fulfil/", views.wish_fulfil, name="wish_fulfil"),
+    path("notifications/", views.notifications, name="notifications"),
+]

@@ -1,0 +1,81 @@
+"""Named permissions of the employee voice, composed from core.access predicates.
+
+- A care team's members handle its tickets (answer, note, assign, close, moderate).
+- Whoever manages an organization (党务工作者, 书记) sets up its teams and intake points, and oversees
+  the tickets of its subtree; that includes handling them.
+- Anyone who reads an organization sees its wish wall; a party member claims for themself, a branch's
+  manager claims for the branch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rules.permissions import add_perm
+from rules.predicates import predicate
+
+from qixin.core import access
+from qixin.orgs.models import Organization
+
+from .models import CareTeam, TeamMember, Ticket, Wish
+
+
+def is_team_member(user: Any, team: CareTeam) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return TeamMember.objects.filter(team=team, user=user).exists()
+
+
+def is_team_leader(user: Any, team: CareTeam) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return TeamMember.objects.filter(team=team, user=user, is_leader=True).exists()
+
+
+@predicate
+def can_set_up(user: Any, org: Organization) -> bool:
+    """Create teams and intake points, edit the calendar: the organization's managers."""
+    return access.manages_org(user, org)
+
+
+@predicate
+def can_handle(user: Any, ticket: Ticket) -> bool:
+    return access.manages_org(user, ticket.organization) or is_team_member(user, ticket.team)
+
+
+@predicate
+def can_moderate(user: Any, ticket: Ticket) -> bool:
+    return access.manages_org(user, ticket.organization) or is_team_leader(user, ticket.team)
+
+
+@predicate
+def can_publish_wish(user: Any, ticket: Ticket) -> bool:
+    return bool(ticket.wish_consent) and can_handle(user, ticket)
+
+
+@predicate
+def can_see_wall(user: Any, org: Organization) -> bool:
+    return access.reads_org(user, org)
+
+
+@predicate
+def can_claim_for_branch(user: Any, branch: Organization) -> bool:
+    return access.manages_org(user, branch)
+
+
+@predicate
+def can_fulfil(user: Any, wish: Wish) -> bool:
+    """The claimant (the member themself, or the branch's managers) or whoever handles the ticket."""
+    if wish.claimed_by_person_id and access.is_self(user, wish.claimed_by_person_id):
+        return True
+    if wish.claimed_by_branch is not None and access.manages_org(user, wish.claimed_by_branch):
+        return True
+    return bool(can_handle(user, wish.ticket))
+
+
+add_perm("care.set_up", can_set_up)
+add_perm("care.handle_ticket", can_handle)
+add_perm("care.moderate_ticket", can_moderate)
+add_perm("care.publish_wish", can_publish_wish)
+add_perm("care.see_wall", can_see_wall)
+add_perm("care.fulfil_wish", can_fulfil)

@@ -1,0 +1,124 @@
+"""The public pages: the intake page behind a QR code, and the follow-up page behind a code.
+
+No login, no JavaScript needed, a few kilobytes on a phone (inside WeChat's browser too). Nothing here
+logs or stores who is writing: the device cookie is a random token that only feeds the rate limits
+in the cache, and the client address is used only as a generous ceiling there.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from qixin.core.errors import ApplicationError
+from qixin.core.middleware import client_address
+
+from . import limits, selectors, services
+from .models import TicketKind, TicketStatus
+
+DEVICE_COOKIE = "qx_device"
+DEVICE_MAX_AGE = 365 * 24 * 3600
+COOKIELESS = "cookieless"
+
+
+def _device(request: HttpRequest) -> str:
+    value = request.COOKIES.get(DEVICE_COOKIE, "")
+    return value if 16 <= len(value) <= 64 and value.isascii() else ""
+
+
+def _keep_device(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    if not _device(request):
+        response.set_cookie(
+            DEVICE_COOKIE,
+            secrets.token_urlsafe(18),
+            max_age=DEVICE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            path="/care/",
+        )
+    return response
+
+
+def _intake_page(
+    request: HttpRequest, point: Any, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    base = {"point": point, "kinds": TicketKind.choices, "nonce": services.new_nonce(), "values": {}}
+    return render(request, "care/public/intake.html", {**base, **context}, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest, token: str) -> HttpResponse:
+    point = selectors.point_by_token(token)
+    if request.method == "GET":
+        return _keep_device(request, _intake_page(request, point, {}))
+    data = request.POST
+    values = {k: data.get(k, "") for k in ("kind", "body", "name", "employee_no", "wish_consent")}
+    if data.get("website"):
+        # The honeypot field is invisible to people; a bot that fills it gets a plain thank-you.
+        return render(request, "care/public/received.html", {"point": point, "code": ""})
+    try:
+        limits.check_submission(
+            point_token=point.token, device=_device(request) or COOKIELESS, address=client_address(request)
+        )
+        upload = request.FILES.get("photo")
+        ticket, code, _ = services.ticket_submit(
+            point=point,
+            kind=values["kind"],
+            body=values["body"],
+            nonce=data.get("nonce", ""),
+            name="" if data.get("anonymous") else values["name"],
+            employee_no="" if data.get("anonymous") else values["employee_no"],
+            photo=upload.file if upload else None,
+            photo_size=upload.size or 0 if upload else 0,
+            wish_consent=bool(values["wish_consent"]),
+        )
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise
+        context = {"error": exc, "values": values, "nonce": data.get("nonce") or services.new_nonce()}
+        return _keep_device(request, _intake_page(request, point, context, status=exc.status))
+    response = render(request, "care/public/received.html", {"point": point, "code": code, "ticket": ticket})
+    return _keep_device(request, response)
+
+
+@never_cache
+def follow_lookup(request: HttpRequest) -> HttpResponse:
+    code = services.normalize_code(request.GET.get("code", ""))
+    if code:
+        return redirect("care:follow", code=code)
+    return render(request, "care/public/lookup.html", {"asked": "code" in request.GET})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def follow(request: HttpRequest, code: str) -> HttpResponse:
+    limits.check_lookup(device=_device(request), address=client_address(request))
+    ticket = services.ticket_by_code(code)
+    context: dict[str, Any] = {"code": services.normalize_code(code)}
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "rate":
+                services.ticket_rate(code=code, rating=int(request.POST.get("rating") or 0))
+                context["notice"] = "感谢您的评价。"
+            else:
+                services.ticket_reply(code=code, body=request.POST.get("body", ""))
+                context["notice"] = "已收到您的追问，我们会尽快答复。"
+        except (ApplicationError, ValueError) as exc:
+            context["error"] = (
+                exc if isinstance(exc, ApplicationError) else ApplicationError("invalid", "评价有误。")
+            )
+        ticket = services.ticket_by_code(code)
+    context |= {
+        "ticket": ticket,
+        "messages_public": selectors.public_messages(ticket),
+        "can_rate": ticket.status != TicketStatus.OPEN or ticket.first_response_at is not None,
+        "stars": [5, 4, 3, 2, 1],
+    }
+    status = 400 if context.get("error") else 200
+    return _keep_device(request, render(request, "care/public/follow.html", context, status=status))

@@ -1,0 +1,318 @@
+"""Every read of the employee voice, scoped to what the actor may see.
+
+Tickets are seen by the members of the team that handles them and by the managers of the
+organization's subtree; nobody else (an anonymous ticket has no other reader, not even its sender's
+account: the sender reads it with the follow-up code).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from qixin.core import access
+from qixin.core.errors import NotFound
+from qixin.orgs.models import Organization
+
+from .models import (
+    PUBLIC_MESSAGE_KINDS,
+    CareTeam,
+    IntakePoint,
+    Moderation,
+    Notification,
+    TeamMember,
+    Ticket,
+    TicketMessage,
+    TicketStatus,
+    WebhookDelivery,
+    Wish,
+    WishStatus,
+)
+from .permissions import can_handle, can_see_wall
+
+
+def _bound(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+# --- teams and intake points ------------------------------------------------------------------------
+
+
+def team_list_for(*, actor: Any) -> QuerySet[CareTeam]:
+    member_of = Q(members__user=actor) if getattr(actor, "is_authenticated", False) else Q(pk__in=[])
+    return (
+        CareTeam.objects.filter(access.org_filter(actor, "organization__path", level="manage") | member_of)
+        .select_related("organization")
+        .distinct()
+        .order_by("organization__path", "name")
+    )
+
+
+def team_get_for(*, actor: Any, pk: int) -> CareTeam:
+    team = team_list_for(actor=actor).filter(pk=pk).first()
+    if team is None:
+        raise NotFound()
+    return team
+
+
+def team_members_for(*, actor: Any, team: CareTeam) -> list[TeamMember]:
+    team_get_for(actor=actor, pk=team.pk)
+    return list(team.members.select_related("user").order_by("-is_leader", "user__username"))
+
+
+def point_list_for(*, actor: Any, team: CareTeam | None = None) -> QuerySet[IntakePoint]:
+    points = IntakePoint.objects.filter(team__in=team_list_for(actor=actor)).select_related(
+        "organization", "team"
+    )
+    if team is not None:
+        points = points.filter(team=team)
+    return points.order_by("organization__path", "name")
+
+
+def point_get_for(*, actor: Any, pk: int) -> IntakePoint:
+    point = point_list_for(actor=actor).filter(pk=pk).first()
+    if point is None:
+        raise NotFound()
+    return point
+
+
+def point_by_token(token: str) -> IntakePoint:
+    """The public intake page's point (no login): an unknown or disabled code is not found."""
+    point = IntakePoint.objects.select_related("organization").filter(token=token, is_active=True).first()
+    if point is None:
+        raise NotFound()
+    return point
+
+
+# --- tickets --------------------------------------------------------------------------------------
+
+
+def _ticket_scope(actor: Any) -> Q:
+    member_of = Q(team__members__user=actor) if getattr(actor, "is_authenticated", False) else Q(pk__in=[])
+    return access.org_filter(actor, "organization__path", level="manage") | member_of
+
+
+@dataclass(frozen=True)
+class TicketFilters:
+    status: str = ""
+    kind: str = ""
+    moderation: str = Moderation.VISIBLE
+    team: int | None = None
+    mine: bool = False
+    overdue: bool = False
+
+
+def ticket_list_for(*, actor: Any, filters: TicketFilters | None = None) -> QuerySet[Ticket]:
+    filters = filters or TicketFilters()
+    tickets = Ticket.objects.filter(pk__in=Ticket.objects.filter(_ticket_scope(actor)).values("pk"))
+    if filters.status:
+        tickets = tickets.filter(status=filters.status)
+    if filters.kind:
+        tickets = tickets.filter(kind=filters.kind)
+    if filters.moderation:
+        tickets = tickets.filter(moderation=filters.moderation)
+    if filters.team:
+        tickets = tickets.filter(team_id=filters.team)
+    if filters.mine:
+        tickets = tickets.filter(assignee=actor)
+    if filters.overdue:
+        from .services import overdue_q
+
+        tickets = tickets.filter(overdue_q(timezone.now()))
+    return tickets.select_related("team", "point", "assignee", "organization").order_by(
+        "-submitted_at", "-id"
+    )
+
+
+def ticket_get_for(*, actor: Any, pk: int) -> Ticket:
+    ticket = Ticket.objects.select_related("team", "point", "assignee", "organization").filter(pk=pk).first()
+    if ticket is None or not can_handle(actor, ticket):
+        raise NotFound()
+    return ticket
+
+
+def ticket_messages_for(*, actor: Any, ticket: Ticket) -> list[TicketMessage]:
+    """All of the handling, internal notes included (for those who handle the ticket)."""
+    ticket_get_for(actor=actor, pk=ticket.pk)
+    return list(ticket.messages.select_related("author").order_by("created_at", "id"))
+
+
+def public_messages(ticket: Ticket) -> list[TicketMessage]:
+    """What the submitter reads with the follow-up code: answers and their own replies, no notes
+    and no names of who answered beyond the team."""
+    return list(ticket.messages.filter(kind__in=PUBLIC_MESSAGE_KINDS).order_by("created_at", "id"))
+
+
+def assignable_for(*, actor: Any, ticket: Ticket) -> list[Any]:
+    ticket_get_for(actor=actor, pk=ticket.pk)
+    return [m.user for m in ticket.team.members.select_related("user").order_by("user__username")]
+
+
+# --- wishes ---------------------------------------------------------------------------------------
+
+
+def wish_wall_for(*, actor: Any, org: Organization, include_done: bool = True) -> QuerySet[Wish]:
+    """The wall of an organization and its subtree: published, claimed and fulfilled wishes."""
+    if not can_see_wall(actor, org):
+        raise NotFound()
+    statuses = [WishStatus.PUBLISHED, WishStatus.CLAIMED] + ([WishStatus.FULFILLED] if include_done else [])
+    return (
+        Wish.objects.filter(organization__path__startswith=org.path, status__in=statuses)
+        .exclude(ticket__moderation__in=[Moderation.HIDDEN, Moderation.SPAM])
+        .select_related("organization", "claimed_by_person", "claimed_by_branch")
+        .order_by("status", "-published_at", "-id")
+    )
+
+
+def wish_get_for(*, actor: Any, pk: int) -> Wish:
+    wish = (
+        Wish.objects.select_related("organization", "ticket", "claimed_by_person", "claimed_by_branch")
+        .filter(pk=pk)
+        .first()
+    )
+    if wish is None or not can_see_wall(actor, wish.organization):
+        raise NotFound()
+    return wish
+
+
+def wall_orgs_for(*, actor: Any) -> list[Organization]:
+    """The organizations whose walls the actor may open: the top of what they read."""
+    from qixin.orgs.selectors import org_roots_for
+
+    return org_roots_for(actor=actor)
+
+
+# --- notifications and deliveries ---------------------------------------------------------------
+
+
+def notifications_for(*, actor: Any, unread_only: bool = False) -> QuerySet[Notification]:
+    if not getattr(actor, "is_authenticated", False):
+        return Notification.objects.none()
+    notes = Notification.objects.filter(user=actor)
+    if unread_only:
+        notes = notes.filter(read_at__isnull=True)
+    return notes.order_by("-created_at", "-id")
+
+
+def deliveries_for(*, actor: Any, team: CareTeam) -> QuerySet[WebhookDelivery]:
+    team_get_for(actor=actor, pk=team.pk)
+    return team.deliveries.order_by("-created_at", "-id")
+
+
+# --- statistics -----------------------------------------------------------------------------------
+
+
+def tickets_in(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[Ticket]:
+    """Tickets submitted in [start, end) now handled in org's subtree (moderated ones left out)."""
+    return (
+        Ticket.objects.filter(
+            access.org_filter(actor, "organization__path", level="manage"),
+            organization__path__startswith=org.path,
+            submitted_at__gte=_bound(start),
+            submitted_at__lt=_bound(end),
+            moderation=Moderation.VISIBLE,
+        )
+        .select_related("team", "point", "organization")
+        .order_by("submitted_at", "id")
+    )
+
+
+def overdue_stats_q(now: datetime) -> Q:
+    """Late at some point: escalated, answered or closed after the deadline, or still open past it."""
+    return (
+        Q(was_overdue=True)
+        | Q(first_response_at__gt=F("respond_due"))
+        | Q(closed_at__gt=F("close_due"))
+        | Q(first_response_at__isnull=True, respond_due__lt=now)
+        | (~Q(status=TicketStatus.CLOSED) & Q(close_due__lt=now))
+    )
+
+
+@dataclass
+class Stats:
+    label: str
+    tickets: int = 0
+    answered: int = 0
+    closed: int = 0
+    overdue: int = 0
+    rated: int = 0
+    rating_sum: int = 0
+    response_hours_sum: float = 0.0
+    close_days_sum: float = 0.0
+    team_id: int | None = None
+
+    @property
+    def response_hours(self) -> Decimal:
+        return _avg(self.response_hours_sum, self.answered)
+
+    @property
+    def close_days(self) -> Decimal:
+        return _avg(self.close_days_sum, self.closed)
+
+    @property
+    def overdue_share(self) -> Decimal:
+        return _avg(self.overdue * 100, self.tickets)
+
+    @property
+    def satisfaction(self) -> Decimal:
+        return _avg(self.rating_sum, self.rated)
+
+
+def _avg(total: float, count: int) -> Decimal:
+    if not count:
+        return Decimal("0.0")
+    return Decimal(str(total / count)).quantize(Decimal("0.1"))
+
+
+def ticket_stats_for(
+    *, actor: Any, org: Organization, start: date, end: date, now: datetime | None = None
+) -> tuple[Stats, list[Stats]]:
+    """(the subtree's totals, one row per team) for tickets submitted in [start, end)."""
+    now = now or timezone.now()
+    rows = tickets_in(actor=actor, org=org, start=start, end=end)
+    overdue_ids = set(rows.filter(overdue_stats_q(now)).values_list("pk", flat=True))
+    total = Stats(label=org.name)
+    by_team: dict[int, Stats] = {}
+    for pk, team_id, team_name, submitted, responded, closed, rating in rows.values_list(
+        "pk", "team_id", "team__name", "submitted_at", "first_response_at", "closed_at", "rating"
+    ):
+        team = by_team.setdefault(team_id, Stats(label=team_name, team_id=team_id))
+        for stats in (total, team):
+            stats.tickets += 1
+            if responded is not None:
+                stats.answered += 1
+                stats.response_hours_sum += (responded - submitted).total_seconds() / 3600
+            if closed is not None:
+                stats.closed += 1
+                stats.close_days_sum += (closed - submitted).total_seconds() / 86400
+            if pk in overdue_ids:
+                stats.overdue += 1
+            if rating is not None:
+                stats.rated += 1
+                stats.rating_sum += rating
+    return total, sorted(by_team.values(), key=lambda s: s.label)
+
+
+def overdue_tickets_in(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[Ticket]:
+    return tickets_in(actor=actor, org=org, start=start, end=end).filter(overdue_stats_q(timezone.now()))
+
+
+def wishes_fulfilled_in(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[Wish]:
+    return (
+        Wish.objects.filter(
+            access.org_filter(actor, "organization__path", level="read"),
+            organization__path__startswith=org.path,
+            status=WishStatus.FULFILLED,
+            fulfilled_at__gte=_bound(start),
+            fulfilled_at__lt=_bound(end),
+        )
+        .select_related("organization", "claimed_by_person", "claimed_by_branch")
+        .order_by("fulfilled_at", "id")
+    )

@@ -1,0 +1,747 @@
+"""Every write of the employee voice: validated, permission-checked, audited, one transaction.
+
+Public writes (submitting, replying, rating) have no actor: the follow-up code is the submitter's only
+key. They record an audit entry without a source address, and store nothing that identifies the
+submitter of an anonymous ticket.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import importlib
+import logging
+import re
+import secrets
+from datetime import datetime
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from qixin.core import audit
+from qixin.core.access import require
+from qixin.core.errors import ApplicationError, NotFound, Problem
+from qixin.core.models import User
+from qixin.orgs.models import Organization, OrgKind
+from qixin.orgs.services import full_clean
+
+from . import deadlines, photos, webhooks
+from .models import (
+    CalendarDay,
+    CareTeam,
+    DeliveryStatus,
+    IntakePoint,
+    MessageKind,
+    Moderation,
+    Notification,
+    TeamMember,
+    Ticket,
+    TicketKind,
+    TicketMessage,
+    TicketStatus,
+    WebhookDelivery,
+    Wish,
+    WishStatus,
+)
+from .permissions import (
+    can_claim_for_branch,
+    can_fulfil,
+    can_handle,
+    can_moderate,
+    can_publish_wish,
+    can_set_up,
+    is_team_member,
+)
+
+logger = logging.getLogger(__name__)
+
+BODY_MIN, BODY_MAX = 2, 2000
+NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def _text(value: str, field: str, *, maximum: int = BODY_MAX, minimum: int = BODY_MIN) -> str:
+    value = (value or "").strip()
+    if "\x00" in value:
+        raise ApplicationError(
+            "invalid", "内容有误。", [Problem(message="包含不允许的控制字符", field=field)]
+        )
+    if len(value) < minimum:
+        raise ApplicationError("invalid", "内容有误。", [Problem(message="请填写内容", field=field)])
+    if len(value) > maximum:
+        raise ApplicationError(
+            "invalid", "内容有误。", [Problem(message=f"不能超过{maximum}个字", field=field)]
+        )
+    return value
+
+
+# --- set-up: teams, members, intake points, calendar -------------------------------------------------
+
+
+@transaction.atomic
+def team_create(
+    *,
+    actor: User | None,
+    organization: Organization,
+    name: str,
+    webhook_url: str = "",
+    webhook_format: str = "",
+) -> CareTeam:
+    """A care team (连心桥团队) at an organization; its intake points route tickets to it."""
+    require(can_set_up(actor, organization))
+    if CareTeam.objects.filter(organization=organization, name=name.strip()).exists():
+        raise ApplicationError("duplicate", f"“{organization.name}”已有名为“{name.strip()}”的团队。")
+    team = CareTeam(
+        organization=organization,
+        name=name.strip(),
+        webhook_url=webhook_url.strip(),
+        webhook_format=webhook_format if webhook_url.strip() else "",
+    )
+    if team.webhook_url and not team.webhook_format:
+        raise ApplicationError("invalid", "请选择群机器人类型（企业微信或钉钉）。")
+    full_clean(team)
+    team.save()
+    audit.record(actor=actor, action="create", obj=team, changes={"organization": organization.code})
+    return team
+
+
+@transaction.atomic
+def team_member_add(*, actor: User | None, team: CareTeam, user: User, is_leader: bool = False) -> TeamMember:
+    require(can_set_up(actor, team.organization))
+    member, created = TeamMember.objects.get_or_create(
+        team=team, user=user, defaults={"is_leader": is_leader}
+    )
+    if not created and member.is_leader != is_leader:
+        member.is_leader = is_leader
+        member.save(update_fields=["is_leader", "updated_at"])
+    audit.record(
+        actor=actor, action="care_member", obj=team, changes={"user": user.username, "leader": is_leader}
+    )
+    return member
+
+
+@transaction.atomic
+def team_member_remove(*, actor: User | None, member: TeamMember) -> None:
+    require(can_set_up(actor, member.team.organization))
+    audit.record(
+        actor=actor, action="care_member_remove", obj=member.team, changes={"user": member.user.username}
+    )
+    Ticket.objects.filter(team=member.team, assignee=member.user).update(assignee=None)
+    member.delete()
+
+
+@transaction.atomic
+def point_create(
+    *, actor: User | None, team: CareTeam, name: str, organization: Organization | None = None
+) -> IntakePoint:
+    """An intake point of `organization` (the team's by default, or one in its subtree)."""
+    organization = organization or team.organization
+    require(can_set_up(actor, organization))
+    if not organization.path.startswith(team.organization.path):
+        raise ApplicationError("invalid", "收集点所属组织必须在处理团队所属组织之内。")
+    point = IntakePoint(
+        organization=organization, team=team, name=name.strip(), token=secrets.token_urlsafe(12)
+    )
+    full_clean(point, exclude=["token"])
+    point.save()
+    audit.record(actor=actor, action="create", obj=point, changes={"team": team.pk, "name": point.name})
+    return point
+
+
+@transaction.atomic
+def point_set_active(*, actor: User | None, point: IntakePoint, active: bool) -> IntakePoint:
+    require(can_set_up(actor, point.organization))
+    point.is_active = active
+    point.save(update_fields=["is_active", "updated_at"])
+    audit.record(actor=actor, action="update", obj=point, changes={"is_active": active})
+    return point
+
+
+@transaction.atomic
+def calendar_day_set(
+    *,
+    actor: User | None,
+    day: Any,
+    is_workday: bool,
+    name: str = "",
+    organization: Organization | None = None,
+) -> CalendarDay:
+    """Mark a day as a holiday or a working day (调休), everywhere (administrators) or in a subtree."""
+    if organization is None:
+        from qixin.core.access import is_admin
+
+        require(is_admin(actor))
+    else:
+        require(can_set_up(actor, organization))
+    entry, _ = CalendarDay.objects.update_or_create(
+        day=day, organization=organization, defaults={"is_workday": is_workday, "name": name.strip()}
+    )
+    audit.record(actor=actor, action="care_calendar", obj=entry, changes={"day": day, "workday": is_workday})
+    return entry
+
+
+# --- follow-up codes -------------------------------------------------------------------------------
+
+CODE_ALPHABET_RE = re.compile(r"[^0-9A-Z]")
+
+
+def new_nonce() -> str:
+    """A random value put into each rendered intake form: submitting it twice stores one ticket."""
+    return secrets.token_urlsafe(24)
+
+
+def code_for(nonce: str) -> str:
+    """The follow-up code of the submission carrying `nonce`: derived, so a repeated submission shows
+    the same code again, and random to anyone who did not see the form (60 bits)."""
+    mac = hmac.new(settings.SECRET_KEY.encode(), f"care-code:{nonce}".encode(), hashlib.sha256).digest()
+    raw = base64.b32encode(mac).decode()[:12]
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def normalize_code(code: str) -> str:
+    raw = CODE_ALPHABET_RE.sub("", (code or "").upper())
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:12]}" if len(raw) == 12 else ""
+
+
+def code_digest(code: str) -> str:
+    normalized = normalize_code(code)
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"care-digest:{normalized}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def ticket_by_code(code: str) -> Ticket:
+    """The submitter's own ticket. A hidden or spam ticket still answers its code (nothing deleted)."""
+    if not normalize_code(code):
+        raise NotFound()
+    ticket = Ticket.objects.select_related("point", "team").filter(code_digest=code_digest(code)).first()
+    if ticket is None:
+        raise NotFound()
+    return ticket
+
+
+# --- submitting -----------------------------------------------------------------------------------
+
+
+def ticket_submit(
+    *,
+    actor: None = None,
+    point: IntakePoint,
+    kind: str,
+    body: str,
+    nonce: str,
+    name: str = "",
+    employee_no: str = "",
+    photo: IO[bytes] | None = None,
+    photo_size: int = 0,
+    wish_consent: bool = False,
+    now: datetime | None = None,
+) -> tuple[Ticket, str, bool]:
+    """Store what an employee wrote at an intake point: (ticket, follow-up code, created).
+
+    Without a name and 工号 the ticket is anonymous and stores nothing about its sender. A repeated
+    submission of the same form (same nonce) returns the first ticket: stored exactly once.
+    """
+    if not point.is_active:
+        raise ApplicationError("closed", "此二维码已停用。", status=404)
+    if kind not in TicketKind.values:
+        raise ApplicationError("invalid", "内容有误。", [Problem(message="请选择类别", field="类别")])
+    if not NONCE_RE.match(nonce or ""):
+        raise ApplicationError("invalid", "表单已失效，请刷新页面后重新提交。")
+    body = _text(body, "内容")
+    name = _text(name, "姓名", maximum=40, minimum=0)
+    employee_no = _text(employee_no, "工号", maximum=20, minimum=0)
+    code = code_for(nonce)
+    digest = code_digest(code)
+    existing = Ticket.objects.filter(code_digest=digest).first()
+    if existing is not None:
+        return existing, code, False
+    clean_photo = photos.clean_photo(photo, photo_size) if photo is not None else None
+    moment = _now(now)
+    respond_due, close_due = deadlines.due_dates(kind, point.organization, moment)
+    ticket = Ticket(
+        point=point,
+        organization=point.organization,
+        team_id=point.team_id,
+        kind=kind,
+        body=body,
+        is_anonymous=not (name or employee_no),
+        submitter_name=name,
+        submitter_employee_no=employee_no,
+        wish_consent=bool(wish_consent) and kind == TicketKind.WISH,
+        code_digest=digest,
+        submitted_at=moment,
+        respond_due=respond_due,
+        close_due=close_due,
+    )
+    try:
+        with transaction.atomic():
+            if clean_photo is not None:
+                ticket.photo.save(clean_photo.name or "photo.jpg", clean_photo, save=False)
+            ticket.save(force_insert=True)
+            # No source address in the audit log for a public submission, named or not.
+            with audit.source(""):
+                audit.record(
+                    actor=None,
+                    action="care_submit",
+                    obj=ticket,
+                    changes={"kind": kind, "point": point.pk, "anonymous": ticket.is_anonymous},
+                )
+            transaction.on_commit(lambda: notify_team(ticket.pk, "new"))
+    except IntegrityError:
+        # The same form submitted concurrently: the other request stored it.
+        if ticket.photo:
+            ticket.photo.delete(save=False)
+        existing = Ticket.objects.filter(code_digest=digest).first()
+        if existing is None:
+            raise
+        return existing, code, False
+    return ticket, code, True
+
+
+def _message(ticket: Ticket, kind: str, body: str, author: User | None, now: datetime) -> TicketMessage:
+    return TicketMessage.objects.create(ticket=ticket, kind=kind, body=body, author=author, created_at=now)
+
+
+@transaction.atomic
+def ticket_reply(*, actor: None = None, code: str, body: str, now: datetime | None = None) -> Ticket:
+    """The submitter writes again with the follow-up code. On a closed ticket that reopens it."""
+    ticket = ticket_by_code(code)
+    body = _text(body, "内容")
+    moment = _now(now)
+    _message(ticket, MessageKind.REPLY, body, None, moment)
+    reopened = ticket.status == TicketStatus.CLOSED
+    if reopened:
+        ticket.reopen_count += 1
+        ticket.closed_at = None
+        ticket.close_due = deadlines.due_dates(ticket.kind, ticket.organization, moment)[1]
+        _message(ticket, MessageKind.EVENT, "员工重新打开", None, moment)
+    ticket.status = TicketStatus.OPEN
+    ticket.save(update_fields=["status", "reopen_count", "closed_at", "close_due"])
+    with audit.source(""):
+        audit.record(actor=None, action="care_reopen" if reopened else "care_reply", obj=ticket)
+    transaction.on_commit(lambda: notify_team(ticket.pk, "reopened" if reopened else "reply"))
+    return ticket
+
+
+@transaction.atomic
+def ticket_rate(*, actor: None = None, code: str, rating: int, now: datetime | None = None) -> Ticket:
+    """The submitter rates the handling from 1 to 5, once it has been answered."""
+    ticket = ticket_by_code(code)
+    if ticket.status == TicketStatus.OPEN and ticket.first_response_at is None:
+        raise ApplicationError("not_answered", "答复之后才能评价。")
+    if rating not in (1, 2, 3, 4, 5):
+        raise ApplicationError(
+            "invalid", "评价有误。", [Problem(message="请选择 1 到 5 颗星", field="满意度")]
+        )
+    ticket.rating = rating
+    ticket.rated_at = _now(now)
+    ticket.save(update_fields=["rating", "rated_at"])
+    with audit.source(""):
+        audit.record(actor=None, action="care_rate", obj=ticket, changes={"rating": rating})
+    return ticket
+
+
+# --- handling -------------------------------------------------------------------------------------
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().select_related("team", "organization").get(pk=ticket.pk)
+
+
+@transaction.atomic
+def ticket_assign(*, actor: User | None, ticket: Ticket, assignee: User | None) -> Ticket:
+    """Give the ticket to a member of its team (or take it back to the team with None)."""
+    require(can_handle(actor, ticket), hide=True)
+    ticket = _lock(ticket)
+    if assignee is not None and not is_team_member(assignee, ticket.team):
+        raise ApplicationError("not_in_team", f"{assignee}不是“{ticket.team.name}”的成员。")
+    ticket.assignee = assignee
+    ticket.save(update_fields=["assignee"])
+    _message(
+        ticket, MessageKind.EVENT, f"分派给{assignee}" if assignee else "退回团队", actor, timezone.now()
+    )
+    audit.record(
+        actor=actor, action="care_assign", obj=ticket, changes={"assignee": assignee.pk if assignee else None}
+    )
+    if assignee is not None and assignee != actor:
+        _notify_users(ticket, [assignee], f"{ticket}已分派给您")
+    return ticket
+
+
+@transaction.atomic
+def ticket_answer(
+    *, actor: User | None, ticket: Ticket, body: str, now: datetime | None = None
+) -> TicketMessage:
+    """A public answer: the submitter reads it with the follow-up code."""
+    require(can_handle(actor, ticket), hide=True)
+    ticket = _lock(ticket)
+    body = _text(body, "答复")
+    moment = _now(now)
+    message = _message(ticket, MessageKind.ANSWER, body, actor, moment)
+    if ticket.first_response_at is None:
+        ticket.first_response_at = moment
+    if ticket.status != TicketStatus.CLOSED:
+        ticket.status = TicketStatus.ANSWERED
+    ticket.save(update_fields=["first_response_at", "status"])
+    audit.record(actor=actor, action="care_answer", obj=ticket)
+    return message
+
+
+@transaction.atomic
+def ticket_note(*, actor: User | None, ticket: Ticket, body: str) -> TicketMessage:
+    """An internal note: only those who handle the ticket see it."""
+    require(can_handle(actor, ticket), hide=True)
+    message = _message(ticket, MessageKind.NOTE, _text(body, "备注"), actor, timezone.now())
+    audit.record(actor=actor, action="care_note", obj=ticket)
+    return message
+
+
+@transaction.atomic
+def ticket_close(*, actor: User | None, ticket: Ticket, result: str, now: datetime | None = None) -> Ticket:
+    """Close with a result the submitter reads. The submitter may reopen it by replying."""
+    require(can_handle(actor, ticket), hide=True)
+    ticket = _lock(ticket)
+    if ticket.status == TicketStatus.CLOSED:
+        raise ApplicationError("already_closed", "该事项已办结。")
+    moment = _now(now)
+    ticket.result = _text(result, "办理结果")
+    ticket.status = TicketStatus.CLOSED
+    ticket.closed_at = moment
+    if ticket.first_response_at is None:
+        ticket.first_response_at = moment
+    ticket.save(update_fields=["result", "status", "closed_at", "first_response_at"])
+    _message(ticket, MessageKind.EVENT, "办结", actor, moment)
+    audit.record(actor=actor, action="care_close", obj=ticket)
+    return ticket
+
+
+@transaction.atomic
+def ticket_moderate(*, actor: User | None, ticket: Ticket, moderation: str) -> Ticket:
+    """Hide a ticket or mark it as spam (or restore it). Nothing is ever deleted."""
+    require(can_moderate(actor, ticket), hide=True)
+    if moderation not in Moderation.values:
+        raise ApplicationError("invalid", "审核状态有误。")
+    ticket = _lock(ticket)
+    before = ticket.moderation
+    ticket.moderation = moderation
+    ticket.save(update_fields=["moderation"])
+    _message(ticket, MessageKind.EVENT, f"审核：{Moderation(moderation).label}", actor, timezone.now())
+    audit.record(
+        actor=actor, action="care_moderate", obj=ticket, changes={"moderation": [before, moderation]}
+    )
+    return ticket
+
+
+def _team_above(org: Organization) -> CareTeam | None:
+    """The care team of the nearest organization above `org` that has one."""
+    ancestor_paths = [org.path[:i] for i in range(org.steplen, len(org.path), org.steplen)]
+    return (
+        CareTeam.objects.filter(organization__path__in=ancestor_paths, is_active=True)
+        .select_related("organization")
+        .order_by("-organization__depth", "id")
+        .first()
+    )
+
+
+def overdue_q(now: datetime) -> Q:
+    return ~Q(status=TicketStatus.CLOSED) & (
+        Q(first_response_at__isnull=True, respond_due__lt=now) | Q(close_due__lt=now)
+    )
+
+
+@transaction.atomic
+def tickets_escalate(*, actor: User | None, now: datetime | None = None) -> list[Ticket]:
+    """Hand every overdue ticket to the care team of the parent organization (`qixin care escalate`).
+
+    The new team gets fresh deadlines from now, so running it again changes nothing until they pass
+    too; at the top of the tree the ticket is only marked overdue, once.
+    """
+    from qixin.core.access import is_admin
+
+    require(is_admin(actor))
+    moment = _now(now)
+    escalated: list[Ticket] = []
+    candidates = (
+        Ticket.objects.select_for_update()
+        .filter(overdue_q(moment), moderation=Moderation.VISIBLE)
+        .select_related("organization", "team")
+        .order_by("id")
+    )
+    for ticket in candidates:
+        target = _team_above(ticket.organization)
+        if target is None:
+            if not ticket.was_overdue:
+                ticket.was_overdue = True
+                ticket.save(update_fields=["was_overdue"])
+                audit.record(actor=actor, action="care_overdue", obj=ticket)
+            continue
+        before = ticket.team.name
+        ticket.was_overdue = True
+        ticket.escalation_level += 1
+        ticket.team = target
+        ticket.organization = target.organization
+        ticket.assignee = None
+        respond_due, close_due = deadlines.due_dates(ticket.kind, target.organization, moment)
+        if ticket.first_response_at is None:
+            ticket.respond_due = respond_due
+        ticket.close_due = close_due
+        ticket.save(
+            update_fields=[
+                "was_overdue",
+                "escalation_level",
+                "team",
+                "organization",
+                "assignee",
+                "respond_due",
+                "close_due",
+            ]
+        )
+        _message(ticket, MessageKind.EVENT, f"超期未办，由“{before}”升级至“{target.name}”", actor, moment)
+        audit.record(
+            actor=actor, action="care_escalate", obj=ticket, changes={"from": before, "to": target.name}
+        )
+        escalated.append(ticket)
+        transaction.on_commit(functools.partial(notify_team, ticket.pk, "escalated"))
+    return escalated
+
+
+# --- improvement suggestions ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def ticket_forward_suggestion(*, actor: User | None, ticket: Ticket, topic: str) -> Ticket:
+    """Forward a 建议 about costs or quality into the improvement suggestion workflow (improve app).
+
+    This is the one place that connects the two apps; it refuses when that workflow is not there."""
+    require(can_handle(actor, ticket), hide=True)
+    if ticket.kind != TicketKind.SUGGESTION:
+        raise ApplicationError("not_suggestion", "只有“建议”可以转入合理化建议。")
+    if topic not in ("cost", "quality"):
+        raise ApplicationError("invalid", "请选择建议涉及成本还是质量。")
+    if ticket.forwarded_ref:
+        raise ApplicationError("already_forwarded", "该建议已转入。")
+    submit = _optional("qixin.improve.services", "suggestion_submit")
+    if submit is None:
+        raise ApplicationError("unavailable", "合理化建议功能尚未启用，暂不能转入。")
+    created = submit(
+        actor=actor,
+        organization=ticket.organization,
+        text=ticket.body,
+        topic=topic,
+        source=f"员工心声 {ticket}",
+    )
+    ticket.forwarded_ref = str(getattr(created, "pk", created))[:64]
+    ticket.save(update_fields=["forwarded_ref"])
+    _message(ticket, MessageKind.EVENT, "已转入合理化建议", actor, timezone.now())
+    audit.record(actor=actor, action="care_forward", obj=ticket, changes={"ref": ticket.forwarded_ref})
+    return ticket
+
+
+def _optional(module: str, name: str) -> Any:
+    try:
+        found = importlib.import_module(module)
+    except ImportError:
+        return None
+    return getattr(found, name, None)
+
+
+# --- wishes (点亮心愿) -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def wish_publish(
+    *, actor: User | None, ticket: Ticket, title: str, text: str, now: datetime | None = None
+) -> Wish:
+    """Put a 心愿 on its organization's wall, only with the wisher's consent. The team writes the
+    public wording (without anything that identifies the wisher)."""
+    require(can_handle(actor, ticket), hide=True)
+    if ticket.kind != TicketKind.WISH:
+        raise ApplicationError("not_wish", "只有“心愿”可以上心愿墙。")
+    require(can_publish_wish(actor, ticket))
+    if Wish.objects.filter(ticket=ticket).exists():
+        raise ApplicationError("already_published", "该心愿已在心愿墙上。")
+    wish = Wish(
+        ticket=ticket,
+        organization=ticket.point.organization if ticket.point else ticket.organization,
+        title=_text(title, "心愿", maximum=100),
+        text=_text(text, "说明"),
+        published_at=_now(now),
+    )
+    full_clean(wish)
+    wish.save()
+    audit.record(actor=actor, action="care_wish_publish", obj=wish)
+    return wish
+
+
+@transaction.atomic
+def wish_claim(
+    *, actor: User | None, wish: Wish, branch: Organization | None = None, now: datetime | None = None
+) -> Wish:
+    """A party member claims a wish for themself, or a branch's secretary for the branch."""
+    from qixin.people.models import Membership
+
+    if branch is None:
+        person_id = getattr(actor, "person_id", None)
+        if (
+            not person_id
+            or not Membership.objects.filter(person_id=person_id, ended_on__isnull=True).exists()
+        ):
+            raise ApplicationError("not_member", "只有在册党员可以认领心愿（或以党支部名义认领）。")
+        fields: dict[str, Any] = {"claimed_by_person_id": person_id}
+    else:
+        if branch.kind != OrgKind.BRANCH:
+            raise ApplicationError("not_branch", "只能以党支部名义认领。")
+        require(can_claim_for_branch(actor, branch))
+        fields = {"claimed_by_branch": branch}
+    moment = _now(now)
+    updated = Wish.objects.filter(pk=wish.pk, status=WishStatus.PUBLISHED).update(
+        status=WishStatus.CLAIMED, claimed_at=moment, **fields
+    )
+    if not updated:
+        raise ApplicationError("taken", "该心愿已被认领或已撤下。")
+    wish.refresh_from_db()
+    audit.record(
+        actor=actor, action="care_wish_claim", obj=wish, changes={"branch": branch.code if branch else None}
+    )
+    return wish
+
+
+@transaction.atomic
+def wish_fulfil(*, actor: User | None, wish: Wish, fulfilment: str, now: datetime | None = None) -> Wish:
+    """The wish came true: recorded as the claimant's contribution, answered and closed for the wisher."""
+    wish = Wish.objects.select_for_update().select_related("ticket", "claimed_by_branch").get(pk=wish.pk)
+    require(can_fulfil(actor, wish))
+    if wish.status != WishStatus.CLAIMED:
+        raise ApplicationError("not_claimed", "心愿认领之后才能标记为已实现。")
+    moment = _now(now)
+    wish.fulfilment = _text(fulfilment, "实现情况")
+    wish.status = WishStatus.FULFILLED
+    wish.fulfilled_at = moment
+    wish.contribution_ref = record_contribution(actor=actor, wish=wish)
+    wish.save(update_fields=["fulfilment", "status", "fulfilled_at", "contribution_ref", "updated_at"])
+    ticket = wish.ticket
+    _message(ticket, MessageKind.ANSWER, f"您的心愿已实现：{wish.fulfilment}", actor, moment)
+    if ticket.first_response_at is None:
+        ticket.first_response_at = moment
+    if ticket.status != TicketStatus.CLOSED:
+        ticket.status = TicketStatus.CLOSED
+        ticket.closed_at = moment
+        ticket.result = wish.fulfilment
+    ticket.save(update_fields=["first_response_at", "status", "closed_at", "result"])
+    audit.record(actor=actor, action="care_wish_fulfil", obj=wish)
+    return wish
+
+
+def record_contribution(*, actor: User | None, wish: Wish) -> str:
+    """The one place a fulfilled wish becomes a record of the claimant's contribution (brand app's
+    deeds). Returns a reference to that record, or "" while the brand app has no such service."""
+    record = _optional("qixin.brand.services", "deed_record")
+    if record is None or (wish.claimed_by_person_id is None and wish.claimed_by_branch_id is None):
+        return ""
+    deed = record(
+        actor=actor,
+        person=wish.claimed_by_person,
+        organization=wish.claimed_by_branch or wish.organization,
+        title=f"点亮心愿：{wish.title}",
+        description=wish.fulfilment,
+        happened_on=timezone.localdate(wish.fulfilled_at),
+    )
+    return str(getattr(deed, "pk", ""))
+
+
+@transaction.atomic
+def wish_withdraw(*, actor: User | None, wish: Wish) -> Wish:
+    require(can_handle(actor, wish.ticket), hide=True)
+    if wish.status == WishStatus.FULFILLED:
+        raise ApplicationError("fulfilled", "已实现的心愿不能撤下。")
+    wish.status = WishStatus.WITHDRAWN
+    wish.save(update_fields=["status", "updated_at"])
+    audit.record(actor=actor, action="care_wish_withdraw", obj=wish)
+    return wish
+
+
+# --- notifications --------------------------------------------------------------------------------
+
+NOTICE_TEXT = {
+    "new": "新的{kind}（{point}）",
+    "reply": "{kind}有员工追问（{point}）",
+    "reopened": "{kind}被员工重新打开（{point}）",
+    "escalated": "超期升级：{kind}（{point}）",
+}
+
+
+def ticket_url(ticket_pk: int) -> str:
+    base = getattr(settings, "QIXIN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return f"{base}/care/tickets/{ticket_pk}/"
+
+
+def _notify_users(ticket: Ticket, users: list[User], text: str) -> None:
+    now = timezone.now()
+    Notification.objects.bulk_create(
+        [Notification(user=u, ticket=ticket, text=text[:200], created_at=now) for u in users]
+    )
+    emails = [u.email for u in users if u.email]
+    if emails:
+        send_mail(f"[旗心] {text}", f"{text}\n{ticket_url(ticket.pk)}", None, emails, fail_silently=True)
+
+
+def notify_team(ticket_pk: int, event: str) -> None:
+    """Tell the ticket's team: in the app, by email, and in its group chat (WeCom / DingTalk robot).
+
+    Nothing the submitter wrote goes into the group chat: only the kind, the place and the link."""
+    ticket = Ticket.objects.select_related("team", "point", "assignee").filter(pk=ticket_pk).first()
+    if ticket is None or ticket.moderation != Moderation.VISIBLE:
+        return
+    text = NOTICE_TEXT[event].format(
+        kind=ticket.get_kind_display(), point=ticket.point or ticket.organization
+    )
+    members = [m.user for m in ticket.team.members.select_related("user")]
+    if ticket.assignee is not None and event in ("reply", "reopened"):
+        members = [ticket.assignee]
+    with transaction.atomic():
+        _notify_users(ticket, members, text)
+        delivery = None
+        if ticket.team.webhook_url:
+            delivery = WebhookDelivery.objects.create(
+                team=ticket.team,
+                ticket=ticket,
+                url=ticket.team.webhook_url,
+                format=ticket.team.webhook_format,
+                payload=webhooks.payload(
+                    ticket.team.webhook_format, "旗心·员工心声", text, ticket_url(ticket.pk)
+                ),
+                created_at=timezone.now(),
+                next_attempt_at=timezone.now(),
+            )
+    if delivery is not None:
+        webhooks.attempt(delivery)
+
+
+@transaction.atomic
+def notifications_mark_read(*, actor: User, ids: list[int] | None = None) -> int:
+    unread = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
+
+
+def deliveries_retry(*, actor: User | None, now: datetime | None = None) -> int:
+    """Send again every webhook delivery whose retry time has come (`qixin care deliver`)."""
+    from qixin.core.access import is_admin
+
+    require(is_admin(actor))
+    moment = _now(now)
+    due = list(WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=moment))
+    for delivery in due:
+        webhooks.attempt(delivery, now=moment)
+    return len(due)

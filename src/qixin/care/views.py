@@ -1,0 +1,315 @@
+"""Pages of the care teams and committees. Thin: parse the request, call a service or a selector,
+render. The public pages (intake, follow-up) are in public_views.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from qixin.core.errors import ApplicationError, NotFound
+from qixin.core.models import User
+from qixin.core.pages import AuthedRequest
+from qixin.orgs import selectors as org_selectors
+
+from . import qr, selectors, services
+from .models import Moderation, TicketKind, TicketStatus, WebhookFormat
+
+
+def _act(request: AuthedRequest, action: Callable[[], Any], done: str, back: str) -> HttpResponse:
+    """Run one service; tell the user what happened (or why not) and go back to the page."""
+    try:
+        action()
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect(back)
+
+
+# --- tickets --------------------------------------------------------------------------------------
+
+
+@login_required
+def index(request: AuthedRequest) -> HttpResponse:
+    filters = selectors.TicketFilters(
+        status=request.GET.get("status", ""),
+        kind=request.GET.get("kind", ""),
+        moderation=request.GET.get("moderation", Moderation.VISIBLE),
+        mine=request.GET.get("mine") == "1",
+        overdue=request.GET.get("overdue") == "1",
+    )
+    tickets = selectors.ticket_list_for(actor=request.user, filters=filters)
+    page = Paginator(tickets, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "statuses": TicketStatus.choices,
+        "kinds": TicketKind.choices,
+        "moderations": Moderation.choices,
+        "unread": selectors.notifications_for(actor=request.user, unread_only=True).count(),
+    }
+    return render(request, "care/index.html", context)
+
+
+@login_required
+def ticket_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    ticket = selectors.ticket_get_for(actor=request.user, pk=pk)
+    context = {
+        "ticket": ticket,
+        "messages_all": selectors.ticket_messages_for(actor=request.user, ticket=ticket),
+        "assignable": selectors.assignable_for(actor=request.user, ticket=ticket),
+        "moderations": Moderation.choices,
+        "wish": getattr(ticket, "wish", None) if ticket.kind == TicketKind.WISH else None,
+    }
+    return render(request, "care/ticket.html", context)
+
+
+@login_required
+def ticket_photo(request: AuthedRequest, pk: int) -> FileResponse:
+    ticket = selectors.ticket_get_for(actor=request.user, pk=pk)
+    if not ticket.photo:
+        raise NotFound()
+    return FileResponse(ticket.photo.open("rb"), content_type="image/jpeg")
+
+
+def _ticket_action(name: str) -> Callable[[AuthedRequest, int], HttpResponse]:
+    @login_required
+    @require_POST
+    def view(request: AuthedRequest, pk: int) -> HttpResponse:
+        ticket = selectors.ticket_get_for(actor=request.user, pk=pk)
+        data, actor = request.POST, request.user
+        back = reverse("care:ticket", args=[pk])
+        actions: dict[str, tuple[Callable[[], Any], str]] = {
+            "answer": (
+                lambda: services.ticket_answer(actor=actor, ticket=ticket, body=data.get("body", "")),
+                "已答复。",
+            ),
+            "note": (
+                lambda: services.ticket_note(actor=actor, ticket=ticket, body=data.get("body", "")),
+                "已记录备注。",
+            ),
+            "close": (
+                lambda: services.ticket_close(actor=actor, ticket=ticket, result=data.get("result", "")),
+                "已办结。",
+            ),
+            "assign": (
+                lambda: services.ticket_assign(
+                    actor=actor,
+                    ticket=ticket,
+                    assignee=User.objects.filter(pk=int(data.get("assignee") or 0)).first(),
+                ),
+                "已分派。",
+            ),
+            "moderate": (
+                lambda: services.ticket_moderate(
+                    actor=actor, ticket=ticket, moderation=data.get("moderation", "")
+                ),
+                "审核状态已更新。",
+            ),
+            "forward": (
+                lambda: services.ticket_forward_suggestion(
+                    actor=actor, ticket=ticket, topic=data.get("topic", "")
+                ),
+                "已转入合理化建议。",
+            ),
+            "publish": (
+                lambda: services.wish_publish(
+                    actor=actor, ticket=ticket, title=data.get("title", ""), text=data.get("text", "")
+                ),
+                "心愿已上墙。",
+            ),
+        }
+        action, done = actions[name]
+        return _act(request, action, done, back)
+
+    return view
+
+
+ticket_answer = _ticket_action("answer")
+ticket_note = _ticket_action("note")
+ticket_close = _ticket_action("close")
+ticket_assign = _ticket_action("assign")
+ticket_moderate = _ticket_action("moderate")
+ticket_forward = _ticket_action("forward")
+wish_publish = _ticket_action("publish")
+
+
+# --- teams and intake points -------------------------------------------------------------------
+
+
+@login_required
+def teams(request: AuthedRequest) -> HttpResponse:
+    if request.method == "POST":
+
+        def create() -> None:
+            org = org_selectors.org_get_for(actor=request.user, code=request.POST.get("org", "").strip())
+            services.team_create(
+                actor=request.user,
+                organization=org,
+                name=request.POST.get("name", ""),
+                webhook_url=request.POST.get("webhook_url", ""),
+                webhook_format=request.POST.get("webhook_format", ""),
+            )
+
+        return _act(request, create, "已建立团队。", reverse("care:teams"))
+    context = {
+        "teams": selectors.team_list_for(actor=request.user),
+        "formats": WebhookFormat.choices,
+    }
+    return render(request, "care/teams.html", context)
+
+
+@login_required
+def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get_for(actor=request.user, pk=pk)
+    if request.method == "POST":
+        back = reverse("care:team", args=[pk])
+        if request.POST.get("action") == "point":
+            return _act(
+                request,
+                lambda: services.point_create(
+                    actor=request.user, team=team, name=request.POST.get("name", "")
+                ),
+                "已新建收集点。",
+                back,
+            )
+
+        def add_member() -> None:
+            user = User.objects.filter(
+                username=request.POST.get("username", "").strip(), is_active=True
+            ).first()
+            if user is None:
+                raise ApplicationError("no_user", "找不到该用户名（工号）。")
+            services.team_member_add(
+                actor=request.user, team=team, user=user, is_leader=request.POST.get("is_leader") == "1"
+            )
+
+        return _act(request, add_member, "已加入团队。", back)
+    context = {
+        "team": team,
+        "members": selectors.team_members_for(actor=request.user, team=team),
+        "points": selectors.point_list_for(actor=request.user, team=team),
+        "deliveries": selectors.deliveries_for(actor=request.user, team=team)[:20],
+    }
+    return render(request, "care/team.html", context)
+
+
+def _intake_url(request: AuthedRequest, token: str) -> str:
+    return request.build_absolute_uri(reverse("care:intake", args=[token]))
+
+
+@login_required
+def point_qr(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
+    point = selectors.point_get_for(actor=request.user, pk=pk)
+    url = _intake_url(request, point.token)
+    if fmt == "svg":
+        return HttpResponse(qr.svg(url), content_type="image/svg+xml")
+    if fmt == "png":
+        return HttpResponse(qr.png(url), content_type="image/png")
+    if fmt == "pdf":
+        data = qr.poster(url=url, org_name=point.organization.name, point_name=point.name)
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="poster-{point.pk}.pdf"'
+        return response
+    raise NotFound()
+
+
+# --- statistics -------------------------------------------------------------------------------
+
+
+def _date(value: str, default: date) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return default
+
+
+@login_required
+def stats(request: AuthedRequest) -> HttpResponse:
+    from django.utils import timezone
+
+    roots = org_selectors.org_roots_for(actor=request.user)
+    code = request.GET.get("org", "")
+    org = org_selectors.org_get_for(actor=request.user, code=code) if code else (roots[0] if roots else None)
+    today = timezone.localdate()
+    start = _date(request.GET.get("from", ""), today.replace(month=1, day=1))
+    end = _date(request.GET.get("to", ""), today)
+    context: dict[str, Any] = {"org": org, "start": start, "end": end}
+    if org is not None:
+        total, rows = selectors.ticket_stats_for(actor=request.user, org=org, start=start, end=end)
+        context |= {"total": total, "rows": rows}
+    return render(request, "care/stats.html", context)
+
+
+# --- wishes -------------------------------------------------------------------------------------
+
+
+@login_required
+def wall(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
+    roots = selectors.wall_orgs_for(actor=request.user)
+    if pk is None:
+        if not roots:
+            raise NotFound()
+        return redirect("care:wall_of", pk=roots[0].pk)
+    org = org_selectors.org_get_for(actor=request.user, pk=pk)
+    wishes = selectors.wish_wall_for(actor=request.user, org=org)
+    from qixin.core import access
+
+    context = {
+        "org": org,
+        "wishes": wishes[:200],
+        "branches": org_selectors.org_list_for(actor=request.user, kind="branch").filter(
+            access.org_filter(request.user, "path", level="manage")
+        )[:50],
+    }
+    return render(request, "care/wall.html", context)
+
+
+@login_required
+@require_POST
+def wish_claim(request: AuthedRequest, pk: int) -> HttpResponse:
+    wish = selectors.wish_get_for(actor=request.user, pk=pk)
+    code = request.POST.get("branch", "")
+
+    def claim() -> None:
+        branch = org_selectors.org_get_for(actor=request.user, code=code) if code else None
+        services.wish_claim(actor=request.user, wish=wish, branch=branch)
+
+    return _act(request, claim, "已认领，谢谢您！", reverse("care:wall_of", args=[wish.organization_id]))
+
+
+@login_required
+@require_POST
+def wish_fulfil(request: AuthedRequest, pk: int) -> HttpResponse:
+    wish = selectors.wish_get_for(actor=request.user, pk=pk)
+    return _act(
+        request,
+        lambda: services.wish_fulfil(
+            actor=request.user, wish=wish, fulfilment=request.POST.get("fulfilment", "")
+        ),
+        "心愿已点亮。",
+        reverse("care:wall_of", args=[wish.organization_id]),
+    )
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+
+@login_required
+def notifications(request: AuthedRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.notifications_mark_read(actor=request.user)
+        return redirect("care:notifications")
+    items = selectors.notifications_for(actor=request.user).select_related("ticket")[:100]
+    return render(request, "care/notifications.html", {"items": items})

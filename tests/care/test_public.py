@@ -1,0 +1,265 @@
+"""The public intake and follow-up pages: light, anonymous for real, and hard to abuse."""
+
+import io
+import logging
+import re
+
+import pytest
+from django.apps import apps
+from django.contrib.staticfiles import finders
+from django.db import connection
+from django.test import Client, override_settings
+from django.urls import reverse
+from PIL import Image
+
+from qixin.care import services
+from qixin.care.models import Moderation, Ticket, TicketStatus
+from qixin.care.public_views import DEVICE_COOKIE
+
+ADDRESS = "10.77.66.55"
+AGENT = "Mozilla/5.0 (Linux; Android 14; SM-S9180) MicroMessenger/8.0.49 QixinTestAgent/7731"
+
+
+def _client(address=ADDRESS, agent=AGENT):
+    return Client(REMOTE_ADDR=address, HTTP_USER_AGENT=agent, enforce_csrf_checks=True)
+
+
+def _open(client, point):
+    response = client.get(reverse("care:intake", args=[point.token]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    nonce = re.search(r'name="nonce" value="([^"]+)"', html).group(1)
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    return response, nonce, csrf
+
+
+def _post(client, point, **fields):
+    _, nonce, csrf = _open(client, point)
+    data = {
+        "kind": "problem",
+        "body": "三号线工位风扇坏了",
+        "nonce": nonce,
+        "csrfmiddlewaretoken": csrf,
+    } | fields
+    return client.post(reverse("care:intake", args=[point.token]), data)
+
+
+def _code(response):
+    return re.search(r'id="follow-code">([A-Z0-9-]+)<', response.content.decode()).group(1)
+
+
+def test_intake_page_is_light_and_needs_no_javascript(world):
+    response, _, _ = _open(_client(), world.point)
+    html = response.content.decode()
+    assert "<script" not in html
+    assert "core/base" not in html
+    assert "htmx" not in html
+    with open(finders.find("care/intake.css"), "rb") as handle:
+        css = handle.read()
+    assert len(response.content) + len(css) < 50 * 1024
+    assert response.cookies[DEVICE_COOKIE]["httponly"]
+    assert world.point.organization.name in html
+
+
+def test_anonymous_submission_gives_a_code_that_reads_the_answer(world):
+    client = _client()
+    response = _post(client, world.point)
+    assert response.status_code == 200
+    code = _code(response)
+    ticket = Ticket.objects.get()
+    assert ticket.is_anonymous
+    assert ticket.status == TicketStatus.OPEN
+    services.ticket_answer(actor=world.helper, ticket=ticket, body="已安排维修，明天修好")
+    page = client.get(reverse("care:follow", args=[code]))
+    assert "已安排维修，明天修好" in page.content.decode()
+    assert client.get(reverse("care:follow", args=["AAAA-BBBB-CCCC"])).status_code == 404
+
+
+def test_anonymous_submission_leaves_no_trace_in_any_table_or_log(world, caplog):
+    """Submit anonymously, then search every table of every app and the logs for what could tell who
+    sent it: the device token, the address, the user agent, the CSRF cookie."""
+    caplog.set_level(logging.DEBUG)
+    client = _client()
+    response = _post(client, world.point, body="匿名反映：班组长克扣加班费")
+    assert response.status_code == 200
+    code = _code(response)
+    client.post(
+        reverse("care:follow", args=[code]),
+        {
+            "action": "reply",
+            "body": "补充：上个月的事",
+            "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+        },
+    )
+    device = client.cookies[DEVICE_COOKIE].value
+    csrf_cookie = client.cookies["csrftoken"].value
+    secrets_to_find = [device, ADDRESS, AGENT, "QixinTestAgent", csrf_cookie, code, code.replace("-", "")]
+    assert Ticket.objects.get().messages.count() == 1
+
+    found = []
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            table = model._meta.db_table
+            columns = [f.column for f in model._meta.concrete_fields]
+            cursor.execute(f"SELECT {', '.join(connection.ops.quote_name(c) for c in columns)} FROM {table}")  # noqa: S608
+            for row in cursor.fetchall():
+                text = " ".join(str(v) for v in row)
+                found += [(table, s) for s in secrets_to_find if s in text]
+    assert found == []
+    logged = "\n".join(f"{r.getMessage()} {r.args!r} {getattr(r, 'request', '')!r}" for r in caplog.records)
+    assert [s for s in secrets_to_find if s in logged] == []
+    from qixin.core.models import AuditEntry
+
+    entries = AuditEntry.objects.filter(action__in=["care_submit", "care_reply"])
+    assert [(e.action, e.source, e.actor_id) for e in entries] == [
+        ("care_submit", "", None),
+        ("care_reply", "", None),
+    ]
+
+
+def test_named_submission_keeps_name_and_employee_number(world):
+    response = _post(_client(), world.point, name="李四", employee_no="E2001")
+    assert response.status_code == 200
+    ticket = Ticket.objects.get()
+    assert (ticket.is_anonymous, ticket.submitter_name, ticket.submitter_employee_no) == (
+        False,
+        "李四",
+        "E2001",
+    )
+
+
+def test_anonymous_box_wins_over_typed_name(world):
+    _post(_client(), world.point, name="李四", employee_no="E2001", anonymous="1")
+    ticket = Ticket.objects.get()
+    assert (ticket.is_anonymous, ticket.submitter_name, ticket.submitter_employee_no) == (True, "", "")
+
+
+def test_the_same_form_sent_twice_is_stored_once_with_the_same_code(world):
+    client = _client()
+    _, nonce, csrf = _open(client, world.point)
+    data = {"kind": "appeal", "body": "宿舍热水不稳定", "nonce": nonce, "csrfmiddlewaretoken": csrf}
+    first = client.post(reverse("care:intake", args=[world.point.token]), data)
+    second = client.post(reverse("care:intake", args=[world.point.token]), data)
+    assert _code(first) == _code(second)
+    assert Ticket.objects.count() == 1
+
+
+def test_honeypot_is_thanked_but_nothing_is_stored(world):
+    response = _post(_client(), world.point, website="http://spam.example")
+    assert response.status_code == 200
+    assert 'id="follow-code"' not in response.content.decode()
+    assert Ticket.objects.count() == 0
+
+
+def test_too_long_text_is_refused_with_the_text_kept(world):
+    response = _post(_client(), world.point, body="长" * 2001)
+    assert response.status_code == 400
+    assert "不能超过2000个字" in response.content.decode()
+    assert Ticket.objects.count() == 0
+
+
+def _jpeg_with_exif():
+    image = Image.new("RGB", (40, 30), (200, 10, 10))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCameraMaker"  # Make
+    exif[0x0131] = "GPS-Tracker-Firmware"  # Software
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif.tobytes())
+    assert b"SecretCameraMaker" in out.getvalue()
+    out.seek(0)
+    out.name = "IMG_20260101_GPS.jpg"
+    return out
+
+
+def test_photo_is_reencoded_without_metadata_under_a_random_name(world):
+    response = _post(_client(), world.point, photo=_jpeg_with_exif())
+    assert response.status_code == 200
+    ticket = Ticket.objects.get()
+    data = ticket.photo.read()
+    assert data.startswith(b"\xff\xd8")
+    assert b"SecretCameraMaker" not in data
+    assert b"GPS-Tracker" not in data
+    assert b"Exif" not in data
+    assert "IMG_2026" not in ticket.photo.name
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.size == (40, 30)
+
+
+def test_a_file_that_is_not_an_image_is_refused(world):
+    fake = io.BytesIO(b"%PDF-1.4 not an image")
+    fake.name = "photo.jpg"
+    response = _post(_client(), world.point, photo=fake)
+    assert response.status_code == 400
+    assert "文件不是有效的图片" in response.content.decode()
+    assert Ticket.objects.count() == 0
+
+
+@override_settings(QIXIN_CARE_LIMITS={"device": (3, 600)})
+def test_one_device_is_limited(world):
+    client = _client()
+    statuses = [_post(client, world.point, body=f"第{n}次反映").status_code for n in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+    assert Ticket.objects.count() == 3
+
+
+@override_settings(QIXIN_CARE_LIMITS={"device": (3, 600), "point": (1000, 600), "address": (1000, 600)})
+def test_hundreds_of_devices_behind_one_factory_address_are_not_locked_out(world):
+    """A whole workshop behind one NAT address: every phone gets through; only a phone that
+    sends too much is stopped, and the others still get through after it."""
+    statuses = []
+    for n in range(300):
+        statuses.append(_post(_client(), world.point, body=f"员工{n}的问题").status_code)
+    assert statuses.count(200) == 300
+    noisy = _client()
+    assert [_post(noisy, world.point, body=f"刷屏{n}").status_code for n in range(4)] == [200, 200, 200, 429]
+    assert _post(_client(), world.point, body="又一位员工").status_code == 200
+    assert Ticket.objects.count() == 304
+
+
+@override_settings(QIXIN_CARE_LIMITS={"address": (5, 600)})
+def test_the_address_ceiling_still_holds(world):
+    statuses = [_post(_client(), world.point, body=f"问题{n}").status_code for n in range(7)]
+    assert statuses == [200] * 5 + [429, 429]
+
+
+@override_settings(QIXIN_CARE_LIMITS={"point": (2, 600)})
+def test_one_intake_point_is_limited(world):
+    statuses = [_post(_client(address=f"10.0.0.{n}"), world.point).status_code for n in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def test_follow_up_reply_reopens_a_closed_ticket_and_rating(world):
+    client = _client()
+    code = _code(_post(client, world.point))
+    ticket = Ticket.objects.get()
+    services.ticket_close(actor=world.helper, ticket=ticket, result="风扇已更换")
+    csrf = client.cookies["csrftoken"].value
+    page = client.post(
+        reverse("care:follow", args=[code]), {"action": "rate", "rating": "4", "csrfmiddlewaretoken": csrf}
+    )
+    assert "感谢您的评价" in page.content.decode()
+    client.post(
+        reverse("care:follow", args=[code]),
+        {"action": "reply", "body": "又坏了", "csrfmiddlewaretoken": csrf},
+    )
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.rating, ticket.reopen_count, ticket.closed_at) == (
+        TicketStatus.OPEN,
+        4,
+        1,
+        None,
+    )
+
+
+def test_hidden_ticket_is_kept_and_still_answers_its_code(world):
+    client = _client()
+    code = _code(_post(client, world.point))
+    ticket = Ticket.objects.get()
+    services.ticket_moderate(actor=world.leader, ticket=ticket, moderation=Moderation.SPAM)
+    assert Ticket.objects.filter(pk=ticket.pk, moderation=Moderation.SPAM).exists()
+    assert client.get(reverse("care:follow", args=[code])).status_code == 200
+
+
+@pytest.mark.parametrize("token", ["nope", "x" * 16])
+def test_unknown_intake_link_is_not_found(world, token):
+    assert _client().get(reverse("care:intake", args=[token])).status_code == 404
