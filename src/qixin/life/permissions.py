@@ -1,0 +1,36 @@
+"""Named permissions of organizational life, composed from core.access predicates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rules.permissions import add_perm
+from rules.predicates import predicate
+
+from qixin.core import access
+from qixin.orgs.models import Organization
+
+
+@predicate
+def can_view_life(user: Any, org: Organization) -> bool:
+    """Members read their branch's meetings; secretaries and committees their subtree's."""
+    return access.reads_org(user, org)
+
+
+@predicate
+def can_keep_life(user: Any, org: Organization) -> bool:
+    """Plan and record meetings, set the rulebook: who keeps the organization's records."""
+    return access.manages_org(user, org)
+
+
+@predicate
+def can_see_compliance(user: Any, org: Organization) -> bool:
+    return access.manages_org(user, org) or (
+        access.reads_org(user, org)
+        and bool(access.scope_for(user).roles & {"secretary", "committee", "party_worker"})
+    )
+
+
+add_perm("life.view_life", can_view_life)
+add_perm("life.keep_life", can_keep_life)
+add_perm("life.view_compliance", can_see_compliance)

@@ -1,0 +1,721 @@
+"""Every read of organizational life, scoped to what the actor may see.
+
+compliance_for compares the rulebook with the meetings held for a whole subtree in a fixed number of
+queries (about eight, whatever the number of branches): organizations, rulebooks, kinds, committees,
+campaigns, meetings (one row each, with their attendance counts), overdue resolutions.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from qixin.core import access
+from qixin.core.errors import NotFound
+from qixin.core.periods import Period
+from qixin.core.rules import Rulebook, rulebooks_for
+from qixin.orgs.models import Organization, OrgKind, Position, PositionTitle
+from qixin.orgs.selectors import orgs_existing_q
+
+from . import rulebook as rb
+from .models import (
+    Attendance,
+    AttendanceStatus,
+    Campaign,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Reminder,
+    Resolution,
+)
+from .permissions import can_see_compliance, can_view_life
+
+
+def life_roots_for(*, actor: Any) -> list[Organization]:
+    """The top organizations whose organizational life the actor keeps (admin: the tree's roots)."""
+    scope = access.scope_for(actor)
+    if scope.is_admin:
+        return list(Organization.objects.get_root_nodes().filter(dissolved_on__isnull=True))
+    return list(
+        Organization.objects.filter(path__in=scope.manage, dissolved_on__isnull=True).order_by("path")
+    )
+
+
+def org_for_life(*, actor: Any, pk: int | None = None, code: str | None = None) -> Organization:
+    lookup = {"pk": pk} if pk is not None else {"code": code}
+    org = Organization.objects.filter(**lookup).first()
+    if org is None or not can_view_life(actor, org):
+        raise NotFound()
+    return org
+
+
+def kinds_for(*, org: Organization) -> list[MeetingKind]:
+    """Kinds usable at an organization: the built-in ones and those added by it or its ancestors."""
+    ancestors = [org.path[:i] for i in range(org.steplen, len(org.path) + 1, org.steplen)]
+    return list(
+        MeetingKind.objects.filter(Q(owner__isnull=True) | Q(owner__path__in=ancestors)).order_by(
+            "sort_order", "id"
+        )
+    )
+
+
+def kind_get(*, org: Organization, pk: int) -> MeetingKind:
+    kind = next((k for k in kinds_for(org=org) if k.pk == pk), None)
+    if kind is None:
+        raise NotFound()
+    return kind
+
+
+# --- meetings ---------------------------------------------------------------------------------------
+
+
+def meeting_list_for(
+    *,
+    actor: Any,
+    org: Organization | None = None,
+    status: str = "",
+    kind_code: str = "",
+    start: date | None = None,
+    end: date | None = None,
+) -> QuerySet[Meeting]:
+    rows = Meeting.objects.filter(access.org_filter(actor, "organization__path"))
+    if org is not None:
+        rows = rows.filter(organization__path__startswith=org.path)
+    if status:
+        rows = rows.filter(status=status)
+    if kind_code:
+        rows = rows.filter(kind__code=kind_code)
+    if start:
+        rows = rows.filter(held_on__gte=start)
+    if end:
+        rows = rows.filter(held_on__lt=end)
+    return rows.select_related("organization", "kind").order_by("-starts_at", "-id")
+
+
+def meeting_get_for(*, actor: Any, pk: int) -> Meeting:
+    """Load and authorize: a meeting outside the actor's scope is as missing as an unknown one."""
+    meeting = (
+        Meeting.objects.select_related("organization", "kind", "host", "speaker", "campaign")
+        .filter(pk=pk)
+        .first()
+    )
+    if meeting is None or not can_view_life(actor, meeting.organization):
+        raise NotFound()
+    return meeting
+
+
+def meeting_by_token(*, token: str) -> Meeting | None:
+    return Meeting.objects.select_related("organization", "kind").filter(checkin_token=token).first()
+
+
+@dataclass
+class MeetingPage:
+    meeting: Meeting
+    attendance: list[Attendance]
+    resolutions: list[Resolution]
+    attachments: list[Any]
+    topics: list[str]
+    can_keep: bool
+
+
+def meeting_page_for(*, actor: Any, pk: int) -> MeetingPage:
+    from qixin.core.rules import rulebook
+
+    from .permissions import can_keep_life
+
+    meeting = meeting_get_for(actor=actor, pk=pk)
+    attendance = list(meeting.attendance.select_related("person").order_by("status", "person__employee_no"))
+    resolutions = list(meeting.resolutions.select_related("owner").order_by("id"))
+    attachments = list(meeting.attachments.all())
+    topics = list(rulebook(meeting.organization, meeting.held_on).get("life.topics")["topics"])
+    return MeetingPage(
+        meeting,
+        attendance,
+        resolutions,
+        attachments,
+        topics,
+        bool(can_keep_life(actor, meeting.organization)),
+    )
+
+
+def attachment_get_for(*, actor: Any, pk: int) -> Any:
+    from .models import Attachment
+
+    attachment = Attachment.objects.select_related("meeting__organization").filter(pk=pk).first()
+    if attachment is None or not can_view_life(actor, attachment.meeting.organization):
+        raise NotFound()
+    return attachment
+
+
+def resolution_get_for(*, actor: Any, pk: int) -> Resolution:
+    resolution = Resolution.objects.select_related("meeting__organization", "owner").filter(pk=pk).first()
+    if resolution is None or not can_view_life(actor, resolution.meeting.organization):
+        raise NotFound()
+    return resolution
+
+
+def campaign_list_for(*, actor: Any, org: Organization | None = None) -> QuerySet[Campaign]:
+    """Campaigns set in the actor's subtrees or above them (a branch sees its committee's campaigns)."""
+    scope = access.scope_for(actor)
+    rows = Campaign.objects.select_related("organization")
+    if not scope.is_admin:
+        ancestors = {
+            p[:i] for p in scope.read for i in range(Organization.steplen, len(p) + 1, Organization.steplen)
+        }
+        rows = rows.filter(scope.q(scope.read, "organization__path") | Q(organization__path__in=ancestors))
+    if org is not None:
+        ancestors_of_org = [org.path[:i] for i in range(org.steplen, len(org.path) + 1, org.steplen)]
+        rows = rows.filter(
+            Q(organization__path__startswith=org.path) | Q(organization__path__in=ancestors_of_org)
+        )
+    return rows.order_by("-starts_on", "id")
+
+
+def campaign_get_for(*, actor: Any, pk: int) -> Campaign:
+    campaign = campaign_list_for(actor=actor).filter(pk=pk).first()
+    if campaign is None:
+        raise NotFound()
+    return campaign
+
+
+@dataclass(frozen=True)
+class Participation:
+    person_id: int
+    name: str
+    employee_no: str
+    branch: str
+    attended: int
+
+
+def campaign_participation_for(
+    *, actor: Any, campaign: Campaign, org: Organization | None = None
+) -> list[Participation]:
+    """Per member of the subtree's branches: campaign sessions attended (present)."""
+    from qixin.people.models import Membership
+
+    root = org or campaign.organization
+    members = (
+        Membership.objects.filter(
+            access.org_filter(actor, "branch__path"),
+            branch__path__startswith=root.path,
+            ended_on__isnull=True,
+        )
+        .filter(branch__path__startswith=campaign.organization.path)
+        .select_related("person", "branch")
+        .order_by("branch__path", "person__employee_no")
+    )
+    attended = Counter(
+        Attendance.objects.filter(
+            meeting__campaign=campaign, meeting__status=MeetingStatus.HELD, status=AttendanceStatus.PRESENT
+        ).values_list("person_id", flat=True)
+    )
+    return [
+        Participation(m.person_id, m.person.name, m.person.employee_no, m.branch.name, attended[m.person_id])
+        for m in members
+    ]
+
+
+def campaign_participation_counts(*, actor: Any, org: Organization, period: Period) -> tuple[int, int]:
+    """(members who attended at least one session of a campaign running in the period, members) in the
+    subtree's branches, on the period's last day."""
+    from qixin.people.models import Membership
+
+    campaigns = [
+        c.pk
+        for c in campaign_list_for(actor=actor, org=org).filter(
+            starts_on__lt=period.end, ends_on__gte=period.start
+        )
+    ]
+    members = Membership.objects.filter(
+        access.org_filter(actor, "branch__path"), branch__path__startswith=org.path, ended_on__isnull=True
+    )
+    total = members.count()
+    if not campaigns:
+        return 0, total
+    took_part = (
+        Attendance.objects.filter(
+            meeting__campaign_id__in=campaigns,
+            meeting__status=MeetingStatus.HELD,
+            meeting__held_on__gte=period.start,
+            meeting__held_on__lt=period.end,
+            status=AttendanceStatus.PRESENT,
+            person_id__in=members.values("person_id"),
+        )
+        .values("person_id")
+        .distinct()
+        .count()
+    )
+    return took_part, total
+
+
+# --- compliance -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WindowStatus:
+    window: rb.Window
+    held: int
+    needed: int
+    state: str  # "met", "behind", "open", "future"
+
+    @property
+    def missing(self) -> int:
+        return max(self.needed - self.held, 0)
+
+
+@dataclass
+class RuleStatus:
+    kind: MeetingKind
+    frequency: rb.Frequency
+    windows: list[WindowStatus]
+    last_held: date | None
+
+    @property
+    def rule_key(self) -> str:
+        return rb.frequency_key(self.kind.code)
+
+    @property
+    def required(self) -> int:
+        return sum(w.needed for w in self.windows if w.state in ("met", "behind"))
+
+    @property
+    def met(self) -> int:
+        return sum(min(w.held, w.needed) for w in self.windows if w.state in ("met", "behind"))
+
+    @property
+    def behind(self) -> int:
+        return self.required - self.met
+
+    @property
+    def open_window(self) -> WindowStatus | None:
+        return next((w for w in self.windows if w.state == "open"), None)
+
+    @property
+    def remaining(self) -> int:
+        window = self.open_window
+        return window.missing if window else 0
+
+
+@dataclass
+class CampaignStatus:
+    campaign: Campaign
+    held: int
+
+    @property
+    def required(self) -> int:
+        return self.campaign.required_sessions
+
+    @property
+    def behind(self) -> int:
+        return max(self.required - self.held, 0)
+
+
+@dataclass
+class OrgCompliance:
+    org: Organization
+    parent_name: str
+    rules: list[RuleStatus] = field(default_factory=list)
+    present: int = 0
+    should_attend: int = 0
+    meetings_held: int = 0
+    topic_list: str = ""
+    topics_missing: list[str] = field(default_factory=list)
+    resolutions_overdue: int = 0
+    campaigns: list[CampaignStatus] = field(default_factory=list)
+
+    @property
+    def required(self) -> int:
+        return sum(r.required for r in self.rules)
+
+    @property
+    def met(self) -> int:
+        return sum(r.met for r in self.rules)
+
+    @property
+    def behind(self) -> int:
+        return sum(r.behind for r in self.rules)
+
+    @property
+    def behind_rules(self) -> list[RuleStatus]:
+        return [r for r in self.rules if r.behind]
+
+    @property
+    def campaigns_behind(self) -> int:
+        return sum(c.behind for c in self.campaigns)
+
+    @property
+    def compliant(self) -> bool:
+        return self.behind == 0
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return self.present / self.should_attend if self.should_attend else None
+
+    def rule(self, kind_code: str) -> RuleStatus | None:
+        return next((r for r in self.rules if r.kind.code == kind_code), None)
+
+
+@dataclass
+class Compliance:
+    org: Organization
+    period: Period
+    today: date
+    rows: list[OrgCompliance]
+    kinds: list[MeetingKind]
+
+    @property
+    def behind_rows(self) -> list[OrgCompliance]:
+        return [r for r in self.rows if not r.compliant]
+
+    @property
+    def required(self) -> int:
+        return sum(r.required for r in self.rows)
+
+    @property
+    def met(self) -> int:
+        return sum(r.met for r in self.rows)
+
+    @property
+    def present(self) -> int:
+        return sum(r.present for r in self.rows)
+
+    @property
+    def should_attend(self) -> int:
+        return sum(r.should_attend for r in self.rows)
+
+    @property
+    def kind_columns(self) -> list[MeetingKind]:
+        """Kinds with a requirement somewhere in the subtree, in the rulebook's order."""
+        used = {r.kind.pk for row in self.rows for r in row.rules}
+        return [k for k in self.kinds if k.pk in used]
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    step = Organization.steplen
+    return [path[:i] for i in range(step, len(path) + 1, step)]
+
+
+def _existed_through(org: Organization, window: rb.Window) -> bool:
+    """A window is required only when the organization existed for all of it: a branch founded or
+    dissolved within a month owes nothing for that month."""
+    started = org.established_on is None or org.established_on <= window.start
+    lasted = org.dissolved_on is None or org.dissolved_on >= window.deadline
+    return started and lasted
+
+
+def compliance_for(
+    *, actor: Any, org: Organization, period: Period, today: date | None = None, behind_only: bool = False
+) -> Compliance:
+    """For each organization of the subtree that a rule applies to: each rule's windows whose deadline
+    falls in the period (met, behind by how many, open, not yet begun), attendance, topics not covered,
+    resolutions overdue and education campaigns. A fixed number of queries."""
+    today = today or timezone.localdate()
+    if not can_see_compliance(actor, org):
+        raise NotFound()
+    orgs = list(
+        Organization.objects.filter(access.org_filter(actor, "path"), path__startswith=org.path)
+        .filter(orgs_existing_q(period.start, period.end))
+        .only("id", "path", "depth", "numchild", "name", "code", "kind", "established_on", "dissolved_on")
+        .order_by("path")
+    )
+    by_path = {o.path: o for o in orgs}
+    on = min(today, period.end)
+    books: dict[int, Rulebook] = rulebooks_for(orgs, on) if orgs else {}
+    ancestors = _ancestor_paths(org.path)
+    kinds = list(
+        MeetingKind.objects.filter(
+            Q(owner__isnull=True) | Q(owner__path__in=ancestors) | Q(owner__path__startswith=org.path)
+        )
+        .select_related("owner")
+        .order_by("sort_order", "id")
+    )
+    kind_code = {k.pk: k.code for k in kinds}
+    with_committee = set(
+        Position.objects.filter(
+            organization__path__startswith=org.path,
+            ended_on__isnull=True,
+            title__in=[
+                PositionTitle.ORGANIZATION,
+                PositionTitle.PUBLICITY,
+                PositionTitle.DISCIPLINE,
+                PositionTitle.COMMITTEE_MEMBER,
+            ],
+        )
+        .values_list("organization_id", flat=True)
+        .distinct()
+    )
+    campaigns = list(
+        Campaign.objects.filter(
+            Q(organization__path__in=ancestors) | Q(organization__path__startswith=org.path),
+            starts_on__lt=period.end,
+            ends_on__gte=period.start,
+        )
+        .select_related("organization")
+        .order_by("starts_on", "id")
+    )
+    span_start = rb.window_containing(period.start, "year").start
+    if campaigns:
+        span_start = min(span_start, *(c.starts_on for c in campaigns))
+    # One row per held meeting of the subtree in the span: who, what, when, which topics, attendance.
+    held: dict[tuple[int, str], list[date]] = defaultdict(list)
+    topics_by_org: dict[int, list[tuple[date, list[str]]]] = defaultdict(list)
+    attendance: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    sessions: Counter[tuple[int, int]] = Counter()
+    meeting_rows = (
+        Meeting.objects.filter(
+            access.org_filter(actor, "organization__path"),
+            organization__path__startswith=org.path,
+            status=MeetingStatus.HELD,
+            held_on__gte=span_start,
+            held_on__lt=period.end,
+        )
+        .order_by()
+        .values_list(
+            "organization_id", "kind_id", "held_on", "topics", "campaign_id", "present_count", "should_attend"
+        )
+    )
+    for org_id, kind_id, held_on, topics, campaign_id, present, should in meeting_rows:
+        held[(org_id, kind_code.get(kind_id, ""))].append(held_on)
+        if topics:
+            topics_by_org[org_id].append((held_on, topics))
+        if campaign_id:
+            sessions[(org_id, campaign_id)] += 1
+        if held_on >= period.start:
+            counts = attendance[org_id]
+            counts[0] += present
+            counts[1] += should
+            counts[2] += 1
+    overdue = dict(
+        Resolution.objects.filter(
+            access.org_filter(actor, "meeting__organization__path"),
+            meeting__organization__path__startswith=org.path,
+            due_on__lt=today,
+            done_on__isnull=True,
+            passed=True,
+        )
+        .order_by()
+        .values("meeting__organization_id")
+        .annotate(n=Count("id"))
+        .values_list("meeting__organization_id", "n")
+    )
+
+    # Topics count where they were covered: in the branch itself or one of its party groups.
+    branch_of: dict[int, int] = {}
+    for o in orgs:
+        parent = by_path.get(o.path[: -o.steplen]) if o.kind == OrgKind.GROUP else None
+        branch_of[o.pk] = parent.pk if parent is not None else o.pk
+    topics_by_branch: dict[int, list[tuple[date, list[str]]]] = defaultdict(list)
+    for org_id, items in topics_by_org.items():
+        topics_by_branch[branch_of.get(org_id, org_id)].extend(items)
+
+    windows_cache: dict[str, list[rb.Window]] = {}
+
+    def windows(every: str) -> list[rb.Window]:
+        if every not in windows_cache:
+            windows_cache[every] = rb.windows_with_deadline_in(period.start, period.end, every)
+        return windows_cache[every]
+
+    rows: list[OrgCompliance] = []
+    for o in orgs:
+        book = books[o.pk]
+        parent = by_path.get(o.path[: -o.steplen])
+        row = OrgCompliance(org=o, parent_name=parent.name if parent is not None else "")
+        has_committee = o.pk in with_committee
+        for kind in kinds:
+            if kind.owner is not None and not o.path.startswith(kind.owner.path):
+                continue
+            frequency = rb.frequency_for(book, kind.code, kind.default_frequency)
+            if frequency is None or not frequency.applies_to(o.kind, has_committee):
+                continue
+            dates = sorted(d for code in frequency.counts for d in held.get((o.pk, code), ()))
+            statuses = []
+            for window in windows(frequency.every):
+                if not _existed_through(o, window):
+                    continue
+                count = sum(1 for d in dates if window.start <= d < window.end)
+                if window.end <= today:
+                    state = "met" if count >= frequency.times else "behind"
+                elif window.start <= today:
+                    state = "met" if count >= frequency.times else "open"
+                else:
+                    state = "future"
+                statuses.append(WindowStatus(window, count, frequency.times, state))
+            row.rules.append(RuleStatus(kind, frequency, statuses, dates[-1] if dates else None))
+        if o.pk in attendance:
+            row.present, row.should_attend, row.meetings_held = attendance[o.pk]
+        if o.kind == OrgKind.BRANCH:
+            topic_rule = book.get("life.topics")
+            row.topic_list = topic_rule.get("name", "") + (
+                f"（{topic_rule['pattern']}）" if topic_rule.get("pattern") else ""
+            )
+            current = [w for w in windows(topic_rule.get("every", "year")) if w.start <= today]
+            if current:
+                window = current[-1]
+                covered = {
+                    t
+                    for d, items in topics_by_branch.get(o.pk, ())
+                    if window.start <= d < window.end
+                    for t in items
+                }
+                row.topics_missing = [t for t in topic_rule["topics"] if t not in covered]
+            for campaign in campaigns:
+                if o.path.startswith(campaign.organization.path):
+                    row.campaigns.append(CampaignStatus(campaign, sessions[(o.pk, campaign.pk)]))
+        row.resolutions_overdue = overdue.get(o.pk, 0)
+        if row.rules or row.campaigns:
+            rows.append(row)
+    if behind_only:
+        rows = [r for r in rows if not r.compliant]
+    return Compliance(org=org, period=period, today=today, rows=rows, kinds=kinds)
+
+
+def year_period(day: date) -> Period:
+    return Period(date(day.year, 1, 1), date(day.year + 1, 1, 1))
+
+
+@dataclass(frozen=True)
+class Due:
+    org: Organization
+    rule_key: str
+    kind_name: str
+    window: rb.Window
+    remaining: int
+    message: str
+
+
+def upcoming_deadlines_for(*, actor: Any, org: Organization, today: date) -> list[Due]:
+    """Requirements still open whose deadline is within the rulebook's reminder days."""
+    report = compliance_for(actor=actor, org=org, period=year_period(today), today=today)
+    books = rulebooks_for([r.org for r in report.rows], today) if report.rows else {}
+    dues = []
+    for row in report.rows:
+        days = int(books[row.org.pk].get("life.remind_days"))
+        for rule in row.rules:
+            window = rule.open_window
+            if window is None or window.missing == 0:
+                continue
+            left = (window.window.deadline - today).days
+            if left > days:
+                continue
+            dues.append(
+                Due(
+                    org=row.org,
+                    rule_key=rule.rule_key,
+                    kind_name=rule.kind.name,
+                    window=window.window,
+                    remaining=window.missing,
+                    message=(
+                        f"{row.org.name}：{rule.kind.name}（{rule.frequency.label}）本期还需召开{window.missing}次，"
+                        f"截止{window.window.deadline:%Y年%m月%d日}（还有{left}天）。"
+                    ),
+                )
+            )
+    return dues
+
+
+def secretary_emails(org_ids: list[int]) -> dict[int, list[str]]:
+    """E-mail addresses of the current secretaries (and deputies) of the organizations, by org id."""
+    from qixin.core.models import User
+
+    if not org_ids:
+        return {}
+    posts = Position.objects.filter(
+        organization_id__in=org_ids,
+        ended_on__isnull=True,
+        title__in=[PositionTitle.SECRETARY, PositionTitle.DEPUTY_SECRETARY],
+    ).values_list("organization_id", "person_id")
+    person_orgs: dict[int, list[int]] = defaultdict(list)
+    for org_id, person_id in posts:
+        person_orgs[person_id].append(org_id)
+    emails: dict[int, list[str]] = defaultdict(list)
+    for person_id, email in (
+        User.objects.filter(person_id__in=person_orgs, is_active=True)
+        .exclude(email="")
+        .values_list("person_id", "email")
+    ):
+        for org_id in person_orgs[person_id]:
+            emails[org_id].append(email)
+    return dict(emails)
+
+
+def reminders_for(*, actor: Any, today: date) -> list[Reminder]:
+    """Open reminders (deadline not passed) for the organizations the actor keeps."""
+    return list(
+        Reminder.objects.filter(
+            access.org_filter(actor, "organization__path", level="manage"), deadline__gte=today
+        )
+        .select_related("organization")
+        .order_by("deadline", "id")[:50]
+    )
+
+
+@dataclass
+class DuePage:
+    """What a branch secretary sees first: what is due, what is behind, what is planned."""
+
+    org: Organization
+    compliance: OrgCompliance | None
+    planned: list[Meeting]
+    recent: list[Meeting]
+    overdue_resolutions: list[Resolution]
+
+
+def due_page_for(*, actor: Any, org: Organization, today: date) -> DuePage:
+    report = compliance_for(actor=actor, org=org, period=year_period(today), today=today)
+    row = next((r for r in report.rows if r.org.pk == org.pk), None)
+    planned = list(
+        meeting_list_for(actor=actor, org=org, status=MeetingStatus.PLANNED)
+        .filter(held_on__gte=today)
+        .order_by("starts_at")[:10]
+    )
+    recent = list(meeting_list_for(actor=actor, org=org, status=MeetingStatus.HELD)[:10])
+    overdue = list(
+        Resolution.objects.filter(
+            meeting__organization__path__startswith=org.path,
+            due_on__lt=today,
+            done_on__isnull=True,
+            passed=True,
+        )
+        .select_related("meeting", "owner")
+        .order_by("due_on")[:20]
+    )
+    return DuePage(org, row, planned, recent, overdue)
+
+
+@dataclass
+class CalendarMonth:
+    month: date
+    meetings: list[Meeting]
+    deadlines: list[tuple[str, WindowStatus]]
+
+
+def calendar_for(*, actor: Any, org: Organization, year: int, today: date) -> list[CalendarMonth]:
+    """A branch's year: its meetings month by month, and each requirement's deadline with its state."""
+    period = Period(date(year, 1, 1), date(year + 1, 1, 1))
+    report = compliance_for(actor=actor, org=org, period=period, today=today)
+    row = next((r for r in report.rows if r.org.pk == org.pk), None)
+    meetings = list(
+        meeting_list_for(actor=actor, org=org, start=period.start, end=period.end)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("starts_at")
+    )
+    months = []
+    for m in range(1, 13):
+        first = date(year, m, 1)
+        deadlines = (
+            [
+                (rule.kind.name, w)
+                for rule in row.rules
+                for w in rule.windows
+                if w.window.deadline.year == year and w.window.deadline.month == m
+            ]
+            if row
+            else []
+        )
+        months.append(CalendarMonth(first, [x for x in meetings if x.held_on.month == m], deadlines))
+    return months

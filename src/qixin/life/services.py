@@ -1,0 +1,682 @@
+"""Every write of organizational life: validated, permission-checked, audited, one transaction.
+
+The rules checked when a meeting is recorded come from RULES.md through the rulebook: an election
+needs at least 4/5 of the members with voting rights present; any vote needs more than half of them
+present; a resolution passes only when the votes in favour exceed half of all members with voting
+rights who should attend (not of those present); probationary members have no vote.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from qixin.core import access, audit
+from qixin.core.access import require
+from qixin.core.errors import ApplicationError, NotFound, Problem
+from qixin.core.models import RuleOverride, User
+from qixin.core.rules import REGISTRY, rulebook
+from qixin.orgs.models import COMMITTEE_TITLES, Organization, OrgKind, Position
+from qixin.orgs.services import full_clean
+from qixin.people.models import Category, Membership, Person, Standing
+
+from . import rulebook as rb
+from .models import (
+    Attachment,
+    Attendance,
+    AttendanceStatus,
+    Campaign,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Reminder,
+    Resolution,
+)
+from .permissions import can_keep_life
+
+MAX_ATTACHMENT_BYTES: int = getattr(settings, "QIXIN_LIFE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# What a file must start with to be accepted, whatever its name says.
+SIGNATURES: list[tuple[bytes, str, str]] = [
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"%PDF-", "application/pdf", ".pdf"),
+]
+ALLOWED_SUFFIXES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".pdf": "application/pdf",
+}
+
+
+# --- the rulebook -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def kind_create(
+    *, actor: User | None, org: Organization, name: str, frequency: dict[str, Any] | None = None
+) -> MeetingKind:
+    """An organization adds a kind of meeting for its subtree, with an optional frequency."""
+    require(can_keep_life(actor, org))
+    name = name.strip()
+    if not name:
+        raise ApplicationError("invalid", "请填写会议类型名称。", [Problem("不能为空", field="名称")])
+    if MeetingKind.objects.filter(Q(owner__isnull=True) | Q(owner=org), name=name).exists():
+        raise ApplicationError("duplicate_kind", f"会议类型“{name}”已存在。")
+    value = rb.check_frequency_value(frequency) if frequency else {}
+    if value:
+        value = {"counts": [], "committee_only": False, **value}
+    kind = MeetingKind(
+        owner=org, name=name, code=f"org{org.pk}-{secrets.token_hex(4)}", default_frequency=value
+    )
+    full_clean(kind)
+    kind.save()
+    if value and not value["counts"]:
+        kind.default_frequency["counts"] = [kind.code]
+        kind.save(update_fields=["default_frequency"])
+    audit.record(actor=actor, action="create", obj=kind, changes={"name": name, "frequency": value})
+    return kind
+
+
+def _rule_override(
+    actor: User | None, org: Organization, key: str, value: Any, effective_from: date, basis: str
+) -> RuleOverride:
+    override, _created = RuleOverride.objects.update_or_create(
+        organization=org, key=key, effective_from=effective_from, defaults={"value": value, "basis": basis}
+    )
+    audit.record(actor=actor, action="rule_set", obj=override, changes={"key": key, "value": value})
+    return override
+
+
+@transaction.atomic
+def frequency_set(
+    *,
+    actor: User | None,
+    org: Organization,
+    kind: MeetingKind,
+    frequency: dict[str, Any] | None,
+    effective_from: date,
+    basis: str = "",
+) -> RuleOverride:
+    """Set how often a kind must happen in the organization's subtree from a date (None: no
+    requirement). Deeper nodes inherit it unless they set their own."""
+    require(can_keep_life(actor, org))
+    value: dict[str, Any] = {}
+    if frequency:
+        value = {"counts": [kind.code], "committee_only": False, **rb.check_frequency_value(dict(frequency))}
+        if not isinstance(value["counts"], list) or not value["counts"]:
+            raise ApplicationError("invalid_rule", "请指定哪些会议类型计入该要求。")
+    return _rule_override(actor, org, rb.frequency_key(kind.code), value, effective_from, basis)
+
+
+@transaction.atomic
+def topics_set(
+    *,
+    actor: User | None,
+    org: Organization,
+    name: str,
+    topics: list[str],
+    pattern: str = "",
+    every: str = "year",
+    effective_from: date,
+    basis: str = "",
+) -> RuleOverride:
+    """The must-cover topic list of an organization (such as the 八个必过) and its pattern ("6+6")."""
+    require(can_keep_life(actor, org))
+    cleaned = [t.strip() for t in topics if t.strip()]
+    if not cleaned:
+        raise ApplicationError("invalid_rule", "议题清单不能为空。")
+    if len(set(cleaned)) != len(cleaned):
+        raise ApplicationError("invalid_rule", "议题清单中有重复的议题。")
+    if every not in rb.EVERY_MONTHS:
+        raise ApplicationError("invalid_rule", "周期应为每月、每季度、每半年或每年。")
+    value = {
+        "name": name.strip() or "必过议题",
+        "pattern": pattern.strip(),
+        "every": every,
+        "topics": cleaned,
+    }
+    return _rule_override(actor, org, "life.topics", value, effective_from, basis)
+
+
+@transaction.atomic
+def rule_set(
+    *, actor: User | None, org: Organization, key: str, value: Any, effective_from: date, basis: str = ""
+) -> RuleOverride:
+    """Any other rule of organizational life (quorums, reminder days)."""
+    require(can_keep_life(actor, org))
+    if not key.startswith("life.") or key not in REGISTRY:
+        raise ApplicationError("invalid_rule", f"没有名为“{key}”的组织生活规则。")
+    if type(value) is not type(REGISTRY[key].default):
+        raise ApplicationError("invalid_rule", f"规则“{REGISTRY[key].label}”的取值格式不对。")
+    return _rule_override(actor, org, key, value, effective_from, basis)
+
+
+# --- meetings ---------------------------------------------------------------------------------------
+
+
+def _kind_usable(kind: MeetingKind, org: Organization) -> bool:
+    return kind.owner is None or org.path.startswith(kind.owner.path)
+
+
+def roster(org: Organization) -> list[Membership]:
+    """Who should attend a meeting of the organization: the current members of a 党支部, or of a
+    党小组 for its meetings."""
+    rows = Membership.objects.filter(ended_on__isnull=True).select_related("person")
+    rows = rows.filter(party_group=org) if org.kind == OrgKind.GROUP else rows.filter(branch=org)
+    return list(rows.order_by("category", "person__employee_no"))
+
+
+def has_vote(membership: Membership) -> bool:
+    """Probationary members and members whose party standing is suspended have no vote (RULES.md)."""
+    return membership.category == Category.FULL and membership.standing == Standing.NORMAL
+
+
+def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise ApplicationError(
+            "invalid", "结束时间应晚于开始时间。", [Problem("应晚于开始时间", field="结束时间")]
+        )
+    if ends_at - starts_at > timedelta(days=3):
+        raise ApplicationError("invalid", "会议时长超过3天，请检查开始和结束时间。")
+
+
+@transaction.atomic
+def meeting_plan(
+    *,
+    actor: User | None,
+    org: Organization,
+    kind: MeetingKind,
+    starts_at: datetime,
+    ends_at: datetime,
+    title: str = "",
+    place: str = "",
+    host: Person | None = None,
+    speaker: Person | None = None,
+    campaign: Campaign | None = None,
+) -> Meeting:
+    """Plan a meeting of a 党支部 or 党小组 (a branch may also record it at once: meeting_record)."""
+    require(can_keep_life(actor, org))
+    if org.kind not in (OrgKind.BRANCH, OrgKind.GROUP, OrgKind.GENERAL_BRANCH, OrgKind.COMMITTEE):
+        raise ApplicationError("invalid", "该组织不能召开会议。")
+    if not org.is_active:
+        raise ApplicationError("org_dissolved", f"“{org.name}”已撤销，不能再安排会议。")
+    if not _kind_usable(kind, org):
+        raise ApplicationError("invalid_kind", f"会议类型“{kind.name}”不适用于“{org.name}”。")
+    _check_times(starts_at, ends_at)
+    if campaign is not None and not org.path.startswith(campaign.organization.path):
+        raise ApplicationError("invalid", f"“{org.name}”不在专题教育“{campaign.name}”的范围内。")
+    meeting = Meeting(
+        organization=org,
+        kind=kind,
+        title=title.strip(),
+        place=place.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        held_on=timezone.localtime(starts_at).date(),
+        host=host,
+        speaker=speaker,
+        campaign=campaign,
+        checkin_token=secrets.token_urlsafe(24),
+        should_attend=len(roster(org)),
+    )
+    full_clean(meeting)
+    meeting.save()
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=meeting,
+        changes={"org": org.code, "kind": kind.name, "starts_at": starts_at, "title": meeting.title},
+    )
+    return meeting
+
+
+@dataclass(frozen=True)
+class AttendanceEntry:
+    status: str
+    reason: str = ""
+
+
+def _quorum_problems(
+    meeting: Meeting, entries: dict[int, AttendanceEntry], members: list[Membership], has_election: bool
+) -> list[Problem]:
+    book = rulebook(meeting.organization, meeting.held_on)
+    problems: list[Problem] = []
+    voters = [m for m in members if has_vote(m)]
+    voters_present = [m for m in voters if entries[m.person_id].status == AttendanceStatus.PRESENT]
+    if has_election:
+        num, den = rb.fraction(book.get("life.election_quorum"))
+        needed = -(-len(voters) * num // den)  # ceiling
+        if len(voters_present) < needed:
+            problems.append(
+                Problem(
+                    f"选举无效：有表决权的党员应到{len(voters)}名，实到{len(voters_present)}名，"
+                    f"不足{num}/{den}（至少需要{needed}名）。预备党员没有表决权，不计入。",
+                    field="进行选举",
+                )
+            )
+    if meeting.kind.code == rb.COMMITTEE_KIND:
+        committee = set(
+            Position.objects.filter(
+                organization=meeting.organization, ended_on__isnull=True, title__in=COMMITTEE_TITLES
+            ).values_list("person_id", flat=True)
+        )
+        if committee:
+            num, den = rb.fraction(book.get("life.committee_quorum"))
+            present = sum(
+                1 for pid in committee if pid in entries and entries[pid].status == AttendanceStatus.PRESENT
+            )
+            if present * den <= len(committee) * num:
+                problems.append(
+                    Problem(
+                        f"支部委员会会议须超过半数委员到会：委员{len(committee)}名，到会{present}名。",
+                        field="出席情况",
+                    )
+                )
+    return problems
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    actor: User | None,
+    meeting: Meeting,
+    attendance: dict[int, AttendanceEntry],
+    topics: list[str] | None = None,
+    minutes: str = "",
+    has_election: bool = False,
+    host: Person | None = None,
+    speaker: Person | None = None,
+    title: str | None = None,
+    place: str | None = None,
+) -> Meeting:
+    """Record a meeting as held: who attended (every member of the roster present, excused with a
+    reason, or absent), the topics covered from the rulebook's list, the minutes. Rules of RULES.md
+    that apply to the meeting are checked; a refusal says what is missing and changes nothing."""
+    org = meeting.organization
+    require(can_keep_life(actor, org))
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ApplicationError("cancelled", "该会议已取消，不能记录。")
+    members = roster(org)
+    problems: list[Problem] = []
+    by_person = {m.person_id: m for m in members}
+    unknown = set(attendance) - set(by_person)
+    if unknown:
+        names = "、".join(p.name for p in Person.objects.filter(pk__in=unknown).order_by("employee_no")[:5])
+        problems.append(Problem(f"不是“{org.name}”的党员：{names or '（未知人员）'}", field="出席情况"))
+    missing = [m.person.name for m in members if m.person_id not in attendance]
+    if missing:
+        problems.append(
+            Problem(
+                f"以下党员未登记出席情况：{'、'.join(missing[:10])}" + ("等" if len(missing) > 10 else "")
+            )
+        )
+    for person_id, entry in attendance.items():
+        if entry.status not in AttendanceStatus.values:
+            problems.append(Problem("出席情况应为出席、请假或缺席", field="出席情况"))
+        elif entry.status == AttendanceStatus.EXCUSED and not entry.reason.strip() and person_id in by_person:
+            problems.append(
+                Problem(f"{by_person[person_id].person.name}请假，须填写请假事由", field="请假事由")
+            )
+    topics = [t.strip() for t in (topics or []) if t.strip()]
+    allowed = rulebook(org, meeting.held_on).get("life.topics")["topics"]
+    extra = [t for t in topics if t not in allowed]
+    if extra:
+        problems.append(Problem(f"不在本组织的必过议题清单中：{'、'.join(extra)}", field="涉及的必过议题"))
+    if has_election and meeting.kind.code != rb.ELECTION_KIND:
+        problems.append(Problem("选举只能在支部党员大会上进行", field="进行选举"))
+    if meeting.kind.code == rb.LECTURE_KIND and speaker is None and meeting.speaker is None:
+        problems.append(Problem("党课须登记授课人", field="授课人"))
+    if problems:
+        raise ApplicationError("meeting_invalid", "会议记录不完整或不符合规定，未保存。", problems)
+    problems = _quorum_problems(meeting, attendance, members, has_election)
+    if problems:
+        raise ApplicationError("quorum_not_met", "到会人数不符合规定，会议记录未保存。", problems)
+
+    existing = {a.person_id: a for a in meeting.attendance.all()}
+    to_create, to_update = [], []
+    for membership in members:
+        entry = attendance[membership.person_id]
+        row = existing.get(membership.person_id)
+        reason = entry.reason.strip() if entry.status == AttendanceStatus.EXCUSED else ""
+        if row is None:
+            to_create.append(
+                Attendance(
+                    meeting=meeting,
+                    person_id=membership.person_id,
+                    status=entry.status,
+                    reason=reason,
+                    has_vote=has_vote(membership),
+                )
+            )
+        else:
+            row.status, row.reason, row.has_vote = entry.status, reason, has_vote(membership)
+            to_update.append(row)
+    Attendance.objects.bulk_create(to_create)
+    Attendance.objects.bulk_update(to_update, ["status", "reason", "has_vote"])
+    Attendance.objects.filter(meeting=meeting).exclude(person_id__in=by_person).delete()
+
+    before = {"status": meeting.status, "topics": meeting.topics}
+    counts = {s: sum(1 for e in attendance.values() if e.status == s) for s in AttendanceStatus.values}
+    meeting.should_attend = len(members)
+    meeting.present_count = counts[AttendanceStatus.PRESENT]
+    meeting.excused_count = counts[AttendanceStatus.EXCUSED]
+    meeting.absent_count = counts[AttendanceStatus.ABSENT]
+    meeting.topics = topics
+    meeting.minutes = minutes.strip()
+    meeting.has_election = has_election
+    meeting.host = host or meeting.host
+    meeting.speaker = speaker or meeting.speaker
+    if title is not None:
+        meeting.title = title.strip()
+    if place is not None:
+        meeting.place = place.strip()
+    meeting.status = MeetingStatus.HELD
+    meeting.recorded_at = timezone.now()
+    meeting.recorded_by = actor if actor is not None and actor.pk else None
+    full_clean(meeting)
+    meeting.save()
+    audit.record(
+        actor=actor,
+        action="record",
+        obj=meeting,
+        changes={
+            **audit.diff(before, {"status": meeting.status, "topics": topics}),
+            "present": meeting.present_count,
+            "excused": meeting.excused_count,
+            "absent": meeting.absent_count,
+        },
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, actor: User | None, meeting: Meeting, reason: str = "") -> Meeting:
+    require(can_keep_life(actor, meeting.organization))
+    if meeting.status == MeetingStatus.HELD:
+        raise ApplicationError("already_held", "会议已召开并记录，不能取消。")
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.save(update_fields=["status", "updated_at"])
+    audit.record(actor=actor, action="cancel", obj=meeting, changes={"reason": reason})
+    return meeting
+
+
+@transaction.atomic
+def resolution_add(
+    *,
+    actor: User | None,
+    meeting: Meeting,
+    text: str,
+    voted: bool = False,
+    votes_for: int | None = None,
+    votes_against: int | None = None,
+    abstentions: int | None = None,
+    owner: Person | None = None,
+    due_on: date | None = None,
+) -> Resolution:
+    """A decision of a recorded meeting. A vote is valid only with more than half of the members
+    with voting rights present, and passes only when the votes in favour exceed half of all members
+    with voting rights who should attend (RULES.md: not of those present)."""
+    require(can_keep_life(actor, meeting.organization))
+    if meeting.status != MeetingStatus.HELD:
+        raise ApplicationError("not_held", "请先记录会议（出席情况），再登记决议。")
+    if not text.strip():
+        raise ApplicationError("invalid", "请填写决议事项。", [Problem("不能为空", field="决议事项")])
+    resolution = Resolution(meeting=meeting, text=text.strip(), voted=voted, owner=owner, due_on=due_on)
+    if voted:
+        rows = list(meeting.attendance.filter(has_vote=True).values_list("status", flat=True))
+        expected = len(rows)
+        present = sum(1 for s in rows if s == AttendanceStatus.PRESENT)
+        if present * 2 <= expected:
+            raise ApplicationError(
+                "vote_invalid",
+                f"表决无效：有表决权的党员应到{expected}名，实到{present}名，未超过半数。预备党员没有表决权。",
+            )
+        if votes_for is None:
+            raise ApplicationError("invalid", "表决事项须填写赞成票数。", [Problem("必填", field="赞成票")])
+        cast = votes_for + (votes_against or 0) + (abstentions or 0)
+        if cast > present:
+            raise ApplicationError(
+                "vote_invalid",
+                f"票数合计{cast}票，超过到会的有表决权党员{present}名。",
+                [Problem("票数不能超过到会的有表决权党员人数", field="赞成票")],
+            )
+        resolution.votes_for, resolution.votes_against, resolution.abstentions = (
+            votes_for,
+            votes_against,
+            abstentions,
+        )
+        resolution.voters_expected = expected
+        resolution.passed = votes_for * 2 > expected
+    full_clean(resolution)
+    resolution.save()
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=resolution,
+        changes={"text": resolution.text, "votes_for": votes_for, "passed": resolution.passed},
+    )
+    return resolution
+
+
+@transaction.atomic
+def resolution_follow_up(
+    *, actor: User | None, resolution: Resolution, follow_up: str, done_on: date | None = None
+) -> Resolution:
+    require(can_keep_life(actor, resolution.meeting.organization))
+    before = {"follow_up": resolution.follow_up, "done_on": resolution.done_on}
+    resolution.follow_up = follow_up.strip()
+    resolution.done_on = done_on
+    if done_on is not None and done_on < resolution.meeting.held_on:
+        raise ApplicationError(
+            "invalid", "完成日期不能早于会议日期。", [Problem("早于会议日期", field="完成日期")]
+        )
+    resolution.save()
+    audit.record(
+        actor=actor,
+        action="update",
+        obj=resolution,
+        changes=audit.diff(before, {"follow_up": resolution.follow_up, "done_on": done_on}),
+    )
+    return resolution
+
+
+def sniff(data: bytes) -> tuple[str, str] | None:
+    """The type of a file judged by its first bytes (content), or None when it is not accepted."""
+    for signature, content_type, suffix in SIGNATURES:
+        if data.startswith(signature):
+            return content_type, suffix
+    return None
+
+
+@transaction.atomic
+def attachment_add(*, actor: User | None, meeting: Meeting, name: str, data: bytes) -> Attachment:
+    """Photos (JPEG, PNG) and PDF only, checked by their content and not only their name; size-limited."""
+    require(can_keep_life(actor, meeting.organization))
+    name = name.strip().replace("/", "_").replace("\\", "_")[-150:] or "附件"
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise ApplicationError(
+            "file_too_large",
+            f"文件“{name}”有{len(data) / 1024 / 1024:.1f} MB，超过上限{MAX_ATTACHMENT_BYTES // 1024 // 1024} MB。",
+        )
+    if not data:
+        raise ApplicationError("invalid_file", f"文件“{name}”是空的。")
+    sniffed = sniff(data)
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if sniffed is None or suffix not in ALLOWED_SUFFIXES or ALLOWED_SUFFIXES[suffix] != sniffed[0]:
+        raise ApplicationError(
+            "invalid_file",
+            f"文件“{name}”不是照片（JPG、PNG）或 PDF，或内容与扩展名不符，未上传。",
+        )
+    attachment = Attachment(
+        meeting=meeting,
+        name=name,
+        content_type=sniffed[0],
+        size=len(data),
+        uploaded_by=actor if actor is not None and actor.pk else None,
+    )
+    attachment.file.save(f"{secrets.token_hex(8)}{sniffed[1]}", ContentFile(data), save=False)
+    attachment.save()
+    audit.record(
+        actor=actor, action="upload", obj=attachment, changes={"meeting": meeting.pk, "size": len(data)}
+    )
+    return attachment
+
+
+# --- check-in --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def checkin(*, actor: User, token: str, now: datetime | None = None) -> Attendance:
+    """A member scans the meeting's QR code with their own login: marked present only within the
+    meeting's time window, only once, and only as a member of the meeting's organization."""
+    now = now or timezone.now()
+    meeting = Meeting.objects.select_related("organization").filter(checkin_token=token).first()
+    if meeting is None:
+        raise ApplicationError(
+            "checkin_unknown", "签到码无效：没有找到这次会议，请向支部书记确认。", status=404
+        )
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ApplicationError("checkin_cancelled", "这次会议已取消，无需签到。")
+    person_id = access.scope_for(actor).person_id
+    org = meeting.organization
+    membership = None
+    if person_id is not None:
+        membership = next((m for m in roster(org) if m.person_id == person_id), None)
+    if membership is None or person_id is None:
+        raise ApplicationError(
+            "checkin_not_member", f"您不是“{org.name}”的党员，不能在这次会议签到。", status=403
+        )
+    early = int(rulebook(org, meeting.held_on).get("life.checkin_early_minutes"))
+    opens = meeting.starts_at - timedelta(minutes=early)
+    if now < opens:
+        raise ApplicationError(
+            "checkin_not_open",
+            f"签到尚未开始：会议开始前{early}分钟（{timezone.localtime(opens):%m月%d日 %H:%M}）起可以签到。",
+        )
+    if now > meeting.ends_at:
+        raise ApplicationError(
+            "checkin_closed",
+            f"签到已结束：会议已于{timezone.localtime(meeting.ends_at):%m月%d日 %H:%M}结束。",
+        )
+    row = Attendance.objects.select_for_update().filter(meeting=meeting, person_id=person_id).first()
+    if row is not None and row.checked_in_at is not None:
+        raise ApplicationError(
+            "checkin_twice", f"您已于{timezone.localtime(row.checked_in_at):%H:%M}签到，无需重复签到。"
+        )
+    if row is None:
+        row = Attendance(meeting=meeting, person_id=person_id, has_vote=has_vote(membership))
+    row.status, row.reason, row.checked_in_at = AttendanceStatus.PRESENT, "", now
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:  # a second scan at the same instant
+        raise ApplicationError("checkin_twice", "您已签到，无需重复签到。") from None
+    _recount(meeting)
+    audit.record(actor=actor, action="checkin", obj=meeting, changes={"person": person_id})
+    return row
+
+
+def _recount(meeting: Meeting) -> None:
+    rows = list(meeting.attendance.values_list("status", flat=True))
+    meeting.present_count = sum(1 for s in rows if s == AttendanceStatus.PRESENT)
+    meeting.excused_count = sum(1 for s in rows if s == AttendanceStatus.EXCUSED)
+    meeting.absent_count = sum(1 for s in rows if s == AttendanceStatus.ABSENT)
+    meeting.save(update_fields=["present_count", "excused_count", "absent_count", "updated_at"])
+
+
+# --- education campaigns ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    actor: User | None,
+    org: Organization,
+    name: str,
+    starts_on: date,
+    ends_on: date,
+    required_sessions: int,
+    description: str = "",
+) -> Campaign:
+    """A committee sets a 专题教育/学习教育 for its branches with a period and required sessions."""
+    require(can_keep_life(actor, org))
+    if org.kind not in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH):
+        raise ApplicationError("invalid", "专题教育由党委或党总支部署。")
+    if ends_on < starts_on:
+        raise ApplicationError(
+            "invalid", "结束日期不能早于开始日期。", [Problem("早于开始日期", field="结束日期")]
+        )
+    if required_sessions < 1:
+        raise ApplicationError("invalid", "应开展次数至少为1次。", [Problem("至少为1", field="应开展次数")])
+    campaign = Campaign(
+        organization=org,
+        name=name.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        required_sessions=required_sessions,
+        description=description.strip(),
+    )
+    full_clean(campaign)
+    campaign.save()
+    audit.record(actor=actor, action="create", obj=campaign, changes={"name": campaign.name, "org": org.code})
+    return campaign
+
+
+# --- reminders -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reminders_send(
+    *, actor: User | None, today: date | None = None, org: Organization | None = None
+) -> list[Reminder]:
+    """Remind branch secretaries of requirements still open shortly before their deadline: one
+    reminder per organization, rule and window (idempotent), listed in the app and e-mailed to the
+    secretaries who have an address."""
+    from qixin.life import selectors
+
+    today = today or timezone.localdate()
+    roots = [org] if org is not None else selectors.life_roots_for(actor=actor)
+    created: list[Reminder] = []
+    for root in roots:
+        for due in selectors.upcoming_deadlines_for(actor=actor, org=root, today=today):
+            reminder, is_new = Reminder.objects.get_or_create(
+                organization=due.org,
+                rule_key=due.rule_key,
+                window_start=due.window.start,
+                defaults={"deadline": due.window.deadline, "message": due.message},
+            )
+            if is_new:
+                created.append(reminder)
+    emails = selectors.secretary_emails([r.organization_id for r in created])
+    for reminder in created:
+        recipients = emails.get(reminder.organization_id, [])
+        if recipients:
+            send_mail(
+                subject=f"【旗心】组织生活提醒：{reminder.message[:40]}",
+                message=f"{reminder.message}\n\n请在截止日期前召开并在旗心中记录。",
+                from_email=None,
+                recipient_list=recipients,
+            )
+            reminder.emailed_to = ",".join(recipients)[:300]
+            reminder.save(update_fields=["emailed_to"])
+    if created:
+        audit.record(actor=actor, action="remind", model="life.Reminder", changes={"count": len(created)})
+    return created
+
+
+def meeting_get_for_update(*, actor: Any, pk: int) -> Meeting:
+    """Load a meeting for a write: a meeting the actor may not keep is as missing as an unknown one."""
+    meeting = Meeting.objects.select_related("organization", "kind", "host", "speaker").filter(pk=pk).first()
+    if meeting is None or not access.reads_org(actor, meeting.organization):
+        raise NotFound()
+    return meeting
