@@ -14,8 +14,10 @@ from ninja.security import django_auth
 from qixin.advocacy.api import router as advocacy_router
 from qixin.brand.api import router as brand_router
 from qixin.care.api import router as care_router
+from qixin.core import audit
 from qixin.core.api import TokenAuth, error_body, validation_body
 from qixin.core.errors import ApplicationError
+from qixin.core.middleware import SAFE_METHODS
 from qixin.improve.api import router as improve_router
 from qixin.life.api import router as life_router
 from qixin.mobilize.api import router as mobilize_router
@@ -42,6 +44,10 @@ api = NinjaAPI(
 
 @api.exception_handler(ApplicationError)
 def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    if request.method not in SAFE_METHODS:
+        audit.refusal(
+            actor=getattr(request, "user", None), attempt=f"{request.method} {request.path}", error=exc
+        )
     return api.create_response(request, error_body(exc), status=exc.status)
 
 

@@ -36,6 +36,12 @@ def _actor(username: str | None) -> Any:
     return user
 
 
+def _known_user(username: str | None) -> Any:
+    from qixin.core.models import User
+
+    return User.objects.filter(username=username).first() if username else None
+
+
 def _fail(exc: Exception) -> None:
     click.secho(str(exc), fg="red", err=True)
     sys.exit(1)
@@ -53,6 +59,12 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             with audit.source("cli"):
                 return func(*args, **kwargs)
         except ApplicationError as exc:
+            with audit.source("cli"):
+                audit.refusal(
+                    actor=_known_user(kwargs.get("username")),
+                    attempt="qixin " + " ".join(sys.argv[1:]),
+                    error=exc,
+                )
             _fail(exc)
 
     return wrapper

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from .errors import ApplicationError
 from .models import AuditEntry, User
 
 GENESIS = "0" * 64
@@ -99,6 +100,23 @@ def record(
         entry.hash = entry_hash(entry)
         entry.save(force_insert=True)
     return entry
+
+
+def refusal(*, actor: User | None, attempt: str, error: ApplicationError) -> AuditEntry | None:
+    """Record a refused action (403, or 404 for an object outside the actor's scope).
+
+    Called by the entry points (pages, API, CLI) once the refused service's transaction has rolled
+    back, so the refusal itself is never lost with it. `attempt` says what was tried, e.g. "POST
+    /orgs/12/edit/" or "cli export people".
+    """
+    if error.status not in (403, 404):
+        return None
+    return record(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action="refused",
+        object_repr=attempt[:200],
+        changes={"status": error.status, "code": error.code},
+    )
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:

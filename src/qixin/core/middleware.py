@@ -10,6 +10,8 @@ from django.shortcuts import render
 from . import audit
 from .errors import ApplicationError
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
 
 class ApplicationErrorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -22,6 +24,12 @@ class ApplicationErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, ApplicationError):
             return None
+        if request.method not in SAFE_METHODS:
+            audit.refusal(
+                actor=getattr(request, "user", None),
+                attempt=f"{request.method} {request.path}",
+                error=exception,
+            )
         if exception.status == 404:
             # Nothing in the body that tells a forbidden object from a missing one.
             return render(request, "core/not_found.html", status=404)

@@ -128,8 +128,8 @@ def form_page(
                 raise form_error(form)
             return on_valid(form.cleaned_data)
         except ApplicationError as exc:
-            if exc.status == 404:
-                raise
+            if exc.status in (403, 404):
+                raise  # a refusal is a refusal page (and an audit entry), not a form to correct
             context = {**context, "error": exc}
             status = 400
     return render(request, template, {**context, "form": form}, status=status)
