@@ -61,7 +61,7 @@ from .permissions import (
 
 logger = logging.getLogger(__name__)
 
-BODY_MIN, BODY_MAX = 2, 2000
+BODY_MIN, BODY_MAX = 1, 2000
 NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 
 
@@ -398,10 +398,12 @@ def ticket_answer(
 
 
 @transaction.atomic
-def ticket_note(*, actor: User | None, ticket: Ticket, body: str) -> TicketMessage:
+def ticket_note(
+    *, actor: User | None, ticket: Ticket, body: str, now: datetime | None = None
+) -> TicketMessage:
     """An internal note: only those who handle the ticket see it."""
     require(can_handle(actor, ticket), hide=True)
-    message = _message(ticket, MessageKind.NOTE, _text(body, "备注"), actor, timezone.now())
+    message = _message(ticket, MessageKind.NOTE, _text(body, "备注"), actor, _now(now))
     audit.record(actor=actor, action="care_note", obj=ticket)
     return message
 
@@ -517,6 +519,10 @@ def tickets_escalate(*, actor: User | None, now: datetime | None = None) -> list
 
 # --- improvement suggestions ---------------------------------------------------------------------
 
+# topic → (improve.SuggestionKind, improve.Category), by value so that care does not depend on the
+# improve app being installed.
+FORWARD_TOPICS = {"cost": ("降本建议", "制造降本"), "quality": ("合理化建议", "质量改进")}
+
 
 @transaction.atomic
 def ticket_forward_suggestion(*, actor: User | None, ticket: Ticket, topic: str) -> Ticket:
@@ -526,19 +532,28 @@ def ticket_forward_suggestion(*, actor: User | None, ticket: Ticket, topic: str)
     require(can_handle(actor, ticket), hide=True)
     if ticket.kind != TicketKind.SUGGESTION:
         raise ApplicationError("not_suggestion", "只有“建议”可以转入合理化建议。")
-    if topic not in ("cost", "quality"):
+    if topic not in FORWARD_TOPICS:
         raise ApplicationError("invalid", "请选择建议涉及成本还是质量。")
     if ticket.forwarded_ref:
         raise ApplicationError("already_forwarded", "该建议已转入。")
     submit = _optional("qixin.improve.services", "suggestion_submit")
     if submit is None:
         raise ApplicationError("unavailable", "合理化建议功能尚未启用，暂不能转入。")
+    from qixin.core.services import system_user
+
+    kind, category = FORWARD_TOPICS[topic]
+    # The improvement workflow takes channel submissions from the system account (its docstring);
+    # the ticket number is the external reference, so forwarding twice cannot create two.
     created = submit(
-        actor=actor,
+        actor=system_user(),
         organization=ticket.organization,
         text=ticket.body,
-        topic=topic,
-        source=f"员工心声 {ticket}",
+        submitter=None,
+        source="qr",
+        kind=kind,
+        category=category,
+        external_ref=f"care-{ticket.pk}",
+        submitted_at=ticket.submitted_at,
     )
     ticket.forwarded_ref = str(getattr(created, "pk", created))[:64]
     ticket.save(update_fields=["forwarded_ref"])
@@ -643,20 +658,27 @@ def wish_fulfil(*, actor: User | None, wish: Wish, fulfilment: str, now: datetim
 
 
 def record_contribution(*, actor: User | None, wish: Wish) -> str:
-    """The one place a fulfilled wish becomes a record of the claimant's contribution (brand app's
-    deeds). Returns a reference to that record, or "" while the brand app has no such service."""
+    """The one place a fulfilled wish becomes a record of the claiming member's contribution: a deed
+    in the brand app (brand.services.deed_record) with the wish as its source. A wish claimed by a
+    branch has no single member to credit, so it stays a record of the branch here. Returns the
+    deed's id, or "" when there is none."""
     record = _optional("qixin.brand.services", "deed_record")
-    if record is None or (wish.claimed_by_person_id is None and wish.claimed_by_branch_id is None):
+    if record is None or wish.claimed_by_person is None:
         return ""
+    from qixin.core.services import system_user
+
+    assert wish.fulfilled_at is not None
+    # Recorded by the system account: the fulfilment was authorized above, the deed follows from it.
     deed = record(
-        actor=actor,
+        actor=system_user(),
         person=wish.claimed_by_person,
-        organization=wish.claimed_by_branch or wish.organization,
-        title=f"点亮心愿：{wish.title}",
-        description=wish.fulfilment,
-        happened_on=timezone.localdate(wish.fulfilled_at),
+        pillars=[],
+        on=timezone.localdate(wish.fulfilled_at),
+        description=f"点亮心愿：{wish.title}。{wish.fulfilment}",
+        source=wish,
+        source_url=f"/care/wall/{wish.organization_id}/",
     )
-    return str(getattr(deed, "pk", ""))
+    return str(deed.pk)
 
 
 @transaction.atomic
