@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AdvocacyConfig(AppConfig):
     name = "qixin.advocacy"
     verbose_name = "品牌代言"
+    nav = [(_("品牌代言"), "advocacy:index")]

@@ -1,4 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "advocacy"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.campaign_new, name="campaign_new"),
+    path("<int:pk>/", views.campaign_detail, name="campaign"),
+    path("<int:pk>/share/", views.share_new, name="share"),
+    path("<int:pk>/content/", views.content_new, name="content_new"),
+]

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BrandConfig(AppConfig):
     name = "qixin.brand"
     verbose_name = "党员品牌"
+    nav = [(_("党员品牌"), "brand:index")]

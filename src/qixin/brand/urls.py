@@ -1,4 +1,24 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "brand"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("orgs/<int:pk>/", views.org_page, name="org"),
+    path("orgs/<int:pk>/framework/", views.framework_edit, name="framework_edit"),
+    path("orgs/<int:pk>/evaluations/new/", views.evaluation_open, name="evaluation_open"),
+    path("people/<int:pk>/", views.person_page, name="person"),
+    path("people/<int:pk>/deeds/new/", views.deed_new, name="deed_new"),
+    path("deeds/<int:pk>/delete/", views.deed_delete, name="deed_delete"),
+    path("recognitions/", views.recognitions, name="recognitions"),
+    path("recognitions/new/", views.recognition_new, name="recognition_new"),
+    path("recognitions/import/", views.recognition_import, name="recognition_import"),
+    path("recognitions/export.<str:fmt>", views.recognition_export, name="recognition_export"),
+    path("recognitions/template.<str:fmt>", views.recognition_template, name="recognition_template"),
+    path("evaluations/", views.evaluations, name="evaluations"),
+    path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation"),
+    path("evaluations/<int:pk>/close/", views.evaluation_close, name="evaluation_close"),
+    path("evaluation-entries/<int:pk>/grade/", views.evaluation_grade, name="evaluation_grade"),
+    path("evaluation-entries/<int:pk>/self/", views.self_assessment, name="self_assessment"),
+]

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MobilizeConfig(AppConfig):
     name = "qixin.mobilize"
     verbose_name = "党员突击队与专项攻坚"
+    nav = [(_("突击队与专项任务"), "mobilize:index")]

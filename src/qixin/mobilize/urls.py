@@ -1,4 +1,24 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "mobilize"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("teams/new/", views.team_new, name="team_new"),
+    path("teams/<int:pk>/", views.team_detail, name="team"),
+    path("team-members/<int:pk>/leave/", views.team_member_remove, name="team_member_remove"),
+    path("missions/", views.missions, name="missions"),
+    path("missions/new/", views.mission_new, name="mission_new"),
+    path("missions/<int:pk>/", views.mission_detail, name="mission"),
+    path("missions/<int:pk>/teams/", views.mission_add_team, name="mission_add_team"),
+    path("missions/<int:pk>/assign/", views.mission_assign, name="mission_assign"),
+    path("missions/<int:pk>/status/", views.mission_status, name="mission_status"),
+    path("assignments/<int:pk>/deed/", views.assignment_deed, name="assignment_deed"),
+    path("deployments/", views.deployments, name="deployments"),
+    path("deployments/new/", views.deployment_new, name="deployment_new"),
+    path("service/new/", views.service_new, name="service_new"),
+    path("import/<slug:kind>/", views.import_page, name="import"),
+    path("export/<slug:kind>.<str:fmt>", views.export, name="export"),
+    path("template/<slug:kind>.<str:fmt>", views.template_download, name="template"),
+]

@@ -1,0 +1,119 @@
+"""Every read of the advocacy app, scoped to what the actor may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from qixin.core import access
+from qixin.core.errors import NotFound
+from qixin.orgs.models import Organization
+from qixin.people.models import Person
+
+from .models import Campaign, Share
+from .permissions import can_view_campaign
+
+
+def campaign_list_for(*, actor: Any) -> QuerySet[Campaign]:
+    """Campaigns of organizations the actor reads, and campaigns addressed to a subtree above them."""
+    scope = access.scope_for(actor)
+    visible = access.org_filter(actor, "organization__path")
+    if not scope.is_admin:
+        step = Organization.steplen
+        above = {p[:i] for p in scope.read for i in range(step, len(p), step)}
+        visible |= Q(organization__path__in=above)
+    return (
+        Campaign.objects.filter(visible)
+        .select_related("organization")
+        .annotate(
+            n_participants=Count("shares__person", distinct=True),
+            n_shares=Count("shares", distinct=True),
+        )
+        .order_by("-starts_on", "id")
+    )
+
+
+def campaign_get_for(*, actor: Any, pk: int) -> Campaign:
+    campaign = Campaign.objects.select_related("organization").filter(pk=pk).first()
+    if campaign is None or not can_view_campaign(actor, campaign):
+        raise NotFound()
+    return campaign
+
+
+def share_list_for(*, actor: Any, campaign: Campaign | None = None) -> QuerySet[Share]:
+    scope = access.scope_for(actor)
+    visible = access.org_filter(actor, "organization__path")
+    if scope.person_id is not None and not scope.is_admin:
+        visible |= Q(person_id=scope.person_id)
+    rows = Share.objects.filter(visible)
+    if campaign is not None:
+        rows = rows.filter(campaign=campaign)
+    return rows.select_related("person", "organization", "campaign", "item").order_by("-shared_on", "-id")
+
+
+def share_get_for(*, actor: Any, pk: int) -> Share:
+    share = share_list_for(actor=actor).filter(pk=pk).first()
+    if share is None:
+        raise NotFound()
+    return share
+
+
+@dataclass(frozen=True)
+class BranchParticipation:
+    org_id: int
+    name: str
+    participants: int
+    shares: int
+    reach: int
+
+
+def participation_by_branch_for(*, actor: Any, campaign: Campaign) -> list[BranchParticipation]:
+    rows = (
+        share_list_for(actor=actor, campaign=campaign)
+        .values("organization_id", "organization__name", "organization__path")
+        .annotate(p=Count("person", distinct=True), s=Count("id"), r=Sum("reach"))
+        .order_by("organization__path")
+    )
+    return [
+        BranchParticipation(r["organization_id"], r["organization__name"], r["p"], r["s"], r["r"] or 0)
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class PersonParticipation:
+    person_id: int
+    name: str
+    employee_no: str
+    shares: int
+    reach: int
+
+
+def participation_by_person_for(
+    *, actor: Any, campaign: Campaign, limit: int = 200
+) -> list[PersonParticipation]:
+    rows = (
+        share_list_for(actor=actor, campaign=campaign)
+        .values("person_id", "person__name", "person__employee_no")
+        .annotate(s=Count("id"), r=Sum("reach"))
+        .order_by("-s", "person__employee_no")[:limit]
+    )
+    return [
+        PersonParticipation(r["person_id"], r["person__name"], r["person__employee_no"], r["s"], r["r"] or 0)
+        for r in rows
+    ]
+
+
+def shares_in_period_for(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[Share]:
+    return share_list_for(actor=actor).filter(
+        organization__path__startswith=org.path, shared_on__gte=start, shared_on__lt=end
+    )
+
+
+def participants_for(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[Person]:
+    """Distinct people of the subtree who shared something in [start, end)."""
+    ids = shares_in_period_for(actor=actor, org=org, start=start, end=end).values("person_id")
+    return Person.objects.filter(pk__in=ids).select_related("organization").order_by("employee_no")

@@ -1,0 +1,352 @@
+"""Pages of brands, deeds, recognitions and the annual evaluation. Thin: parse, call a service or a
+selector, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from qixin.core import access
+from qixin.core.errors import ApplicationError
+from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view, render_htmx
+
+from . import forms, importers, selectors, services
+from .models import Grade, RecognitionKind
+
+LIST_LIMIT = 200
+
+
+def _year(request: AuthedRequest) -> int | None:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and 1949 <= int(value) <= 2100 else None
+
+
+@login_required
+def index(request: AuthedRequest) -> HttpResponse:
+    scope = access.scope_for(request.user)
+    from qixin.orgs.selectors import org_roots_for
+
+    context = {
+        "roots": org_roots_for(actor=request.user),
+        "frameworks": list(selectors.framework_list_for(actor=request.user)[:50]),
+        "own_person_id": scope.person_id,
+    }
+    return render(request, "brand/index.html", context)
+
+
+@login_required
+def org_page(request: AuthedRequest, pk: int) -> HttpResponse:
+    year = _year(request)
+    org = selectors.org_get_for(actor=request.user, pk=pk)
+    page = selectors.org_deeds_for(actor=request.user, org_pk=pk, year=year, limit=LIST_LIMIT)
+    in_subtree = selectors.recognition_list_for(actor=request.user).filter(
+        organization__path__startswith=org.path
+    )
+    recognitions = list(in_subtree[:50])
+    context = {"page": page, "org": org, "recognitions": recognitions, "year": year}
+    return render(request, "brand/org.html", context)
+
+
+@login_required
+def person_page(request: AuthedRequest, pk: int) -> HttpResponse:
+    from qixin.mobilize.selectors import person_mobilization_for
+
+    year = _year(request)
+    person = selectors.person_get_for(actor=request.user, pk=pk)
+    page = selectors.person_deeds_for(actor=request.user, person_pk=pk, year=year)
+    context = {
+        "page": page,
+        "person": person,
+        "year": year,
+        "recognitions": list(selectors.recognition_list_for(actor=request.user).filter(person_id=pk)),
+        "mobilization": person_mobilization_for(actor=request.user, person=person),
+    }
+    return render(request, "brand/person.html", context)
+
+
+@login_required
+def deed_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get_for(actor=request.user, pk=pk)
+    framework = selectors.framework_effective(person.organization)
+    names = [p.name for p in framework.pillars.all()] if framework else []
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.deed_record(
+            actor=request.user,
+            person=person,
+            pillars=data["pillars"],
+            on=data["done_on"],
+            description=data["description"],
+            attachment=data["attachment"],
+        )
+        messages.success(request, f"已记录{person.name}的事迹。")
+        return redirect("brand:person", pk=person.pk)
+
+    return form_page(
+        request,
+        form=forms.DeedForm(request.POST or None, request.FILES or None, pillar_names=names),
+        context={
+            "title": f"记录{person.name}的事迹",
+            "action": request.path,
+            "cancel_url": reverse("brand:person", args=[person.pk]),
+            "framework": framework,
+            "multipart": True,
+        },
+        template="brand/form.html",
+        on_valid=save,
+    )
+
+
+@login_required
+@require_POST
+def deed_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    deed = selectors.deed_get_for(actor=request.user, pk=pk)
+    person_pk = deed.person_id
+    services.deed_delete(actor=request.user, deed=deed)
+    messages.success(request, "已删除该事迹。")
+    return redirect("brand:person", pk=person_pk)
+
+
+@login_required
+def framework_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    org = selectors.org_get_for(actor=request.user, pk=pk)
+    own = getattr(org, "brand_framework", None)
+    initial = (
+        {
+            "name": own.name,
+            "slogan": own.slogan,
+            "description": own.description,
+            "pillars": "\n".join(
+                f"{p.name}：{p.description}" if p.description else p.name for p in own.pillars.all()
+            ),
+        }
+        if own
+        else None
+    )
+    form = forms.FrameworkForm(request.POST or None, initial=initial)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.framework_define(
+            actor=request.user,
+            organization=org,
+            name=data["name"],
+            slogan=data["slogan"],
+            description=data["description"],
+            pillars=form.pillar_list(),
+        )
+        messages.success(request, f"已保存“{org.name}”的党员品牌。")
+        return redirect("brand:org", pk=org.pk)
+
+    return form_page(
+        request,
+        form=form,
+        context={
+            "title": f"设立“{org.name}”的党员品牌",
+            "action": request.path,
+            "cancel_url": reverse("brand:org", args=[org.pk]),
+        },
+        template="brand/form.html",
+        on_valid=save,
+    )
+
+
+# --- recognitions --------------------------------------------------------------------------------
+
+
+@login_required
+def recognitions(request: AuthedRequest) -> HttpResponse:
+    rows = selectors.recognition_list_for(actor=request.user)
+    kind, year = request.GET.get("kind", ""), _year(request)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if year:
+        rows = rows.filter(year=year)
+    context = {
+        "recognitions": list(rows[:LIST_LIMIT]),
+        "total": rows.count(),
+        "kind": kind,
+        "year": year,
+        "kinds": RecognitionKind,
+    }
+    return render(request, "brand/recognitions.html", context)
+
+
+@login_required
+def recognition_new(request: AuthedRequest) -> HttpResponse:
+    def save(data: dict[str, Any]) -> HttpResponse:
+        person = importers.lookup_person(request.user, data["employee_no"]) if data["employee_no"] else None
+        org = importers.lookup_org(request.user, data["org_code"]) if data["org_code"] else None
+        services.recognition_create(
+            actor=request.user,
+            kind=data["kind"],
+            custom_kind=data["custom_kind"],
+            level=data["level"],
+            year=data["year"],
+            person=person,
+            recipient_org=org,
+            citation=data["citation"],
+            granted_by=data["granted_by"],
+        )
+        messages.success(request, "已登记荣誉。")
+        return redirect("brand:recognitions")
+
+    return form_page(
+        request,
+        form=forms.RecognitionForm(request.POST or None),
+        context={"title": "登记荣誉", "action": request.path, "cancel_url": reverse("brand:recognitions")},
+        template="brand/form.html",
+        on_valid=save,
+    )
+
+
+@login_required
+def recognition_import(request: AuthedRequest) -> HttpResponse:
+    return import_view(
+        request, runner=importers.import_recognitions, template="brand/import.html", context={}
+    )
+
+
+@login_required
+def recognition_export(request: AuthedRequest, fmt: str) -> HttpResponseBase:
+    if fmt not in ("xlsx", "csv"):
+        raise ApplicationError("bad_format", "请选择 xlsx 或 csv。")
+    return download(
+        lambda path: importers.export_recognitions(actor=request.user, path=path), f"荣誉名册.{fmt}"
+    )
+
+
+@login_required
+def recognition_template(request: AuthedRequest, fmt: str) -> HttpResponseBase:
+    from qixin.core import tabular
+
+    if fmt not in ("xlsx", "csv"):
+        raise ApplicationError("bad_format", "请选择 xlsx 或 csv。")
+    return download(lambda path: tabular.write_template(path, importers.COLUMNS), f"荣誉名册模板.{fmt}")
+
+
+# --- evaluations ---------------------------------------------------------------------------------
+
+
+@login_required
+def evaluations(request: AuthedRequest) -> HttpResponse:
+    rows = selectors.evaluation_list_for(actor=request.user)
+    context = {"evaluations": list(rows[:LIST_LIMIT]), "total": rows.count()}
+    return render(request, "brand/evaluations.html", context)
+
+
+@login_required
+def evaluation_open(request: AuthedRequest, pk: int) -> HttpResponse:
+    branch = selectors.org_get_for(actor=request.user, pk=pk)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        evaluation = services.evaluation_open(actor=request.user, branch=branch, year=data["year"])
+        messages.success(request, f"已开展{evaluation.year}年度民主评议党员。")
+        return redirect("brand:evaluation", pk=evaluation.pk)
+
+    return form_page(
+        request,
+        form=forms.EvaluationOpenForm(request.POST or None),
+        context={
+            "title": f"{branch.name}：开展民主评议党员",
+            "action": request.path,
+            "cancel_url": reverse("brand:org", args=[branch.pk]),
+        },
+        template="brand/form.html",
+        on_valid=save,
+    )
+
+
+@login_required
+def evaluation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    evaluation = selectors.evaluation_get_for(actor=request.user, pk=pk)
+    rows = selectors.evaluation_rows_for(actor=request.user, evaluation=evaluation)
+    context = {
+        "evaluation": evaluation,
+        "rows": rows,
+        "grades": Grade,
+        "close_form": forms.CloseForm(),
+        "counts": {g: sum(1 for r in rows if r.entry.grade == g) for g in Grade.values},
+    }
+    return render(request, "brand/evaluation.html", context)
+
+
+@login_required
+@require_POST
+def evaluation_grade(request: AuthedRequest, pk: int) -> HttpResponse:
+    """HTMX: grade one member; the row comes back (with the reasons when refused)."""
+    entry = selectors.evaluation_entry_get_for(actor=request.user, pk=pk)
+    form = forms.GradeForm(request.POST)
+    context: dict[str, Any] = {"evaluation": entry.evaluation, "grades": Grade}
+    status = 200
+    try:
+        if not form.is_valid():
+            raise form_error(form)
+        entry = services.evaluation_grade(actor=request.user, entry=entry, **form.cleaned_data)
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise
+        context["error"] = exc
+        status = 400 if not getattr(request, "htmx", False) else 200
+    row = next(
+        r
+        for r in selectors.evaluation_rows_for(actor=request.user, evaluation=entry.evaluation)
+        if r.entry.pk == entry.pk
+    )
+    context["row"] = row
+    if not getattr(request, "htmx", False) and "error" not in context:
+        messages.success(request, f"已记录{entry.person.name}的评议结果。")
+        return redirect("brand:evaluation", pk=entry.evaluation_id)
+    return render_htmx(
+        request, "brand/evaluation_row_page.html", "brand/partials/_evaluation_row.html", context, status
+    )
+
+
+@login_required
+def self_assessment(request: AuthedRequest, pk: int) -> HttpResponse:
+    entry = selectors.evaluation_entry_get_for(actor=request.user, pk=pk)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.evaluation_self_assess(actor=request.user, entry=entry, text=data["text"])
+        messages.success(request, "已保存个人自评。")
+        if access.reads_org(request.user, entry.evaluation.branch):
+            return redirect("brand:evaluation", pk=entry.evaluation_id)
+        return redirect("brand:person", pk=entry.person_id)
+
+    return form_page(
+        request,
+        form=forms.SelfAssessmentForm(request.POST or None, initial={"text": entry.self_assessment}),
+        context={
+            "title": f"{entry.evaluation.year}年度民主评议：{entry.person.name}的个人自评",
+            "action": request.path,
+            "cancel_url": reverse("brand:person", args=[entry.person_id]),
+        },
+        template="brand/form.html",
+        on_valid=save,
+    )
+
+
+@login_required
+@require_POST
+def evaluation_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    evaluation = selectors.evaluation_get_for(actor=request.user, pk=pk)
+    form = forms.CloseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise form_error(form)
+        services.evaluation_close(
+            actor=request.user, evaluation=evaluation, held_on=form.cleaned_data["held_on"]
+        )
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise
+        messages.error(request, str(exc))
+        return redirect("brand:evaluation", pk=pk)
+    messages.success(request, "民主评议已完成。")
+    return redirect("brand:evaluation", pk=pk)

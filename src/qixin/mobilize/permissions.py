@@ -1,0 +1,39 @@
+"""Named permissions for teams, missions, deployments and service hours, composed from core.access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rules.permissions import add_perm
+from rules.predicates import predicate
+
+from qixin.core import access
+from qixin.orgs.models import Organization
+from qixin.people.models import Person
+
+
+@predicate
+def can_view_org(user: Any, org: Organization) -> bool:
+    return access.reads_org(user, org)
+
+
+@predicate
+def can_manage_org(user: Any, org: Organization) -> bool:
+    """Form teams and run missions: who keeps the records of the forming organization."""
+    return access.manages_org(user, org)
+
+
+@predicate
+def can_view_person(user: Any, person: Person) -> bool:
+    return access.is_self(user, person.pk) or access.reads_org(user, person.organization)
+
+
+@predicate
+def can_manage_person(user: Any, person: Person) -> bool:
+    """Record a person's deployment or service hours: who keeps the records of their organization."""
+    return access.manages_org(user, person.organization)
+
+
+add_perm("mobilize.view_org", can_view_org)
+add_perm("mobilize.manage_org", can_manage_org)
+add_perm("mobilize.manage_person", can_manage_person)

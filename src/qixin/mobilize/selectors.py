@@ -1,0 +1,299 @@
+"""Every read of the mobilize app, scoped to what the actor may see."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from qixin.core import access
+from qixin.core.errors import NotFound
+from qixin.orgs.models import Organization
+from qixin.people.models import Person
+
+from .models import (
+    VOLUNTEER_KINDS,
+    Assignment,
+    Deployment,
+    Mission,
+    ServiceRecord,
+    Team,
+    TeamMember,
+)
+
+
+def _in(actor: Any, org: Organization | None, path_field: str) -> Q:
+    query = access.org_filter(actor, path_field)
+    if org is not None:
+        query &= Q(**{f"{path_field}__startswith": org.path})
+    return query
+
+
+def _overlaps(start: date, end: date, first: str, last: str) -> Q:
+    """Active some day in [start, end): began before the end, not finished before the start."""
+    return Q(**{f"{first}__lt": end}) & (Q(**{f"{last}__isnull": True}) | Q(**{f"{last}__gte": start}))
+
+
+# --- teams ---------------------------------------------------------------------------------------
+
+
+def team_list_for(
+    *, actor: Any, org: Organization | None = None, kind: str = "", search: str = ""
+) -> QuerySet[Team]:
+    rows = Team.objects.filter(_in(actor, org, "organization__path"))
+    if kind:
+        rows = rows.filter(Q(kind=kind) | Q(kind="其他", custom_kind=kind))
+    if search.strip():
+        rows = rows.filter(name__contains=search.strip())
+    return (
+        rows.select_related("organization", "leader")
+        .annotate(
+            n_members=Count("members", filter=Q(members__left_on__isnull=True), distinct=True),
+            n_party=Count(
+                "members",
+                filter=Q(members__left_on__isnull=True, members__is_party_member=True),
+                distinct=True,
+            ),
+        )
+        .order_by("-formed_on", "id")
+    )
+
+
+def team_get_for(*, actor: Any, pk: int) -> Team:
+    team = Team.objects.select_related("organization", "leader").filter(pk=pk).first()
+    if team is None or not access.reads_org(actor, team.organization):
+        raise NotFound()
+    return team
+
+
+def team_members_for(*, actor: Any, team: Team) -> QuerySet[TeamMember]:
+    if not access.reads_org(actor, team.organization):
+        raise NotFound()
+    return team.members.select_related("person", "person__organization").order_by(
+        "left_on", "person__employee_no"
+    )
+
+
+def team_member_get_for(*, actor: Any, pk: int) -> TeamMember:
+    member = TeamMember.objects.select_related("team", "team__organization", "person").filter(pk=pk).first()
+    if member is None or not access.reads_org(actor, member.team.organization):
+        raise NotFound()
+    return member
+
+
+def teams_active_for(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[Team]:
+    """Teams formed by organizations of the subtree and active some day in [start, end)."""
+    return (
+        Team.objects.filter(
+            _in(actor, org, "organization__path"), _overlaps(start, end, "formed_on", "disbanded_on")
+        )
+        .select_related("organization", "leader")
+        .order_by("kind", "organization__path", "id")
+    )
+
+
+def team_counts_by_kind_for(*, actor: Any, org: Organization, start: date, end: date) -> dict[str, int]:
+    rows = (
+        teams_active_for(actor=actor, org=org, start=start, end=end)
+        .values("kind", "custom_kind")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[str, int] = {}
+    for row in rows.order_by():
+        label = row["custom_kind"] if row["kind"] == "其他" else row["kind"]
+        counts[label] = counts.get(label, 0) + row["n"]
+    return dict(sorted(counts.items()))
+
+
+def volunteers_for(
+    *, actor: Any, org: Organization, start: date, end: date, party_only: bool = True
+) -> QuerySet[Person]:
+    """Distinct volunteers: people on volunteer teams (志愿服务队, 防疫监督小组, 复工复产保障队) of the
+    subtree, on the team some day in [start, end). A person on several teams counts once."""
+    members = TeamMember.objects.filter(
+        _in(actor, org, "team__organization__path"),
+        _overlaps(start, end, "team__formed_on", "team__disbanded_on"),
+        _overlaps(start, end, "joined_on", "left_on"),
+        team__kind__in=VOLUNTEER_KINDS,
+    )
+    if party_only:
+        members = members.filter(is_party_member=True)
+    return (
+        Person.objects.filter(pk__in=members.values("person_id"))
+        .select_related("organization")
+        .order_by("employee_no")
+    )
+
+
+# --- missions ------------------------------------------------------------------------------------
+
+
+def mission_list_for(
+    *, actor: Any, org: Organization | None = None, kind: str = "", status: str = ""
+) -> QuerySet[Mission]:
+    rows = Mission.objects.filter(_in(actor, org, "organization__path"))
+    if kind:
+        rows = rows.filter(kind=kind)
+    if status:
+        rows = rows.filter(status=status)
+    return (
+        rows.select_related("organization")
+        .annotate(n_teams=Count("teams", distinct=True), n_people=Count("assignments", distinct=True))
+        .order_by("-starts_on", "id")
+    )
+
+
+def mission_get_for(*, actor: Any, pk: int) -> Mission:
+    mission = Mission.objects.select_related("organization").filter(pk=pk).first()
+    if mission is None or not access.reads_org(actor, mission.organization):
+        raise NotFound()
+    return mission
+
+
+def assignment_get_for(*, actor: Any, pk: int) -> Assignment:
+    assignment = (
+        Assignment.objects.select_related(
+            "mission", "mission__organization", "person", "person__organization"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if assignment is None or not access.reads_org(actor, assignment.mission.organization):
+        raise NotFound()
+    return assignment
+
+
+@dataclass
+class MissionPage:
+    mission: Mission
+    teams: Sequence[Team]
+    assignments: list[Assignment]
+    deployments: list[Deployment]
+    hours: Decimal
+    deeds: set[int]  # assignment pks already turned into deeds
+
+
+def mission_page_for(*, actor: Any, pk: int) -> MissionPage:
+    from qixin.brand.models import Deed
+
+    mission = mission_get_for(actor=actor, pk=pk)
+    teams = list(
+        mission.teams.select_related("organization", "leader").annotate(
+            n_members=Count("members", filter=Q(members__left_on__isnull=True))
+        )
+    )
+    assignments = list(
+        mission.assignments.select_related("person", "person__organization", "team").order_by(
+            "person__employee_no"
+        )
+    )
+    deployments = list(mission.deployments.select_related("person").order_by("starts_on", "id"))
+    hours = mission.service_records.aggregate(h=Sum("hours"))["h"] or Decimal(0)
+    deeds = {
+        int(pk)
+        for pk in Deed.objects.filter(
+            source_model="mobilize.assignment", source_pk__in=[str(a.pk) for a in assignments]
+        ).values_list("source_pk", flat=True)
+    }
+    return MissionPage(mission, teams, assignments, deployments, hours, deeds)
+
+
+def missions_in_period_for(
+    *, actor: Any, org: Organization, start: date, end: date, kind: str = ""
+) -> QuerySet[Mission]:
+    rows = Mission.objects.filter(
+        _in(actor, org, "organization__path"), _overlaps(start, end, "starts_on", "ends_on")
+    ).exclude(status="cancelled")
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.select_related("organization").order_by("-starts_on", "id")
+
+
+def mission_people_for(
+    *, actor: Any, org: Organization, start: date, end: date, party_only: bool = True
+) -> QuerySet[Person]:
+    """Distinct people on missions of the subtree in [start, end): assigned by name, or members of a
+    team on the mission. Party members only unless party_only is False."""
+    missions = missions_in_period_for(actor=actor, org=org, start=start, end=end).values("pk")
+    assigned = Assignment.objects.filter(mission__in=missions).values("person_id")
+    on_teams = TeamMember.objects.filter(team__missions__in=missions, left_on__isnull=True)
+    if party_only:
+        on_teams = on_teams.filter(is_party_member=True)
+    people = Person.objects.filter(Q(pk__in=assigned) | Q(pk__in=on_teams.values("person_id")))
+    if party_only:
+        from qixin.people.models import Membership
+
+        people = people.filter(pk__in=Membership.objects.filter(joined_on__lt=end).values("person_id"))
+    return people.select_related("organization").order_by("employee_no")
+
+
+# --- deployments and service hours ---------------------------------------------------------------
+
+
+def deployment_list_for(
+    *, actor: Any, org: Organization | None = None, kind: str = ""
+) -> QuerySet[Deployment]:
+    scope = access.scope_for(actor)
+    visible = _in(actor, org, "organization__path")
+    if scope.person_id is not None and not scope.is_admin and org is None:
+        visible |= Q(person_id=scope.person_id)
+    rows = Deployment.objects.filter(visible)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.select_related("person", "organization", "mission").order_by("-starts_on", "id")
+
+
+def deployment_get_for(*, actor: Any, pk: int) -> Deployment:
+    deployment = deployment_list_for(actor=actor).filter(pk=pk).first()
+    if deployment is None:
+        raise NotFound()
+    return deployment
+
+
+def deployed_people_for(
+    *, actor: Any, org: Organization, start: date, end: date, kind: str = ""
+) -> QuerySet[Person]:
+    """Distinct people deployed (of a kind: 驰援 / 坚守) some day in [start, end)."""
+    rows = Deployment.objects.filter(
+        _in(actor, org, "organization__path"), _overlaps(start, end, "starts_on", "ends_on")
+    )
+    if kind:
+        rows = rows.filter(kind=kind)
+    return (
+        Person.objects.filter(pk__in=rows.values("person_id"))
+        .select_related("organization")
+        .order_by("employee_no")
+    )
+
+
+def service_records_for(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[ServiceRecord]:
+    return (
+        ServiceRecord.objects.filter(
+            _in(actor, org, "organization__path"), served_on__gte=start, served_on__lt=end
+        )
+        .select_related("person", "team", "mission")
+        .order_by("-served_on", "id")
+    )
+
+
+def service_hours_for(*, actor: Any, org: Organization, start: date, end: date) -> Decimal:
+    total = service_records_for(actor=actor, org=org, start=start, end=end).aggregate(h=Sum("hours"))["h"]
+    return Decimal(total or 0)
+
+
+def person_mobilization_for(*, actor: Any, person: Person) -> dict[str, Any]:
+    """A person's teams, missions, deployments and hours (for their brand page)."""
+    if not (access.is_self(actor, person.pk) or access.reads_org(actor, person.organization)):
+        raise NotFound()
+    return {
+        "teams": list(TeamMember.objects.filter(person=person).select_related("team").order_by("-joined_on")),
+        "assignments": list(
+            Assignment.objects.filter(person=person).select_related("mission").order_by("-mission__starts_on")
+        ),
+        "deployments": list(Deployment.objects.filter(person=person).order_by("-starts_on")),
+        "hours": ServiceRecord.objects.filter(person=person).aggregate(h=Sum("hours"))["h"] or Decimal(0),
+    }

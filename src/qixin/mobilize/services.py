@@ -1,0 +1,372 @@
+"""Every write of the mobilize app: validated, permission-checked, audited, one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from qixin.brand.models import Deed, Pillar
+from qixin.brand.services import deed_record
+from qixin.core import audit
+from qixin.core.access import reads_org, require
+from qixin.core.errors import ApplicationError, Problem
+from qixin.core.models import User
+from qixin.orgs.models import Organization
+from qixin.orgs.services import full_clean
+from qixin.people.models import Membership, Person
+from qixin.people.selectors import memberships_on_q
+
+from .models import (
+    MISSION_TRANSITIONS,
+    Assignment,
+    Deployment,
+    Mission,
+    MissionStatus,
+    ServiceRecord,
+    Team,
+    TeamKind,
+    TeamMember,
+)
+from .permissions import can_manage_org, can_manage_person, can_view_person
+
+
+def _require_org(actor: User | None, org: Organization) -> None:
+    require(reads_org(actor, org), hide=True)
+    require(can_manage_org(actor, org))
+
+
+def _require_visible(actor: User | None, person: Person) -> None:
+    require(can_view_person(actor, person), hide=True)
+
+
+def is_party_member(person: Person, on: date) -> bool:
+    return Membership.objects.filter(memberships_on_q(on), person=person).exists()
+
+
+# --- teams ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def team_create(
+    *,
+    actor: User | None,
+    organization: Organization,
+    name: str,
+    kind: str,
+    formed_on: date,
+    custom_kind: str = "",
+    leader: Person | None = None,
+    disbanded_on: date | None = None,
+    description: str = "",
+) -> Team:
+    """Form a team at an organization. The leader, if named, joins it as its first member."""
+    _require_org(actor, organization)
+    if kind == TeamKind.CUSTOM and not custom_kind.strip():
+        raise ApplicationError(
+            "invalid", "类别为“其他”时请填写队伍类别名称。", [Problem(message="不能为空", field="类别名称")]
+        )
+    if leader is not None:
+        _require_visible(actor, leader)
+    team = Team(
+        organization=organization,
+        name=name.strip(),
+        kind=kind,
+        custom_kind=custom_kind.strip() if kind == TeamKind.CUSTOM else "",
+        leader=leader,
+        formed_on=formed_on,
+        disbanded_on=disbanded_on,
+        description=description.strip(),
+    )
+    full_clean(team)
+    team.save()
+    if leader is not None:
+        TeamMember.objects.create(
+            team=team, person=leader, is_party_member=is_party_member(leader, formed_on), joined_on=formed_on
+        )
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=team,
+        changes={"kind": team.display_kind, "organization": organization.code, "formed_on": formed_on},
+    )
+    return team
+
+
+@transaction.atomic
+def team_disband(*, actor: User | None, team: Team, on: date) -> Team:
+    _require_org(actor, team.organization)
+    if team.disbanded_on is not None:
+        raise ApplicationError("already_disbanded", f"“{team.name}”已于{team.disbanded_on}解散。")
+    if on < team.formed_on:
+        raise ApplicationError("bad_date", "解散日期不能早于组建日期。")
+    team.disbanded_on = on
+    team.save(update_fields=["disbanded_on", "updated_at"])
+    team.members.filter(left_on__isnull=True).update(left_on=on)
+    audit.record(actor=actor, action="disband", obj=team, changes={"disbanded_on": on})
+    return team
+
+
+@transaction.atomic
+def team_member_add(*, actor: User | None, team: Team, person: Person, joined_on: date) -> TeamMember:
+    """Put a person on a team, flagged party member or not as of the day they join."""
+    _require_org(actor, team.organization)
+    _require_visible(actor, person)
+    if team.disbanded_on is not None and joined_on > team.disbanded_on:
+        raise ApplicationError("team_disbanded", f"“{team.name}”已于{team.disbanded_on}解散。")
+    if joined_on < team.formed_on:
+        raise ApplicationError("bad_date", f"加入日期不能早于队伍组建日期（{team.formed_on}）。")
+    if TeamMember.objects.filter(team=team, person=person).exists():
+        raise ApplicationError("already_member", f"{person.name}已在“{team.name}”中。")
+    member = TeamMember(
+        team=team, person=person, is_party_member=is_party_member(person, joined_on), joined_on=joined_on
+    )
+    full_clean(member)
+    member.save()
+    audit.record(
+        actor=actor,
+        action="add_member",
+        obj=team,
+        changes={"person": person.employee_no, "joined_on": joined_on, "party": member.is_party_member},
+    )
+    return member
+
+
+@transaction.atomic
+def team_member_remove(*, actor: User | None, member: TeamMember, on: date) -> TeamMember:
+    _require_org(actor, member.team.organization)
+    if member.left_on is not None:
+        raise ApplicationError("already_left", f"{member.person.name}已于{member.left_on}退出。")
+    if on < member.joined_on:
+        raise ApplicationError("bad_date", "退出日期不能早于加入日期。")
+    member.left_on = on
+    member.save(update_fields=["left_on"])
+    audit.record(
+        actor=actor, action="remove_member", obj=member.team, changes={"person": member.person.employee_no}
+    )
+    return member
+
+
+# --- missions ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mission_create(
+    *,
+    actor: User | None,
+    organization: Organization,
+    name: str,
+    kind: str,
+    goal: str,
+    starts_on: date,
+    ends_on: date | None = None,
+) -> Mission:
+    _require_org(actor, organization)
+    mission = Mission(
+        organization=organization,
+        name=name.strip(),
+        kind=kind,
+        goal=goal.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    full_clean(mission)
+    mission.save()
+    audit.record(actor=actor, action="create", obj=mission, changes={"kind": kind, "starts_on": starts_on})
+    return mission
+
+
+def _require_mission_open(mission: Mission) -> None:
+    if mission.status in (MissionStatus.COMPLETED, MissionStatus.CANCELLED):
+        raise ApplicationError(
+            "mission_closed", f"“{mission.name}”已{mission.get_status_display()}，不能再调整。"
+        )
+
+
+@transaction.atomic
+def mission_add_team(*, actor: User | None, mission: Mission, team: Team) -> Mission:
+    _require_org(actor, mission.organization)
+    require(reads_org(actor, team.organization), hide=True)
+    _require_mission_open(mission)
+    if mission.teams.filter(pk=team.pk).exists():
+        raise ApplicationError("already_on_mission", f"“{team.name}”已参与该任务。")
+    mission.teams.add(team)
+    audit.record(actor=actor, action="add_team", obj=mission, changes={"team": team.pk})
+    return mission
+
+
+@transaction.atomic
+def mission_assign(
+    *, actor: User | None, mission: Mission, person: Person, part: str, team: Team | None = None
+) -> Assignment:
+    """Put a person on a mission with their part (承担工作)."""
+    _require_org(actor, mission.organization)
+    _require_visible(actor, person)
+    _require_mission_open(mission)
+    if Assignment.objects.filter(mission=mission, person=person).exists():
+        raise ApplicationError("already_assigned", f"{person.name}已在“{mission.name}”中。")
+    assignment = Assignment(mission=mission, person=person, team=team, part=part.strip())
+    full_clean(assignment)
+    assignment.save()
+    audit.record(
+        actor=actor,
+        action="assign",
+        obj=mission,
+        changes={"person": person.employee_no, "part": assignment.part},
+    )
+    return assignment
+
+
+@transaction.atomic
+def mission_set_status(
+    *, actor: User | None, mission: Mission, status: str, outcome: str = "", on: date | None = None
+) -> Mission:
+    """Move a mission along 筹备中 → 进行中 → 已完成 (or 已取消). Completing records the outcome."""
+    _require_org(actor, mission.organization)
+    if status not in MISSION_TRANSITIONS.get(mission.status, set()):
+        raise ApplicationError(
+            "bad_transition",
+            f"“{mission.name}”当前为“{mission.get_status_display()}”，不能改为“{MissionStatus(status).label}”。"
+            if status in MissionStatus.values
+            else "不是可选的任务状态。",
+        )
+    if status == MissionStatus.COMPLETED and not outcome.strip():
+        raise ApplicationError(
+            "invalid", "完成任务时请填写成效。", [Problem(message="不能为空", field="成效")]
+        )
+    before = mission.status
+    mission.status = status
+    if outcome.strip():
+        mission.outcome = outcome.strip()
+    if status in (MissionStatus.COMPLETED, MissionStatus.CANCELLED) and on is not None:
+        mission.ends_on = on
+    full_clean(mission)
+    mission.save()
+    audit.record(actor=actor, action="status", obj=mission, changes={"status": [before, status]})
+    return mission
+
+
+@transaction.atomic
+def assignment_to_deed(
+    *, actor: User | None, assignment: Assignment, pillars: Iterable[Pillar | str], description: str = ""
+) -> Deed:
+    """Turn a person's part in a mission into a deed of theirs, linked to the mission."""
+    mission = assignment.mission
+    require(reads_org(actor, mission.organization) or can_view_person(actor, assignment.person), hide=True)
+    return deed_record(
+        actor=actor,
+        person=assignment.person,
+        pillars=pillars,
+        on=mission.ends_on or mission.starts_on,
+        description=description or f"参加{mission.kind}“{mission.name}”：{assignment.part}",
+        source=assignment,
+    )
+
+
+# --- deployments and service hours ---------------------------------------------------------------
+
+
+@transaction.atomic
+def deployment_record(
+    *,
+    actor: User | None,
+    person: Person,
+    kind: str,
+    destination: str,
+    starts_on: date,
+    ends_on: date | None = None,
+    mission: Mission | None = None,
+    note: str = "",
+) -> Deployment:
+    """Record who went where, from when to when (驰援武汉, 坚守工厂)."""
+    _require_visible(actor, person)
+    require(can_manage_person(actor, person))
+    if mission is not None:
+        require(reads_org(actor, mission.organization), hide=True)
+    overlapping = Deployment.objects.filter(person=person, starts_on__lte=ends_on or date.max).exclude(
+        ends_on__lt=starts_on
+    )
+    if overlapping.exists():
+        other = overlapping.first()
+        assert other is not None
+        raise ApplicationError(
+            "overlapping_deployment",
+            f"{person.name}在此期间已有派驻记录（{other.kind}{other.destination}，自{other.starts_on}）。",
+        )
+    deployment = Deployment(
+        person=person,
+        organization=person.organization,
+        kind=kind,
+        destination=destination.strip(),
+        mission=mission,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=note.strip(),
+    )
+    full_clean(deployment)
+    deployment.save()
+    audit.record(
+        actor=actor,
+        action="create",
+        obj=deployment,
+        changes={"person": person.employee_no, "kind": kind, "destination": deployment.destination},
+    )
+    return deployment
+
+
+@transaction.atomic
+def deployment_to_deed(
+    *, actor: User | None, deployment: Deployment, pillars: Iterable[Pillar | str], description: str = ""
+) -> Deed:
+    period = (
+        f"{deployment.starts_on}至{deployment.ends_on}" if deployment.ends_on else f"自{deployment.starts_on}"
+    )
+    return deed_record(
+        actor=actor,
+        person=deployment.person,
+        pillars=pillars,
+        on=deployment.ends_on or deployment.starts_on,
+        description=description or f"{deployment.kind}{deployment.destination}（{period}）",
+        source=deployment,
+    )
+
+
+@transaction.atomic
+def service_record(
+    *,
+    actor: User | None,
+    person: Person,
+    served_on: date,
+    hours: Decimal,
+    team: Team | None = None,
+    mission: Mission | None = None,
+    description: str = "",
+) -> ServiceRecord:
+    """Hours of service a person gave on a day (at most 24), for a team or a mission."""
+    _require_visible(actor, person)
+    require(can_manage_person(actor, person))
+    for org in [t.organization for t in (team, mission) if t is not None]:
+        require(reads_org(actor, org), hide=True)
+    record = ServiceRecord(
+        person=person,
+        organization=person.organization,
+        team=team,
+        mission=mission,
+        served_on=served_on,
+        hours=hours,
+        description=description.strip(),
+    )
+    full_clean(record)
+    if not (Decimal(0) < hours <= Decimal(24)):
+        raise ApplicationError(
+            "invalid",
+            "服务时长应大于 0 且不超过 24 小时。",
+            [Problem(message="取值无效", field="时长（小时）")],
+        )
+    record.save()
+    audit.record(
+        actor=actor, action="create", obj=record, changes={"person": person.employee_no, "hours": hours}
+    )
+    return record

@@ -1,0 +1,326 @@
+"""Pages of teams, missions, deployments and service hours. Thin: parse, call a service or a
+selector, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from qixin.brand.importers import lookup_org, lookup_person
+from qixin.brand.selectors import framework_effective
+from qixin.core.errors import ApplicationError, NotFound
+from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view
+
+from . import forms, importers, selectors, services
+from .models import DeploymentKind, MissionKind, MissionStatus, TeamKind
+
+LIST_LIMIT = 200
+
+
+@login_required
+def index(request: AuthedRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    search = request.GET.get("q", "").strip()
+    rows = selectors.team_list_for(actor=request.user, kind=kind, search=search)
+    context = {
+        "teams": list(rows[:LIST_LIMIT]),
+        "total": rows.count(),
+        "kind": kind,
+        "q": search,
+        "kinds": TeamKind,
+    }
+    return render(request, "mobilize/index.html", context)
+
+
+@login_required
+def team_new(request: AuthedRequest) -> HttpResponse:
+    def save(data: dict[str, Any]) -> HttpResponse:
+        org = lookup_org(request.user, data["org"])
+        leader = lookup_person(request.user, data["leader"]) if data["leader"] else None
+        team = services.team_create(
+            actor=request.user,
+            organization=org,
+            name=data["name"],
+            kind=data["kind"],
+            custom_kind=data["custom_kind"],
+            leader=leader,
+            formed_on=data["formed_on"],
+            description=data["description"],
+        )
+        messages.success(request, f"已组建“{team.name}”。")
+        return redirect("mobilize:team", pk=team.pk)
+
+    return form_page(
+        request,
+        form=forms.TeamForm(request.POST or None, initial={"org": request.GET.get("org", "")}),
+        context={"title": "组建队伍", "action": request.path, "cancel_url": reverse("mobilize:index")},
+        template="mobilize/form.html",
+        on_valid=save,
+    )
+
+
+@login_required
+def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get_for(actor=request.user, pk=pk)
+    members = list(selectors.team_members_for(actor=request.user, team=team))
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        person = lookup_person(request.user, data["employee_no"])
+        services.team_member_add(actor=request.user, team=team, person=person, joined_on=data["joined_on"])
+        messages.success(request, f"{person.name}已加入“{team.name}”。")
+        return redirect("mobilize:team", pk=team.pk)
+
+    return form_page(
+        request,
+        form=forms.TeamMemberForm(request.POST or None),
+        context={"team": team, "members": members, "action": request.path},
+        template="mobilize/team.html",
+        on_valid=save,
+    )
+
+
+@login_required
+@require_POST
+def team_member_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    member = selectors.team_member_get_for(actor=request.user, pk=pk)
+    form = forms.LeaveForm(request.POST)
+    if not form.is_valid():
+        raise form_error(form)
+    services.team_member_remove(actor=request.user, member=member, on=form.cleaned_data["left_on"])
+    messages.success(request, f"{member.person.name}已退出。")
+    return redirect("mobilize:team", pk=member.team_id)
+
+
+@login_required
+def missions(request: AuthedRequest) -> HttpResponse:
+    kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
+    rows = selectors.mission_list_for(actor=request.user, kind=kind, status=status)
+    context = {
+        "missions": list(rows[:LIST_LIMIT]),
+        "total": rows.count(),
+        "kind": kind,
+        "status": status,
+        "kinds": MissionKind,
+        "statuses": MissionStatus,
+    }
+    return render(request, "mobilize/missions.html", context)
+
+
+@login_required
+def mission_new(request: AuthedRequest) -> HttpResponse:
+    def save(data: dict[str, Any]) -> HttpResponse:
+        org = lookup_org(request.user, data.pop("org"))
+        mission = services.mission_create(actor=request.user, organization=org, **data)
+        messages.success(request, f"已发起“{mission.name}”。")
+        return redirect("mobilize:mission", pk=mission.pk)
+
+    return form_page(
+        request,
+        form=forms.MissionForm(request.POST or None, initial={"org": request.GET.get("org", "")}),
+        context={"title": "发起专项任务", "action": request.path, "cancel_url": reverse("mobilize:missions")},
+        template="mobilize/form.html",
+        on_valid=save,
+    )
+
+
+def _mission_context(request: AuthedRequest, pk: int, **extra: Any) -> dict[str, Any]:
+    page = selectors.mission_page_for(actor=request.user, pk=pk)
+    return {
+        "page": page,
+        "mission": page.mission,
+        "team_form": extra.get("team_form") or forms.MissionTeamForm(),
+        "assign_form": extra.get("assign_form") or forms.AssignForm(),
+        "status_form": extra.get("status_form") or forms.StatusForm(initial={"status": page.mission.status}),
+        "error": extra.get("error"),
+        "is_open": page.mission.status in (MissionStatus.PLANNED, MissionStatus.ACTIVE),
+    }
+
+
+@login_required
+def mission_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return render(request, "mobilize/mission.html", _mission_context(request, pk))
+
+
+def _mission_action(request: AuthedRequest, pk: int, form: Any, key: str, act: Any) -> HttpResponse:
+    mission = selectors.mission_get_for(actor=request.user, pk=pk)
+    try:
+        if not form.is_valid():
+            raise form_error(form)
+        message = act(mission, form.cleaned_data)
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise
+        return render(
+            request,
+            "mobilize/mission.html",
+            _mission_context(request, pk, error=exc, **{key: form}),
+            status=400,
+        )
+    messages.success(request, message)
+    return redirect("mobilize:mission", pk=pk)
+
+
+@login_required
+@require_POST
+def mission_add_team(request: AuthedRequest, pk: int) -> HttpResponse:
+    def act(mission: Any, data: dict[str, Any]) -> str:
+        try:
+            team = selectors.team_get_for(actor=request.user, pk=data["team"])
+        except NotFound:
+            raise ApplicationError(
+                "unknown_team", f"找不到编号为{data['team']}的队伍，或不在您的范围内。"
+            ) from None
+        services.mission_add_team(actor=request.user, mission=mission, team=team)
+        return f"“{team.name}”已加入任务。"
+
+    return _mission_action(request, pk, forms.MissionTeamForm(request.POST), "team_form", act)
+
+
+@login_required
+@require_POST
+def mission_assign(request: AuthedRequest, pk: int) -> HttpResponse:
+    def act(mission: Any, data: dict[str, Any]) -> str:
+        person = lookup_person(request.user, data["employee_no"])
+        services.mission_assign(actor=request.user, mission=mission, person=person, part=data["part"])
+        return f"{person.name}已加入任务。"
+
+    return _mission_action(request, pk, forms.AssignForm(request.POST), "assign_form", act)
+
+
+@login_required
+@require_POST
+def mission_status(request: AuthedRequest, pk: int) -> HttpResponse:
+    def act(mission: Any, data: dict[str, Any]) -> str:
+        services.mission_set_status(actor=request.user, mission=mission, **data)
+        return f"任务状态已改为“{mission.get_status_display()}”。"
+
+    return _mission_action(request, pk, forms.StatusForm(request.POST), "status_form", act)
+
+
+@login_required
+def assignment_deed(request: AuthedRequest, pk: int) -> HttpResponse:
+    assignment = selectors.assignment_get_for(actor=request.user, pk=pk)
+    framework = framework_effective(assignment.person.organization)
+    names = [p.name for p in framework.pillars.all()] if framework else []
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.assignment_to_deed(
+            actor=request.user,
+            assignment=assignment,
+            pillars=data["pillars"],
+            description=data["description"],
+        )
+        messages.success(request, f"已记入{assignment.person.name}的党员事迹。")
+        return redirect("mobilize:mission", pk=assignment.mission_id)
+
+    return form_page(
+        request,
+        form=forms.DeedForm(request.POST or None, pillar_names=names),
+        context={
+            "title": f"将{assignment.person.name}在“{assignment.mission.name}”中的工作记为事迹",
+            "action": request.path,
+            "cancel_url": reverse("mobilize:mission", args=[assignment.mission_id]),
+            "framework": framework,
+        },
+        template="mobilize/form.html",
+        on_valid=save,
+    )
+
+
+@login_required
+def deployments(request: AuthedRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
+    rows = selectors.deployment_list_for(actor=request.user, kind=kind)
+    context = {
+        "deployments": list(rows[:LIST_LIMIT]),
+        "total": rows.count(),
+        "kind": kind,
+        "kinds": DeploymentKind,
+    }
+    return render(request, "mobilize/deployments.html", context)
+
+
+@login_required
+def deployment_new(request: AuthedRequest) -> HttpResponse:
+    mission_pk = request.GET.get("mission", "")
+    mission = (
+        selectors.mission_get_for(actor=request.user, pk=int(mission_pk)) if mission_pk.isdigit() else None
+    )
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        person = lookup_person(request.user, data.pop("employee_no"))
+        services.deployment_record(actor=request.user, person=person, mission=mission, **data)
+        messages.success(request, f"已记录{person.name}{data['kind']}{data['destination']}。")
+        return redirect("mobilize:mission", pk=mission.pk) if mission else redirect("mobilize:deployments")
+
+    return form_page(
+        request,
+        form=forms.DeploymentForm(request.POST or None),
+        context={
+            "title": f"记录派驻（{mission.name}）" if mission else "记录派驻",
+            "action": request.get_full_path(),
+            "cancel_url": reverse("mobilize:deployments"),
+        },
+        template="mobilize/form.html",
+        on_valid=save,
+    )
+
+
+@login_required
+def service_new(request: AuthedRequest) -> HttpResponse:
+    def save(data: dict[str, Any]) -> HttpResponse:
+        person = lookup_person(request.user, data.pop("employee_no"))
+        services.service_record(actor=request.user, person=person, **data)
+        messages.success(request, f"已记录{person.name}的服务时长。")
+        return redirect("mobilize:deployments")
+
+    return form_page(
+        request,
+        form=forms.ServiceForm(request.POST or None),
+        context={
+            "title": "记录服务时长",
+            "action": request.path,
+            "cancel_url": reverse("mobilize:deployments"),
+        },
+        template="mobilize/form.html",
+        on_valid=save,
+    )
+
+
+# --- imports and exports -------------------------------------------------------------------------
+
+
+@login_required
+def import_page(request: AuthedRequest, kind: str) -> HttpResponse:
+    spec = importers.KINDS.get(kind)
+    if spec is None:
+        raise NotFound()
+    return import_view(
+        request,
+        runner=spec.runner,
+        template="mobilize/import.html",
+        context={"title": spec.title, "kind": kind},
+    )
+
+
+@login_required
+def template_download(request: AuthedRequest, kind: str, fmt: str) -> HttpResponseBase:
+    spec = importers.KINDS.get(kind)
+    if spec is None or fmt not in ("xlsx", "csv"):
+        raise NotFound()
+    return download(lambda path: spec.template(path), f"{spec.title}模板.{fmt}")
+
+
+@login_required
+def export(request: AuthedRequest, kind: str, fmt: str) -> HttpResponseBase:
+    spec = importers.KINDS.get(kind)
+    if spec is None or fmt not in ("xlsx", "csv"):
+        raise NotFound()
+    return download(lambda path: spec.export(actor=request.user, path=path), f"{spec.title}.{fmt}")
