@@ -358,5 +358,10 @@ def manage(ctx: click.Context) -> None:
     execute_from_command_line(["qixin manage", *ctx.args])
 
 
+from qixin.care.cli import care_group  # noqa: E402  (an app's command group)
+
+main.add_command(care_group)
+
+
 if __name__ == "__main__":
     main()
