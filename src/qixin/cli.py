@@ -83,6 +83,22 @@ def main() -> None:
 TABULAR_KINDS: dict[str, tuple[str, str, str, str]] = {
     "orgs": ("qixin.orgs.importers", "import_orgs", "export_orgs", "COLUMNS"),
     "people": ("qixin.people.importers", "import_roster", "export_people", "COLUMNS"),
+    "improve_alliances": (
+        "qixin.improve.importers",
+        "import_alliances",
+        "export_alliances",
+        "ALLIANCE_COLUMNS",
+    ),
+    "improve_projects": ("qixin.improve.importers", "import_projects", "export_projects", "PROJECT_COLUMNS"),
+    "improve_savings": ("qixin.improve.importers", "import_savings", "export_savings", "SAVINGS_COLUMNS"),
+    "improve_suggestions": (
+        "qixin.improve.importers",
+        "import_suggestions",
+        "export_suggestions",
+        "SUGGESTION_COLUMNS",
+    ),
+    "improve_studios": ("qixin.improve.importers", "import_studios", "export_studios", "STUDIO_COLUMNS"),
+    "improve_cases": ("qixin.improve.importers", "import_cases", "export_cases", "CASE_COLUMNS"),
 }
 KINDS = tuple(TABULAR_KINDS)
 

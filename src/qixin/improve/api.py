@@ -1,5 +1,299 @@
-"""/api/v1/improve: the same services and selectors as the pages."""
+"""/api/v1/improve: the same services and selectors as the pages, so the same scope and messages."""
 
-from ninja import Router
+from typing import Any
+
+from ninja import File, Query, Router, UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from qixin.core.api import ErrorOut, ImportReportOut, ObjectId
+from qixin.core.errors import ApplicationError, NotFound
+from qixin.core.pages import AuthedRequest
+from qixin.orgs import selectors as org_selectors
+from qixin.orgs.models import Organization
+from qixin.people import selectors as person_selectors
+from qixin.people.models import Person
+
+from . import importers, selectors, services
+from .models import Source
+from .schemas import (
+    AllianceOut,
+    AwardOut,
+    CampaignOut,
+    CaseOut,
+    ClaimIn,
+    DecideIn,
+    ImplementIn,
+    MergeIn,
+    ProjectFilters,
+    ProjectIn,
+    ProjectOut,
+    ReasonIn,
+    ReverseIn,
+    SavingsOut,
+    SimilarIn,
+    SimilarOut,
+    StageIn,
+    StudioOut,
+    SuggestionFilters,
+    SuggestionIn,
+    SuggestionOut,
+    VerifyIn,
+)
 
 router = Router(tags=["降本增效与创新"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _org(request: AuthedRequest, code: str) -> Organization:
+    try:
+        return org_selectors.org_get_for(actor=request.user, code=code)
+    except NotFound:
+        raise ApplicationError("unknown_org", f"找不到组织编码“{code}”。") from None
+
+
+def _person(request: AuthedRequest, employee_no: str) -> Person:
+    try:
+        return person_selectors.person_by_employee_no_for(actor=request.user, employee_no=employee_no)
+    except NotFound:
+        raise ApplicationError("unknown_person", f"找不到工号“{employee_no}”的人员。") from None
+
+
+# --- suggestions -----------------------------------------------------------------------------------
+
+
+@router.get("/suggestions", response=list[SuggestionOut], summary="建议列表（可检索）")
+@paginate(LimitOffsetPagination)
+def suggestion_list(request: AuthedRequest, filters: Query[SuggestionFilters]) -> Any:
+    return selectors.suggestion_search_for(
+        actor=request.user,
+        filters=selectors.SuggestionFilters(
+            search=filters.q,
+            status=filters.status,
+            category=filters.category,
+            mine=filters.mine,
+            to_review=filters.to_review,
+        ),
+    )
+
+
+@router.post("/suggestions", response={201: SuggestionOut, **ERRORS}, summary="提交建议")
+def suggestion_create(request: AuthedRequest, payload: SuggestionIn) -> Any:
+    me = request.user.person
+    if payload.organization_code or payload.submitter_employee_no or me is None:
+        if not payload.organization_code:
+            raise ApplicationError("org_required", "代为录入时请填写 organization_code。")
+        org = _org(request, payload.organization_code)
+        submitter = _person(request, payload.submitter_employee_no) if payload.submitter_employee_no else None
+    else:
+        org, submitter = me.organization, me
+    suggestion = services.suggestion_submit(
+        actor=request.user,
+        organization=org,
+        submitter=submitter,
+        source=Source.API,
+        text=payload.text,
+        title=payload.title,
+        kind=payload.kind,
+        category=payload.category,
+        custom_category=payload.custom_category,
+        department=payload.department,
+        expected_benefit=payload.expected_benefit,
+        external_ref=payload.external_ref,
+    )
+    return 201, suggestion
+
+
+@router.post(
+    "/suggestions/similar", response={200: list[SimilarOut], **ERRORS}, summary="相似建议（提交前提示）"
+)
+def suggestion_similar(request: AuthedRequest, payload: SimilarIn) -> Any:
+    me = request.user.person
+    org = _org(request, payload.organization_code) if payload.organization_code else None
+    org = org or (me.organization if me is not None else None)
+    if org is None:
+        raise ApplicationError("org_required", "请填写 organization_code。")
+    hints = selectors.suggestion_hints_for(actor=request.user, text=payload.text, organization=org)
+    return [
+        {
+            "id": h.suggestion.pk,
+            "number": h.suggestion.number,
+            "title": h.suggestion.display_title,
+            "status": h.suggestion.status,
+            "score": round(h.score, 3),
+            "likely": h.likely,
+        }
+        for h in hints
+    ]
+
+
+@router.get("/suggestions/{pk}", response={200: SuggestionOut, **ERRORS}, summary="建议详情")
+def suggestion_detail(request: AuthedRequest, pk: ObjectId) -> Any:
+    return selectors.suggestion_get_for(actor=request.user, pk=pk)
+
+
+@router.post("/suggestions/{pk}/review", response={200: SuggestionOut, **ERRORS}, summary="开始评审")
+def suggestion_review(request: AuthedRequest, pk: ObjectId) -> Any:
+    suggestion = selectors.suggestion_get_for(actor=request.user, pk=pk)
+    return services.suggestion_start_review(actor=request.user, suggestion=suggestion)
+
+
+@router.post("/suggestions/{pk}/decide", response={200: SuggestionOut, **ERRORS}, summary="采纳或不采纳")
+def suggestion_decide(request: AuthedRequest, pk: ObjectId, payload: DecideIn) -> Any:
+    suggestion = selectors.suggestion_get_for(actor=request.user, pk=pk)
+    return services.suggestion_decide(
+        actor=request.user, suggestion=suggestion, accept=payload.accept, reply=payload.reply
+    )
+
+
+@router.post("/suggestions/{pk}/implement", response={200: SuggestionOut, **ERRORS}, summary="记录实施")
+def suggestion_implement(request: AuthedRequest, pk: ObjectId, payload: ImplementIn) -> Any:
+    suggestion = selectors.suggestion_get_for(actor=request.user, pk=pk)
+    return services.suggestion_implement(
+        actor=request.user, suggestion=suggestion, on=payload.on, note=payload.note
+    )
+
+
+@router.post("/suggestions/{pk}/merge", response={200: SuggestionOut, **ERRORS}, summary="合并重复建议")
+def suggestion_merge(request: AuthedRequest, pk: ObjectId, payload: MergeIn) -> Any:
+    duplicate = selectors.suggestion_get_for(actor=request.user, pk=pk)
+    into = selectors.suggestion_get_for(actor=request.user, pk=payload.into_id)
+    return services.suggestion_merge(actor=request.user, duplicate=duplicate, into=into)
+
+
+# --- projects and the ledger -------------------------------------------------------------------------
+
+
+@router.get("/projects", response=list[ProjectOut], summary="项目列表（可检索）")
+@paginate(LimitOffsetPagination)
+def project_list(request: AuthedRequest, filters: Query[ProjectFilters]) -> Any:
+    return selectors.project_search_for(
+        actor=request.user,
+        filters=selectors.ProjectFilters(
+            search=filters.q, stage=filters.stage, category=filters.category, mine=filters.mine
+        ),
+    )
+
+
+@router.post("/projects", response={201: ProjectOut, **ERRORS}, summary="立项")
+def project_create(request: AuthedRequest, payload: ProjectIn) -> Any:
+    project = services.project_create(
+        actor=request.user,
+        organization=_org(request, payload.organization_code),
+        title=payload.title,
+        owner=_person(request, payload.owner_employee_no),
+        category=payload.category,
+        custom_category=payload.custom_category,
+        started_on=payload.started_on,
+        savings_target=payload.savings_target,
+        description=payload.description,
+        alliances=[selectors.alliance_get_for(actor=request.user, code=c) for c in payload.alliance_codes],
+    )
+    return 201, project
+
+
+@router.get("/projects/{pk}", response={200: ProjectOut, **ERRORS}, summary="项目详情")
+def project_detail(request: AuthedRequest, pk: ObjectId) -> Any:
+    return selectors.project_get_for(actor=request.user, pk=pk)
+
+
+@router.post("/projects/{pk}/stage", response={200: ProjectOut, **ERRORS}, summary="变更项目阶段")
+def project_stage(request: AuthedRequest, pk: ObjectId, payload: StageIn) -> Any:
+    project = selectors.project_get_for(actor=request.user, pk=pk)
+    return services.project_move(
+        actor=request.user, project=project, to_stage=payload.to_stage, on=payload.on, note=payload.note
+    )
+
+
+@router.get("/projects/{pk}/savings", response={200: list[SavingsOut], **ERRORS}, summary="项目节约台账")
+def project_savings(request: AuthedRequest, pk: ObjectId) -> Any:
+    project = selectors.project_get_for(actor=request.user, pk=pk)
+    return selectors.ledger_of(project).entries
+
+
+@router.post("/projects/{pk}/savings", response={201: SavingsOut, **ERRORS}, summary="申报节约")
+def savings_claim(request: AuthedRequest, pk: ObjectId, payload: ClaimIn) -> Any:
+    project = selectors.project_get_for(actor=request.user, pk=pk)
+    entry = services.savings_claim(
+        actor=request.user,
+        project=project,
+        amount=payload.amount,
+        occurred_on=payload.occurred_on,
+        description=payload.description,
+        evidence=payload.evidence,
+    )
+    return 201, entry
+
+
+@router.post("/savings/{pk}/verify", response={200: SavingsOut, **ERRORS}, summary="财务核定")
+def savings_verify(request: AuthedRequest, pk: ObjectId, payload: VerifyIn) -> Any:
+    entry = selectors.savings_entry_get_for(actor=request.user, pk=pk)
+    return services.savings_verify(
+        actor=request.user, entry=entry, verified_on=payload.verified_on, note=payload.note
+    )
+
+
+@router.post("/savings/{pk}/reject", response={200: SavingsOut, **ERRORS}, summary="核定不通过")
+def savings_reject(request: AuthedRequest, pk: ObjectId, payload: ReasonIn) -> Any:
+    entry = selectors.savings_entry_get_for(actor=request.user, pk=pk)
+    return services.savings_reject(actor=request.user, entry=entry, reason=payload.reason)
+
+
+@router.post("/savings/{pk}/reverse", response={201: SavingsOut, **ERRORS}, summary="冲销已核定记录")
+def savings_reverse(request: AuthedRequest, pk: ObjectId, payload: ReverseIn) -> Any:
+    entry = selectors.savings_entry_get_for(actor=request.user, pk=pk)
+    return 201, services.savings_reverse(
+        actor=request.user, entry=entry, on=payload.on, reason=payload.reason
+    )
+
+
+# --- alliances, campaigns, studios, cases, awards -------------------------------------------------------
+
+
+@router.get("/alliances", response=list[AllianceOut], summary="降本联盟")
+@paginate(LimitOffsetPagination)
+def alliance_list(request: AuthedRequest, q: str = "") -> Any:
+    return selectors.alliance_search_for(actor=request.user, search_text=q[:100])
+
+
+@router.get("/campaigns", response=list[CampaignOut], summary="降本活动")
+@paginate(LimitOffsetPagination)
+def campaign_list(request: AuthedRequest) -> Any:
+    return selectors.campaign_list_for(actor=request.user)
+
+
+@router.get("/studios", response=list[StudioOut], summary="创新工作室")
+@paginate(LimitOffsetPagination)
+def studio_list(request: AuthedRequest, q: str = "") -> Any:
+    return selectors.studio_search_for(actor=request.user, search_text=q[:100])
+
+
+@router.get("/cases", response=list[CaseOut], summary="改善案例（可检索）")
+@paginate(LimitOffsetPagination)
+def case_list(request: AuthedRequest, q: str = "", year: int | None = None, excellent: bool = False) -> Any:
+    return selectors.case_search_for(actor=request.user, search_text=q[:200], year=year, excellent=excellent)
+
+
+@router.get("/awards", response=list[AwardOut], summary="获奖成果")
+@paginate(LimitOffsetPagination)
+def award_list(request: AuthedRequest) -> Any:
+    return selectors.award_list_for(actor=request.user)
+
+
+# --- imports ------------------------------------------------------------------------------------------
+
+
+@router.post("/import/{kind}", response={200: ImportReportOut, **ERRORS}, summary="导入（xlsx 或 csv）")
+def import_file(request: AuthedRequest, kind: str, file: File[UploadedFile], dry_run: bool = False) -> Any:
+    spec = importers.KINDS.get(kind)
+    if spec is None:
+        raise NotFound()
+    report = spec.runner(
+        actor=request.user, data=file.read(), filename=file.name or "upload.xlsx", dry_run=dry_run
+    )
+    return {
+        "dry_run": report.dry_run,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "changes": report.changes,
+    }

@@ -1,0 +1,288 @@
+"""Named permissions of the cost-reduction and innovation app, composed from core.access predicates.
+
+Besides the roles of core.access, two duties are held in this app (Designation), each at an
+organization and reaching its subtree: 建议评审人 (suggestion reviewer, optionally for one department)
+and 财务核定人 (finance verifier of savings). A verifier never verifies savings of a project they own,
+work on, or claimed themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+from django.utils import timezone
+from rules.permissions import add_perm
+from rules.predicates import predicate
+
+from qixin.core import access
+from qixin.orgs.models import Organization, OrgKind
+
+if TYPE_CHECKING:
+    from .models import Alliance, Campaign, ImprovementCase, Project, SavingsEntry, Studio, Suggestion
+
+
+@dataclass(frozen=True)
+class Duties:
+    reviews: tuple[tuple[str, str], ...] = ()  # (organization path, department or "")
+    verifies: tuple[str, ...] = ()  # organization paths
+
+
+NO_DUTIES = Duties()
+
+
+def duties_for(user: Any) -> Duties:
+    """The actor's current designations, computed once per user object (so once per request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_DUTIES
+    cached: Duties | None = getattr(user, "_improve_duties", None)
+    if cached is not None:
+        return cached
+    from .models import Designation, DesignationKind
+
+    today = timezone.localdate()
+    rows = Designation.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today), user=user, starts_on__lte=today
+    ).values_list("kind", "organization__path", "department")
+    reviews = tuple((path, dept) for kind, path, dept in rows if kind == DesignationKind.REVIEWER)
+    verifies = access.minimal_paths(path for kind, path, _ in rows if kind == DesignationKind.VERIFIER)
+    duties = Duties(reviews, verifies)
+    setattr(user, "_improve_duties", duties)  # noqa: B010  (cached on the object: once per request)
+    return duties
+
+
+def forget_duties(user: Any) -> None:
+    if hasattr(user, "_improve_duties"):
+        del user._improve_duties
+
+
+def reviews_q(user: Any, path_field: str = "organization__path", department_field: str = "department") -> Q:
+    """Suggestions the actor reviews by designation."""
+    query = Q(pk__in=[])
+    for path, department in duties_for(user).reviews:
+        part = Q(**{f"{path_field}__startswith": path})
+        if department:
+            part &= Q(**{department_field: department})
+        query |= part
+    return query
+
+
+def _person_id(user: Any) -> int | None:
+    return access.scope_for(user).person_id
+
+
+# --- organizations ----------------------------------------------------------------------------------
+
+
+@predicate
+def can_view_org(user: Any, org: Organization) -> bool:
+    return access.reads_org(user, org)
+
+
+@predicate
+def can_manage_org(user: Any, org: Organization) -> bool:
+    """Keep the improvement records of an organization: its secretary, its party workers."""
+    return access.manages_org(user, org)
+
+
+@predicate
+def can_run_campaigns(user: Any, org: Organization) -> bool:
+    """Set a campaign: the managers of a committee (党委)."""
+    return org.kind == OrgKind.COMMITTEE and access.manages_org(user, org)
+
+
+@predicate
+def can_designate(user: Any, org: Organization) -> bool:
+    return access.manages_org(user, org)
+
+
+# --- campaigns and alliances -------------------------------------------------------------------------
+
+
+@predicate
+def can_view_campaign(user: Any, campaign: Campaign) -> bool:
+    return access.reads_org(user, campaign.organization)
+
+
+@predicate
+def can_manage_campaign(user: Any, campaign: Campaign) -> bool:
+    return access.manages_org(user, campaign.organization)
+
+
+@predicate
+def can_view_alliance(user: Any, alliance: Alliance) -> bool:
+    if access.reads_org(user, alliance.lead_branch):
+        return True
+    person_id = _person_id(user)
+    if person_id is not None and (
+        alliance.leader_id == person_id
+        or alliance.memberships.filter(person_id=person_id, left_on__isnull=True).exists()
+    ):
+        return True
+    return any(access.reads_org(user, branch) for branch in alliance.branches.all())
+
+
+@predicate
+def can_manage_alliance(user: Any, alliance: Alliance) -> bool:
+    return access.manages_org(user, alliance.lead_branch)
+
+
+# --- projects and savings -----------------------------------------------------------------------------
+
+
+def is_on_team(user: Any, project: Project) -> bool:
+    person_id = _person_id(user)
+    if person_id is None:
+        return False
+    return project.owner_id == person_id or project.memberships.filter(person_id=person_id).exists()
+
+
+@predicate
+def can_view_project(user: Any, project: Project) -> bool:
+    return (
+        access.reads_org(user, project.organization)
+        or is_on_team(user, project)
+        or can_verify_in(user, project)
+    )
+
+
+@predicate
+def can_start_project_in(user: Any, org: Organization) -> bool:
+    """Register a project: the organization's managers, or a person of that organization (党员立项)."""
+    if access.manages_org(user, org):
+        return True
+    person_id = _person_id(user)
+    if person_id is None:
+        return False
+    from qixin.people.models import Membership, Person
+
+    return (
+        Membership.objects.filter(
+            person_id=person_id, ended_on__isnull=True, branch__path__startswith=org.path
+        ).exists()
+        or Person.objects.filter(pk=person_id, organization__path__startswith=org.path).exists()
+    )
+
+
+@predicate
+def can_edit_project(user: Any, project: Project) -> bool:
+    """Details and the team: the owner or the organization's managers."""
+    return access.manages_org(user, project.organization) or access.is_self(user, project.owner_id)
+
+
+@predicate
+def can_claim_savings(user: Any, project: Project) -> bool:
+    return access.manages_org(user, project.organization) or is_on_team(user, project)
+
+
+def can_verify_in(user: Any, project: Project) -> bool:
+    """A designated finance verifier of the project's organization (before the conflict check)."""
+    path = project.organization.path
+    return access.is_admin(user) or any(path.startswith(p) for p in duties_for(user).verifies)
+
+
+@predicate
+def can_verify_savings(user: Any, entry: SavingsEntry) -> bool:
+    """Verify, reject or reverse: a finance verifier who is neither on the project's team nor the
+    person who claimed the entry."""
+    project = entry.project
+    if not can_verify_in(user, project):
+        return False
+    return not is_on_team(user, project) and entry.claimed_by_id != getattr(user, "pk", None)
+
+
+# --- suggestions ----------------------------------------------------------------------------------------
+
+
+def is_credited(user: Any, suggestion: Suggestion) -> bool:
+    person_id = _person_id(user)
+    if person_id is None:
+        return False
+    return suggestion.submitter_id == person_id or suggestion.credits.filter(person_id=person_id).exists()
+
+
+def reviews_suggestion(user: Any, suggestion: Suggestion) -> bool:
+    path = suggestion.organization.path
+    return any(
+        path.startswith(p) and (not dept or dept == suggestion.department)
+        for p, dept in duties_for(user).reviews
+    )
+
+
+@predicate
+def can_submit_suggestion(user: Any) -> bool:
+    """Any employee with an account (and managers entering paper suggestions on someone's behalf)."""
+    scope = access.scope_for(user)
+    return scope.is_admin or scope.person_id is not None or bool(scope.manage)
+
+
+@predicate
+def can_view_suggestion(user: Any, suggestion: Suggestion) -> bool:
+    return (
+        access.reads_org(user, suggestion.organization)
+        or reviews_suggestion(user, suggestion)
+        or is_credited(user, suggestion)
+    )
+
+
+@predicate
+def can_review_suggestion(user: Any, suggestion: Suggestion) -> bool:
+    return access.manages_org(user, suggestion.organization) or reviews_suggestion(user, suggestion)
+
+
+# --- studios, cases, awards ---------------------------------------------------------------------------
+
+
+@predicate
+def can_view_studio(user: Any, studio: Studio) -> bool:
+    person_id = _person_id(user)
+    return (
+        access.reads_org(user, studio.organization)
+        or access.is_self(user, studio.leader_id)
+        or (person_id is not None and studio.memberships.filter(person_id=person_id).exists())
+    )
+
+
+@predicate
+def can_manage_studio(user: Any, studio: Studio) -> bool:
+    return access.manages_org(user, studio.organization)
+
+
+@predicate
+def can_view_case(user: Any, case: ImprovementCase) -> bool:
+    return access.reads_org(user, case.organization) or access.is_self(user, case.lead_id)
+
+
+@predicate
+def can_manage_case(user: Any, case: ImprovementCase) -> bool:
+    return access.manages_org(user, case.organization)
+
+
+@predicate
+def can_select_excellent(user: Any, org: Organization) -> bool:
+    """Rate cases and make the yearly selection: the managers of a committee."""
+    return org.kind == OrgKind.COMMITTEE and access.manages_org(user, org)
+
+
+add_perm("improve.view_org", can_view_org)
+add_perm("improve.manage_org", can_manage_org)
+add_perm("improve.run_campaigns", can_run_campaigns)
+add_perm("improve.designate", can_designate)
+add_perm("improve.view_campaign", can_view_campaign)
+add_perm("improve.manage_campaign", can_manage_campaign)
+add_perm("improve.view_alliance", can_view_alliance)
+add_perm("improve.manage_alliance", can_manage_alliance)
+add_perm("improve.view_project", can_view_project)
+add_perm("improve.start_project", can_start_project_in)
+add_perm("improve.edit_project", can_edit_project)
+add_perm("improve.claim_savings", can_claim_savings)
+add_perm("improve.verify_savings", can_verify_savings)
+add_perm("improve.submit_suggestion", can_submit_suggestion)
+add_perm("improve.view_suggestion", can_view_suggestion)
+add_perm("improve.review_suggestion", can_review_suggestion)
+add_perm("improve.view_studio", can_view_studio)
+add_perm("improve.manage_studio", can_manage_studio)
+add_perm("improve.view_case", can_view_case)
+add_perm("improve.manage_case", can_manage_case)
+add_perm("improve.select_excellent", can_select_excellent)

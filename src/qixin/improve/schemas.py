@@ -1,0 +1,210 @@
+"""API shapes of cost reduction and innovation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+from qixin.core.api import Input
+
+
+class SuggestionOut(Schema):
+    id: int
+    number: str
+    title: str
+    text: str
+    kind: str
+    category: str
+    custom_category: str
+    organization_code: str = Field(..., alias="organization.code")
+    department: str
+    source: str
+    status: str
+    reply: str
+    expected_benefit: Decimal | None
+    submitted_at: datetime
+    merged_into_id: int | None
+    project_id: int | None
+
+
+class SuggestionIn(Input):
+    text: str = Field(..., min_length=1, max_length=4000)
+    title: str = Field("", max_length=100)
+    kind: str = "降本建议"
+    category: str = "制造降本"
+    custom_category: str = Field("", max_length=40)
+    department: str = Field("", max_length=100)
+    expected_benefit: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    organization_code: str | None = Field(None, max_length=32, description="代为录入时填写")
+    submitter_employee_no: str | None = Field(None, max_length=20, description="代为录入时填写；留空为匿名")
+    external_ref: str = Field("", max_length=64)
+
+
+class SuggestionFilters(Schema):
+    q: str = Field("", max_length=200)
+    status: str = ""
+    category: str = ""
+    mine: bool = False
+    to_review: bool = False
+
+
+class SimilarOut(Schema):
+    id: int
+    number: str
+    title: str
+    status: str
+    score: float
+    likely: bool
+
+
+class SimilarIn(Input):
+    text: str = Field(..., min_length=1, max_length=4000)
+    organization_code: str | None = Field(None, max_length=32)
+
+
+class DecideIn(Input):
+    accept: bool
+    reply: str = Field("", max_length=2000)
+
+
+class ImplementIn(Input):
+    on: date
+    note: str = Field("", max_length=200)
+
+
+class MergeIn(Input):
+    into_id: int = Field(..., ge=1)
+
+
+class ProjectOut(Schema):
+    id: int
+    code: str
+    title: str
+    organization_code: str = Field(..., alias="organization.code")
+    owner_employee_no: str = Field(..., alias="owner.employee_no")
+    owner_is_member: bool
+    category: str
+    custom_category: str
+    stage: str
+    started_on: date
+    stage_changed_on: date
+    savings_target: Decimal
+
+
+class ProjectIn(Input):
+    title: str = Field(..., min_length=1, max_length=200)
+    organization_code: str = Field(..., max_length=32)
+    owner_employee_no: str = Field(..., max_length=20)
+    category: str
+    custom_category: str = Field("", max_length=40)
+    started_on: date
+    savings_target: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
+    description: str = Field("", max_length=4000)
+    alliance_codes: list[str] = []
+
+
+class ProjectFilters(Schema):
+    q: str = Field("", max_length=200)
+    stage: str = ""
+    category: str = ""
+    mine: bool = False
+
+
+class StageIn(Input):
+    to_stage: str
+    on: date
+    note: str = Field("", max_length=200)
+
+
+class SavingsOut(Schema):
+    id: int
+    number: str
+    project_id: int
+    amount: Decimal
+    occurred_on: date
+    description: str
+    status: str
+    verified_on: date | None
+    verification_note: str
+    rejection_reason: str
+    reverses_id: int | None
+
+
+class ClaimIn(Input):
+    amount: Decimal = Field(..., max_digits=14, decimal_places=2)
+    occurred_on: date
+    description: str = Field(..., min_length=1, max_length=200)
+    evidence: str = Field("", max_length=4000)
+
+
+class VerifyIn(Input):
+    verified_on: date
+    note: str = Field(..., min_length=1, max_length=200)
+
+
+class ReasonIn(Input):
+    reason: str = Field(..., min_length=1, max_length=200)
+
+
+class ReverseIn(Input):
+    on: date
+    reason: str = Field(..., min_length=1, max_length=200)
+
+
+class AllianceOut(Schema):
+    id: int
+    code: str
+    name: str
+    lead_branch_code: str = Field(..., alias="lead_branch.code")
+    leader_employee_no: str = Field(..., alias="leader.employee_no")
+    founded_on: date
+    dissolved_on: date | None
+    goal: str
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    organization_code: str = Field(..., alias="organization.code")
+    starts_on: date
+    ends_on: date
+    savings_target: Decimal
+
+
+class StudioOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    organization_code: str = Field(..., alias="organization.code")
+    leader_employee_no: str = Field(..., alias="leader.employee_no")
+    leader_is_member: bool
+    founded_on: date
+    focus: str
+
+
+class CaseOut(Schema):
+    id: int
+    code: str
+    title: str
+    organization_code: str = Field(..., alias="organization.code")
+    lead_employee_no: str = Field(..., alias="lead.employee_no")
+    lead_is_member: bool
+    category: str
+    year: int
+    before: str
+    after: str
+    savings: Decimal
+    rating: int | None
+
+
+class AwardOut(Schema):
+    id: int
+    name: str
+    level: str
+    issuer: str
+    awarded_on: date
+    achievement: str
+    savings: Decimal

@@ -1,0 +1,725 @@
+"""Pages of cost reduction and innovation. Thin: parse the form, call a service or a selector, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from qixin.core import tabular
+from qixin.core.errors import ApplicationError, NotFound
+from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view
+from qixin.core.periods import Period
+from qixin.orgs import selectors as org_selectors
+from qixin.orgs.models import Organization
+from qixin.people import selectors as person_selectors
+from qixin.people.models import Person
+
+from . import forms, importers, selectors, services
+from .models import Category, Source, Stage, SuggestionStatus
+
+PAGE_SIZE = 50
+
+
+# --- lookups that turn an unknown code into a message on the form ----------------------------------
+
+
+def _org(request: AuthedRequest, code: str) -> Organization:
+    try:
+        return org_selectors.org_get_for(actor=request.user, code=code.strip())
+    except NotFound:
+        raise ApplicationError("unknown_org", f"找不到组织编码“{code}”，或您无权查看该组织。") from None
+
+
+def _person(request: AuthedRequest, employee_no: str) -> Person:
+    try:
+        return person_selectors.person_by_employee_no_for(actor=request.user, employee_no=employee_no)
+    except NotFound:
+        raise ApplicationError("unknown_person", f"找不到工号“{employee_no}”的人员。") from None
+
+
+def _codes(value: str) -> list[str]:
+    return [c.strip() for c in value.replace("，", ",").split(",") if c.strip()]
+
+
+def _page(request: AuthedRequest, rows: Any) -> Any:
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _year() -> Period:
+    today = timezone.localdate()
+    return Period(date(today.year, 1, 1), date(today.year + 1, 1, 1))
+
+
+def _post_form(request: AuthedRequest, form_class: type[Any]) -> dict[str, Any]:
+    form = form_class(request.POST)
+    if not form.is_valid():
+        raise form_error(form)
+    return dict(form.cleaned_data)
+
+
+def _form(
+    request: AuthedRequest,
+    form: Any,
+    title: str,
+    on_valid: Callable[[dict[str, Any]], HttpResponse],
+    cancel_url: str,
+) -> HttpResponse:
+    return form_page(
+        request,
+        form=form,
+        context={"title": title, "action": request.path, "cancel_url": cancel_url},
+        template="improve/form.html",
+        on_valid=on_valid,
+    )
+
+
+# --- home and search ---------------------------------------------------------------------------------
+
+
+@login_required
+def index(request: AuthedRequest) -> HttpResponse:
+    roots = org_selectors.org_roots_for(actor=request.user)
+    org = roots[0] if roots else None
+    overview = selectors.overview_for(actor=request.user, org=org, period=_year())
+    query = request.GET.get("q", "").strip()
+    results = selectors.search_all_for(actor=request.user, query=query) if query else None
+    return render(
+        request,
+        "improve/index.html",
+        {"overview": overview, "q": query, "results": results, "stages": Stage},
+    )
+
+
+# --- suggestions -------------------------------------------------------------------------------------
+
+
+@login_required
+def suggestion_list(request: AuthedRequest) -> HttpResponse:
+    filters = selectors.SuggestionFilters(
+        search=request.GET.get("q", "").strip()[:200],
+        status=request.GET.get("status", ""),
+        category=request.GET.get("category", ""),
+        mine=request.GET.get("mine") == "1",
+        to_review=request.GET.get("to_review") == "1",
+    )
+    rows = selectors.suggestion_search_for(actor=request.user, filters=filters)
+    context = {
+        "page": _page(request, rows),
+        "filters": filters,
+        "statuses": SuggestionStatus.choices,
+        "categories": Category.choices,
+    }
+    return render_list(request, "improve/suggestions.html", "improve/partials/_suggestion_rows.html", context)
+
+
+def render_list(request: AuthedRequest, page: str, partial: str, context: dict[str, Any]) -> HttpResponse:
+    template = partial if getattr(request, "htmx", False) else page
+    return render(request, template, context)
+
+
+def _submission_org(request: AuthedRequest, data: dict[str, Any]) -> tuple[Organization, Person | None]:
+    """Where and by whom: an employee submits as themselves in their own organization; a manager
+    entering one for someone else (or anonymously) names the organization and the submitter."""
+    me = request.user.person
+    if data.get("org_code") or data.get("submitter_no") or me is None:
+        if not data.get("org_code"):
+            raise ApplicationError("org_required", "代为录入时请填写所涉组织编码。")
+        org = _org(request, data["org_code"])
+        submitter = _person(request, data["submitter_no"]) if data.get("submitter_no") else None
+        return org, submitter
+    return me.organization, me
+
+
+@login_required
+def suggestion_new(request: AuthedRequest) -> HttpResponse:
+    me = request.user.person
+    initial = {"department": me.department} if me is not None else {}
+    form = forms.SuggestionForm(request.POST or None, request.FILES or None, initial=initial)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        org, submitter = _submission_org(request, data)
+        uploads = [
+            services.AttachmentUpload(
+                name=f.name or "附件", content=f.read(), content_type=f.content_type or ""
+            )
+            for f in request.FILES.getlist("attachments")
+        ]
+        suggestion = services.suggestion_submit(
+            actor=request.user,
+            organization=org,
+            submitter=submitter,
+            source=Source.UI,
+            text=data["text"],
+            title=data["title"],
+            kind=data["kind"],
+            category=data["category"],
+            custom_category=data["custom_category"],
+            department=data["department"],
+            expected_benefit=data["expected_benefit"],
+            attachments=uploads,
+        )
+        messages.success(request, f"建议已提交，编号{suggestion.number}。")
+        return redirect("improve:suggestion", pk=suggestion.pk)
+
+    return form_page(
+        request,
+        form=form,
+        context={"title": "提建议", "action": request.path, "is_self": me is not None},
+        template="improve/suggestion_new.html",
+        on_valid=save,
+    )
+
+
+@login_required
+@require_POST
+def suggestion_hints(request: AuthedRequest) -> HttpResponse:
+    """While a suggestion is being written (HTMX): similar ones already made, with their scores."""
+    text = request.POST.get("text", "")[:4000]
+    title = request.POST.get("title", "")[:100]
+    me = request.user.person
+    org: Organization | None = me.organization if me is not None else None
+    if request.POST.get("org_code"):
+        try:
+            org = org_selectors.org_get_for(actor=request.user, code=request.POST["org_code"].strip())
+        except NotFound:
+            org = None
+    hints = (
+        selectors.suggestion_hints_for(actor=request.user, text=f"{title}。{text}", organization=org)
+        if org is not None and len(text.strip()) >= services.SUGGESTION_MIN_LENGTH
+        else []
+    )
+    return render(request, "improve/partials/_hints.html", {"hints": hints})
+
+
+@login_required
+def suggestion_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    page = selectors.suggestion_page_for(actor=request.user, pk=pk)
+    return render(
+        request,
+        "improve/suggestion.html",
+        {
+            "page": page,
+            "s": page.suggestion,
+            "decide_form": forms.DecideForm(),
+            "implement_form": forms.ImplementForm(initial={"on": timezone.localdate()}),
+            "convert_form": forms.ConvertForm(
+                initial={
+                    "title": page.suggestion.display_title,
+                    "started_on": timezone.localdate(),
+                    "savings_target": page.suggestion.expected_benefit or 0,
+                }
+            ),
+        },
+    )
+
+
+def _suggestion_action(request: AuthedRequest, pk: int, act: Callable[[Any], Any], done: str) -> HttpResponse:
+    suggestion = selectors.suggestion_get_for(actor=request.user, pk=pk)
+    act(suggestion)
+    messages.success(request, done)
+    return redirect("improve:suggestion", pk=pk)
+
+
+@login_required
+@require_POST
+def suggestion_review(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _suggestion_action(
+        request,
+        pk,
+        lambda s: services.suggestion_start_review(actor=request.user, suggestion=s),
+        "已开始评审。",
+    )
+
+
+@login_required
+@require_POST
+def suggestion_decide(request: AuthedRequest, pk: int) -> HttpResponse:
+    data = _post_form(request, forms.DecideForm)
+    return _suggestion_action(
+        request,
+        pk,
+        lambda s: services.suggestion_decide(
+            actor=request.user, suggestion=s, accept=data["accept"], reply=data["reply"]
+        ),
+        "已采纳。" if data["accept"] else "已记录不采纳及原因，提交人可以看到。",
+    )
+
+
+@login_required
+@require_POST
+def suggestion_implement(request: AuthedRequest, pk: int) -> HttpResponse:
+    data = _post_form(request, forms.ImplementForm)
+    return _suggestion_action(
+        request,
+        pk,
+        lambda s: services.suggestion_implement(
+            actor=request.user, suggestion=s, on=data["on"], note=data["note"]
+        ),
+        "已记录实施。",
+    )
+
+
+@login_required
+@require_POST
+def suggestion_convert(request: AuthedRequest, pk: int) -> HttpResponse:
+    data = _post_form(request, forms.ConvertForm)
+    suggestion = selectors.suggestion_get_for(actor=request.user, pk=pk)
+    project = services.suggestion_to_project(
+        actor=request.user,
+        suggestion=suggestion,
+        organization=suggestion.organization,
+        title=data["title"],
+        owner=_person(request, data["owner_no"]),
+        started_on=data["started_on"],
+        savings_target=data["savings_target"],
+    )
+    messages.success(request, f"已转为项目{project.code}。")
+    return redirect("improve:project", pk=project.pk)
+
+
+@login_required
+@require_POST
+def suggestion_merge(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Merge this suggestion (the duplicate) into another one; every submitter stays credited."""
+    data = _post_form(request, forms.MergeForm)
+    duplicate = selectors.suggestion_get_for(actor=request.user, pk=pk)
+    into = selectors.suggestion_get_for(actor=request.user, pk=data["into"])
+    services.suggestion_merge(actor=request.user, duplicate=duplicate, into=into)
+    messages.success(request, f"已将{duplicate.number}合并到{into.number}，两条建议的提交人都已署名。")
+    return redirect("improve:suggestion", pk=into.pk)
+
+
+@login_required
+@require_POST
+def duplicate_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
+    candidate = selectors.duplicate_get_for(actor=request.user, pk=pk)
+    services.duplicate_dismiss(actor=request.user, candidate=candidate)
+    messages.success(request, "已确认不重复。")
+    return redirect("improve:review")
+
+
+@login_required
+def review_queue(request: AuthedRequest) -> HttpResponse:
+    """The reviewer's desk: likely duplicates first, then the suggestions waiting for a decision."""
+    duplicates = list(selectors.duplicate_queue_for(actor=request.user)[:100])
+    waiting = selectors.suggestion_search_for(
+        actor=request.user, filters=selectors.SuggestionFilters(to_review=True)
+    )
+    return render(request, "improve/review.html", {"duplicates": duplicates, "page": _page(request, waiting)})
+
+
+@login_required
+def attachment(request: AuthedRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+    from django.http import FileResponse
+
+    stored = selectors.attachment_get_for(actor=request.user, suggestion_pk=pk, pk=attachment_pk)
+    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.name)
+
+
+# --- projects and the ledger ---------------------------------------------------------------------------
+
+
+@login_required
+def project_list(request: AuthedRequest) -> HttpResponse:
+    filters = selectors.ProjectFilters(
+        search=request.GET.get("q", "").strip()[:200],
+        stage=request.GET.get("stage", ""),
+        category=request.GET.get("category", ""),
+        mine=request.GET.get("mine") == "1",
+    )
+    rows = selectors.project_search_for(actor=request.user, filters=filters)
+    context = {
+        "page": _page(request, rows),
+        "filters": filters,
+        "stages": Stage.choices,
+        "categories": Category.choices,
+    }
+    return render_list(request, "improve/projects.html", "improve/partials/_project_rows.html", context)
+
+
+@login_required
+def project_new(request: AuthedRequest) -> HttpResponse:
+    def save(data: dict[str, Any]) -> HttpResponse:
+        alliances = [
+            selectors.alliance_get_for(actor=request.user, code=code)
+            for code in _codes(data["alliance_codes"])
+        ]
+        project = services.project_create(
+            actor=request.user,
+            organization=_org(request, data["org_code"]),
+            title=data["title"],
+            owner=_person(request, data["owner_no"]),
+            category=data["category"],
+            custom_category=data["custom_category"],
+            started_on=data["started_on"],
+            savings_target=data["savings_target"],
+            description=data["description"],
+            alliances=alliances,
+        )
+        messages.success(request, f"已立项，编号{project.code}。")
+        return redirect("improve:project", pk=project.pk)
+
+    return _form(request, forms.ProjectForm(request.POST or None), "立项", save, reverse("improve:projects"))
+
+
+@login_required
+def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    page = selectors.project_page_for(actor=request.user, pk=pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "improve/project.html",
+        {
+            "page": page,
+            "p": page.project,
+            "stage_form": forms.StageForm(initial={"on": today}),
+            "claim_form": forms.ClaimForm(initial={"occurred_on": today}),
+            "verify_form": forms.VerifyForm(initial={"verified_on": today}),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_move(request: AuthedRequest, pk: int) -> HttpResponse:
+    data = _post_form(request, forms.StageForm)
+    project = selectors.project_get_for(actor=request.user, pk=pk)
+    services.project_move(
+        actor=request.user, project=project, to_stage=data["to_stage"], on=data["on"], note=data["note"]
+    )
+    messages.success(request, f"项目已进入“{data['to_stage']}”阶段。")
+    return redirect("improve:project", pk=pk)
+
+
+@login_required
+@require_POST
+def savings_claim(request: AuthedRequest, pk: int) -> HttpResponse:
+    data = _post_form(request, forms.ClaimForm)
+    project = selectors.project_get_for(actor=request.user, pk=pk)
+    entry = services.savings_claim(actor=request.user, project=project, **data)
+    messages.success(request, f"已申报节约{entry.amount}元，财务核定后计入成效。")
+    return redirect("improve:project", pk=pk)
+
+
+def _entry_action(request: AuthedRequest, pk: int, act: Callable[[Any], Any], done: str) -> HttpResponse:
+    entry = selectors.savings_entry_get_for(actor=request.user, pk=pk)
+    act(entry)
+    messages.success(request, done)
+    return redirect("improve:project", pk=entry.project_id)
+
+
+@login_required
+@require_POST
+def savings_verify(request: AuthedRequest, pk: int) -> HttpResponse:
+    data = _post_form(request, forms.VerifyForm)
+    return _entry_action(
+        request,
+        pk,
+        lambda e: services.savings_verify(actor=request.user, entry=e, **data),
+        "已核定，计入降本成效。",
+    )
+
+
+@login_required
+@require_POST
+def savings_reject(request: AuthedRequest, pk: int) -> HttpResponse:
+    data = _post_form(request, forms.RejectForm)
+    return _entry_action(
+        request, pk, lambda e: services.savings_reject(actor=request.user, entry=e, **data), "已退回申报。"
+    )
+
+
+@login_required
+@require_POST
+def savings_reverse(request: AuthedRequest, pk: int) -> HttpResponse:
+    data = _post_form(request, forms.ReverseForm)
+    return _entry_action(
+        request,
+        pk,
+        lambda e: services.savings_reverse(actor=request.user, entry=e, **data),
+        "已冲销，原记录保留。",
+    )
+
+
+@login_required
+@require_POST
+def savings_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _entry_action(
+        request, pk, lambda e: services.savings_withdraw(actor=request.user, entry=e), "已撤回申报。"
+    )
+
+
+@login_required
+def savings_pending(request: AuthedRequest) -> HttpResponse:
+    rows = selectors.savings_pending_for(actor=request.user)
+    today = timezone.localdate()
+    return render(
+        request,
+        "improve/savings_pending.html",
+        {"page": _page(request, rows), "verify_form": forms.VerifyForm(initial={"verified_on": today})},
+    )
+
+
+# --- alliances and campaigns -----------------------------------------------------------------------------
+
+
+@login_required
+def alliance_list(request: AuthedRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    rows = selectors.alliance_search_for(actor=request.user, search_text=query)
+    return render(request, "improve/alliances.html", {"page": _page(request, rows), "q": query})
+
+
+@login_required
+def alliance_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return render(
+        request, "improve/alliance.html", {"page": selectors.alliance_page_for(actor=request.user, pk=pk)}
+    )
+
+
+@login_required
+def alliance_new(request: AuthedRequest) -> HttpResponse:
+    def save(data: dict[str, Any]) -> HttpResponse:
+        alliance = services.alliance_create(
+            actor=request.user,
+            name=data["name"],
+            lead_branch=_org(request, data["lead_code"]),
+            branches=[_org(request, code) for code in _codes(data["branch_codes"])],
+            leader=_person(request, data["leader_no"]),
+            founded_on=data["founded_on"],
+            goal=data["goal"],
+        )
+        messages.success(request, f"已组建降本联盟“{alliance.name}”。")
+        return redirect("improve:alliance", pk=alliance.pk)
+
+    return _form(
+        request, forms.AllianceForm(request.POST or None), "组建降本联盟", save, reverse("improve:alliances")
+    )
+
+
+@login_required
+def campaign_list(request: AuthedRequest) -> HttpResponse:
+    rows = selectors.campaign_list_for(actor=request.user)
+    return render(request, "improve/campaigns.html", {"campaigns": list(rows[:100])})
+
+
+@login_required
+def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return render(
+        request, "improve/campaign.html", {"page": selectors.campaign_page_for(actor=request.user, pk=pk)}
+    )
+
+
+@login_required
+def campaign_new(request: AuthedRequest) -> HttpResponse:
+    def save(data: dict[str, Any]) -> HttpResponse:
+        campaign = services.campaign_create(
+            actor=request.user,
+            organization=_org(request, data["org_code"]),
+            name=data["name"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            savings_target=data["savings_target"],
+            description=data["description"],
+            participants=[_org(request, code) for code in _codes(data["participant_codes"])],
+        )
+        messages.success(request, f"已发起活动“{campaign.name}”。")
+        return redirect("improve:campaign", pk=campaign.pk)
+
+    return _form(
+        request, forms.CampaignForm(request.POST or None), "发起降本活动", save, reverse("improve:campaigns")
+    )
+
+
+# --- studios, cases, awards ------------------------------------------------------------------------------
+
+
+@login_required
+def studio_list(request: AuthedRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    rows = selectors.studio_search_for(
+        actor=request.user, search_text=query, kind=request.GET.get("kind", "")
+    )
+    return render(request, "improve/studios.html", {"page": _page(request, rows), "q": query})
+
+
+@login_required
+def studio_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return render(
+        request, "improve/studio.html", {"page": selectors.studio_page_for(actor=request.user, pk=pk)}
+    )
+
+
+@login_required
+def studio_new(request: AuthedRequest) -> HttpResponse:
+    def save(data: dict[str, Any]) -> HttpResponse:
+        studio = services.studio_create(
+            actor=request.user,
+            organization=_org(request, data["org_code"]),
+            name=data["name"],
+            kind=data["kind"],
+            leader=_person(request, data["leader_no"]),
+            founded_on=data["founded_on"],
+            focus=data["focus"],
+        )
+        messages.success(request, f"已成立“{studio.name}”。")
+        return redirect("improve:studio", pk=studio.pk)
+
+    return _form(
+        request, forms.StudioForm(request.POST or None), "成立工作室", save, reverse("improve:studios")
+    )
+
+
+@login_required
+def case_list(request: AuthedRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    year_text = request.GET.get("year", "")
+    year = int(year_text) if year_text.isdigit() else None
+    rows = selectors.case_search_for(
+        actor=request.user, search_text=query, year=year, excellent=request.GET.get("excellent") == "1"
+    )
+    return render(
+        request, "improve/cases.html", {"page": _page(request, rows), "q": query, "year": year_text}
+    )
+
+
+@login_required
+def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    page = selectors.case_page_for(actor=request.user, pk=pk)
+    return render(
+        request,
+        "improve/case.html",
+        {
+            "page": page,
+            "rate_form": forms.RateForm(),
+            "select_form": forms.SelectForm(initial={"on": timezone.localdate()}),
+        },
+    )
+
+
+@login_required
+def case_new(request: AuthedRequest) -> HttpResponse:
+    def save(data: dict[str, Any]) -> HttpResponse:
+        case = services.case_create(
+            actor=request.user,
+            organization=_org(request, data.pop("org_code")),
+            lead=_person(request, data.pop("lead_no")),
+            **data,
+        )
+        messages.success(request, f"已记录改善案例{case.code}。")
+        return redirect("improve:case", pk=case.pk)
+
+    return _form(
+        request, forms.CaseForm(request.POST or None), "记录改善案例", save, reverse("improve:cases")
+    )
+
+
+@login_required
+@require_POST
+def case_rate(request: AuthedRequest, pk: int) -> HttpResponse:
+    data = _post_form(request, forms.RateForm)
+    case = selectors.case_get_for(actor=request.user, pk=pk)
+    services.case_rate(actor=request.user, case=case, rating=data["rating"])
+    messages.success(request, "已评级。")
+    return redirect("improve:case", pk=pk)
+
+
+@login_required
+@require_POST
+def case_select(request: AuthedRequest, pk: int) -> HttpResponse:
+    data = _post_form(request, forms.SelectForm)
+    case = selectors.case_get_for(actor=request.user, pk=pk)
+    services.excellent_select(
+        actor=request.user,
+        organization=_org(request, data["org_code"]),
+        year=case.year,
+        cases=[case],
+        on=data["on"],
+        citation=data["citation"],
+    )
+    messages.success(request, f"已评为{case.year}年度优秀改善案例。")
+    return redirect("improve:case", pk=pk)
+
+
+@login_required
+def award_list(request: AuthedRequest) -> HttpResponse:
+    rows = selectors.award_list_for(actor=request.user)
+    return render(request, "improve/awards.html", {"page": _page(request, rows)})
+
+
+@login_required
+def award_new(request: AuthedRequest) -> HttpResponse:
+    def save(data: dict[str, Any]) -> HttpResponse:
+        award = services.award_create(
+            actor=request.user,
+            organization=_org(request, data["org_code"]),
+            name=data["name"],
+            level=data["level"],
+            issuer=data["issuer"],
+            awarded_on=data["awarded_on"],
+            achievement=data["achievement"],
+            savings=data["savings"],
+            people=[_person(request, no) for no in _codes(data["people_nos"])],
+        )
+        messages.success(request, f"已记录“{award.name}”。")
+        return redirect("improve:awards")
+
+    return _form(
+        request, forms.AwardForm(request.POST or None), "记录获奖成果", save, reverse("improve:awards")
+    )
+
+
+# --- imports, exports, templates ------------------------------------------------------------------------
+
+
+def _kind(kind: str) -> importers.Kind:
+    found = importers.KINDS.get(kind)
+    if found is None:
+        raise Http404
+    return found
+
+
+def _fmt(fmt: str) -> str:
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    return fmt
+
+
+@login_required
+def import_page(request: AuthedRequest, kind: str) -> HttpResponse:
+    spec = _kind(kind)
+    return import_view(
+        request,
+        runner=spec.runner,
+        template="improve/import.html",
+        context={"columns": spec.columns, "kind": kind, "label": spec.label},
+    )
+
+
+@login_required
+def export(request: AuthedRequest, kind: str, fmt: str) -> HttpResponseBase:
+    spec, fmt = _kind(kind), _fmt(fmt)
+    return download(lambda path: spec.exporter(actor=request.user, path=path), f"{spec.label}.{fmt}")
+
+
+@login_required
+def template_download(request: AuthedRequest, kind: str, fmt: str) -> HttpResponseBase:
+    spec, fmt = _kind(kind), _fmt(fmt)
+    return download(lambda path: tabular.write_template(path, spec.columns), f"{spec.label}导入模板.{fmt}")
+
+
+@login_required
+def data_page(request: AuthedRequest) -> HttpResponse:
+    return render(request, "improve/data.html", {"kinds": importers.KINDS})

@@ -1,0 +1,151 @@
+"""The pages and the API: they render, stay scoped, and call the same services."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from qixin.core.services import api_token_create
+from qixin.improve.models import Source, Suggestion, SuggestionStatus
+
+from .test_suggestions import NEAR_COPY, ORIGINAL, OTHER
+
+
+@pytest.fixture
+def as_worker(client, world):
+    client.force_login(world.worker)
+    return client
+
+
+def test_every_list_page_renders_for_the_party_worker(as_worker, make):
+    make.suggestion(ORIGINAL)
+    make.project()
+    for name in (
+        "index",
+        "suggestions",
+        "suggestion_new",
+        "review",
+        "projects",
+        "savings_pending",
+        "alliances",
+        "campaigns",
+        "studios",
+        "cases",
+        "awards",
+        "data",
+        "project_new",
+        "alliance_new",
+        "campaign_new",
+        "studio_new",
+        "case_new",
+        "award_new",
+    ):
+        response = as_worker.get(reverse(f"improve:{name}"))
+        assert response.status_code == 200, name
+
+
+def test_suggestion_list_search_is_bounded_in_queries(as_worker, make, django_assert_max_num_queries):
+    for i in range(5):
+        make.suggestion(f"第{i}号焊装工位节拍偏长，建议重新分配焊点，缩短节拍。")
+    url = reverse("improve:suggestions") + "?q=节拍"
+    as_worker.get(url)  # warms the per-request caches the assertion should not count twice
+
+    with django_assert_max_num_queries(12):
+        response = as_worker.get(url)
+
+    assert response.content.decode().count("节拍偏长") == 5
+
+
+def test_member_submits_through_the_page_and_sees_the_hint(client, world, make):
+    make.suggestion(ORIGINAL, who=world.member2_user, organization=world.branch2)
+    client.force_login(world.member_user)
+
+    hint = client.post(reverse("improve:suggestion_hints"), {"text": NEAR_COPY})
+    response = client.post(
+        reverse("improve:suggestion_new"),
+        {"text": NEAR_COPY, "kind": "降本建议", "category": "能耗", "department": "总装车间"},
+    )
+
+    assert "已有相似的建议" in hint.content.decode()
+    created = Suggestion.objects.get(submitter=world.member)
+    assert response.status_code == 302
+    assert (created.source, created.organization_id) == (Source.UI, world.branch.pk)
+
+
+def test_reviewer_merges_from_the_review_queue(client, world, make):
+    original = make.suggestion(ORIGINAL)
+    copy = make.suggestion(NEAR_COPY, who=world.member2_user, organization=world.branch2)
+    client.force_login(world.worker)
+
+    page = client.get(reverse("improve:review")).content.decode()
+    response = client.post(reverse("improve:suggestion_merge", args=[copy.pk]), {"into": original.pk})
+
+    assert copy.number in page
+    assert response.status_code == 302
+    copy.refresh_from_db()
+    assert copy.status == SuggestionStatus.MERGED
+
+
+def test_outsider_gets_404_for_a_suggestion_page(client, world, make):
+    suggestion = make.suggestion(OTHER)
+    client.force_login(world.outsider)
+
+    assert client.get(reverse("improve:suggestion", args=[suggestion.pk])).status_code == 404
+    assert (
+        client.post(reverse("improve:suggestion_merge", args=[suggestion.pk]), {"into": 1}).status_code == 404
+    )
+
+
+def test_refused_decision_on_page_changes_nothing(client, world, make):
+    suggestion = make.suggestion(OTHER)
+    client.force_login(world.member2_user)
+
+    response = client.post(
+        reverse("improve:suggestion_decide", args=[suggestion.pk]), {"accept": "1", "reply": ""}
+    )
+
+    assert response.status_code in (403, 404)
+    suggestion.refresh_from_db()
+    assert suggestion.status == SuggestionStatus.SUBMITTED
+
+
+def test_api_submits_searches_and_finds_similar(client, world, make):
+    make.suggestion(ORIGINAL)
+    token = api_token_create(actor=world.member2_user, name="t", days=30)[1]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    similar = client.post(
+        "/api/v1/improve/suggestions/similar",
+        json.dumps({"text": NEAR_COPY}),
+        content_type="application/json",
+        **headers,
+    )
+    created = client.post(
+        "/api/v1/improve/suggestions",
+        json.dumps({"text": NEAR_COPY, "category": "能耗", "department": "总装车间"}),
+        content_type="application/json",
+        **headers,
+    )
+    listed = client.get("/api/v1/improve/suggestions?q=空压机", **headers)
+
+    assert similar.status_code == 200
+    assert similar.json()[0]["likely"] is True
+    assert created.status_code == 201
+    assert created.json()["source"] == "api"
+    assert listed.json()["count"] == 1  # member2 reads branch C-2 only: their own suggestion
+
+
+def test_api_refuses_a_claim_with_chinese_message(client, world, make):
+    project = make.project(stage="立项")
+    token = api_token_create(actor=world.worker, name="t", days=30)[1]
+
+    response = client.post(
+        f"/api/v1/improve/projects/{project.pk}/savings",
+        json.dumps({"amount": "100.00", "occurred_on": timezone.localdate().isoformat(), "description": "x"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_stage"
