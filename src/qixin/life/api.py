@@ -1,5 +1,194 @@
 """/api/v1/life: the same services and selectors as the pages."""
 
-from ninja import Router
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils import timezone
+from ninja import Query, Router
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from qixin.core.api import ErrorOut, ObjectId
+from qixin.core.errors import ApplicationError, Problem
+from qixin.core.pages import AuthedRequest
+from qixin.core.periods import Period
+from qixin.people import selectors as people_selectors
+from qixin.people.models import Person
+
+from . import selectors, services
+from .schemas import (
+    CheckinIn,
+    CheckinOut,
+    ComplianceOut,
+    MeetingCreateIn,
+    MeetingDetailOut,
+    MeetingFiltersIn,
+    MeetingOut,
+    RecordIn,
+)
 
 router = Router(tags=["组织生活"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _person(request: AuthedRequest, employee_no: str) -> Person | None:
+    if not employee_no:
+        return None
+    return people_selectors.person_by_employee_no_for(actor=request.user, employee_no=employee_no)
+
+
+def _detail(request: AuthedRequest, pk: int) -> Any:
+    page = selectors.meeting_page_for(actor=request.user, pk=pk)
+    meeting: Any = page.meeting
+    meeting.attendance_rows = page.attendance
+    meeting.resolution_rows = page.resolutions
+    return meeting
+
+
+@router.get("/meetings", response=list[MeetingOut], summary="会议列表")
+@paginate(LimitOffsetPagination)
+def meeting_list(request: AuthedRequest, filters: Query[MeetingFiltersIn]) -> Any:
+    org = selectors.org_for_life(actor=request.user, code=filters.org) if filters.org else None
+    return selectors.meeting_list_for(
+        actor=request.user,
+        org=org,
+        status=filters.status,
+        kind_code=filters.kind,
+        start=filters.start,
+        end=filters.end,
+    )
+
+
+@router.get("/meetings/{pk}", response={200: MeetingDetailOut, **ERRORS}, summary="会议详情")
+def meeting_detail(request: AuthedRequest, pk: ObjectId) -> Any:
+    return _detail(request, pk)
+
+
+@router.post("/meetings", response={201: MeetingDetailOut, **ERRORS}, summary="安排会议")
+def meeting_create(request: AuthedRequest, payload: MeetingCreateIn) -> Any:
+    org = selectors.org_for_life(actor=request.user, code=payload.org_code)
+    kind = next((k for k in selectors.kinds_for(org=org) if k.code == payload.kind), None)
+    if kind is None:
+        raise ApplicationError(
+            "invalid_kind",
+            f"会议类型“{payload.kind}”不存在或不适用于该组织。",
+            [Problem("不是可选值", field="kind")],
+        )
+    campaign = (
+        selectors.campaign_get_for(actor=request.user, pk=payload.campaign_id)
+        if payload.campaign_id
+        else None
+    )
+    meeting = services.meeting_plan(
+        actor=request.user,
+        org=org,
+        kind=kind,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        title=payload.title,
+        place=payload.place,
+        host=_person(request, payload.host_employee_no),
+        speaker=_person(request, payload.speaker_employee_no),
+        campaign=campaign,
+    )
+    return 201, _detail(request, meeting.pk)
+
+
+@router.post(
+    "/meetings/{pk}/record",
+    response={200: MeetingDetailOut, **ERRORS},
+    summary="记录会议（出席、议题、记录）",
+)
+def meeting_record(request: AuthedRequest, pk: ObjectId, payload: RecordIn) -> Any:
+    meeting = selectors.meeting_get_for(actor=request.user, pk=pk)
+    roster = {m.person.employee_no: m.person_id for m in services.roster(meeting.organization)}
+    attendance: dict[int, services.AttendanceEntry] = {}
+    problems = []
+    for row, entry in enumerate(payload.attendance, start=1):
+        person_id = roster.get(entry.employee_no)
+        if person_id is None:
+            problems.append(Problem(f"工号{entry.employee_no}不是本组织的党员", row=row, field="attendance"))
+            continue
+        attendance[person_id] = services.AttendanceEntry(entry.status, entry.reason)
+    if problems:
+        raise ApplicationError("meeting_invalid", "会议记录不完整或不符合规定，未保存。", problems)
+    services.meeting_record(
+        actor=request.user,
+        meeting=meeting,
+        attendance=attendance,
+        topics=payload.topics,
+        minutes=payload.minutes,
+        has_election=payload.has_election,
+        speaker=_person(request, payload.speaker_employee_no),
+    )
+    return _detail(request, pk)
+
+
+@router.post("/checkin", response={200: CheckinOut, **ERRORS}, summary="扫码签到（本人）")
+def checkin(request: AuthedRequest, payload: CheckinIn) -> Any:
+    row = services.checkin(actor=request.user, token=payload.token)
+    return {"meeting_id": row.meeting_id, "status": row.status, "checked_in_at": row.checked_in_at}
+
+
+@router.get("/compliance", response={200: ComplianceOut, **ERRORS}, summary="组织生活落实情况（含下级）")
+def compliance(
+    request: AuthedRequest,
+    org: str,
+    start: date | None = None,
+    end: date | None = None,
+    behind_only: bool = False,
+) -> Any:
+    """start 与 end 均含当日；默认为今年全年。"""
+    root = selectors.org_for_life(actor=request.user, code=org)
+    today = timezone.localdate()
+    first = start or date(today.year, 1, 1)
+    last = end or date(today.year, 12, 31)
+    if last < first:
+        raise ApplicationError("invalid", "结束日期不能早于开始日期。")
+    period = Period(first, last + timedelta(days=1))
+    report = selectors.compliance_for(
+        actor=request.user, org=root, period=period, today=today, behind_only=behind_only
+    )
+    return {
+        "org_code": root.code,
+        "start": first,
+        "end": last,
+        "today": today,
+        "rows": [
+            {
+                "org_code": row.org.code,
+                "org_name": row.org.name,
+                "compliant": row.compliant,
+                "required": row.required,
+                "met": row.met,
+                "behind": row.behind,
+                "present": row.present,
+                "should_attend": row.should_attend,
+                "topics_missing": row.topics_missing,
+                "resolutions_overdue": row.resolutions_overdue,
+                "rules": [
+                    {
+                        "kind": r.kind.code,
+                        "kind_label": r.kind.name,
+                        "frequency": r.frequency.label,
+                        "required": r.required,
+                        "met": r.met,
+                        "behind": r.behind,
+                        "remaining": r.remaining,
+                        "deadline": r.open_window.window.deadline if r.open_window else None,
+                        "last_held": r.last_held,
+                    }
+                    for r in row.rules
+                ],
+                "campaigns": [
+                    {
+                        "campaign_id": c.campaign.pk,
+                        "name": c.campaign.name,
+                        "held": c.held,
+                        "required": c.required,
+                    }
+                    for c in row.campaigns
+                ],
+            }
+            for row in report.rows
+        ],
+    }

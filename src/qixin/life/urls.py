@@ -1,4 +1,25 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "life"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("org/<int:pk>/compliance/", views.compliance, name="compliance"),
+    path("org/<int:pk>/calendar/", views.calendar, name="calendar"),
+    path("org/<int:pk>/meetings/", views.meetings, name="meetings"),
+    path("org/<int:pk>/meetings/new/", views.meeting_new, name="meeting_new"),
+    path("org/<int:pk>/rules/", views.rules, name="rules"),
+    path("org/<int:pk>/campaigns/new/", views.campaign_new, name="campaign_new"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/record/", views.meeting_record, name="meeting_record"),
+    path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<int:pk>/qr.svg", views.meeting_qr, name="meeting_qr"),
+    path("meetings/<int:pk>/resolutions/", views.resolution_add, name="resolution_add"),
+    path("meetings/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
+    path("resolutions/<int:pk>/follow-up/", views.resolution_follow_up, name="resolution_follow_up"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("checkin/<str:token>/", views.checkin, name="checkin"),
+    path("campaigns/", views.campaigns, name="campaigns"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
+]

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from .models import AttendanceStatus
+from .rulebook import EVERY_LABELS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class MeetingPlanForm(forms.Form):
+    kind = forms.TypedChoiceField(label="会议类型", coerce=int)
+    title = forms.CharField(label="主题", max_length=200, required=False)
+    starts_at = forms.DateTimeField(label="开始时间", widget=DateTimeInput)
+    ends_at = forms.DateTimeField(label="结束时间", widget=DateTimeInput)
+    place = forms.CharField(label="地点", max_length=100, required=False)
+    host = forms.CharField(label="主持人工号", max_length=20, required=False)
+    speaker = forms.CharField(label="授课人工号（党课）", max_length=20, required=False)
+    campaign = forms.TypedChoiceField(label="专题教育", coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, kinds: list[Any], campaigns: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.pk, k.name) for k in kinds]  # type: ignore[attr-defined]
+        self.fields["campaign"].choices = [("", "（不属于专题教育）")] + [  # type: ignore[attr-defined]
+            (c.pk, c.name) for c in campaigns
+        ]
+
+
+class ResolutionForm(forms.Form):
+    text = forms.CharField(label="决议事项", max_length=500)
+    voted = forms.BooleanField(label="经表决", required=False)
+    votes_for = forms.IntegerField(label="赞成票", min_value=0, required=False)
+    votes_against = forms.IntegerField(label="反对票", min_value=0, required=False)
+    abstentions = forms.IntegerField(label="弃权票", min_value=0, required=False)
+    owner = forms.CharField(label="责任人工号", max_length=20, required=False)
+    due_on = forms.DateField(label="完成期限", required=False, widget=DateInput)
+
+
+class FollowUpForm(forms.Form):
+    follow_up = forms.CharField(label="落实情况", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    done_on = forms.DateField(label="完成日期", required=False, widget=DateInput)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label="照片或 PDF")
+
+
+class FrequencyForm(forms.Form):
+    kind = forms.TypedChoiceField(label="会议类型", coerce=int)
+    every = forms.ChoiceField(label="周期", choices=[("", "不作要求"), *EVERY_LABELS.items()], required=False)
+    times = forms.IntegerField(label="每个周期至少（次）", min_value=1, max_value=31, initial=1)
+    org_kinds = forms.MultipleChoiceField(
+        label="适用于",
+        choices=[("branch", "党支部"), ("group", "党小组")],
+        initial=["branch"],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    counts = forms.MultipleChoiceField(
+        label="计入该要求的会议类型", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    effective_from = forms.DateField(label="生效日期", widget=DateInput)
+    basis = forms.CharField(label="依据（批准文件等）", max_length=200, required=False)
+
+    def __init__(self, *args: Any, kinds: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.pk, k.name) for k in kinds]  # type: ignore[attr-defined]
+        self.fields["counts"].choices = [(k.code, k.name) for k in kinds]  # type: ignore[attr-defined]
+
+
+class TopicsForm(forms.Form):
+    name = forms.CharField(label="清单名称", max_length=40, initial="八个必过")
+    pattern = forms.CharField(label="组织生活模式（如 6+6）", max_length=40, required=False)
+    every = forms.ChoiceField(label="周期", choices=list(EVERY_LABELS.items()), initial="year")
+    topics = forms.CharField(label="议题（每行一个）", widget=forms.Textarea(attrs={"rows": 8}))
+    effective_from = forms.DateField(label="生效日期", widget=DateInput)
+
+
+class KindForm(forms.Form):
+    name = forms.CharField(label="会议类型名称", max_length=40)
+    every = forms.ChoiceField(label="周期", choices=[("", "不作要求"), *EVERY_LABELS.items()], required=False)
+    times = forms.IntegerField(label="每个周期至少（次）", min_value=1, max_value=31, initial=1)
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=100)
+    starts_on = forms.DateField(label="开始日期", widget=DateInput)
+    ends_on = forms.DateField(label="结束日期", widget=DateInput)
+    required_sessions = forms.IntegerField(
+        label="每个党支部应开展（次）", min_value=1, max_value=100, initial=2
+    )
+    description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label="开始日期", required=False, widget=DateInput)
+    end = forms.DateField(label="结束日期（含）", required=False, widget=DateInput)
+    behind = forms.BooleanField(label="只看未达标", required=False)
+
+
+STATUS_CHOICES = AttendanceStatus.choices

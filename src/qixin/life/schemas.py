@@ -1,0 +1,144 @@
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+from qixin.core.api import Input
+
+from .models import AttendanceStatus
+
+
+class MeetingOut(Schema):
+    id: int
+    org_code: str = Field(..., alias="organization.code")
+    org_name: str = Field(..., alias="organization.name")
+    kind: str = Field(..., alias="kind.code")
+    kind_label: str = Field(..., alias="kind.name")
+    title: str
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    should_attend: int
+    present_count: int
+    excused_count: int
+    absent_count: int
+
+
+class AttendanceOut(Schema):
+    person_id: int
+    name: str = Field(..., alias="person.name")
+    employee_no: str = Field(..., alias="person.employee_no")
+    status: str
+    reason: str
+    has_vote: bool
+    checked_in_at: datetime | None
+
+
+class ResolutionOut(Schema):
+    id: int
+    text: str
+    voted: bool
+    votes_for: int | None
+    voters_expected: int | None
+    passed: bool
+    owner_id: int | None
+    due_on: date | None
+    done_on: date | None
+    follow_up: str
+
+
+class MeetingDetailOut(MeetingOut):
+    topics: list[str]
+    minutes: str
+    has_election: bool
+    host_id: int | None
+    speaker_id: int | None
+    campaign_id: int | None
+    attendance: list[AttendanceOut] = Field(..., alias="attendance_rows")
+    resolutions: list[ResolutionOut] = Field(..., alias="resolution_rows")
+
+
+class MeetingFiltersIn(Input):
+    org: str = Field("", max_length=32, description="组织编码（含下级）")
+    status: str = Field("", description="planned、held 或 cancelled")
+    kind: str = Field("", max_length=40, description="会议类型编码，如 theme_day")
+    start: date | None = Field(None, description="开始日期（含）")
+    end: date | None = Field(None, description="结束日期（不含）")
+
+
+class MeetingCreateIn(Input):
+    org_code: str = Field(..., min_length=1, max_length=32)
+    kind: str = Field(..., min_length=1, max_length=40, description="会议类型编码")
+    starts_at: datetime
+    ends_at: datetime
+    title: str = Field("", max_length=200)
+    place: str = Field("", max_length=100)
+    host_employee_no: str = Field("", max_length=20)
+    speaker_employee_no: str = Field("", max_length=20)
+    campaign_id: int | None = None
+
+
+class AttendanceIn(Input):
+    employee_no: str = Field(..., min_length=1, max_length=20)
+    status: AttendanceStatus
+    reason: str = Field("", max_length=200)
+
+
+class RecordIn(Input):
+    attendance: list[AttendanceIn]
+    topics: list[str] = []
+    minutes: str = Field("", max_length=20000)
+    has_election: bool = False
+    speaker_employee_no: str = Field("", max_length=20)
+
+
+class CheckinIn(Input):
+    token: str = Field(..., min_length=10, max_length=40)
+
+
+class CheckinOut(Schema):
+    meeting_id: int
+    status: str
+    checked_in_at: datetime | None
+
+
+class RuleCellOut(Schema):
+    kind: str
+    kind_label: str
+    frequency: str
+    required: int
+    met: int
+    behind: int
+    remaining: int
+    deadline: date | None
+    last_held: date | None
+
+
+class CampaignCellOut(Schema):
+    campaign_id: int
+    name: str
+    held: int
+    required: int
+
+
+class ComplianceRowOut(Schema):
+    org_code: str
+    org_name: str
+    compliant: bool
+    required: int
+    met: int
+    behind: int
+    present: int
+    should_attend: int
+    topics_missing: list[str]
+    resolutions_overdue: int
+    rules: list[RuleCellOut]
+    campaigns: list[CampaignCellOut]
+
+
+class ComplianceOut(Schema):
+    org_code: str
+    start: date
+    end: date
+    today: date
+    rows: list[ComplianceRowOut]

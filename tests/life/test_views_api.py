@@ -1,0 +1,226 @@
+"""Pages and API: scoping, the QR image, check-in page, recording through the form, compliance."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.test import Client
+
+from qixin.core import services as core_services
+from qixin.life import services
+from qixin.life.models import Meeting, MeetingStatus
+
+from .conftest import at
+
+
+@pytest.fixture
+def secretary_client(world):
+    client = Client()
+    client.force_login(world.secretary)
+    return client
+
+
+@pytest.fixture
+def member_client(world):
+    client = Client()
+    client.force_login(world.member_user)
+    return client
+
+
+def _plan(world, start=None, minutes=120):
+    start = start or at(2026, 10, 10)
+    return services.meeting_plan(
+        actor=world.admin,
+        org=world.branch,
+        kind=world.kind("theme_day"),
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=minutes),
+        title="“品牌+”主题党日",
+    )
+
+
+def test_secretary_index_shows_what_is_due(world, secretary_client):
+    response = secretary_client.get("/life/")
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "总装第一党支部" in text
+    assert "主题党日" in text
+    assert "未达标" in text
+
+
+def test_secretary_records_meeting_through_the_form(world, secretary_client):
+    meeting = _plan(world)
+    data = {f"status_{p.pk}": "present" for p in world.full}
+    data[f"status_{world.probationary.pk}"] = "excused"
+    data[f"reason_{world.probationary.pk}"] = "出差"
+    data["topics"] = ["形势变化", "思想引领"]
+    data["minutes"] = "学习会议精神。"
+
+    response = secretary_client.post(f"/life/meetings/{meeting.pk}/record/", data)
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.present_count, meeting.excused_count) == (MeetingStatus.HELD, 5, 1)
+    assert meeting.topics == ["形势变化", "思想引领"]
+
+
+def test_record_form_refusal_keeps_input_and_saves_nothing(world, secretary_client):
+    meeting = _plan(world)
+    data = {f"status_{p.pk}": "present" for p in world.full}
+    data[f"status_{world.probationary.pk}"] = "excused"
+
+    response = secretary_client.post(f"/life/meetings/{meeting.pk}/record/", data)
+
+    assert response.status_code == 400
+    assert "党员P1请假，须填写请假事由" in response.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.PLANNED
+
+
+def test_member_cannot_open_the_record_form_or_the_qr(world, member_client):
+    meeting = _plan(world)
+
+    assert member_client.get(f"/life/meetings/{meeting.pk}/record/").status_code == 404
+    assert member_client.get(f"/life/meetings/{meeting.pk}/qr.svg").status_code == 404
+    assert member_client.get(f"/life/meetings/{meeting.pk}/").status_code == 200
+
+
+def test_meeting_outside_scope_is_not_found(world):
+    meeting = _plan(world)
+    client = Client()
+    client.force_login(world.outsider_user)
+
+    assert client.get(f"/life/meetings/{meeting.pk}/").status_code == 404
+
+
+def test_qr_is_an_svg_image_of_the_checkin_url(world, secretary_client):
+    meeting = _plan(world)
+
+    response = secretary_client.get(f"/life/meetings/{meeting.pk}/qr.svg")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response.content.startswith(b"<svg")
+    page = secretary_client.get(f"/life/meetings/{meeting.pk}/").content.decode()
+    assert f'src="/life/meetings/{meeting.pk}/qr.svg"' in page
+    assert "<script" not in page.split("<main>")[1]
+
+
+def test_checkin_page_marks_the_member_present(world, member_client):
+    from django.utils import timezone
+
+    now = timezone.now()
+    meeting = _plan(world, start=now - dt.timedelta(minutes=10))
+
+    page = member_client.get(f"/life/checkin/{meeting.checkin_token}/")
+    assert page.status_code == 200
+    assert Meeting.objects.get(pk=meeting.pk).present_count == 0  # opening the link checks nobody in
+
+    done = member_client.post(f"/life/checkin/{meeting.checkin_token}/")
+    assert "签到成功" in done.content.decode()
+    again = member_client.post(f"/life/checkin/{meeting.checkin_token}/")
+    assert again.status_code == 400
+    assert "无需重复签到" in again.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).present_count == 1
+
+
+def test_compliance_page_for_the_committee(world):
+    world.hold("theme_day", at(2026, 1, 10))
+    client = Client()
+    client.force_login(world.admin)
+
+    response = client.get(f"/life/org/{world.root.pk}/compliance/?start=2026-01-01&end=2026-12-31")
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'data-org="Q-1"' in text
+    assert 'data-org="Q-3"' in text
+
+
+def test_compliance_page_refused_to_a_member(world, member_client):
+    assert member_client.get(f"/life/org/{world.branch.pk}/compliance/").status_code == 404
+
+
+def test_rules_page_sets_a_frequency_for_the_subtree(world):
+    client = Client()
+    client.force_login(world.admin)
+    kind = world.kind("party_lecture")
+
+    response = client.post(
+        f"/life/org/{world.root.pk}/rules/",
+        {
+            "form": "frequency",
+            "kind": kind.pk,
+            "every": "month",
+            "times": 2,
+            "org_kinds": ["branch"],
+            "effective_from": "2026-01-01",
+        },
+    )
+
+    assert response.status_code == 302
+    page = client.get(f"/life/org/{world.branch.pk}/rules/").content.decode()
+    assert "每月2次" in page
+    assert "示例公司党委" in page
+
+
+def _token(user):
+    _row, key = core_services.api_token_create(actor=user, name="测试", days=30)
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def test_api_create_record_and_compliance(world):
+    client = Client()
+    headers = _token(world.secretary)
+    created = client.post(
+        "/api/v1/life/meetings",
+        json.dumps(
+            {
+                "org_code": "Q-1",
+                "kind": "party_congress",
+                "starts_at": "2026-10-10T14:00:00+08:00",
+                "ends_at": "2026-10-10T16:00:00+08:00",
+                "title": "支部党员大会",
+            }
+        ),
+        content_type="application/json",
+        **headers,
+    )
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    assert created.json()["org_code"] == "Q-1"
+
+    attendance = [{"employee_no": p.employee_no, "status": "present"} for p in world.full[:3]] + [
+        {"employee_no": p.employee_no, "status": "absent"} for p in [*world.full[3:], world.probationary]
+    ]
+    refused = client.post(
+        f"/api/v1/life/meetings/{pk}/record",
+        json.dumps({"attendance": attendance, "has_election": True}),
+        content_type="application/json",
+        **headers,
+    )
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "quorum_not_met"
+
+    recorded = client.post(
+        f"/api/v1/life/meetings/{pk}/record",
+        json.dumps({"attendance": attendance, "topics": ["组织要求"]}),
+        content_type="application/json",
+        **headers,
+    )
+    assert recorded.status_code == 200, recorded.content
+    body = recorded.json()
+    assert (body["status"], body["present_count"], len(body["attendance"])) == ("held", 3, 6)
+
+    listed = client.get("/api/v1/life/meetings?org=Q-1", **headers).json()
+    assert [m["id"] for m in listed["items"]] == [pk]
+
+    report = client.get("/api/v1/life/compliance?org=Q-1&start=2026-01-01&end=2026-12-31", **headers)
+    assert report.status_code == 200
+    assert [r["org_code"] for r in report.json()["rows"]] == ["Q-1"]
+
+
+def test_api_compliance_outside_scope_is_not_found(world):
+    client = Client()
+    response = client.get("/api/v1/life/compliance?org=Q-3", **_token(world.secretary))
+    assert response.status_code == 404
