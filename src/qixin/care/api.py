@@ -1,5 +1,166 @@
-"""/api/v1/care: the same services and selectors as the pages."""
+"""/api/v1/care: the same services and selectors as the pages, so the same scope and messages.
 
-from ninja import Router
+The public intake is a page, not an API: it is meant for a phone's browser behind a QR code."""
+
+from typing import Any
+
+from ninja import Query, Router
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from qixin.core.api import ErrorOut, ObjectId
+from qixin.core.models import User
+from qixin.core.pages import AuthedRequest
+from qixin.orgs import selectors as org_selectors
+
+from . import selectors, services
+from .schemas import (
+    AssignIn,
+    ClaimIn,
+    CloseIn,
+    ForwardIn,
+    FulfilIn,
+    ModerateIn,
+    NotificationOut,
+    PointOut,
+    StatsIn,
+    StatsReportOut,
+    TeamOut,
+    TextIn,
+    TicketDetailOut,
+    TicketFiltersIn,
+    TicketOut,
+    WishOut,
+)
 
 router = Router(tags=["员工心声"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+@router.get("/tickets", response=list[TicketOut], summary="事项列表（本人所在团队及所管理组织的）")
+@paginate(LimitOffsetPagination)
+def ticket_list(request: AuthedRequest, filters: Query[TicketFiltersIn]) -> Any:
+    return selectors.ticket_list_for(
+        actor=request.user,
+        filters=selectors.TicketFilters(
+            status=filters.status,
+            kind=filters.kind,
+            moderation=filters.moderation,
+            mine=filters.mine,
+            overdue=filters.overdue,
+        ),
+    )
+
+
+def _detail(request: AuthedRequest, pk: int) -> Any:
+    ticket = selectors.ticket_get_for(actor=request.user, pk=pk)
+    ticket.history = selectors.ticket_messages_for(actor=request.user, ticket=ticket)  # type: ignore[attr-defined]
+    return ticket
+
+
+@router.get("/tickets/{pk}", response={200: TicketDetailOut, **ERRORS}, summary="事项详情（含内部备注）")
+def ticket_detail(request: AuthedRequest, pk: ObjectId) -> Any:
+    return _detail(request, pk)
+
+
+@router.post("/tickets/{pk}/answer", response={200: TicketDetailOut, **ERRORS}, summary="答复（员工可见）")
+def ticket_answer(request: AuthedRequest, pk: ObjectId, payload: TextIn) -> Any:
+    ticket = selectors.ticket_get_for(actor=request.user, pk=pk)
+    services.ticket_answer(actor=request.user, ticket=ticket, body=payload.body)
+    return _detail(request, pk)
+
+
+@router.post("/tickets/{pk}/notes", response={200: TicketDetailOut, **ERRORS}, summary="内部备注")
+def ticket_note(request: AuthedRequest, pk: ObjectId, payload: TextIn) -> Any:
+    ticket = selectors.ticket_get_for(actor=request.user, pk=pk)
+    services.ticket_note(actor=request.user, ticket=ticket, body=payload.body)
+    return _detail(request, pk)
+
+
+@router.post("/tickets/{pk}/close", response={200: TicketDetailOut, **ERRORS}, summary="办结")
+def ticket_close(request: AuthedRequest, pk: ObjectId, payload: CloseIn) -> Any:
+    ticket = selectors.ticket_get_for(actor=request.user, pk=pk)
+    services.ticket_close(actor=request.user, ticket=ticket, result=payload.result)
+    return _detail(request, pk)
+
+
+@router.post("/tickets/{pk}/assign", response={200: TicketDetailOut, **ERRORS}, summary="分派给团队成员")
+def ticket_assign(request: AuthedRequest, pk: ObjectId, payload: AssignIn) -> Any:
+    ticket = selectors.ticket_get_for(actor=request.user, pk=pk)
+    assignee = User.objects.filter(pk=payload.user_id).first() if payload.user_id else None
+    services.ticket_assign(actor=request.user, ticket=ticket, assignee=assignee)
+    return _detail(request, pk)
+
+
+@router.post(
+    "/tickets/{pk}/moderate",
+    response={200: TicketDetailOut, **ERRORS},
+    summary="审核（隐藏、垃圾信息；不删除）",
+)
+def ticket_moderate(request: AuthedRequest, pk: ObjectId, payload: ModerateIn) -> Any:
+    ticket = selectors.ticket_get_for(actor=request.user, pk=pk)
+    services.ticket_moderate(actor=request.user, ticket=ticket, moderation=payload.moderation)
+    return _detail(request, pk)
+
+
+@router.post("/tickets/{pk}/forward", response={200: TicketDetailOut, **ERRORS}, summary="建议转入合理化建议")
+def ticket_forward(request: AuthedRequest, pk: ObjectId, payload: ForwardIn) -> Any:
+    ticket = selectors.ticket_get_for(actor=request.user, pk=pk)
+    services.ticket_forward_suggestion(actor=request.user, ticket=ticket, topic=payload.topic)
+    return _detail(request, pk)
+
+
+@router.get("/teams", response=list[TeamOut], summary="连心桥团队")
+@paginate(LimitOffsetPagination)
+def team_list(request: AuthedRequest) -> Any:
+    return selectors.team_list_for(actor=request.user)
+
+
+@router.get("/points", response=list[PointOut], summary="二维码收集点")
+@paginate(LimitOffsetPagination)
+def point_list(request: AuthedRequest) -> Any:
+    return selectors.point_list_for(actor=request.user)
+
+
+@router.get("/stats", response={200: StatsReportOut, **ERRORS}, summary="办理统计（按团队及组织合计）")
+def stats(request: AuthedRequest, params: Query[StatsIn]) -> Any:
+    org = org_selectors.org_get_for(actor=request.user, code=params.org)
+    total, rows = selectors.ticket_stats_for(actor=request.user, org=org, start=params.start, end=params.end)
+    fields = ("label", "team_id", "tickets", "answered", "closed", "overdue", "rated")
+    decimals = ("response_hours", "close_days", "overdue_share", "satisfaction")
+
+    def out(s: selectors.Stats) -> dict[str, Any]:
+        return {f: getattr(s, f) for f in fields + decimals}
+
+    return {"total": out(total), "teams": [out(r) for r in rows]}
+
+
+@router.get("/wishes", response={200: list[WishOut], **ERRORS}, summary="心愿墙")
+@paginate(LimitOffsetPagination)
+def wish_list(request: AuthedRequest, org: str) -> Any:
+    organization = org_selectors.org_get_for(actor=request.user, code=org)
+    return selectors.wish_wall_for(actor=request.user, org=organization)
+
+
+@router.post(
+    "/wishes/{pk}/claim", response={200: WishOut, **ERRORS}, summary="认领心愿（本人或以党支部名义）"
+)
+def wish_claim(request: AuthedRequest, pk: ObjectId, payload: ClaimIn) -> Any:
+    wish = selectors.wish_get_for(actor=request.user, pk=pk)
+    branch = (
+        org_selectors.org_get_for(actor=request.user, code=payload.branch_code)
+        if payload.branch_code
+        else None
+    )
+    return services.wish_claim(actor=request.user, wish=wish, branch=branch)
+
+
+@router.post("/wishes/{pk}/fulfil", response={200: WishOut, **ERRORS}, summary="心愿已实现")
+def wish_fulfil(request: AuthedRequest, pk: ObjectId, payload: FulfilIn) -> Any:
+    wish = selectors.wish_get_for(actor=request.user, pk=pk)
+    return services.wish_fulfil(actor=request.user, wish=wish, fulfilment=payload.fulfilment)
+
+
+@router.get("/notifications", response=list[NotificationOut], summary="我的通知")
+@paginate(LimitOffsetPagination)
+def notification_list(request: AuthedRequest) -> Any:
+    return selectors.notifications_for(actor=request.user)

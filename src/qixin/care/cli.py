@@ -10,9 +10,12 @@ import click
 from qixin.cli import _actor, handles_errors
 
 
-@click.group("care")
-def care_group() -> None:
+def _care() -> None:
     """员工心声：超期升级、群机器人推送重试。"""
+
+
+# Annotated: qixin.cli imports this module back to register the group.
+care_group: click.Group = click.group("care")(_care)
 
 
 def _moment(value: datetime | None) -> Any:
