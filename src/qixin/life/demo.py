@@ -1,7 +1,237 @@
-"""Demo data of this app, a step of `qixin seed-demo` (see qixin.demo.seed)."""
+"""Demo data of this app, a step of `qixin seed-demo` (see qixin.demo.seed): a year of organizational
+life for every branch (and party group), with a realistic share of branches behind, two education
+campaigns, resolutions with some overdue, and full attendance rows for the demo secretary's branch."""
 
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from qixin.core.periods import add_months
 from qixin.demo.seed import Context
+from qixin.orgs.models import Organization, OrgKind, Position, PositionTitle
+from qixin.people.models import Category, Membership
+
+from .models import Attendance, AttendanceStatus, Campaign, Meeting, MeetingKind, MeetingStatus, Resolution
+from .rulebook import DEFAULT_TOPICS
+
+TZ = ZoneInfo("Asia/Shanghai")
+PLACES = ["党员活动室", "车间会议室", "党建阵地", "培训中心", "线上会议"]
+THEMES = ["“品牌+”主题党日", "学习贯彻会议精神", "岗位建功", "降本增效攻坚", "志愿服务", "安全生产"]
+RESOLUTIONS = [
+    "完善党员责任区划分",
+    "开展降本金点子征集",
+    "走访困难职工家庭",
+    "组建党员突击队攻关质量问题",
+    "推进“八个必过”落实",
+]
+
+
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour, 0), tzinfo=TZ)
 
 
 def seed(ctx: Context) -> None:
-    """Nothing yet."""
+    rng = ctx.rng
+    kinds = {k.code: k for k in MeetingKind.objects.filter(owner__isnull=True)}
+    start = date(ctx.today.year - 1, ctx.today.month, 1)  # one year back from the first of this month
+    months = [add_months(start, i) for i in range(12)]
+    topics = list(DEFAULT_TOPICS["topics"])
+    root = ctx.roots[0] if ctx.roots else None
+    if root is None or not ctx.branches:
+        return
+
+    by_branch: dict[int, list[Membership]] = defaultdict(list)
+    by_group: dict[int, int] = defaultdict(int)
+    for m in ctx.members:
+        by_branch[m.branch_id].append(m)
+        if m.party_group_id:
+            by_group[m.party_group_id] += 1
+    groups: dict[int, list[Organization]] = defaultdict(list)
+    branch_paths = {b.path: b for b in ctx.branches}
+    for group in Organization.objects.filter(kind=OrgKind.GROUP).order_by("path"):
+        branch = branch_paths.get(group.path[: -group.steplen])
+        if branch is not None:
+            groups[branch.pk].append(group)
+
+    secretary_branch = (
+        Position.objects.filter(
+            title=PositionTitle.SECRETARY, organization__kind=OrgKind.BRANCH, person__user__isnull=False
+        )
+        .values_list("organization_id", flat=True)
+        .first()
+    )
+
+    campaigns = Campaign.objects.bulk_create(
+        [
+            Campaign(
+                organization=root,
+                name="“克难奋进、共度时艰”专题教育",
+                starts_on=date(ctx.today.year, 3, 1),
+                ends_on=date(ctx.today.year, 12, 31),
+                required_sessions=2,
+                description="各党支部结合岗位实际开展专题学习和研讨，每个党支部至少开展2次。",
+            ),
+            Campaign(
+                organization=root,
+                name="“四史”学习教育",
+                starts_on=start,
+                ends_on=date(ctx.today.year, 6, 30),
+                required_sessions=1,
+                description="学习党史、新中国史、改革开放史、社会主义发展史。",
+            ),
+        ]
+    )
+
+    meetings: list[Meeting] = []
+
+    def add(
+        org: Organization, code: str, day: date, should: int, diligence: float, **extra: object
+    ) -> Meeting:
+        present = sum(1 for _ in range(should) if rng.random() < diligence)
+        excused = min(should - present, sum(1 for _ in range(should - present) if rng.random() < 0.7))
+        covered = (
+            rng.sample(topics, rng.randint(0, 2))
+            if code in ("theme_day", "party_congress", "party_lecture")
+            else []
+        )
+        hour = rng.choice([9, 10, 14, 15])
+        meeting = Meeting(
+            organization=org,
+            kind=kinds[code],
+            title=rng.choice(THEMES) if code == "theme_day" else "",
+            status=MeetingStatus.HELD if day < ctx.today else MeetingStatus.PLANNED,
+            starts_at=_at(day, hour),
+            ends_at=_at(day, hour + 2),
+            held_on=day,
+            place=rng.choice(PLACES),
+            topics=covered if day < ctx.today else [],
+            checkin_token=f"{rng.getrandbits(128):032x}",
+            should_attend=should,
+            present_count=present if day < ctx.today else 0,
+            excused_count=excused if day < ctx.today else 0,
+            absent_count=should - present - excused if day < ctx.today else 0,
+            recorded_at=_at(day, hour + 3) if day < ctx.today else None,
+            **extra,  # type: ignore[arg-type]
+        )
+        meetings.append(meeting)
+        return meeting
+
+    for branch in ctx.branches:
+        members = by_branch.get(branch.pk, [])
+        should = len(members)
+        if should == 0:
+            continue
+        behind = rng.random() < 0.18  # a realistic share of branches falls behind somewhere
+        skip = 0.25 if behind else 0.02
+        diligence = rng.uniform(0.78, 0.9) if behind else rng.uniform(0.88, 0.98)
+        full = sum(1 for m in members if m.category == Category.FULL)
+        for month in months:
+            if rng.random() > skip:
+                add(branch, "theme_day", month + timedelta(days=rng.randrange(3, 20)), should, diligence)
+            if full >= 7 and rng.random() > skip:
+                add(
+                    branch,
+                    "branch_committee",
+                    month + timedelta(days=rng.randrange(1, 5)),
+                    min(full, 5),
+                    0.95,
+                )
+            for group in groups.get(branch.pk, []):
+                if rng.random() > skip:
+                    add(
+                        group,
+                        "group_meeting",
+                        month + timedelta(days=rng.randrange(5, 25)),
+                        by_group[group.pk],
+                        diligence,
+                    )
+            if (month.month - 1) % 3 == 0:
+                lecture_campaign = (
+                    campaigns[0] if month >= campaigns[0].starts_on and rng.random() < 0.7 else None
+                )
+                if lecture_campaign is None and month < campaigns[1].ends_on and rng.random() < 0.5:
+                    lecture_campaign = campaigns[1]
+                if rng.random() > skip:
+                    add(
+                        branch,
+                        "party_congress",
+                        month + timedelta(days=rng.randrange(20, 80)),
+                        should,
+                        diligence,
+                    )
+                if rng.random() > skip:
+                    add(
+                        branch,
+                        "party_lecture",
+                        month + timedelta(days=rng.randrange(10, 80)),
+                        should,
+                        diligence,
+                        campaign=lecture_campaign,
+                    )
+        # The yearly ones: last year's in December/January, this year's by some already in October.
+        for code in ("life_meeting", "democratic_review"):
+            add(branch, code, date(ctx.today.year, 1, rng.randrange(5, 25)), should, diligence)
+            if rng.random() < (0.15 if behind else 0.35):
+                add(branch, code, date(ctx.today.year, 10, rng.randrange(10, 28)), should, diligence)
+        if rng.random() < (0.5 if behind else 0.85):
+            add(branch, "heart_talk", date(ctx.today.year, rng.randrange(3, 10), 15), min(should, 6), 1.0)
+        # what the branch has planned for the coming weeks
+        add(branch, "theme_day", ctx.today + timedelta(days=rng.randrange(3, 20)), should, diligence)
+
+    Meeting.objects.bulk_create(meetings, batch_size=2000)
+
+    resolutions: list[Resolution] = []
+    attendance: list[Attendance] = []
+    owners = {b: ms for b, ms in by_branch.items()}
+    for meeting in meetings:
+        if meeting.status != MeetingStatus.HELD:
+            continue
+        if meeting.kind.code == "party_congress" and rng.random() < 0.5:
+            pool = owners.get(meeting.organization_id) or []
+            due = meeting.held_on + timedelta(days=rng.randrange(30, 120))
+            done = due - timedelta(days=rng.randrange(0, 20)) if rng.random() < 0.8 else None
+            resolutions.append(
+                Resolution(
+                    meeting=meeting,
+                    text=rng.choice(RESOLUTIONS),
+                    owner_id=rng.choice(pool).person_id if pool else None,
+                    due_on=due,
+                    done_on=done if done and done < ctx.today else None,
+                    follow_up="已按期完成。" if done and done < ctx.today else "",
+                )
+            )
+        if meeting.campaign_id is not None or meeting.organization_id == secretary_branch:
+            members = by_branch.get(meeting.organization_id, [])
+            attendance += _attendance(ctx, meeting, members)
+    Resolution.objects.bulk_create(resolutions, batch_size=2000)
+    Attendance.objects.bulk_create(attendance, batch_size=5000)
+    held = sum(1 for m in meetings if m.status == MeetingStatus.HELD)
+    ctx.log(
+        f"  组织生活：{held}次会议，{len(resolutions)}项决议，{len(campaigns)}项专题教育，{len(attendance)}条出席记录"
+    )
+
+
+def _attendance(ctx: Context, meeting: Meeting, members: list[Membership]) -> list[Attendance]:
+    """Attendance rows matching the meeting's counts (present first, then excused, then absent)."""
+    order = list(members)
+    ctx.rng.shuffle(order)
+    rows = []
+    for i, m in enumerate(order):
+        if i < meeting.present_count:
+            status, reason = AttendanceStatus.PRESENT, ""
+        elif i < meeting.present_count + meeting.excused_count:
+            status, reason = AttendanceStatus.EXCUSED, ctx.rng.choice(["出差", "病假", "倒班", "培训"])
+        else:
+            status, reason = AttendanceStatus.ABSENT, ""
+        rows.append(
+            Attendance(
+                meeting=meeting,
+                person_id=m.person_id,
+                status=status,
+                reason=reason,
+                has_vote=m.category == Category.FULL,
+            )
+        )
+    return rows
