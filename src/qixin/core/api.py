@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Schema
+from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
 from pydantic import Field, field_validator
 
@@ -50,6 +51,18 @@ class ErrorOut(Schema):
     code: str
     message: str
     problems: list[ProblemOut] = []
+
+
+# The error responses every operation documents (the body is ErrorOut in each case).
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class Pagination(LimitOffsetPagination):
+    """limit/offset paging with bounds: at most 500 rows a page, and an offset a database can use."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=500, description="每页条数（1–500）")
+        offset: int = Field(0, ge=0, le=2**31 - 1, description="跳过的条数")
 
 
 class ImportReportOut(Schema):

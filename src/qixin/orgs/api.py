@@ -3,9 +3,9 @@
 from typing import Any
 
 from ninja import File, Query, Router, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from qixin.core.api import ErrorOut, ImportReportOut, ObjectId
+from qixin.core.api import ERRORS, ImportReportOut, ObjectId, Pagination
 from qixin.core.pages import AuthedRequest
 from qixin.core.tabular import Report
 
@@ -13,11 +13,10 @@ from . import importers, selectors, services
 from .schemas import FindingOut, OrgCreateIn, OrgDetailOut, OrgFilters, OrgOut, OrgUpdateIn
 
 router = Router(tags=["组织"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-@router.get("/", response=list[OrgOut], summary="组织列表")
-@paginate(LimitOffsetPagination)
+@router.get("/", response={200: list[OrgOut], **ERRORS}, summary="组织列表")
+@paginate(Pagination)
 def org_list(request: AuthedRequest, filters: Query[OrgFilters]) -> Any:
     return selectors.org_list_for(
         actor=request.user,
@@ -46,12 +45,12 @@ def _detail(request: AuthedRequest, pk: int) -> dict[str, Any]:
     }
 
 
-@router.get("/{pk}", response={200: OrgDetailOut, **ERRORS}, summary="组织详情")
+@router.get("/{int:pk}", response={200: OrgDetailOut, **ERRORS}, summary="组织详情")
 def org_detail(request: AuthedRequest, pk: ObjectId) -> Any:
     return _detail(request, pk)
 
 
-@router.get("/{pk}/health", response={200: list[FindingOut], **ERRORS}, summary="健康检查（含下级）")
+@router.get("/{int:pk}/health", response={200: list[FindingOut], **ERRORS}, summary="健康检查（含下级）")
 def org_health(request: AuthedRequest, pk: ObjectId) -> Any:
     org = selectors.org_get_for(actor=request.user, pk=pk)
     return selectors.org_health_for(actor=request.user, org=org)
@@ -74,7 +73,9 @@ def org_create(request: AuthedRequest, payload: OrgCreateIn) -> Any:
     return 201, _detail(request, org.pk)
 
 
-@router.patch("/{pk}", response={200: OrgDetailOut, **ERRORS}, summary="修改组织（更名、所在单位、成立日期）")
+@router.patch(
+    "/{int:pk}", response={200: OrgDetailOut, **ERRORS}, summary="修改组织（更名、所在单位、成立日期）"
+)
 def org_update(request: AuthedRequest, pk: ObjectId, payload: OrgUpdateIn) -> Any:
     org = selectors.org_get_for(actor=request.user, pk=pk)
     services.org_update(

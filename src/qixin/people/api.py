@@ -4,9 +4,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import File, Query, Router, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from qixin.core.api import ErrorOut, ImportReportOut, ObjectId
+from qixin.core.api import ERRORS, ImportReportOut, ObjectId, Pagination
 from qixin.core.pages import AuthedRequest
 from qixin.core.text import mask_address, mask_id_number, mask_phone
 from qixin.orgs import selectors as org_selectors
@@ -26,7 +26,6 @@ from .schemas import (
 )
 
 router = Router(tags=["人员"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _row(person: Person, membership: Membership | None) -> dict[str, Any]:
@@ -68,7 +67,7 @@ def _filters(request: AuthedRequest, filters: PersonFiltersIn) -> selectors.Pers
     )
 
 
-class PersonPagination(LimitOffsetPagination):
+class PersonPagination(Pagination):
     """Rows are shaped after the page is cut, so the membership prefetch covers only that page."""
 
     def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
@@ -79,7 +78,7 @@ class PersonPagination(LimitOffsetPagination):
 
 @router.get(
     "/",
-    response=list[PersonOut],
+    response={200: list[PersonOut], **ERRORS},
     summary="人员列表（姓名、工号、拼音首字母搜索；按组织、类别、学历、年龄筛选）",
 )
 @paginate(PersonPagination)
@@ -121,12 +120,14 @@ def _detail(request: AuthedRequest, pk: int) -> dict[str, Any]:
     }
 
 
-@router.get("/{pk}", response={200: PersonDetailOut, **ERRORS}, summary="人员详情（敏感信息脱敏）")
+@router.get("/{int:pk}", response={200: PersonDetailOut, **ERRORS}, summary="人员详情（敏感信息脱敏）")
 def person_detail(request: AuthedRequest, pk: ObjectId) -> Any:
     return _detail(request, pk)
 
 
-@router.get("/{pk}/sensitive", response={200: SensitiveOut, **ERRORS}, summary="查看敏感信息（记入审计日志）")
+@router.get(
+    "/{int:pk}/sensitive", response={200: SensitiveOut, **ERRORS}, summary="查看敏感信息（记入审计日志）"
+)
 def person_sensitive(request: AuthedRequest, pk: ObjectId) -> Any:
     values = selectors.person_sensitive_for(actor=request.user, pk=pk)
     return {"id_number": values["公民身份号码"], "phone": values["联系电话"], "address": values["家庭住址"]}
@@ -148,7 +149,7 @@ def person_create(request: AuthedRequest, payload: PersonCreateIn) -> Any:
     return 201, _detail(request, person.pk)
 
 
-@router.patch("/{pk}", response={200: PersonDetailOut, **ERRORS}, summary="修改人员信息")
+@router.patch("/{int:pk}", response={200: PersonDetailOut, **ERRORS}, summary="修改人员信息")
 def person_update(request: AuthedRequest, pk: ObjectId, payload: PersonUpdateIn) -> Any:
     person = selectors.person_get_for(actor=request.user, pk=pk)
     values = payload.dict(exclude_unset=True)
@@ -158,7 +159,7 @@ def person_update(request: AuthedRequest, pk: ObjectId, payload: PersonUpdateIn)
     return _detail(request, pk)
 
 
-@router.post("/{pk}/transfer", response={200: PersonDetailOut, **ERRORS}, summary="组织关系转接")
+@router.post("/{int:pk}/transfer", response={200: PersonDetailOut, **ERRORS}, summary="组织关系转接")
 def person_transfer(request: AuthedRequest, pk: ObjectId, payload: TransferIn) -> Any:
     membership = selectors.membership_current_for(actor=request.user, person_pk=pk)
     target = org_selectors.org_get_for(actor=request.user, code=payload.target_code)
@@ -169,7 +170,7 @@ def person_transfer(request: AuthedRequest, pk: ObjectId, payload: TransferIn) -
 
 
 @router.post(
-    "/{pk}/end-membership", response={200: PersonDetailOut, **ERRORS}, summary="终止组织关系（保留历史）"
+    "/{int:pk}/end-membership", response={200: PersonDetailOut, **ERRORS}, summary="终止组织关系（保留历史）"
 )
 def person_end_membership(request: AuthedRequest, pk: ObjectId, payload: EndMembershipIn) -> Any:
     membership = selectors.membership_current_for(actor=request.user, person_pk=pk)
