@@ -1,0 +1,91 @@
+"""A member writes a suggestion and is shown a similar one already made; a party worker then finds
+the likely duplicate in the review queue and merges it, both submitters credited."""
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import expect
+
+from qixin.core.models import Role, RoleGrant, User
+from qixin.improve import services, similarity
+from qixin.improve.models import Suggestion, SuggestionStatus
+from qixin.orgs import services as org_services
+from qixin.orgs.models import OrgKind
+from qixin.people import services as people_services
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PASSWORD = "e2e-secret-pass-2026"
+ORIGINAL = (
+    "总装车间空压机夜间和周末低负荷时仍满功率运行，建议加装变频控制，按用气量自动调节，预计每年节电约30万度。"
+)
+COPY = "总装车间空压机夜间和周末低负荷时仍然满功率运行，建议加装变频控制器，按实际用气量自动调节。"
+
+
+def member(admin, branch, number, name):
+    return people_services.person_create(
+        actor=admin,
+        organization=branch,
+        values={
+            "employee_no": number,
+            "name": name,
+            "gender": "男",
+            "birth_date": dt.date(1990, 5, 1),
+            "department": "总装车间",
+            "category": "正式党员",
+            "branch": branch,
+            "joined_on": dt.date(2015, 7, 1),
+            "full_on": dt.date(2016, 7, 1),
+        },
+    )
+
+
+def test_member_sees_similar_suggestion_and_worker_merges_it(live_server, page, login):
+    similarity.forget_indexes()
+    admin = User.objects.create_superuser("root", password=PASSWORD)
+    committee = org_services.org_create(
+        actor=admin, parent=None, code="C", name="测试公司党委", kind=OrgKind.COMMITTEE
+    )
+    branch = org_services.org_create(
+        actor=admin, parent=committee, code="C-1", name="总装第一党支部", kind=OrgKind.BRANCH
+    )
+    first = member(admin, branch, "E001", "张晓明")
+    second = member(admin, branch, "E002", "李小梅")
+    User.objects.create_user("E002", password=PASSWORD, person=second, first_name="李小梅")
+    author = User.objects.create_user("E001", password=PASSWORD, person=first, first_name="张晓明")
+    original = services.suggestion_submit(
+        actor=author,
+        organization=branch,
+        submitter=first,
+        text=ORIGINAL,
+        category="能耗",
+        department="总装车间",
+    )
+    worker = User.objects.create_user("dangwu", password=PASSWORD, first_name="党建工作部")
+    RoleGrant.objects.create(
+        user=worker, role=Role.PARTY_WORKER, organization=committee, starts_on=dt.date(2020, 1, 1)
+    )
+
+    login("E002", PASSWORD)
+    page.goto(f"{live_server.url}/improve/suggestions/new/")
+    page.get_by_label("建议内容").fill(COPY)
+    hints = page.locator("#similar-hints")
+    expect(hints).to_contain_text("已有相似的建议")
+    expect(hints).to_contain_text(original.number)
+    page.locator("#id_category").select_option("能耗")
+    page.get_by_role("button", name="提交建议").click()
+    expect(page.get_by_text("建议已提交")).to_be_visible()
+    copy = Suggestion.objects.get(submitter=second)
+
+    page.context.clear_cookies()
+    login("dangwu", PASSWORD)
+    page.goto(f"{live_server.url}/improve/review/")
+    row = page.locator("#duplicates tbody tr").filter(has_text=copy.number)
+    expect(row).to_contain_text(original.number)
+    row.get_by_role("button", name="合并").click()
+
+    expect(page.get_by_role("heading", name=original.number)).to_be_visible()
+    credits = page.locator("#credits")
+    expect(credits).to_contain_text("张晓明")
+    expect(credits).to_contain_text("李小梅")
+    copy.refresh_from_db()
+    assert (copy.status, copy.merged_into_id) == (SuggestionStatus.MERGED, original.pk)
