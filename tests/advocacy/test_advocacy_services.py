@@ -147,3 +147,30 @@ def user_for(world, key):
     from qixin.core.models import User
 
     return User.objects.create_user(f"u-{key}", password="x-pass-2026", person=world[key])
+
+
+def test_member_registers_own_share_on_the_page(client, world, campaign):
+    client.force_login(world["member"])
+    assert "爱我所爱、我来代言" in client.get("/advocacy/").content.decode()
+    response = client.post(
+        f"/advocacy/{campaign.pk}/share/",
+        {"channel": "朋友圈", "link": "https://example.com/s/9", "reach": "80", "shared_on": "2026-05-05"},
+    )
+    assert response.status_code == 302
+    share = Share.objects.get()
+    assert (share.person, share.reach, share.organization) == (world["m2"], 80, world["b1"])
+    page = client.get(f"/advocacy/{campaign.pk}/").content.decode()
+    assert "您已登记 1 次分享" in page
+
+
+def test_api_participation_scoped(client, world, campaign):
+    from qixin.core.services import api_token_create
+
+    services.share_register(
+        actor=world["admin"], campaign=campaign, person=world["n1"], channel="微博", shared_on=D(2026, 5, 4)
+    )
+    _t, key = api_token_create(actor=world["secretary"], name="t")
+    body = client.get(
+        f"/api/v1/advocacy/campaigns/{campaign.pk}/participation", HTTP_AUTHORIZATION=f"Bearer {key}"
+    ).json()
+    assert body == {"by_branch": [], "by_person": []}  # branch 2's share is not the secretary's to see

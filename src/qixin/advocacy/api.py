@@ -1,5 +1,77 @@
 """/api/v1/advocacy: the same services and selectors as the pages."""
 
+from typing import Any
+
 from ninja import Router
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from qixin.brand.importers import lookup_org, lookup_person
+from qixin.core import access
+from qixin.core.api import ErrorOut, ObjectId
+from qixin.core.errors import ApplicationError
+from qixin.core.pages import AuthedRequest
+from qixin.people.models import Person
+
+from . import selectors, services
+from .schemas import CampaignIn, CampaignOut, ItemOut, ParticipationOut, ShareIn, ShareOut
 
 router = Router(tags=["品牌代言"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+@router.get("/campaigns", response=list[CampaignOut], summary="代言活动列表")
+@paginate(LimitOffsetPagination)
+def campaign_list(request: AuthedRequest) -> Any:
+    return selectors.campaign_list_for(actor=request.user)
+
+
+@router.post("/campaigns", response={201: CampaignOut, **ERRORS}, summary="发起代言活动")
+def campaign_create(request: AuthedRequest, payload: CampaignIn) -> Any:
+    org = lookup_org(request.user, payload.org_code)
+    return 201, services.campaign_create(
+        actor=request.user,
+        organization=org,
+        name=payload.name,
+        description=payload.description,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        items=[(i.title, i.url, i.text) for i in payload.items],
+    )
+
+
+@router.get("/campaigns/{pk}/items", response={200: list[ItemOut], **ERRORS}, summary="传播内容")
+def campaign_items(request: AuthedRequest, pk: ObjectId) -> Any:
+    return list(selectors.campaign_get_for(actor=request.user, pk=pk).items.all())
+
+
+@router.post("/campaigns/{pk}/shares", response={201: ShareOut, **ERRORS}, summary="登记分享")
+def share_create(request: AuthedRequest, pk: ObjectId, payload: ShareIn) -> Any:
+    campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
+    if payload.employee_no:
+        person = lookup_person(request.user, payload.employee_no)
+    else:
+        own = access.scope_for(request.user).person_id
+        found = Person.objects.select_related("organization").filter(pk=own).first() if own else None
+        if found is None:
+            raise ApplicationError("no_person", "您的账号未关联人员信息，请填写参与人工号。")
+        person = found
+    item = campaign.items.filter(pk=payload.item_id).first() if payload.item_id else None
+    return 201, services.share_register(
+        actor=request.user,
+        campaign=campaign,
+        person=person,
+        channel=payload.channel,
+        link=payload.link,
+        reach=payload.reach,
+        shared_on=payload.shared_on,
+        item=item,
+    )
+
+
+@router.get("/campaigns/{pk}/participation", response={200: ParticipationOut, **ERRORS}, summary="参与情况")
+def participation(request: AuthedRequest, pk: ObjectId) -> Any:
+    campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
+    return {
+        "by_branch": selectors.participation_by_branch_for(actor=request.user, campaign=campaign),
+        "by_person": selectors.participation_by_person_for(actor=request.user, campaign=campaign),
+    }

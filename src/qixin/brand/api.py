@@ -1,5 +1,175 @@
 """/api/v1/brand: the same services and selectors as the pages."""
 
-from ninja import Router
+from typing import Any
+
+from ninja import File, Router, UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from qixin.core.api import ErrorOut, ImportReportOut, ObjectId
+from qixin.core.pages import AuthedRequest
+from qixin.core.tabular import Report
+
+from . import importers, selectors, services
+from .schemas import (
+    CloseIn,
+    DeedIn,
+    DeedOut,
+    EntryOut,
+    EvaluationIn,
+    EvaluationOut,
+    FrameworkIn,
+    FrameworkOut,
+    GradeIn,
+    RecognitionIn,
+    RecognitionOut,
+    SelfAssessmentIn,
+)
 
 router = Router(tags=["党员品牌"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def report_out(report: Report) -> dict[str, Any]:
+    return {
+        "dry_run": report.dry_run,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "changes": report.changes,
+    }
+
+
+@router.get("/frameworks", response=list[FrameworkOut], summary="党员品牌列表")
+@paginate(LimitOffsetPagination)
+def framework_list(request: AuthedRequest) -> Any:
+    return selectors.framework_list_for(actor=request.user)
+
+
+@router.get(
+    "/orgs/{pk}/framework",
+    response={200: FrameworkOut | None, **ERRORS},
+    summary="组织的党员品牌（含沿用上级）",
+)
+def framework_effective(request: AuthedRequest, pk: ObjectId) -> Any:
+    org = selectors.org_get_for(actor=request.user, pk=pk)
+    return selectors.framework_effective_for(actor=request.user, org=org)
+
+
+@router.put(
+    "/orgs/{pk}/framework", response={200: FrameworkOut, **ERRORS}, summary="设立或修改本组织的党员品牌"
+)
+def framework_define(request: AuthedRequest, pk: ObjectId, payload: FrameworkIn) -> Any:
+    org = selectors.org_get_for(actor=request.user, pk=pk)
+    return services.framework_define(
+        actor=request.user,
+        organization=org,
+        name=payload.name,
+        slogan=payload.slogan,
+        description=payload.description,
+        pillars=payload.pillars,
+    )
+
+
+@router.get("/people/{pk}/deeds", response={200: list[DeedOut], **ERRORS}, summary="党员事迹")
+def person_deeds(request: AuthedRequest, pk: ObjectId, year: int | None = None) -> Any:
+    page = selectors.person_deeds_for(actor=request.user, person_pk=pk, year=year)
+    seen: dict[int, Any] = {}
+    for group in page.groups:
+        for deed in group.deeds:
+            seen.setdefault(deed.pk, deed)
+    return sorted(seen.values(), key=lambda d: (d.done_on, d.pk), reverse=True)
+
+
+@router.post("/deeds", response={201: DeedOut, **ERRORS}, summary="记录党员事迹")
+def deed_create(request: AuthedRequest, payload: DeedIn) -> Any:
+    person = selectors.person_get_for(actor=request.user, pk=payload.person_id)
+    deed = services.deed_record(
+        actor=request.user,
+        person=person,
+        pillars=payload.pillars,
+        on=payload.done_on,
+        description=payload.description,
+        source_url=payload.source_url,
+    )
+    return 201, deed
+
+
+@router.delete("/deeds/{pk}", response={204: None, **ERRORS}, summary="删除党员事迹")
+def deed_delete(request: AuthedRequest, pk: ObjectId) -> Any:
+    services.deed_delete(actor=request.user, deed=selectors.deed_get_for(actor=request.user, pk=pk))
+    return 204, None
+
+
+@router.get("/recognitions", response=list[RecognitionOut], summary="荣誉列表")
+@paginate(LimitOffsetPagination)
+def recognition_list(request: AuthedRequest, year: int | None = None, kind: str = "") -> Any:
+    rows = selectors.recognition_list_for(actor=request.user)
+    if year:
+        rows = rows.filter(year=year)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows
+
+
+@router.post("/recognitions", response={201: RecognitionOut, **ERRORS}, summary="登记荣誉")
+def recognition_create(request: AuthedRequest, payload: RecognitionIn) -> Any:
+    person = importers.lookup_person(request.user, payload.employee_no) if payload.employee_no else None
+    org = importers.lookup_org(request.user, payload.org_code) if payload.org_code else None
+    recognition = services.recognition_create(
+        actor=request.user,
+        kind=payload.kind,
+        custom_kind=payload.custom_kind,
+        level=payload.level,
+        year=payload.year,
+        person=person,
+        recipient_org=org,
+        citation=payload.citation,
+        granted_by=payload.granted_by,
+    )
+    return 201, recognition
+
+
+@router.post("/recognitions/import", response={200: ImportReportOut, **ERRORS}, summary="导入荣誉名册")
+def recognition_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
+    report = importers.import_recognitions(
+        actor=request.user, data=file.read(), filename=file.name or "upload.xlsx", dry_run=dry_run
+    )
+    return report_out(report)
+
+
+@router.get("/evaluations", response=list[EvaluationOut], summary="民主评议党员")
+@paginate(LimitOffsetPagination)
+def evaluation_list(request: AuthedRequest) -> Any:
+    return selectors.evaluation_list_for(actor=request.user)
+
+
+@router.post("/evaluations", response={201: EvaluationOut, **ERRORS}, summary="开展民主评议党员")
+def evaluation_open(request: AuthedRequest, payload: EvaluationIn) -> Any:
+    branch = selectors.org_get_for(actor=request.user, pk=payload.branch_id)
+    return 201, services.evaluation_open(actor=request.user, branch=branch, year=payload.year)
+
+
+@router.get("/evaluations/{pk}/entries", response={200: list[EntryOut], **ERRORS}, summary="评议结果")
+def evaluation_entries(request: AuthedRequest, pk: ObjectId) -> Any:
+    evaluation = selectors.evaluation_get_for(actor=request.user, pk=pk)
+    return [row.entry for row in selectors.evaluation_rows_for(actor=request.user, evaluation=evaluation)]
+
+
+@router.post("/evaluation-entries/{pk}/grade", response={200: EntryOut, **ERRORS}, summary="记录投票与等次")
+def evaluation_grade(request: AuthedRequest, pk: ObjectId, payload: GradeIn) -> Any:
+    entry = selectors.evaluation_entry_get_for(actor=request.user, pk=pk)
+    return services.evaluation_grade(actor=request.user, entry=entry, **payload.dict())
+
+
+@router.post(
+    "/evaluation-entries/{pk}/self-assessment", response={200: EntryOut, **ERRORS}, summary="填写个人自评"
+)
+def self_assessment(request: AuthedRequest, pk: ObjectId, payload: SelfAssessmentIn) -> Any:
+    entry = selectors.evaluation_entry_get_for(actor=request.user, pk=pk)
+    return services.evaluation_self_assess(actor=request.user, entry=entry, text=payload.text)
+
+
+@router.post("/evaluations/{pk}/close", response={200: EvaluationOut, **ERRORS}, summary="完成评议")
+def evaluation_close(request: AuthedRequest, pk: ObjectId, payload: CloseIn) -> Any:
+    evaluation = selectors.evaluation_get_for(actor=request.user, pk=pk)
+    return services.evaluation_close(actor=request.user, evaluation=evaluation, held_on=payload.held_on)

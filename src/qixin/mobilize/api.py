@@ -1,5 +1,196 @@
 """/api/v1/mobilize: the same services and selectors as the pages."""
 
-from ninja import Router
+from typing import Any
+
+from ninja import File, Router, UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from qixin.brand.api import report_out
+from qixin.brand.importers import lookup_org, lookup_person
+from qixin.brand.schemas import DeedOut
+from qixin.core.api import ErrorOut, ImportReportOut, ObjectId
+from qixin.core.pages import AuthedRequest
+
+from . import importers, selectors, services
+from .schemas import (
+    AssignIn,
+    AssignmentOut,
+    DeedIn,
+    DeploymentIn,
+    DeploymentOut,
+    MissionIn,
+    MissionOut,
+    MissionTeamIn,
+    ServiceIn,
+    ServiceOut,
+    StatusIn,
+    TeamIn,
+    TeamMemberIn,
+    TeamMemberOut,
+    TeamOut,
+)
 
 router = Router(tags=["党员突击队与专项攻坚"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+@router.get("/teams", response=list[TeamOut], summary="队伍列表")
+@paginate(LimitOffsetPagination)
+def team_list(request: AuthedRequest, kind: str = "", q: str = "") -> Any:
+    return selectors.team_list_for(actor=request.user, kind=kind, search=q)
+
+
+@router.post("/teams", response={201: TeamOut, **ERRORS}, summary="组建队伍")
+def team_create(request: AuthedRequest, payload: TeamIn) -> Any:
+    org = lookup_org(request.user, payload.org_code)
+    leader = lookup_person(request.user, payload.leader_employee_no) if payload.leader_employee_no else None
+    team = services.team_create(
+        actor=request.user,
+        organization=org,
+        name=payload.name,
+        kind=payload.kind,
+        custom_kind=payload.custom_kind,
+        leader=leader,
+        formed_on=payload.formed_on,
+        description=payload.description,
+    )
+    return 201, team
+
+
+@router.get("/teams/{pk}/members", response={200: list[TeamMemberOut], **ERRORS}, summary="队员")
+def team_members(request: AuthedRequest, pk: ObjectId) -> Any:
+    team = selectors.team_get_for(actor=request.user, pk=pk)
+    return list(selectors.team_members_for(actor=request.user, team=team))
+
+
+@router.post("/teams/{pk}/members", response={201: TeamMemberOut, **ERRORS}, summary="添加队员")
+def team_member_add(request: AuthedRequest, pk: ObjectId, payload: TeamMemberIn) -> Any:
+    team = selectors.team_get_for(actor=request.user, pk=pk)
+    person = lookup_person(request.user, payload.employee_no)
+    return 201, services.team_member_add(
+        actor=request.user, team=team, person=person, joined_on=payload.joined_on
+    )
+
+
+@router.post("/teams/import", response={200: ImportReportOut, **ERRORS}, summary="导入队伍与队员")
+def team_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
+    report = importers.import_team_members(
+        actor=request.user, data=file.read(), filename=file.name or "upload.xlsx", dry_run=dry_run
+    )
+    return report_out(report)
+
+
+@router.get("/missions", response=list[MissionOut], summary="专项任务列表")
+@paginate(LimitOffsetPagination)
+def mission_list(request: AuthedRequest, kind: str = "", status: str = "") -> Any:
+    return selectors.mission_list_for(actor=request.user, kind=kind, status=status)
+
+
+@router.post("/missions", response={201: MissionOut, **ERRORS}, summary="发起专项任务")
+def mission_create(request: AuthedRequest, payload: MissionIn) -> Any:
+    org = lookup_org(request.user, payload.org_code)
+    mission = services.mission_create(
+        actor=request.user,
+        organization=org,
+        name=payload.name,
+        kind=payload.kind,
+        goal=payload.goal,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+    )
+    return 201, mission
+
+
+@router.get("/missions/{pk}", response={200: MissionOut, **ERRORS}, summary="专项任务详情")
+def mission_detail(request: AuthedRequest, pk: ObjectId) -> Any:
+    return selectors.mission_get_for(actor=request.user, pk=pk)
+
+
+@router.post("/missions/{pk}/teams", response={200: MissionOut, **ERRORS}, summary="队伍参与任务")
+def mission_add_team(request: AuthedRequest, pk: ObjectId, payload: MissionTeamIn) -> Any:
+    mission = selectors.mission_get_for(actor=request.user, pk=pk)
+    team = selectors.team_get_for(actor=request.user, pk=payload.team_id)
+    return services.mission_add_team(actor=request.user, mission=mission, team=team)
+
+
+@router.get(
+    "/missions/{pk}/assignments", response={200: list[AssignmentOut], **ERRORS}, summary="任务人员与分工"
+)
+def mission_assignments(request: AuthedRequest, pk: ObjectId) -> Any:
+    return selectors.mission_page_for(actor=request.user, pk=pk).assignments
+
+
+@router.post("/missions/{pk}/assignments", response={201: AssignmentOut, **ERRORS}, summary="人员加入任务")
+def mission_assign(request: AuthedRequest, pk: ObjectId, payload: AssignIn) -> Any:
+    mission = selectors.mission_get_for(actor=request.user, pk=pk)
+    person = lookup_person(request.user, payload.employee_no)
+    team = selectors.team_get_for(actor=request.user, pk=payload.team_id) if payload.team_id else None
+    return 201, services.mission_assign(
+        actor=request.user, mission=mission, person=person, part=payload.part, team=team
+    )
+
+
+@router.post("/missions/{pk}/status", response={200: MissionOut, **ERRORS}, summary="更新任务状态")
+def mission_status(request: AuthedRequest, pk: ObjectId, payload: StatusIn) -> Any:
+    mission = selectors.mission_get_for(actor=request.user, pk=pk)
+    return services.mission_set_status(
+        actor=request.user, mission=mission, status=payload.status, outcome=payload.outcome, on=payload.on
+    )
+
+
+@router.post("/assignments/{pk}/deed", response={201: DeedOut, **ERRORS}, summary="将任务分工记为党员事迹")
+def assignment_deed(request: AuthedRequest, pk: ObjectId, payload: DeedIn) -> Any:
+    assignment = selectors.assignment_get_for(actor=request.user, pk=pk)
+    return 201, services.assignment_to_deed(
+        actor=request.user, assignment=assignment, pillars=payload.pillars, description=payload.description
+    )
+
+
+@router.get("/deployments", response=list[DeploymentOut], summary="派驻列表")
+@paginate(LimitOffsetPagination)
+def deployment_list(request: AuthedRequest, kind: str = "") -> Any:
+    return selectors.deployment_list_for(actor=request.user, kind=kind)
+
+
+@router.post("/deployments", response={201: DeploymentOut, **ERRORS}, summary="记录派驻")
+def deployment_create(request: AuthedRequest, payload: DeploymentIn) -> Any:
+    person = lookup_person(request.user, payload.employee_no)
+    mission = (
+        selectors.mission_get_for(actor=request.user, pk=payload.mission_id) if payload.mission_id else None
+    )
+    return 201, services.deployment_record(
+        actor=request.user,
+        person=person,
+        kind=payload.kind,
+        destination=payload.destination,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        mission=mission,
+        note=payload.note,
+    )
+
+
+@router.post("/deployments/import", response={200: ImportReportOut, **ERRORS}, summary="导入派驻名单")
+def deployment_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
+    report = importers.import_deployments(
+        actor=request.user, data=file.read(), filename=file.name or "upload.xlsx", dry_run=dry_run
+    )
+    return report_out(report)
+
+
+@router.post("/service-records", response={201: ServiceOut, **ERRORS}, summary="记录服务时长")
+def service_create(request: AuthedRequest, payload: ServiceIn) -> Any:
+    person = lookup_person(request.user, payload.employee_no)
+    team = selectors.team_get_for(actor=request.user, pk=payload.team_id) if payload.team_id else None
+    mission = (
+        selectors.mission_get_for(actor=request.user, pk=payload.mission_id) if payload.mission_id else None
+    )
+    return 201, services.service_record(
+        actor=request.user,
+        person=person,
+        served_on=payload.served_on,
+        hours=payload.hours,
+        team=team,
+        mission=mission,
+        description=payload.description,
+    )

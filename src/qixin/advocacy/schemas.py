@@ -1,0 +1,78 @@
+from datetime import date
+
+from ninja import Field, Schema
+
+from qixin.core.api import Input
+
+from .models import Channel
+
+
+class ItemOut(Schema):
+    id: int
+    title: str
+    url: str
+    text: str
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    organization_id: int
+    description: str
+    starts_on: date
+    ends_on: date | None
+
+
+class ItemIn(Input):
+    title: str = Field(..., min_length=1, max_length=100)
+    url: str = Field("", max_length=300)
+    text: str = ""
+
+
+class CampaignIn(Input):
+    org_code: str = Field(..., min_length=1)
+    name: str = Field(..., min_length=1, max_length=100)
+    description: str = ""
+    starts_on: date
+    ends_on: date | None = None
+    items: list[ItemIn] = []
+
+
+class ShareOut(Schema):
+    id: int
+    campaign_id: int
+    person_id: int
+    channel: str
+    link: str
+    reach: int | None
+    shared_on: date
+
+
+class ShareIn(Input):
+    employee_no: str = ""
+    channel: Channel
+    link: str = Field("", max_length=300)
+    reach: int | None = Field(None, ge=0)
+    shared_on: date
+    item_id: int | None = Field(None, ge=1)
+
+
+class BranchOut(Schema):
+    org_id: int
+    name: str
+    participants: int
+    shares: int
+    reach: int
+
+
+class PersonOut(Schema):
+    person_id: int
+    name: str
+    employee_no: str
+    shares: int
+    reach: int
+
+
+class ParticipationOut(Schema):
+    by_branch: list[BranchOut]
+    by_person: list[PersonOut]
