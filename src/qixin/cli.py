@@ -6,6 +6,7 @@ account. It goes through the same services and selectors as the pages and the AP
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import time
@@ -377,6 +378,7 @@ def manage(ctx: click.Context) -> None:
 from qixin.care.cli import care_group  # noqa: E402  (an app's command group)
 
 main.add_command(care_group)
+main.add_command(importlib.import_module("qixin.life.cli").life_group)
 
 
 if __name__ == "__main__":

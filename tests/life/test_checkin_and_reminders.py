@@ -129,3 +129,19 @@ def test_yearly_deadline_reminded_in_december(world):
         "theme_day",
     ]
     assert all(r.deadline == dt.date(2026, 12, 31) for r in sent)
+
+
+def test_cli_remind_is_idempotent(world):
+    from click.testing import CliRunner
+
+    from qixin.life.cli import life_group
+
+    runner = CliRunner()
+    first = runner.invoke(life_group, ["remind", "--today", "2026-11-24"])
+    second = runner.invoke(life_group, ["remind", "--today", "2026-11-24"])
+
+    assert first.exit_code == 0, first.output
+    assert "新提醒 3 条" in first.output
+    assert "（已发邮件：sec@example.com）" in first.output
+    assert "新提醒 0 条" in second.output
+    assert len(mail.outbox) == 1

@@ -113,7 +113,7 @@ def seed(ctx: Context) -> None:
             excused_count=excused if day < ctx.today else 0,
             absent_count=should - present - excused if day < ctx.today else 0,
             recorded_at=_at(day, hour + 3) if day < ctx.today else None,
-            **extra,  # type: ignore[arg-type]
+            **extra,
         )
         meetings.append(meeting)
         return meeting

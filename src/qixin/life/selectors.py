@@ -610,7 +610,7 @@ def upcoming_deadlines_for(*, actor: Any, org: Organization, today: date) -> lis
                     window=window.window,
                     remaining=window.missing,
                     message=(
-                        f"{row.org.name}：{rule.kind.name}（{rule.frequency.label}）本期还需召开{window.missing}次，"
+                        f"{row.parent_name if row.org.kind == OrgKind.GROUP else ''}{row.org.name}：{rule.kind.name}（{rule.frequency.label}）本期还需召开{window.missing}次，"
                         f"截止{window.window.deadline:%Y年%m月%d日}（还有{left}天）。"
                     ),
                 )
