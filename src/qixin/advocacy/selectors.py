@@ -117,3 +117,25 @@ def participants_for(*, actor: Any, org: Organization, start: date, end: date) -
     """Distinct people of the subtree who shared something in [start, end)."""
     ids = shares_in_period_for(actor=actor, org=org, start=start, end=end).values("person_id")
     return Person.objects.filter(pk__in=ids).select_related("organization").order_by("employee_no")
+
+
+def campaigns_in_period_for(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[Campaign]:
+    """Campaigns launched by organizations of the subtree and running some day in [start, end)."""
+    return (
+        Campaign.objects.filter(
+            access.org_filter(actor, "organization__path"),
+            Q(organization__path__startswith=org.path),
+            Q(starts_on__lt=end),
+            Q(ends_on__isnull=True) | Q(ends_on__gte=start),
+        )
+        .select_related("organization")
+        .order_by("-starts_on", "id")
+    )
+
+
+def participating_orgs_for(
+    *, actor: Any, org: Organization, start: date, end: date
+) -> QuerySet[Organization]:
+    """Organizations (branches) of the subtree with at least one participant in [start, end)."""
+    ids = shares_in_period_for(actor=actor, org=org, start=start, end=end).values("organization_id")
+    return Organization.objects.filter(pk__in=ids).order_by("path")

@@ -300,3 +300,18 @@ def grade_counts_for(*, actor: Any, org: Organization, year: int) -> dict[str, i
         .annotate(n=Count("id"))
     )
     return {row["grade"]: row["n"] for row in rows}
+
+
+def graded_entries_for(
+    *, actor: Any, org: Organization, year: int, grade: str = ""
+) -> QuerySet[EvaluationEntry]:
+    rows = EvaluationEntry.objects.filter(
+        access.org_filter(actor, "evaluation__branch__path"),
+        evaluation__branch__path__startswith=org.path,
+        evaluation__year=year,
+    ).exclude(grade="")
+    if grade:
+        rows = rows.filter(grade=grade)
+    return rows.select_related("person", "evaluation__branch").order_by(
+        "evaluation__branch__path", "person__employee_no"
+    )
