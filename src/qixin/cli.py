@@ -84,6 +84,19 @@ def main() -> None:
 TABULAR_KINDS: dict[str, tuple[str, str, str, str]] = {
     "orgs": ("qixin.orgs.importers", "import_orgs", "export_orgs", "COLUMNS"),
     "people": ("qixin.people.importers", "import_roster", "export_people", "COLUMNS"),
+    "brand_recognitions": ("qixin.brand.importers", "import_recognitions", "export_recognitions", "COLUMNS"),
+    "mobilize_team_members": (
+        "qixin.mobilize.importers",
+        "import_team_members",
+        "export_team_members",
+        "TEAM_MEMBER_COLUMNS",
+    ),
+    "mobilize_deployments": (
+        "qixin.mobilize.importers",
+        "import_deployments",
+        "export_deployments",
+        "DEPLOYMENT_COLUMNS",
+    ),
     "improve_alliances": (
         "qixin.improve.importers",
         "import_alliances",
