@@ -794,3 +794,20 @@ def rulebook_page_for(*, actor: Any, org: Organization, on: date) -> RulebookPag
         )
     ]
     return RulebookPage(org, entries, book.get("life.topics"), others, overrides)
+
+
+def compliance_or_empty(
+    *, actor: Any, org: Organization, period: Period, today: date | None = None
+) -> Compliance:
+    """Compliance for reports: empty (nothing required) for an actor who may not see it."""
+    today = today or timezone.localdate()
+    if not can_see_compliance(actor, org):
+        return Compliance(org=org, period=period, today=today, rows=[], kinds=[])
+    return compliance_for(actor=actor, org=org, period=period, today=today)
+
+
+def held_meetings_for(*, actor: Any, org: Organization, period: Period) -> QuerySet[Meeting]:
+    """Meetings held in the period in the subtree (what the reports count and drill into)."""
+    return meeting_list_for(
+        actor=actor, org=org, status=MeetingStatus.HELD, start=period.start, end=period.end
+    ).order_by("held_on", "id")
