@@ -302,3 +302,14 @@ def test_ticket_stays_stored_when_its_point_is_disabled(world, submit):
     with pytest.raises(ApplicationError):
         services.ticket_submit(point=world.point, kind="appeal", body="再来", nonce=services.new_nonce())
     assert Ticket.objects.count() == 1
+
+
+def test_a_branch_point_handled_by_the_department_team_escalates_above_that_team(world, submit):
+    point = services.point_create(actor=world.admin, team=world.dept_team, name="总装一支部食堂", organization=world.branch)
+    ticket, _, _ = services.ticket_submit(
+        point=point, kind="appeal", body="食堂排队太久", nonce=services.new_nonce(), now=at(2026, 11, 2, 9)
+    )
+    assert (ticket.organization, ticket.team) == (world.branch, world.dept_team)
+    services.tickets_escalate(actor=world.admin, now=at(2026, 11, 5, 8))
+    ticket.refresh_from_db()
+    assert (ticket.organization, ticket.team, ticket.escalation_level) == (world.root, world.root_team, 1)

@@ -64,11 +64,14 @@ def is_workday(day: date, overrides: dict[date, bool]) -> bool:
     return day.weekday() < 5
 
 
-def add_working_days(start: datetime, days: int, org: Organization) -> datetime:
+def add_working_days(
+    start: datetime, days: int, org: Organization, overrides: dict[date, bool] | None = None
+) -> datetime:
     """The end of the `days`-th working day after the day of `start` (local time): a ticket sent on
     Monday with 2 working days is due by the end of Wednesday; one sent on Saturday, by Tuesday."""
     local_day = timezone.localtime(start, _zone()).date()
-    overrides = calendar_overrides(org, local_day, local_day + timedelta(days=days * 3 + 40))
+    if overrides is None:
+        overrides = calendar_overrides(org, local_day, local_day + timedelta(days=days * 3 + 40))
     day, counted = local_day, 0
     while counted < days:
         day += timedelta(days=1)
@@ -94,4 +97,6 @@ def due_dates(kind: str, org: Organization, start: datetime) -> tuple[datetime, 
     book = rulebook(org, timezone.localtime(start, _zone()).date())
     respond = int(book.get(RESPOND_DAYS.key).get(kind, 2))
     close = int(book.get(CLOSE_DAYS.key).get(kind, 10))
-    return add_working_days(start, respond, org), add_working_days(start, close, org)
+    first = timezone.localtime(start, _zone()).date()
+    overrides = calendar_overrides(org, first, first + timedelta(days=max(respond, close) * 3 + 40))
+    return add_working_days(start, respond, org, overrides), add_working_days(start, close, org, overrides)

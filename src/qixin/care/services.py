@@ -463,7 +463,8 @@ def overdue_q(now: datetime) -> Q:
 
 @transaction.atomic
 def tickets_escalate(*, actor: User | None, now: datetime | None = None) -> list[Ticket]:
-    """Hand every overdue ticket to the care team of the parent organization (`qixin care escalate`).
+    """Hand every overdue ticket to the care team of the organization above its current team's
+    (`qixin care escalate`).
 
     The new team gets fresh deadlines from now, so running it again changes nothing until they pass
     too; at the top of the tree the ticket is only marked overdue, once.
@@ -476,11 +477,11 @@ def tickets_escalate(*, actor: User | None, now: datetime | None = None) -> list
     candidates = (
         Ticket.objects.select_for_update()
         .filter(overdue_q(moment), moderation=Moderation.VISIBLE)
-        .select_related("organization", "team")
+        .select_related("organization", "team__organization")
         .order_by("id")
     )
     for ticket in candidates:
-        target = _team_above(ticket.organization)
+        target = _team_above(ticket.team.organization)
         if target is None:
             if not ticket.was_overdue:
                 ticket.was_overdue = True
