@@ -7,11 +7,14 @@ campaigns, meetings (one row each, with their attendance counts), overdue resolu
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -256,7 +259,7 @@ def campaign_participation_counts(*, actor: Any, org: Organization, period: Peri
 # --- compliance -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class WindowStatus:
     window: rb.Window
     held: int
@@ -268,37 +271,39 @@ class WindowStatus:
         return max(self.needed - self.held, 0)
 
 
-@dataclass
 class RuleStatus:
-    kind: MeetingKind
-    frequency: rb.Frequency
-    windows: list[WindowStatus]
-    last_held: date | None
+    """One rule at one organization: its windows and the totals over those whose deadline passed
+    (computed once: the compliance table reads them many times)."""
+
+    __slots__ = (
+        "behind",
+        "frequency",
+        "kind",
+        "last_held",
+        "met",
+        "open_window",
+        "remaining",
+        "required",
+        "windows",
+    )
+
+    def __init__(
+        self, kind: MeetingKind, frequency: rb.Frequency, windows: list[WindowStatus], last_held: date | None
+    ) -> None:
+        self.kind = kind
+        self.frequency = frequency
+        self.windows = windows
+        self.last_held = last_held
+        counted = [w for w in windows if w.state in ("met", "behind")]
+        self.required = sum(w.needed for w in counted)
+        self.met = sum(min(w.held, w.needed) for w in counted)
+        self.behind = self.required - self.met
+        self.open_window = next((w for w in windows if w.state == "open"), None)
+        self.remaining = self.open_window.missing if self.open_window else 0
 
     @property
     def rule_key(self) -> str:
         return rb.frequency_key(self.kind.code)
-
-    @property
-    def required(self) -> int:
-        return sum(w.needed for w in self.windows if w.state in ("met", "behind"))
-
-    @property
-    def met(self) -> int:
-        return sum(min(w.held, w.needed) for w in self.windows if w.state in ("met", "behind"))
-
-    @property
-    def behind(self) -> int:
-        return self.required - self.met
-
-    @property
-    def open_window(self) -> WindowStatus | None:
-        return next((w for w in self.windows if w.state == "open"), None)
-
-    @property
-    def remaining(self) -> int:
-        window = self.open_window
-        return window.missing if window else 0
 
 
 @dataclass
@@ -395,6 +400,28 @@ class Compliance:
         return [k for k in self.kinds if k.pk in used]
 
 
+class _Memo:
+    """A function of a value, computed once per distinct value (dates and topic lists repeat)."""
+
+    def __init__(self, func: Callable[[str], Any]) -> None:
+        self.func = func
+        self.seen: dict[str, Any] = {}
+
+    def __call__(self, value: str) -> Any:
+        if value not in self.seen:
+            self.seen[value] = self.func(value)
+        return self.seen[value]
+
+
+def _raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """Rows straight from the cursor, without a converter call per value: compliance reads one row
+    per meeting of hundreds of branches, and the converters were most of its time."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 def _ancestor_paths(path: str) -> list[str]:
     step = Organization.steplen
     return [path[:i] for i in range(step, len(path) + 1, step)]
@@ -479,8 +506,14 @@ def compliance_for(
             "organization_id", "kind_id", "held_on", "topics", "campaign_id", "present_count", "should_attend"
         )
     )
-    for org_id, kind_id, held_on, topics, campaign_id, present, should in meeting_rows:
+    as_date = _Memo(date.fromisoformat)
+    as_topics = _Memo(json.loads)
+    for org_id, kind_id, held_on, topics, campaign_id, present, should in _raw_rows(meeting_rows):
+        if isinstance(held_on, str):  # SQLite hands dates over as text
+            held_on = as_date(held_on)
         held[(org_id, kind_code.get(kind_id, ""))].append(held_on)
+        if isinstance(topics, str):
+            topics = as_topics(topics)
         if topics:
             topics_by_org[org_id].append((held_on, topics))
         if campaign_id:
@@ -508,12 +541,25 @@ def compliance_for(
     branch_of: dict[int, int] = {}
     for o in orgs:
         parent = by_path.get(o.path[: -o.steplen]) if o.kind == OrgKind.GROUP else None
-        branch_of[o.pk] = parent.pk if parent is not None else o.pk
+        branch_of[o.id] = parent.pk if parent is not None else o.id
     topics_by_branch: dict[int, list[tuple[date, list[str]]]] = defaultdict(list)
     for org_id, items in topics_by_org.items():
         topics_by_branch[branch_of.get(org_id, org_id)].extend(items)
 
     windows_cache: dict[str, list[rb.Window]] = {}
+    parsed: dict[tuple[str, int], rb.Frequency | None] = {}
+    keys = {k.code: rb.frequency_key(k.code) for k in kinds}
+
+    def frequencies(book: Rulebook, kind: MeetingKind) -> rb.Frequency | None:
+        """Parse each distinct rule value once (most organizations share their values)."""
+        try:
+            value = book.get(keys[kind.code])
+        except KeyError:
+            value = kind.default_frequency
+        key = (kind.code, id(value))
+        if key not in parsed:
+            parsed[key] = rb.parse_frequency(kind.code, value)
+        return parsed[key]
 
     def windows(every: str) -> list[rb.Window]:
         if every not in windows_cache:
@@ -521,23 +567,30 @@ def compliance_for(
         return windows_cache[every]
 
     rows: list[OrgCompliance] = []
+    builtin = [k for k in kinds if k.owner is None]
     for o in orgs:
-        book = books[o.pk]
+        book = books[o.id]
         parent = by_path.get(o.path[: -o.steplen])
         row = OrgCompliance(org=o, parent_name=parent.name if parent is not None else "")
-        has_committee = o.pk in with_committee
-        for kind in kinds:
-            if kind.owner is not None and not o.path.startswith(kind.owner.path):
-                continue
-            frequency = rb.frequency_for(book, kind.code, kind.default_frequency)
+        has_committee = o.id in with_committee
+        whole_life = o.dissolved_on is None and (o.established_on is None or o.established_on <= span_start)
+        usable = (
+            builtin
+            if len(builtin) == len(kinds)
+            else [k for k in kinds if k.owner is None or o.path.startswith(k.owner.path)]
+        )
+        for kind in usable:
+            frequency = frequencies(book, kind)
             if frequency is None or not frequency.applies_to(o.kind, has_committee):
                 continue
-            dates = sorted(d for code in frequency.counts for d in held.get((o.pk, code), ()))
+            dates = [d for code in frequency.counts for d in held.get((o.id, code), ())]
+            months = rb.EVERY_MONTHS[frequency.every]
+            per_window = Counter(date(d.year, (d.month - 1) // months * months + 1, 1) for d in dates)
             statuses = []
             for window in windows(frequency.every):
-                if not _existed_through(o, window):
+                if not whole_life and not _existed_through(o, window):
                     continue
-                count = sum(1 for d in dates if window.start <= d < window.end)
+                count = per_window.get(window.start, 0)
                 if window.end <= today:
                     state = "met" if count >= frequency.times else "behind"
                 elif window.start <= today:
@@ -545,9 +598,9 @@ def compliance_for(
                 else:
                     state = "future"
                 statuses.append(WindowStatus(window, count, frequency.times, state))
-            row.rules.append(RuleStatus(kind, frequency, statuses, dates[-1] if dates else None))
-        if o.pk in attendance:
-            row.present, row.should_attend, row.meetings_held = attendance[o.pk]
+            row.rules.append(RuleStatus(kind, frequency, statuses, max(dates) if dates else None))
+        if o.id in attendance:
+            row.present, row.should_attend, row.meetings_held = attendance[o.id]
         if o.kind == OrgKind.BRANCH:
             topic_rule = book.get("life.topics")
             row.topic_list = topic_rule.get("name", "") + (
@@ -558,15 +611,15 @@ def compliance_for(
                 window = current[-1]
                 covered = {
                     t
-                    for d, items in topics_by_branch.get(o.pk, ())
+                    for d, items in topics_by_branch.get(o.id, ())
                     if window.start <= d < window.end
                     for t in items
                 }
                 row.topics_missing = [t for t in topic_rule["topics"] if t not in covered]
             for campaign in campaigns:
                 if o.path.startswith(campaign.organization.path):
-                    row.campaigns.append(CampaignStatus(campaign, sessions[(o.pk, campaign.pk)]))
-        row.resolutions_overdue = overdue.get(o.pk, 0)
+                    row.campaigns.append(CampaignStatus(campaign, sessions[(o.id, campaign.pk)]))
+        row.resolutions_overdue = overdue.get(o.id, 0)
         if row.rules or row.campaigns:
             rows.append(row)
     if behind_only:

@@ -24,7 +24,7 @@ from qixin.orgs.models import OrgKind
 from qixin.people import selectors as people_selectors
 from qixin.people.models import Person
 
-from . import forms, selectors, services
+from . import forms, selectors, services, tables
 from .models import AttendanceStatus, MeetingStatus
 from .permissions import can_keep_life, can_see_compliance
 
@@ -88,7 +88,8 @@ def compliance(request: AuthedRequest, pk: int) -> HttpResponse:
     report = selectors.compliance_for(
         actor=request.user, org=org, period=period, today=today, behind_only=behind
     )
-    context = {"org": org, "report": report, "table": selectors.compliance_table(report), "form": form}
+    rows = tables.compliance_rows(selectors.compliance_table(report))
+    context = {"org": org, "report": report, "rows": rows, "form": form}
     return render(request, "life/compliance.html", context)
 
 
