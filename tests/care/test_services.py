@@ -305,7 +305,9 @@ def test_ticket_stays_stored_when_its_point_is_disabled(world, submit):
 
 
 def test_a_branch_point_handled_by_the_department_team_escalates_above_that_team(world, submit):
-    point = services.point_create(actor=world.admin, team=world.dept_team, name="总装一支部食堂", organization=world.branch)
+    point = services.point_create(
+        actor=world.admin, team=world.dept_team, name="总装一支部食堂", organization=world.branch
+    )
     ticket, _, _ = services.ticket_submit(
         point=point, kind="appeal", body="食堂排队太久", nonce=services.new_nonce(), now=at(2026, 11, 2, 9)
     )
