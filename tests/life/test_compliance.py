@@ -299,3 +299,11 @@ def test_group_meetings_are_due_for_party_groups(world):
     ]
     assert (rule.required, rule.met, rule.behind, rule.remaining) == (10, 1, 9, 1)
     assert _row(report, world.branch).rule("group_meeting") is None
+
+
+def test_secretary_sees_last_december_in_january(world):
+    page = selectors.due_page_for(actor=world.secretary, org=world.branch, today=D(2027, 1, 10))
+
+    theme_day = page.compliance.rule("theme_day")
+    assert [w.window.start for w in theme_day.windows if w.state == "behind"] == [D(2026, 12, 1)]
+    assert page.compliance.rule("life_meeting").behind == 1  # last year's was never held

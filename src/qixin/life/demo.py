@@ -123,8 +123,8 @@ def seed(ctx: Context) -> None:
         should = len(members)
         if should == 0:
             continue
-        behind = rng.random() < 0.18  # a realistic share of branches falls behind somewhere
-        skip = 0.25 if behind else 0.02
+        behind = rng.random() < 0.12  # a realistic share of branches falls behind somewhere
+        skip = 0.2 if behind else 0.002
         diligence = rng.uniform(0.78, 0.9) if behind else rng.uniform(0.88, 0.98)
         full = sum(1 for m in members if m.category == Category.FULL)
         for month in months:
@@ -170,9 +170,9 @@ def seed(ctx: Context) -> None:
                         diligence,
                         campaign=lecture_campaign,
                     )
-        # The yearly ones: last year's in December/January, this year's by some already in October.
+        # The yearly ones: last year's in December, this year's by some already in October.
         for code in ("life_meeting", "democratic_review"):
-            add(branch, code, date(ctx.today.year, 1, rng.randrange(5, 25)), should, diligence)
+            add(branch, code, date(ctx.today.year - 1, 12, rng.randrange(5, 25)), should, diligence)
             if rng.random() < (0.15 if behind else 0.35):
                 add(branch, code, date(ctx.today.year, 10, rng.randrange(10, 28)), should, diligence)
         if rng.random() < (0.5 if behind else 0.85):

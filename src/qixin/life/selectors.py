@@ -11,7 +11,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import connections
@@ -718,8 +718,14 @@ class DuePage:
     overdue_resolutions: list[Resolution]
 
 
+def due_period(today: date) -> Period:
+    """What a secretary sees as due: this year, and in January also last December's deadlines."""
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return Period(min(date(today.year, 1, 1), last_month), date(today.year + 1, 1, 1))
+
+
 def due_page_for(*, actor: Any, org: Organization, today: date) -> DuePage:
-    report = compliance_for(actor=actor, org=org, period=year_period(today), today=today)
+    report = compliance_for(actor=actor, org=org, period=due_period(today), today=today)
     row = next((r for r in report.rows if r.org.pk == org.pk), None)
     planned = list(
         meeting_list_for(actor=actor, org=org, status=MeetingStatus.PLANNED)
