@@ -69,6 +69,11 @@ def parse_date(value: str) -> date | None:
     value = value.strip()
     if not value:
         return None
+    if len(value) == 10 and value[4] == "-":  # the usual 2020-07-01: no format guessing needed
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
     for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日", "%Y-%m-%d %H:%M:%S"):
         try:
             return datetime.strptime(value, fmt).date()  # noqa: DTZ007 (a calendar date, no time)
