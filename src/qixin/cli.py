@@ -113,6 +113,7 @@ TABULAR_KINDS: dict[str, tuple[str, str, str, str]] = {
     ),
     "improve_studios": ("qixin.improve.importers", "import_studios", "export_studios", "STUDIO_COLUMNS"),
     "improve_cases": ("qixin.improve.importers", "import_cases", "export_cases", "CASE_COLUMNS"),
+    "life_meetings": ("qixin.life.importers", "import_meetings", "export_meetings", "COLUMNS"),
 }
 KINDS = tuple(TABULAR_KINDS)
 

@@ -224,3 +224,25 @@ def test_api_compliance_outside_scope_is_not_found(world):
     client = Client()
     response = client.get("/api/v1/life/compliance?org=Q-3", **_token(world.secretary))
     assert response.status_code == 404
+
+
+def test_import_page_previews_then_imports(world, tmp_path):
+    from qixin.core import tabular
+    from qixin.life import importers
+
+    path = tmp_path / "m.xlsx"
+    tabular.write(
+        path,
+        importers.HEADERS,
+        [["Q-1", "主题党日", "2026-03-15", "14:00", "16:00", "", "", "6", "6", "0", "", ""]],
+    )
+    client = Client()
+    client.force_login(world.secretary)
+
+    with path.open("rb") as handle:
+        preview = client.post("/life/import/", {"file": handle})
+
+    assert preview.status_code == 200
+    assert "将新增1条" in preview.content.decode()
+    assert Meeting.objects.count() == 0
+    assert client.get("/life/template.xlsx").status_code == 200

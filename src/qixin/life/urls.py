@@ -22,4 +22,7 @@ urlpatterns = [
     path("checkin/<str:token>/", views.checkin, name="checkin"),
     path("campaigns/", views.campaigns, name="campaigns"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
+    path("import/", views.import_page, name="import"),
+    path("template.<str:fmt>", views.template_download, name="template"),
+    path("export.<str:fmt>", views.export, name="export"),
 ]

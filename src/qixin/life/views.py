@@ -9,22 +9,24 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from qixin.core import tabular
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError, NotFound
-from qixin.core.pages import AuthedRequest, form_error, form_page
+from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view
 from qixin.core.periods import Period
 from qixin.core.rules import rulebook
 from qixin.orgs.models import OrgKind
 from qixin.people import selectors as people_selectors
 from qixin.people.models import Person
 
-from . import forms, selectors, services, tables
+from . import forms, importers, selectors, services, tables
 from .models import AttendanceStatus, MeetingStatus
 from .permissions import can_keep_life, can_see_compliance
 
@@ -473,3 +475,27 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     attended = sum(1 for p in participation if p.attended)
     context = {"campaign": campaign, "participation": participation, "attended": attended}
     return render(request, "life/campaign.html", context)
+
+
+@login_required
+def import_page(request: AuthedRequest) -> HttpResponse:
+    return import_view(
+        request,
+        runner=importers.import_meetings,
+        template="life/import.html",
+        context={"columns": importers.COLUMNS},
+    )
+
+
+@login_required
+def template_download(request: AuthedRequest, fmt: str) -> HttpResponseBase:
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    return download(lambda path: tabular.write_template(path, importers.COLUMNS), f"会议记录导入模板.{fmt}")
+
+
+@login_required
+def export(request: AuthedRequest, fmt: str) -> HttpResponseBase:
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    return download(lambda path: importers.export_meetings(actor=request.user, path=path), f"会议记录.{fmt}")

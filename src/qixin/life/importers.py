@@ -1,0 +1,251 @@
+"""The meetings history file: past meetings with their attendance counts, imported all-or-nothing
+and idempotently (a meeting is matched by 组织编码, 会议类型 and start time), and exported in the
+same format. Per-person attendance is recorded in the app; a history row carries the counts only."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from qixin.core import access, audit, tabular
+from qixin.core.errors import ApplicationError, Problem
+from qixin.core.models import User
+from qixin.core.rules import rulebooks_for
+from qixin.core.tabular import Column, Report, parse_date, text
+from qixin.orgs.models import Organization
+
+from .models import Meeting, MeetingKind, MeetingStatus
+
+
+def _clock(value: str) -> time:
+    try:
+        hours, minutes = value.strip().replace("：", ":").split(":")[:2]
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise tabular.CellError(f"“{value}”不是有效时间，请写成 14:00 的形式") from None
+
+
+def _count(value: str) -> int:
+    value = value.strip()
+    if value.endswith(".0"):
+        value = value[:-2]
+    if not value.isdigit() or int(value) > 100000:
+        raise tabular.CellError(f"“{value}”不是有效人数（0或正整数）")
+    return int(value)
+
+
+def _topics(value: str) -> list[str]:
+    return [t.strip() for t in value.replace("，", "、").replace(",", "、").split("、") if t.strip()]
+
+
+COLUMNS = [
+    Column("组织编码", "org_code", text, required=True, example="QX-ZZ-01", doc="党支部或党小组的编码"),
+    Column(
+        "会议类型", "kind_name", text, required=True, example="主题党日", doc="内置类型或本组织新增的类型名称"
+    ),
+    Column("日期", "day", parse_date, required=True, example="2026-03-15"),
+    Column("开始时间", "start", _clock, example="14:00", doc="留空为 09:00"),
+    Column("结束时间", "end", _clock, example="16:00", doc="留空为开始后2小时"),
+    Column("主题", "title", text, example="“品牌+”主题党日"),
+    Column("地点", "place", text, example="党员活动室"),
+    Column("应到", "should_attend", _count, required=True, example="32"),
+    Column("实到", "present", _count, required=True, example="30"),
+    Column("请假", "excused", _count, example="2", doc="留空为0"),
+    Column(
+        "涉及议题",
+        "topics",
+        _topics,
+        example="形势变化、思想引领",
+        doc="以顿号分隔，须在本组织的必过议题清单中",
+    ),
+    Column("会议记录", "minutes", text, example="学习会议精神。"),
+]
+HEADERS = [c.header for c in COLUMNS]
+
+
+def read_meetings(data: bytes, filename: str, actor: User | None) -> list[tuple[int, dict[str, Any]]]:
+    rows, problems = tabular.read(data, filename, COLUMNS)
+    codes = {v["org_code"] for _, v in rows if v.get("org_code")}
+    orgs = {o.code: o for o in Organization.objects.filter(code__in=codes)}
+    books = rulebooks_for(list(orgs.values())) if orgs else {}
+    kinds = list(MeetingKind.objects.select_related("owner"))
+    today = timezone.localdate()
+    seen: dict[tuple[str, str, Any], int] = {}
+    for number, values in rows:
+        org = orgs.get(values.get("org_code", ""))
+        if values.get("org_code") and (org is None or not access.reads_org(actor, org)):
+            problems.append(Problem(f"找不到组织“{values['org_code']}”", row=number, column="组织编码"))
+            continue
+        if org is not None and not access.manages_org(actor, org):
+            problems.append(Problem(f"组织“{org.code}”不在您的管理范围内", row=number, column="组织编码"))
+            continue
+        if org is None:
+            continue
+        kind = next(
+            (
+                k
+                for k in kinds
+                if k.name == values.get("kind_name")
+                and (k.owner is None or org.path.startswith(k.owner.path))
+            ),
+            None,
+        )
+        if kind is None and values.get("kind_name"):
+            problems.append(
+                Problem(f"“{values['kind_name']}”不是本组织可用的会议类型", row=number, column="会议类型")
+            )
+        values["org"], values["kind"] = org, kind
+        day = values.get("day")
+        if day is not None and day > today:
+            problems.append(
+                Problem("日期不能晚于今天（历史记录只导入已召开的会议）", row=number, column="日期")
+            )
+        if day is not None:
+            start = datetime.combine(
+                day, values.get("start") or time(9, 0), tzinfo=timezone.get_current_timezone()
+            )
+            end = (
+                datetime.combine(day, values["end"], tzinfo=timezone.get_current_timezone())
+                if values.get("end")
+                else start + timedelta(hours=2)
+            )
+            if end <= start:
+                problems.append(Problem("结束时间应晚于开始时间", row=number, column="结束时间"))
+            values["starts_at"], values["ends_at"] = start, end
+            key = (org.code, values.get("kind_name", ""), start)
+            if key in seen:
+                problems.append(Problem(f"与第{seen[key]}行是同一次会议", row=number, column="开始时间"))
+            seen[key] = number
+        should, present, excused = (
+            values.get("should_attend"),
+            values.get("present"),
+            values.get("excused", 0),
+        )
+        if should is not None and present is not None and present + excused > should:
+            problems.append(
+                Problem(f"实到{present}名加请假{excused}名超过应到{should}名", row=number, column="实到")
+            )
+        allowed = books[org.pk].get("life.topics")["topics"] if org.pk in books else []
+        extra = [t for t in values.get("topics", []) if t not in allowed]
+        if extra:
+            problems.append(Problem(f"不在必过议题清单中：{'、'.join(extra)}", row=number, column="涉及议题"))
+    if problems:
+        problems.sort(key=lambda p: (p.row or 0, HEADERS.index(p.column) if p.column in HEADERS else 99))
+        raise ApplicationError(
+            "invalid_rows", f"发现{len(problems)}处错误，没有导入任何数据。请修改后重新导入。", problems
+        )
+    return rows
+
+
+def import_meetings(
+    *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
+) -> Report:
+    """Create past meetings (held) or update their counts, topics and minutes. All or nothing."""
+    rows = read_meetings(data, filename, actor)
+    report = Report(dry_run=dry_run)
+    fields = (
+        "title",
+        "place",
+        "should_attend",
+        "present_count",
+        "excused_count",
+        "absent_count",
+        "topics",
+        "minutes",
+    )
+    with transaction.atomic():
+        for _number, v in rows:
+            values = {
+                "title": v.get("title", ""),
+                "place": v.get("place", ""),
+                "should_attend": v["should_attend"],
+                "present_count": v["present"],
+                "excused_count": v.get("excused", 0),
+                "absent_count": v["should_attend"] - v["present"] - v.get("excused", 0),
+                "topics": v.get("topics", []),
+                "minutes": v.get("minutes", ""),
+            }
+            meeting = Meeting.objects.filter(
+                organization=v["org"], kind=v["kind"], starts_at=v["starts_at"]
+            ).first()
+            label = f"{v['org'].name} {v['day']} {v['kind'].name}"
+            if meeting is None:
+                meeting = Meeting(
+                    organization=v["org"],
+                    kind=v["kind"],
+                    status=MeetingStatus.HELD,
+                    starts_at=v["starts_at"],
+                    ends_at=v["ends_at"],
+                    held_on=v["day"],
+                    checkin_token=secrets.token_urlsafe(24),
+                    recorded_at=timezone.now(),
+                    recorded_by=actor if actor is not None and actor.pk else None,
+                    **values,
+                )
+                meeting.save()
+                report.created += 1
+                if len(report.changes) < 20:
+                    report.changes.append(f"新增：{label}")
+            elif any(getattr(meeting, f) != values[f] for f in fields):
+                for f in fields:
+                    setattr(meeting, f, values[f])
+                meeting.status = MeetingStatus.HELD
+                meeting.save()
+                report.updated += 1
+                if len(report.changes) < 20:
+                    report.changes.append(f"更新：{label}")
+            else:
+                report.unchanged += 1
+        audit.record(
+            actor=actor,
+            action="import",
+            model="life.Meeting",
+            object_repr=filename[-200:],
+            changes={"created": report.created, "updated": report.updated, "dry_run": dry_run},
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def export_meetings(*, actor: User | None, path: Any) -> int:
+    """The meetings held that the actor may see, in the import format."""
+    from .selectors import meeting_list_for
+
+    rows = (
+        meeting_list_for(actor=actor, status=MeetingStatus.HELD)
+        .order_by("organization__path", "starts_at")
+        .iterator(chunk_size=2000)
+    )
+
+    def cells() -> Any:
+        for m in rows:
+            local_start, local_end = timezone.localtime(m.starts_at), timezone.localtime(m.ends_at)
+            yield [
+                m.organization.code,
+                m.kind.name,
+                m.held_on,
+                f"{local_start:%H:%M}",
+                f"{local_end:%H:%M}",
+                m.title,
+                m.place,
+                m.should_attend,
+                m.present_count,
+                m.excused_count,
+                "、".join(m.topics),
+                m.minutes,
+            ]
+
+    count = tabular.write(path, HEADERS, cells())
+    audit.record(
+        actor=actor,
+        action="export",
+        model="life.Meeting",
+        object_repr=str(path)[-200:],
+        changes={"rows": count},
+    )
+    return count
