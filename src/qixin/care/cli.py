@@ -50,3 +50,26 @@ def deliver(username: str | None) -> None:
 
     count = services.deliveries_retry(actor=_actor(username))
     click.secho(f"已重试 {count} 条推送。", fg="green")
+
+
+@care_group.command("calendar")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--holiday", "kind", flag_value="holiday", help="这一天休息（节假日、厂休）。")
+@click.option("--workday", "kind", flag_value="workday", help="这一天上班（调休）。")
+@click.option("--name", default="", help="说明，如“国庆节”“调休上班”。")
+@click.option("--org", "code", help="只对该组织及其下级有效（默认全局，须为系统管理员）。")
+@click.option("--as", "username", help="以该用户的身份执行。")
+@handles_errors
+def calendar(day: datetime, kind: str | None, name: str, code: str | None, username: str | None) -> None:
+    """登记工作日历的例外：节假日或调休上班日（办理期限按工作日计算）。"""
+    from qixin.care import services
+    from qixin.orgs import selectors as org_selectors
+
+    if kind is None:
+        raise click.UsageError("请指定 --holiday 或 --workday。")
+    actor = _actor(username)
+    org = org_selectors.org_get_for(actor=actor, code=code) if code else None
+    entry = services.calendar_day_set(
+        actor=actor, day=day.date(), is_workday=kind == "workday", name=name, organization=org
+    )
+    click.secho(f"已登记：{entry}", fg="green")

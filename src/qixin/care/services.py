@@ -12,7 +12,6 @@ import functools
 import hashlib
 import hmac
 import importlib
-import logging
 import re
 import secrets
 from datetime import datetime
@@ -58,8 +57,6 @@ from .permissions import (
     can_set_up,
     is_team_member,
 )
-
-logger = logging.getLogger(__name__)
 
 BODY_MIN, BODY_MAX = 1, 2000
 NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
