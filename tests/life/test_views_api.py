@@ -246,3 +246,33 @@ def test_import_page_previews_then_imports(world, tmp_path):
     assert "将新增1条" in preview.content.decode()
     assert Meeting.objects.count() == 0
     assert client.get("/life/template.xlsx").status_code == 200
+
+
+def test_compliance_page_query_count_does_not_grow_with_branches(world, django_assert_num_queries):
+    from qixin.orgs import services as org_services
+
+    client = Client()
+    client.force_login(world.admin)
+    url = f"/life/org/{world.root.pk}/compliance/"
+    client.get(url)
+    with django_assert_num_queries(16) as small:
+        assert client.get(url).status_code == 200
+
+    for n in range(4, 30):
+        branch = org_services.org_create(
+            actor=world.admin, parent=world.root, code=f"Q-{n}", name=f"第{n}党支部", kind="branch"
+        )
+        services.meeting_record(
+            actor=world.admin,
+            meeting=services.meeting_plan(
+                actor=world.admin,
+                org=branch,
+                kind=world.kind("theme_day"),
+                starts_at=at(2026, 3, 5),
+                ends_at=at(2026, 3, 5, 16),
+            ),
+            attendance={},
+        )
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count("data-org=") == 29

@@ -473,6 +473,7 @@ def compliance_for(
                 PositionTitle.COMMITTEE_MEMBER,
             ],
         )
+        .order_by()
         .values_list("organization_id", flat=True)
         .distinct()
     )
