@@ -180,20 +180,22 @@ class _Table:
                 )
             else:
                 self.adapters.append(None)
+        # What a column gets when a row does not give it (adapted once, not once per row).
+        self.defaults: list[Any] = []
+        for field, adapt in zip(self.fields, self.adapters, strict=True):
+            value = NOW if field.name in ("created_at", "updated_at") else field.get_default()
+            self.defaults.append(adapt(value) if adapt is not None and value is not None else value)
 
     def add(self, **values: Any) -> int:
         pk = values.setdefault("id", self.next_id)
         self.next_id = max(self.next_id, pk + 1)
-        now = NOW
         row = []
-        for field, adapt in zip(self.fields, self.adapters, strict=True):
+        for field, adapt, default in zip(self.fields, self.adapters, self.defaults, strict=True):
             if field.attname in values:
                 value = values[field.attname]
-            elif field.name in ("created_at", "updated_at"):
-                value = now
+                row.append(adapt(value) if adapt is not None and value is not None else value)
             else:
-                value = field.get_default()
-            row.append(adapt(value) if adapt is not None and value is not None else value)
+                row.append(default)
         self.rows.append(row)
         return int(pk)
 
@@ -475,74 +477,74 @@ def _ledger(ctx: Context, projects: list[Project], number: int) -> Decimal:
             )
     verified_raw = sum(d["raw"] for d in drafts if d["status"] == SavingsStatus.VERIFIED)
     factor = float(VERIFIED_TARGET) / verified_raw * 1.01
-    entries = []
+    table = _Table(SavingsEntry)
+    entries: list[dict[str, Any]] = []
     for i, draft in enumerate(drafts, start=1):
         verified = draft["status"] == SavingsStatus.VERIFIED
-        entries.append(
-            SavingsEntry(
-                number=f"JS-{number:02d}-{i:06d}",
-                project=draft["project"],
-                amount=_cents(draft["raw"] * factor),
-                occurred_on=draft["occurred"],
-                description=rng.choice(
-                    ["材料费节约", "电费节约", "人工工时节约", "采购价格下降", "返修损失减少", "外协费用节约"]
-                ),
-                evidence="按实施前后三个月的平均消耗测算",
-                status=draft["status"],
-                claimed_at=_aware(draft["occurred"], rng),
-                verified_on=draft["verified_on"] if verified else None,
-                verification_note=f"财务凭证 2026-{rng.randrange(1, 13):02d}-{rng.randrange(1, 9999):04d}"
-                if verified
-                else "",
-                rejection_reason="测算依据不足，请补充实施前后的计量数据"
-                if draft["status"] == SavingsStatus.REJECTED
-                else "",
-            )
-        )
-    entries = SavingsEntry.objects.bulk_create(entries, batch_size=5000)
+        entry = {
+            "number": f"JS-{number:02d}-{i:06d}",
+            "project_id": draft["project"].pk,
+            "amount": _cents(draft["raw"] * factor),
+            "occurred_on": draft["occurred"],
+            "description": rng.choice(
+                ["材料费节约", "电费节约", "人工工时节约", "采购价格下降", "返修损失减少", "外协费用节约"]
+            ),
+            "evidence": "按实施前后三个月的平均消耗测算",
+            "status": draft["status"],
+            "claimed_at": _aware(draft["occurred"], rng),
+            "verified_on": draft["verified_on"] if verified else None,
+            "verification_note": f"财务凭证 2026-{rng.randrange(1, 13):02d}-{rng.randrange(1, 9999):04d}"
+            if verified
+            else "",
+            "rejection_reason": "测算依据不足，请补充实施前后的计量数据"
+            if draft["status"] == SavingsStatus.REJECTED
+            else "",
+        }
+        entry["id"] = table.add(**entry)
+        entries.append(entry)
     # A few verified entries were later found wrong and reversed by finance.
     reversible = [
         e
         for e in entries
-        if e.status == SavingsStatus.VERIFIED
-        and e.verified_on
-        and e.verified_on < ctx.today - timedelta(days=30)
+        if e["status"] == SavingsStatus.VERIFIED and e["verified_on"] < ctx.today - timedelta(days=30)
     ]
     reversals = []
     for entry in rng.sample(reversible, min(25, len(reversible))):
-        assert entry.verified_on is not None
-        on = min(entry.verified_on + timedelta(days=rng.randint(5, 25)), ctx.today - timedelta(days=1))
-        reversals.append(
-            SavingsEntry(
-                number=f"{entry.number}-R",
-                project=entry.project,
-                amount=-entry.amount,
-                occurred_on=entry.occurred_on,
-                description=f"冲销{entry.number}：重复申报",
-                status=SavingsStatus.VERIFIED,
-                claimed_at=_aware(on, rng),
-                verified_on=on,
-                verification_note="重复申报，冲销",
-                reverses=entry,
-            )
-        )
-    SavingsEntry.objects.bulk_create(reversals)
-    return sum((e.amount for e in [*entries, *reversals] if e.status == SavingsStatus.VERIFIED), Decimal("0"))
+        on = min(entry["verified_on"] + timedelta(days=rng.randint(5, 25)), ctx.today - timedelta(days=1))
+        reversal = {
+            "number": f"{entry['number']}-R",
+            "project_id": entry["project_id"],
+            "amount": -entry["amount"],
+            "occurred_on": entry["occurred_on"],
+            "description": f"冲销{entry['number']}：重复申报",
+            "status": SavingsStatus.VERIFIED,
+            "claimed_at": _aware(on, rng),
+            "verified_on": on,
+            "verification_note": "重复申报，冲销",
+            "reverses_id": entry["id"],
+        }
+        table.add(**reversal)
+        reversals.append(reversal)
+    table.flush()
+    return sum(
+        (e["amount"] for e in [*entries, *reversals] if e["status"] == SavingsStatus.VERIFIED), Decimal("0")
+    )
 
 
 def _suggestions(ctx: Context, ent: _Enterprise, projects: list[Project], number: int) -> int:
     rng = ctx.rng
-    rows: list[Suggestion] = []
+    rows: list[dict[str, Any]] = []
     resubmitted: list[tuple[int, int]] = []  # (index of the copy, index of the original)
-    statuses: list[str] = []
     converted_pool = [p for p in projects if p.stage != Stage.PROPOSED]
     dates = sorted(_day(rng, YEAR_START, ctx.today) for _ in range(SUGGESTIONS))
+    table = _Table(Suggestion)
+    first_id = table.next_id
     for i, day in enumerate(dates):
         person = rng.choice(ent.people)
         if i > 100 and rng.random() < 0.03:
             original = rng.randrange(i)
-            written_text = phrases.resubmission(rows[original].text, rng)
-            title, category = rows[original].title, rows[original].category
+            written_text = phrases.resubmission(rows[original]["text"], rng)
+            title, category = rows[original]["title"], rows[original]["category"]
             resubmitted.append((i, original))
         else:
             written = phrases.suggestion_text(rng)
@@ -570,125 +572,121 @@ def _suggestions(ctx: Context, ent: _Enterprise, projects: list[Project], number
         decided = min(day + timedelta(days=rng.randint(3, 30)), ctx.today - timedelta(days=1))
         decided_status = status not in (SuggestionStatus.SUBMITTED, SuggestionStatus.REVIEWING)
         project = rng.choice(converted_pool) if status == SuggestionStatus.CONVERTED else None
+        code = f"JY-{number:02d}-{i + 1:06d}"
         rows.append(
-            Suggestion(
-                number=f"JY-{number:02d}-{i + 1:06d}",
-                title=title,
-                text=written_text,
-                kind=SuggestionKind.RATIONAL if rng.random() < 0.15 else SuggestionKind.COST,
-                category=category,
-                custom_category=CUSTOM if category == Category.CUSTOM else "",
-                organization_id=person.organization_id,
-                department=person.department,
-                submitter=None if anonymous else person,
-                source=source,
-                expected_benefit=Decimal(rng.choice([5000, 20000, 50000, 100000, 300000]))
+            {
+                "id": first_id + i,
+                "number": code,
+                "title": title,
+                "text": written_text,
+                "kind": SuggestionKind.RATIONAL if rng.random() < 0.15 else SuggestionKind.COST,
+                "category": category,
+                "custom_category": CUSTOM if category == Category.CUSTOM else "",
+                "organization_id": person.organization_id,
+                "department": person.department,
+                "submitter_id": None if anonymous else person.pk,
+                "source": source,
+                "expected_benefit": Decimal(rng.choice([5000, 20000, 50000, 100000, 300000]))
                 if rng.random() < 0.4
                 else None,
-                submitted_at=_aware(day, rng),
-                status=status,
-                decided_on=decided if decided_status else None,
-                reply=rng.choice(REJECTIONS)
+                "submitted_at": _aware(day, rng),
+                "status": status,
+                "decided_on": decided if decided_status else None,
+                "reply": rng.choice(REJECTIONS)
                 if status == SuggestionStatus.REJECTED
                 else ("同意采纳，由车间组织实施。" if decided_status else ""),
-                implemented_on=min(
+                "implemented_on": min(
                     decided + timedelta(days=rng.randint(5, 40)), ctx.today - timedelta(days=1)
                 )
                 if status == SuggestionStatus.IMPLEMENTED
                 else None,
-                project=project,
-                search_tokens=text.index_tokens(
-                    title, written_text, person.department, category, f"JY-{number:02d}-{i + 1:06d}"
-                ),
-                dedup_tokens=similarity.dedup_tokens(f"{title}。{written_text}"),
-            )
+                "project_id": project.pk if project is not None else None,
+                "search_tokens": text.index_tokens(title, written_text, code),
+                "dedup_tokens": similarity.dedup_tokens(f"{title}。{written_text}"),
+            }
         )
-        statuses.append(status)
     # Resubmissions still open were found as likely duplicates; about half were merged already.
     merges: dict[int, int] = {}
     for copy, original in resubmitted:
-        if rows[copy].status in (
+        if rows[copy]["status"] in (
             SuggestionStatus.SUBMITTED,
             SuggestionStatus.REVIEWING,
             SuggestionStatus.REJECTED,
             SuggestionStatus.ACCEPTED,
         ):
-            rows[copy].status = SuggestionStatus.REVIEWING
-            rows[copy].reply, rows[copy].decided_on = "", None
+            rows[copy].update(status=SuggestionStatus.REVIEWING, reply="", decided_on=None)
             if rng.random() < 0.5 and original not in merges:
-                merges[copy] = original  # marked 已合并 once both have an id
-    saved = Suggestion.objects.bulk_create(rows, batch_size=2000)
-    merged_rows = []
-    for copy, original in merges.items():
-        saved[copy].status = SuggestionStatus.MERGED
-        saved[copy].merged_into_id = saved[original].pk
-        merged_rows.append(saved[copy])
-    Suggestion.objects.bulk_update(merged_rows, ["status", "merged_into"], batch_size=2000)
+                merges[copy] = original
+                rows[copy].update(status=SuggestionStatus.MERGED, merged_into_id=rows[original]["id"])
+    for row in rows:
+        table.add(**row)
+    table.flush()
     scorer = similarity.SuggestionScorer()
-    candidates = []
+    candidates = _Table(DuplicateCandidate)
     for copy, original in resubmitted:
-        score = round(scorer.score(saved[copy].text, saved[original].text), 3)
-        decision = DuplicateStatus.MERGED if copy in merges else DuplicateStatus.OPEN
-        candidates.append(
-            DuplicateCandidate(
-                suggestion=saved[copy],
-                candidate=saved[original],
-                score=score,
-                status=decision,
-                found_at=saved[copy].submitted_at,
-            )
+        candidates.add(
+            suggestion_id=rows[copy]["id"],
+            candidate_id=rows[original]["id"],
+            score=round(scorer.score(rows[copy]["text"], rows[original]["text"]), 3),
+            status=DuplicateStatus.MERGED if copy in merges else DuplicateStatus.OPEN,
+            found_at=rows[copy]["submitted_at"],
         )
-    DuplicateCandidate.objects.bulk_create(candidates, batch_size=2000)
-    credits, points, events = [], [], []
-    for i, suggestion in enumerate(saved):
-        if suggestion.submitter_id is None:
+    candidates.flush()
+    credits, points, events = _Table(SuggestionCredit), _Table(PointsEntry), _Table(SuggestionEvent)
+    credited: set[tuple[int, int]] = set()
+    reached_by: dict[str, list[str]] = {
+        SuggestionStatus.ACCEPTED: [PointsEvent.ACCEPTED],
+        SuggestionStatus.IMPLEMENTED: [PointsEvent.ACCEPTED, PointsEvent.IMPLEMENTED],
+        SuggestionStatus.CONVERTED: [PointsEvent.ACCEPTED, PointsEvent.CONVERTED],
+    }
+    for i, row in enumerate(rows):
+        submitter = row["submitter_id"]
+        day = row["submitted_at"].date()
+        events.add(
+            suggestion_id=row["id"],
+            from_status="",
+            to_status=SuggestionStatus.SUBMITTED,
+            at=row["submitted_at"],
+        )
+        if row["decided_on"] is not None:
+            events.add(
+                suggestion_id=row["id"],
+                from_status=SuggestionStatus.REVIEWING,
+                to_status=row["status"],
+                at=_aware(row["decided_on"], rng),
+                note=row["reply"],
+            )
+        if submitter is None:
             continue
-        credits.append(SuggestionCredit(suggestion=suggestion, person_id=suggestion.submitter_id))
-        day = suggestion.submitted_at.date()
-        points.append(
-            PointsEntry(
-                person_id=suggestion.submitter_id,
-                suggestion=suggestion,
-                event=PointsEvent.SUBMITTED,
-                points=1,
-                awarded_on=day,
-            )
+        targets = [row["id"]]
+        if i in merges:  # the merged duplicate's submitter is credited on the original too
+            targets.append(rows[merges[i]]["id"])
+        for target in targets:
+            if (target, submitter) not in credited:
+                credited.add((target, submitter))
+                credits.add(
+                    suggestion_id=target,
+                    person_id=submitter,
+                    via_id=row["id"] if target != row["id"] else None,
+                )
+        points.add(
+            person_id=submitter,
+            suggestion_id=row["id"],
+            event=PointsEvent.SUBMITTED,
+            points=1,
+            awarded_on=day,
         )
-        reached_by: dict[str, list[str]] = {
-            SuggestionStatus.ACCEPTED: [PointsEvent.ACCEPTED],
-            SuggestionStatus.IMPLEMENTED: [PointsEvent.ACCEPTED, PointsEvent.IMPLEMENTED],
-            SuggestionStatus.CONVERTED: [PointsEvent.ACCEPTED, PointsEvent.CONVERTED],
-        }
-        for event in reached_by.get(suggestion.status, []):
-            points.append(
-                PointsEntry(
-                    person_id=suggestion.submitter_id,
-                    suggestion=suggestion,
-                    event=event,
-                    points=POINTS[PointsEvent(event)],
-                    awarded_on=suggestion.decided_on or day,
-                )
+        for event in reached_by.get(row["status"], []):
+            points.add(
+                person_id=submitter,
+                suggestion_id=row["id"],
+                event=event,
+                points=POINTS[PointsEvent(event)],
+                awarded_on=row["decided_on"] or day,
             )
-        if i in merges and saved[merges[i]].submitter_id not in (None, suggestion.submitter_id):
-            credits.append(
-                SuggestionCredit(
-                    suggestion=saved[merges[i]], person_id=suggestion.submitter_id, via=suggestion
-                )
-            )
-        if suggestion.decided_on is not None:
-            events.append(
-                SuggestionEvent(
-                    suggestion=suggestion,
-                    from_status=SuggestionStatus.REVIEWING,
-                    to_status=suggestion.status,
-                    at=_aware(suggestion.decided_on, rng),
-                    note=suggestion.reply,
-                )
-            )
-    SuggestionCredit.objects.bulk_create(credits, batch_size=5000, ignore_conflicts=True)
-    PointsEntry.objects.bulk_create(points, batch_size=5000, ignore_conflicts=True)
-    SuggestionEvent.objects.bulk_create(events, batch_size=5000)
-    return len(saved)
+    for done in (credits, points, events):
+        done.flush()
+    return len(rows)
 
 
 def _cases(

@@ -106,15 +106,15 @@ def search(queryset: QuerySet[M], query: str, *, any_word: bool = False) -> Quer
     if connection.vendor == "sqlite":
         fts = connection.ops.quote_name(fts_table(model))
         expression = _fts5(terms) if not any_word else " OR ".join(_fts5([t]) for t in terms)
-        # Table names come from the model's metadata; the user's words only ever travel as parameters.
-        matching = RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [expression])  # noqa: S608, S611
-        # bm25() is negative, more negative for better matches.
-        rank = RawSQL(  # noqa: S611
-            f"(SELECT -bm25({fts}) FROM {fts} WHERE {fts} MATCH %s AND {fts}.rowid = {table}.{pk})",  # noqa: S608
-            [expression],
-            output_field=FloatField(),
+        # A join with the FTS5 table (not a correlated subquery): SQLite reads the matching rowids from
+        # the full-text index once and ranks them with bm25() in the same pass. Table names come from
+        # the model's metadata; the user's words only ever travel as a parameter.
+        return queryset.extra(  # noqa: S610
+            tables=[fts_table(model)],
+            where=[f"{fts}.rowid = {table}.{pk}", f"{fts} MATCH %s"],
+            params=[expression],
+            select={"search_rank": f"-bm25({fts})"},  # bm25() is negative, lower for better matches
         )
-        return cast("QuerySet[M]", queryset.filter(pk__in=matching).annotate(search_rank=rank))
     if connection.vendor == "postgresql":
         expression = _tsquery(terms) if not any_word else " | ".join(_tsquery([t]) for t in terms)
         vector = f"{table}.search_vector"
@@ -155,3 +155,8 @@ def index_rebuild(model: type[models.Model]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {fts}")  # noqa: S608
         cursor.execute(f"INSERT INTO {fts} (rowid, tokens) SELECT id, search_tokens FROM {table}")  # noqa: S608
+
+
+def by_rank(queryset: QuerySet[M], *then: str) -> QuerySet[M]:
+    """Best matches first (the `search_rank` that search() adds), then the given order."""
+    return queryset.order_by("-search_rank", *then)

@@ -18,7 +18,6 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
-    F,
     Max,
     OuterRef,
     Q,
@@ -324,7 +323,7 @@ def project_search_for(*, actor: Any, filters: ProjectFilters) -> QuerySet[Proje
         rows = rows.filter(Q(owner_id=person_id) | Q(memberships__person_id=person_id)).distinct()
     rows = rows.select_related("organization", "owner").annotate(verified=verified_savings_subquery())
     if filters.search:
-        return search.search(rows, filters.search).order_by(F("search_rank").desc(), "-started_on", "-id")
+        return search.by_rank(search.search(rows, filters.search), "-started_on", "-id")
     return rows.order_by("-started_on", "-id")
 
 
@@ -504,7 +503,7 @@ def suggestion_search_for(*, actor: Any, filters: SuggestionFilters) -> QuerySet
         rows = rows.filter(review_scope_q(actor), status__in=OPEN_STATUSES)
     rows = rows.select_related("organization", "submitter")
     if filters.search:
-        return search.search(rows, filters.search).order_by(F("search_rank").desc(), "-submitted_at", "-id")
+        return search.by_rank(search.search(rows, filters.search), "-submitted_at", "-id")
     return rows.order_by("-submitted_at", "-id")
 
 
@@ -547,8 +546,10 @@ def suggestion_index() -> similarity.SuggestionIndex:
     when suggestions were only added; rebuilt otherwise)."""
     index = similarity.index_for(connection.alias)
     with index.lock:
-        stats = Suggestion.objects.aggregate(n=Count("id"), last=Max("id"), latest=Max("created_at"))
-        signature = (stats["n"], stats["last"] or 0, stats["latest"])
+        # Suggestions are never edited nor deleted (reviewers decide, merges keep both): their count
+        # and the last id say whether the index is current, from the primary key index alone.
+        stats = Suggestion.objects.aggregate(n=Count("id"), last=Max("id"))
+        signature = (stats["n"], stats["last"] or 0, None)
         if index.signature == signature:
             return index
         if index.signature is not None:
@@ -874,7 +875,7 @@ def case_search_for(
         is_excellent=Exists(ExcellentCase.objects.filter(case=OuterRef("pk")))
     )
     if search_text:
-        return search.search(rows, search_text).order_by(F("search_rank").desc(), "-year", "code")
+        return search.by_rank(search.search(rows, search_text), "-year", "code")
     return rows.order_by("-year", "code")
 
 

@@ -26,7 +26,7 @@ import math
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -292,17 +292,28 @@ class SuggestionScorer(_RankingMixin):
             self.frequencies.add(Analysis.of_text(value).words)
         return self
 
-    def _vector(self, words: Sequence[str]) -> dict[str, float]:
-        idf = self.frequencies.idf
-        return _unit({w: n * idf(w) for w, n in Counter(words).items()})
+    def _vector(self, words: Sequence[str], idf: Callable[[str], float] | None = None) -> dict[str, float]:
+        weight = idf or self.frequencies.idf
+        return _unit({w: n * weight(w) for w, n in Counter(words).items()})
 
-    def compare(self, a: Analysis, b: Analysis) -> float:
-        whole = _cosine(self._vector(a.words), self._vector(b.words))
-        proposal = _cosine(self._vector(a.proposal), self._vector(b.proposal))
-        small, large = (a.bigrams, b.bigrams) if len(a.bigrams) <= len(b.bigrams) else (b.bigrams, a.bigrams)
+    def _combine(
+        self,
+        query: tuple[dict[str, float], dict[str, float], frozenset[str]],
+        other: Analysis,
+        idf: Callable[[str], float] | None = None,
+    ) -> float:
+        words, proposal, bigrams = query
+        whole = _cosine(words, self._vector(other.words, idf))
+        proposed = _cosine(proposal, self._vector(other.proposal, idf))
+        small, large = (
+            (bigrams, other.bigrams) if len(bigrams) <= len(other.bigrams) else (other.bigrams, bigrams)
+        )
         containment = len(small & large) / len(small) if small else 0.0
         w_whole, w_proposal, w_containment = self.weights
-        return min(1.0, w_whole * whole + w_proposal * proposal + w_containment * containment)
+        return min(1.0, w_whole * whole + w_proposal * proposed + w_containment * containment)
+
+    def compare(self, a: Analysis, b: Analysis) -> float:
+        return self._combine((self._vector(a.words), self._vector(a.proposal), a.bigrams), b)
 
     def score(self, a: str, b: str) -> float:
         return self.compare(Analysis.of_text(a), Analysis.of_text(b))
@@ -310,7 +321,18 @@ class SuggestionScorer(_RankingMixin):
     def rank(
         self, query: Analysis, candidates: Iterable[tuple[K, Analysis]], limit: int
     ) -> list[tuple[K, float]]:
-        scored = [(key, self.compare(query, analysis)) for key, analysis in candidates]
+        """The same scores as compare(), with the query's vectors and each word's IDF computed once."""
+        known: dict[str, float] = {}
+        frequencies = self.frequencies
+
+        def idf(word: str) -> float:
+            value = known.get(word)
+            if value is None:
+                value = known[word] = frequencies.idf(word)
+            return value
+
+        prepared = (self._vector(query.words, idf), self._vector(query.proposal, idf), query.bigrams)
+        scored = [(key, self._combine(prepared, analysis, idf)) for key, analysis in candidates]
         scored.sort(key=lambda pair: pair[1], reverse=True)
         return scored[:limit]
 

@@ -59,7 +59,9 @@ def _cn_number(match: re.Match[str]) -> str:
 
 def normalize(text: str) -> str:
     """Full-width to half-width, lower case, ℃ → 度, numbers in characters → digits."""
-    text = unicodedata.normalize("NFKC", text).lower().replace("℃", "度")
+    if not unicodedata.is_normalized("NFKC", text):  # the quick check is far cheaper than normalizing
+        text = unicodedata.normalize("NFKC", text)
+    text = text.lower().replace("℃", "度")
     return _CN_NUMBER.sub(_cn_number, text)
 
 
@@ -74,13 +76,19 @@ _CLAUSE_END = re.compile(r"[\s，。；：！？、（）《》“”‘’…�
 
 
 @lru_cache(maxsize=50_000)
+def _clause_cut(clause: str) -> tuple[str, ...]:
+    """jieba's words of one clause, punctuation dropped: segmented once for search and for
+    duplicate detection alike."""
+    return tuple(
+        token for token in (t.strip() for t in tokenizer().cut(clause)) if token and WORD.match(token)
+    )
+
+
+@lru_cache(maxsize=50_000)
 def _clause_words(clause: str) -> tuple[str, ...]:
     table = synonyms()
     out: list[str] = []
-    for token in tokenizer().cut(clause):
-        token = token.strip()
-        if not token or not WORD.match(token):
-            continue
+    for token in _clause_cut(clause):
         if token.isascii():
             out.extend(table.get(part, part) for part in split_ascii(token))
         else:
@@ -90,12 +98,12 @@ def _clause_words(clause: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=50_000)
 def _clause_search_tokens(clause: str) -> tuple[str, ...]:
+    """The clause's words and the canonical form of synonyms. The sub-words of long words need no
+    second segmentation: every two adjacent Chinese characters are indexed too (cjk_bigrams), and a
+    query word of three or more characters also matches as the conjunction of its bigrams."""
     table = synonyms()
     tokens: list[str] = []
-    for token in tokenizer().cut_for_search(clause):
-        token = token.strip()
-        if not token or not WORD.match(token):
-            continue
+    for token in _clause_cut(clause):
         if token.isascii():
             parts = list(split_ascii(token))
             tokens.extend(parts)
@@ -133,8 +141,18 @@ def index_tokens(*parts: str) -> str:
     for part in parts:
         if not part:
             continue
+        if len(part) <= 40:  # departments, categories, numbers, titles: the same ones again and again
+            tokens.extend(_short_part_tokens(part))
+            continue
         text = normalize(part)
         for clause in _clauses(text):
             tokens.extend(_clause_search_tokens(clause))
         tokens.extend(cjk_bigrams(text))
     return " ".join(tokens)
+
+
+@lru_cache(maxsize=20_000)
+def _short_part_tokens(part: str) -> tuple[str, ...]:
+    text = normalize(part)
+    tokens = [token for clause in _clauses(text) for token in _clause_search_tokens(clause)]
+    return (*tokens, *cjk_bigrams(text))
