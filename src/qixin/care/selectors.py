@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from qixin.core import access
@@ -167,7 +167,14 @@ def wish_wall_for(*, actor: Any, org: Organization, include_done: bool = True) -
         Wish.objects.filter(organization__path__startswith=org.path, status__in=statuses)
         .exclude(ticket__moderation__in=[Moderation.HIDDEN, Moderation.SPAM])
         .select_related("organization", "claimed_by_person", "claimed_by_branch")
-        .order_by("status", "-published_at", "-id")
+        .annotate(
+            wall_order=Case(
+                When(status=WishStatus.PUBLISHED, then=Value(0)),
+                When(status=WishStatus.CLAIMED, then=Value(1)),
+                default=Value(2),
+            )
+        )
+        .order_by("wall_order", "-published_at", "-id")
     )
 
 
