@@ -246,7 +246,11 @@ def ticket_submit(
     """Store what an employee wrote at an intake point: (ticket, follow-up code, created).
 
     Without a name and 工号 the ticket is anonymous and stores nothing about its sender. A repeated
-    submission of the same form (same nonce) returns the first ticket: stored exactly once.
+    submission of the same form (same nonce) returns the first ticket: stored exactly once (the
+    unique code digest decides, also between concurrent requests).
+
+    Not wrapped whole in one transaction on purpose: the photo is decoded and re-encoded before the
+    transaction starts, so that SQLite's write lock is never held while an image is being processed.
     """
     if not point.is_active:
         raise ApplicationError("closed", "此二维码已停用。", status=404)
