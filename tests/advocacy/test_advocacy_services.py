@@ -174,3 +174,18 @@ def test_api_participation_scoped(client, world, campaign):
         f"/api/v1/advocacy/campaigns/{campaign.pk}/participation", HTTP_AUTHORIZATION=f"Bearer {key}"
     ).json()
     assert body == {"by_branch": [], "by_person": []}  # branch 2's share is not the secretary's to see
+
+
+def test_an_employee_who_is_not_a_member_takes_part(world, campaign):
+    employee = user_for(world, "e1")
+    assert selectors.campaign_get_for(actor=employee, pk=campaign.pk) == campaign
+    assert list(selectors.campaign_list_for(actor=employee)) == [campaign]
+    share = services.share_register(
+        actor=employee, campaign=campaign, person=world["e1"], channel="线下", shared_on=D(2026, 5, 2)
+    )
+    assert share.organization == world["b1"]
+    with pytest.raises(ApplicationError):
+        services.share_register(
+            actor=employee, campaign=campaign, person=world["m2"], channel="线下", shared_on=D(2026, 5, 2)
+        )
+    assert Share.objects.count() == 1

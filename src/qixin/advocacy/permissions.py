@@ -14,6 +14,16 @@ from qixin.people.models import Person
 from .models import Campaign
 
 
+def own_org_path(user: Any) -> str:
+    """The path of the organization of the actor's own record ("" without one): every employee,
+    member or not, may take part in the campaigns addressed to it."""
+    person_id = access.scope_for(user).person_id
+    if person_id is None:
+        return ""
+    path = Person.objects.filter(pk=person_id).values_list("organization__path", flat=True).first()
+    return path or ""
+
+
 @predicate
 def can_view_campaign(user: Any, campaign: Campaign) -> bool:
     """A campaign is seen by everyone in the subtree it addresses (and those above it)."""
@@ -21,7 +31,7 @@ def can_view_campaign(user: Any, campaign: Campaign) -> bool:
     if access.reads_org(user, campaign.organization):
         return True
     path = campaign.organization.path
-    return any(p.startswith(path) for p in scope.read)
+    return any(p.startswith(path) for p in scope.read) or own_org_path(user).startswith(path or "-")
 
 
 @predicate

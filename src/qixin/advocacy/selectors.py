@@ -14,7 +14,7 @@ from qixin.orgs.models import Organization
 from qixin.people.models import Person
 
 from .models import Campaign, Share
-from .permissions import can_view_campaign
+from .permissions import can_view_campaign, own_org_path
 
 
 def campaign_list_for(*, actor: Any) -> QuerySet[Campaign]:
@@ -23,7 +23,8 @@ def campaign_list_for(*, actor: Any) -> QuerySet[Campaign]:
     visible = access.org_filter(actor, "organization__path")
     if not scope.is_admin:
         step = Organization.steplen
-        above = {p[:i] for p in scope.read for i in range(step, len(p), step)}
+        reached = [*scope.read, own_org_path(actor)]
+        above = {p[:i] for p in reached if p for i in range(step, len(p) + 1, step)}
         visible |= Q(organization__path__in=above)
     return (
         Campaign.objects.filter(visible)
