@@ -263,3 +263,24 @@ def test_hidden_ticket_is_kept_and_still_answers_its_code(world):
 @pytest.mark.parametrize("token", ["nope", "x" * 16])
 def test_unknown_intake_link_is_not_found(world, token):
     assert _client().get(reverse("care:intake", args=[token])).status_code == 404
+
+
+@override_settings(QIXIN_CARE_LIMITS={"lookup": (3, 600)})
+def test_guessing_follow_up_codes_is_limited(world):
+    client = _client()
+    client.get(reverse("care:intake", args=[world.point.token]))  # the phone gets its device cookie
+    statuses = [client.get(reverse("care:follow", args=[f"AAAA-BBBB-CCC{n}"])).status_code for n in range(5)]
+    assert statuses == [404, 404, 404, 429, 429]
+
+
+@override_settings(QIXIN_CARE_LIMITS={"device": (2, 600)})
+def test_posts_without_a_device_cookie_share_one_small_budget_per_point(world):
+    """A script that never keeps cookies does not get a fresh device for every post."""
+    statuses = []
+    for n in range(3):
+        client = _client()
+        _, nonce, csrf = _open(client, world.point)
+        client.cookies.pop(DEVICE_COOKIE)
+        data = {"kind": "problem", "body": f"脚本{n}", "nonce": nonce, "csrfmiddlewaretoken": csrf}
+        statuses.append(client.post(reverse("care:intake", args=[world.point.token]), data).status_code)
+    assert statuses == [200, 200, 429]
