@@ -139,3 +139,54 @@ def test_recognition_import_reports_bad_rows_and_writes_nothing(branded):
     report = import_recognitions(actor=w["secretary"], data=good.encode(), filename="r.csv")
     again = import_recognitions(actor=w["secretary"], data=good.encode(), filename="r.csv")
     assert (report.created, again.created, again.unchanged, Recognition.objects.count()) == (1, 0, 1, 1)
+
+
+def test_member_writes_self_assessment_from_own_page(client, branded):
+    w = branded
+    evaluation = services.evaluation_open(actor=w["secretary"], branch=w["b1"], year=2026)
+    entry = EvaluationEntry.objects.get(evaluation=evaluation, person=w["m2"])
+    client.force_login(w["member"])
+    page = client.get(f"/brand/people/{w['m2'].pk}/").content.decode()
+    assert f"/brand/evaluation-entries/{entry.pk}/self/" in page
+    response = client.post(f"/brand/evaluation-entries/{entry.pk}/self/", {"text": "按时参加组织生活"})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.self_assessment == "按时参加组织生活"
+    other = EvaluationEntry.objects.get(evaluation=evaluation, person=w["m1"])
+    assert client.post(f"/brand/evaluation-entries/{other.pk}/self/", {"text": "x"}).status_code == 403
+    other.refresh_from_db()
+    assert other.self_assessment == ""
+
+
+def test_secretary_deletes_a_deed_recorded_by_mistake(client, branded):
+    w = branded
+    deed = services.deed_record(
+        actor=w["secretary"], person=w["m2"], pillars=[], on=D(2026, 3, 2), description="x"
+    )
+    other = services.deed_record(
+        actor=w["admin"], person=w["n1"], pillars=[], on=D(2026, 3, 2), description="y"
+    )
+    client.force_login(w["secretary"])
+    assert client.post(f"/brand/deeds/{other.pk}/delete/").status_code == 404
+    assert client.post(f"/brand/deeds/{deed.pk}/delete/").status_code == 302
+    assert list(Deed.objects.all()) == [other]
+
+
+def test_documented_import_columns_match_the_code():
+    from pathlib import Path
+
+    from qixin.brand.importers import COLUMNS
+    from qixin.mobilize.importers import DEPLOYMENT_COLUMNS, TEAM_MEMBER_COLUMNS
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "import-formats.md").read_text(encoding="utf-8")
+    for kind, columns in (
+        ("brand_recognitions", COLUMNS),
+        ("mobilize_team_members", TEAM_MEMBER_COLUMNS),
+        ("mobilize_deployments", DEPLOYMENT_COLUMNS),
+    ):
+        section = text.split(f"（`{kind}`）", 1)[1].split("\n## ", 1)[0]
+        rows = [
+            line for line in section.splitlines() if line.startswith("| ") and not line.startswith("| 列名")
+        ]
+        cells = [[c.strip() for c in line.strip("|").split("|")] for line in rows]
+        assert [(r[0], r[1] == "是", r[3]) for r in cells] == [(c.header, c.required, c.doc) for c in columns]

@@ -315,3 +315,14 @@ def graded_entries_for(
     return rows.select_related("person", "evaluation__branch").order_by(
         "evaluation__branch__path", "person__employee_no"
     )
+
+
+def person_evaluations_for(*, actor: Any, person: Person) -> list[EvaluationEntry]:
+    """A member's entries in the annual evaluations (their own grade is theirs to see)."""
+    if not can_view_person(actor, person):
+        raise NotFound()
+    return list(
+        EvaluationEntry.objects.filter(person=person)
+        .select_related("evaluation", "evaluation__branch")
+        .order_by("-evaluation__year")
+    )

@@ -67,6 +67,7 @@ def person_page(request: AuthedRequest, pk: int) -> HttpResponse:
         "year": year,
         "recognitions": list(selectors.recognition_list_for(actor=request.user).filter(person_id=pk)),
         "mobilization": person_mobilization_for(actor=request.user, person=person),
+        "evaluations": selectors.person_evaluations_for(actor=request.user, person=person),
     }
     return render(request, "brand/person.html", context)
 
