@@ -271,6 +271,14 @@ class WindowStatus:
         return max(self.needed - self.held, 0)
 
 
+def window_totals(windows: list[WindowStatus]) -> tuple[int, int, WindowStatus | None]:
+    """(required, met, the open window) over windows whose deadline passed or that are done."""
+    counted = [w for w in windows if w.state in ("met", "behind")]
+    required = sum(w.needed for w in counted)
+    met = sum(min(w.held, w.needed) for w in counted)
+    return required, met, next((w for w in windows if w.state == "open"), None)
+
+
 class RuleStatus:
     """One rule at one organization: its windows and the totals over those whose deadline passed
     (computed once: the compliance table reads them many times)."""
@@ -288,17 +296,19 @@ class RuleStatus:
     )
 
     def __init__(
-        self, kind: MeetingKind, frequency: rb.Frequency, windows: list[WindowStatus], last_held: date | None
+        self,
+        kind: MeetingKind,
+        frequency: rb.Frequency,
+        windows: list[WindowStatus],
+        last_held: date | None,
+        totals: tuple[int, int, WindowStatus | None] | None = None,
     ) -> None:
         self.kind = kind
         self.frequency = frequency
         self.windows = windows
         self.last_held = last_held
-        counted = [w for w in windows if w.state in ("met", "behind")]
-        self.required = sum(w.needed for w in counted)
-        self.met = sum(min(w.held, w.needed) for w in counted)
+        self.required, self.met, self.open_window = totals or window_totals(windows)
         self.behind = self.required - self.met
-        self.open_window = next((w for w in windows if w.state == "open"), None)
         self.remaining = self.open_window.missing if self.open_window else 0
 
     @property
@@ -569,6 +579,9 @@ def compliance_for(
 
     rows: list[OrgCompliance] = []
     builtin = [k for k in kinds if k.owner is None]
+    outcomes: dict[
+        tuple[str, int, tuple[int, ...]], tuple[list[WindowStatus], tuple[int, int, WindowStatus | None]]
+    ] = {}
     for o in orgs:
         book = books[o.id]
         parent = by_path.get(o.path[: -o.steplen])
@@ -587,19 +600,26 @@ def compliance_for(
             dates = [d for code in frequency.counts for d in held.get((o.id, code), ())]
             months = rb.EVERY_MONTHS[frequency.every]
             per_window = Counter(date(d.year, (d.month - 1) // months * months + 1, 1) for d in dates)
-            statuses = []
-            for window in windows(frequency.every):
-                if not whole_life and not _existed_through(o, window):
-                    continue
-                count = per_window.get(window.start, 0)
-                if window.end <= today:
-                    state = "met" if count >= frequency.times else "behind"
-                elif window.start <= today:
-                    state = "met" if count >= frequency.times else "open"
-                else:
-                    state = "future"
-                statuses.append(WindowStatus(window, count, frequency.times, state))
-            row.rules.append(RuleStatus(kind, frequency, statuses, max(dates) if dates else None))
+            every_windows = windows(frequency.every)
+            held_counts = tuple(per_window.get(w.start, 0) for w in every_windows)
+            key = (frequency.every, frequency.times, held_counts)
+            shared = outcomes.get(key) if whole_life else None
+            if shared is None:
+                statuses = []
+                for window, count in zip(every_windows, held_counts, strict=True):
+                    if not whole_life and not _existed_through(o, window):
+                        continue
+                    if window.end <= today:
+                        state = "met" if count >= frequency.times else "behind"
+                    elif window.start <= today:
+                        state = "met" if count >= frequency.times else "open"
+                    else:
+                        state = "future"
+                    statuses.append(WindowStatus(window, count, frequency.times, state))
+                shared = (statuses, window_totals(statuses))
+                if whole_life:  # most organizations share an outcome: compute each one once
+                    outcomes[key] = shared
+            row.rules.append(RuleStatus(kind, frequency, shared[0], max(dates) if dates else None, shared[1]))
         if o.id in attendance:
             row.present, row.should_attend, row.meetings_held = attendance[o.id]
         if o.kind == OrgKind.BRANCH:
