@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from qixin.core import access, audit
 from qixin.core.access import require
-from qixin.core.errors import ApplicationError, NotFound, Problem
+from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import RuleOverride, User
 from qixin.core.rules import REGISTRY, rulebook
 from qixin.orgs.models import COMMITTEE_TITLES, Organization, OrgKind, Position
@@ -672,11 +672,3 @@ def reminders_send(
     if created:
         audit.record(actor=actor, action="remind", model="life.Reminder", changes={"count": len(created)})
     return created
-
-
-def meeting_get_for_update(*, actor: Any, pk: int) -> Meeting:
-    """Load a meeting for a write: a meeting the actor may not keep is as missing as an unknown one."""
-    meeting = Meeting.objects.select_related("organization", "kind", "host", "speaker").filter(pk=pk).first()
-    if meeting is None or not access.reads_org(actor, meeting.organization):
-        raise NotFound()
-    return meeting
