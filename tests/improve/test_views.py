@@ -34,6 +34,7 @@ def test_every_list_page_renders_for_the_party_worker(as_worker, make):
         "cases",
         "awards",
         "data",
+        "designations",
         "project_new",
         "alliance_new",
         "campaign_new",
@@ -149,3 +150,21 @@ def test_api_refuses_a_claim_with_chinese_message(client, world, make):
 
     assert response.status_code == 400
     assert response.json()["code"] == "bad_stage"
+
+
+def test_party_worker_designates_a_reviewer_on_the_page(as_worker, world):
+    response = as_worker.post(
+        reverse("improve:designations"),
+        {
+            "username": "E004",
+            "kind": "reviewer",
+            "org_code": "C-2",
+            "department": "",
+            "starts_on": "2026-01-05",
+        },
+    )
+
+    assert response.status_code == 302
+    assert list(world.member2_user.improve_designations.values_list("kind", "organization__code")) == [
+        ("reviewer", "C-2")
+    ]

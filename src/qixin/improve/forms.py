@@ -170,3 +170,15 @@ class AwardForm(forms.Form):
     people_nos = forms.CharField(
         label="获奖人工号", max_length=500, required=False, help_text="多个用逗号分隔"
     )
+
+
+class DesignationForm(forms.Form):
+    username = forms.CharField(label="用户名（工号）", max_length=150)
+    kind = forms.ChoiceField(label="职责", choices=[("reviewer", "建议评审人"), ("verifier", "财务核定人")])
+    org_code = forms.CharField(label="组织编码", max_length=32, help_text="职责作用于该组织及其下级组织")
+    department = forms.CharField(label="部门（评审人，可空）", max_length=100, required=False)
+    starts_on = forms.DateField(label="生效日期", widget=DateInput())
+
+
+class EndForm(forms.Form):
+    ends_on = forms.DateField(label="终止日期", widget=DateInput())

@@ -723,3 +723,50 @@ def template_download(request: AuthedRequest, kind: str, fmt: str) -> HttpRespon
 @login_required
 def data_page(request: AuthedRequest) -> HttpResponse:
     return render(request, "improve/data.html", {"kinds": importers.KINDS})
+
+
+# --- designations ---------------------------------------------------------------------------------------
+
+
+@login_required
+def designations(request: AuthedRequest) -> HttpResponse:
+    from qixin.core import selectors as core_selectors
+
+    form = forms.DesignationForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        try:
+            user = core_selectors.user_by_username_for(actor=request.user, username=data["username"])
+        except NotFound:
+            raise ApplicationError("unknown_user", f"找不到用户“{data['username']}”。") from None
+        services.designation_grant(
+            actor=request.user,
+            user=user,
+            kind=data["kind"],
+            organization=_org(request, data["org_code"]),
+            department=data["department"],
+            starts_on=data["starts_on"],
+        )
+        messages.success(request, "已指定。")
+        return redirect("improve:designations")
+
+    return form_page(
+        request,
+        form=form,
+        context={
+            "rows": list(selectors.designation_list_for(actor=request.user)[:500]),
+            "end_form": forms.EndForm(initial={"ends_on": timezone.localdate()}),
+        },
+        template="improve/designations.html",
+        on_valid=save,
+    )
+
+
+@login_required
+@require_POST
+def designation_end(request: AuthedRequest, pk: int) -> HttpResponse:
+    data = _post_form(request, forms.EndForm)
+    designation = selectors.designation_get_for(actor=request.user, pk=pk)
+    services.designation_end(actor=request.user, designation=designation, ends_on=data["ends_on"])
+    messages.success(request, "已终止该职责。")
+    return redirect("improve:designations")
