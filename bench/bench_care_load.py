@@ -294,7 +294,9 @@ def main() -> int:
         print(f"{key}: {value}")
     results_dir = BENCH / "results"
     results_dir.mkdir(exist_ok=True)
-    (results_dir / "bench_care_load.json").write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
+    (results_dir / "bench_care_load.json").write_text(
+        json.dumps(figures, ensure_ascii=False, indent=2) + "\n"
+    )
     if not options.keep:
         shutil.rmtree(data_dir, ignore_errors=True)
     else:
