@@ -127,3 +127,20 @@ def test_merge_refuses_non_branches(tree):
         org_services.branch_merge(
             actor=system_user(), source=tree["plant"], target=tree["b2"], on=D(2026, 7, 1)
         )
+
+
+def test_bulk_insert_builds_the_same_sorted_tree(tree):
+    from qixin.orgs.models import tree_insert_many
+
+    created = tree_insert_many(
+        tree["b2"],
+        [Organization(code=f"R-A-2-{n}", name=f"{n}组", kind=OrgKind.GROUP) for n in (3, 1, 10, 2)],
+    )
+    assert [o.code for o in created] == ["R-A-2-1", "R-A-2-10", "R-A-2-2", "R-A-2-3"]
+    assert Organization.objects.find_problems() == ([], [], [], [], [])
+    later = org(tree["b2"], "R-A-2-0", OrgKind.GROUP)  # an ordinary insert afterwards keeps the order
+    assert subtree_codes(tree["b2"])[:2] == ["R-A-2", later.code]
+    assert Organization.objects.find_problems() == ([], [], [], [], [])
+    # A parent that already has children falls back to one-by-one inserts, still sorted.
+    tree_insert_many(tree["b1"], [Organization(code="R-A-1-0", name="零组", kind=OrgKind.GROUP)])
+    assert subtree_codes(tree["b1"]) == ["R-A-1", "R-A-1-0", "R-A-1-1"]

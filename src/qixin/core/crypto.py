@@ -1,8 +1,13 @@
 """Encryption at rest for sensitive personal fields, and a keyed digest to find them again.
 
-Fernet (AES-128-CBC with HMAC-SHA256) from `cryptography`. The key comes from QIXIN_FIELD_KEY; in
-development a key is derived from SECRET_KEY. Several comma-separated keys allow rotation: the first
-encrypts, all decrypt.
+AES-256-GCM (authenticated encryption) from `cryptography`, one random 96-bit nonce per value; a
+stored value is "2:" + base64(nonce + ciphertext + tag). The keys come from QIXIN_FIELD_KEY (keys
+in Fernet's format: 32 url-safe base64 bytes, as `Fernet.generate_key()` prints); in development a key
+is derived from SECRET_KEY. Several comma-separated keys allow rotation: the first encrypts, all
+decrypt. Values written by earlier versions (Fernet tokens) are still read.
+
+GCM rather than Fernet because a roster import encrypts three fields of tens of thousands of people:
+one GCM call is about ten times cheaper than Fernet's CBC, HMAC and base64 layers.
 """
 
 from __future__ import annotations
@@ -10,33 +15,60 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 from functools import cache
 
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+
+PREFIX = "2:"
+NONCE_BYTES = 12
+
+
+@cache
+def _key_texts(keys: str, secret: str) -> tuple[str, ...]:
+    if not keys:
+        derived = hashlib.sha256(("qixin-field-key:" + secret).encode()).digest()
+        keys = base64.urlsafe_b64encode(derived).decode()
+    return tuple(k.strip() for k in keys.split(",") if k.strip())
+
+
+@cache
+def _aead(keys: str, secret: str) -> tuple[AESGCM, ...]:
+    return tuple(AESGCM(base64.urlsafe_b64decode(k)) for k in _key_texts(keys, secret))
 
 
 @cache
 def _fernet(keys: str, secret: str) -> MultiFernet:
-    if not keys:
-        derived = hashlib.sha256(("qixin-field-key:" + secret).encode()).digest()
-        keys = base64.urlsafe_b64encode(derived).decode()
-    return MultiFernet([Fernet(k.strip().encode()) for k in keys.split(",") if k.strip()])
+    return MultiFernet([Fernet(k.encode()) for k in _key_texts(keys, secret)])
 
 
-def _cipher() -> MultiFernet:
-    return _fernet(settings.FIELD_ENCRYPTION_KEY, settings.SECRET_KEY)
+def _settings() -> tuple[str, str]:
+    return settings.FIELD_ENCRYPTION_KEY, settings.SECRET_KEY
 
 
 def encrypt(text: str) -> str:
-    return _cipher().encrypt(text.encode()).decode()
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = _aead(*_settings())[0].encrypt(nonce, text.encode(), None)
+    return PREFIX + base64.urlsafe_b64encode(nonce + sealed).decode()
 
 
 def decrypt(token: str) -> str:
-    try:
-        return _cipher().decrypt(token.encode()).decode()
-    except InvalidToken as exc:  # a wrong key must never pass silently
-        raise ValueError("无法解密：字段密钥（QIXIN_FIELD_KEY）与加密时不一致。") from exc
+    wrong_key = ValueError("无法解密：字段密钥（QIXIN_FIELD_KEY）与加密时不一致。")  # never pass silently
+    if not token.startswith(PREFIX):
+        try:
+            return _fernet(*_settings()).decrypt(token.encode()).decode()
+        except InvalidToken:
+            raise wrong_key from None
+    raw = base64.urlsafe_b64decode(token[len(PREFIX) :])
+    for cipher in _aead(*_settings()):
+        try:
+            return cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], None).decode()
+        except InvalidTag:
+            continue
+    raise wrong_key
 
 
 def digest(text: str) -> str:

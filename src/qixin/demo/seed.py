@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -31,6 +32,7 @@ from qixin.orgs.models import (
     Position,
     PositionTitle,
     tree_insert,
+    tree_insert_many,
 )
 from qixin.people.models import Category, Education, EmploymentStatus, Membership, Person
 
@@ -147,25 +149,31 @@ def _tree(
     n_branches = ctx.scale.branches
     departments = DEPARTMENTS if n_branches >= 100 else DEPARTMENTS[:3] + DEPARTMENTS[12:13]
     per_dept = _split(n_branches, [d[2] for d in departments], ctx.rng)
-    branches: list[Organization] = []
+    dept_orgs: list[Organization] = []
     for (dept, code, _, kind), count in zip(departments, per_dept, strict=True):
         kind = kind if count > 3 else OrgKind.GENERAL_BRANCH
         suffix = "委员会" if kind == OrgKind.COMMITTEE else "总支部委员会"
-        dept_org = _child(
-            root,
-            code=f"{prefix}-{code}",
-            name=f"{dept}{suffix}",
-            kind=kind,
-            unit=dept,
-            established_on=date(1998, 6, 1),
+        dept_orgs.append(
+            Organization(
+                code=f"{prefix}-{code}",
+                name=f"{dept}{suffix}",
+                kind=kind,
+                unit=dept,
+                established_on=date(1998, 6, 1),
+            )
         )
+    dept_orgs = tree_insert_many(root, dept_orgs)
+    by_code = {o.code: o for o in dept_orgs}
+    branches: list[Organization] = []
+    for (dept, code, _, _kind), count in zip(departments, per_dept, strict=True):
+        dept_org = by_code[f"{prefix}-{code}"]
+        children = []
         for n in range(1, count + 1):
             unit = f"{dept}{WORKSHOP_WORDS[(n - 1) % len(WORKSHOP_WORDS)]}" + (
                 f"{(n - 1) // len(WORKSHOP_WORDS) + 1}区" if n > len(WORKSHOP_WORDS) else ""
             )
-            branches.append(
-                _child(
-                    dept_org,
+            children.append(
+                Organization(
                     code=f"{prefix}-{code}-{n:02d}",
                     name=f"{dept}第{_cn_number(n)}党支部",
                     kind=OrgKind.BRANCH,
@@ -173,11 +181,9 @@ def _tree(
                     established_on=date(2005 + ctx.rng.randrange(15), 1 + ctx.rng.randrange(12), 1),
                 )
             )
+        created = {o.code: o for o in tree_insert_many(dept_org, children)}
+        branches += [created[c.code] for c in children]  # in numbering order, as before
     return root, branches
-
-
-def _child(parent: Organization, **fields: object) -> Organization:
-    return tree_insert(Organization(**fields), parent)
 
 
 def _cn_number(n: int) -> str:
@@ -358,16 +364,19 @@ def _groups_posts_and_elections(ctx: Context) -> None:
                 )
         if len(members) > 40:
             n_groups = 2 + len(members) // 40
-            groups = [
-                _child(
-                    branch,
-                    code=f"{branch.code}-{g}",
-                    name=f"第{_cn_number(g)}党小组",
-                    kind=OrgKind.GROUP,
-                    unit=branch.unit,
-                )
-                for g in range(1, n_groups + 1)
-            ]
+            groups = tree_insert_many(
+                branch,
+                [
+                    Organization(
+                        code=f"{branch.code}-{g}",
+                        name=f"第{_cn_number(g)}党小组",
+                        kind=OrgKind.GROUP,
+                        unit=branch.unit,
+                    )
+                    for g in range(1, n_groups + 1)
+                ],
+            )
+            groups.sort(key=lambda group: int(group.code.rsplit("-", 1)[1]))
             for i, member in enumerate(members):
                 member.party_group = groups[i % n_groups]
                 group_updates.append(member)
@@ -463,7 +472,11 @@ def run(scale: str = "vw", seed: int = 1, log: Callable[[str], None] = print) ->
     ctx = Context(rng=random.Random(seed), fake=fake, scale=SCALES[scale], today=TODAY, log=log)
     with transaction.atomic():
         for step in steps():
+            started = time.perf_counter()
             step(ctx)
+            log(
+                f"  {step.__module__.removeprefix('qixin.')}.{step.__name__}：{time.perf_counter() - started:.1f} 秒"
+            )
     return ctx
 
 
