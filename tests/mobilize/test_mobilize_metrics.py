@@ -160,3 +160,14 @@ def test_drill_down_lists_the_records_counted(recorded, key, first_cells):
     rows = list(drill.rows)
     assert [row[0][0] if isinstance(row[0], tuple) else row[0] for row in rows] == first_cells
     assert value.value == len(rows)
+
+
+def test_narrative_paragraph_in_the_articles_words(recorded):
+    from qixin.reports import narrative
+
+    summary = report_selectors.summary_for(actor=recorded["admin"], org=recorded["root"], period=YEAR)
+    paragraph = next(p for p in narrative.plain(summary.paragraphs) if "急难险重任务" in p)
+    assert paragraph == (
+        "2026年，在急难险重任务中，各级党组织组建党员突击队1支，"
+        "3名党员志愿者组成防疫监督小组1支和复工复产保障队1支，开展先锋行动1个；1名坚守岗位，2名驰援一线，志愿服务5.5小时。"
+    )

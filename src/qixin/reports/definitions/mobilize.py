@@ -14,6 +14,7 @@ from qixin.mobilize import selectors as mobilize_selectors
 from qixin.mobilize.models import DeploymentKind, MissionKind, TeamKind
 from qixin.people.models import Person
 
+from .. import narrative
 from ..metrics import Drill, Metric, Scope, register
 
 SECTION = "急难险重任务"
@@ -253,4 +254,12 @@ register(
         drill=_hours_drill,
         description="期内记录的志愿服务时长合计",
     )
+)
+
+
+narrative.DEFAULT_PARAGRAPHS.append(
+    "{period}，在急难险重任务中，各级党组织组建党员突击队{mobilize.teams.commando|余}，"
+    "{mobilize.volunteers}党员志愿者组成防疫监督小组{mobilize.teams.epidemic}和复工复产保障队"
+    "{mobilize.teams.resumption}，开展先锋行动{mobilize.missions.pioneer}；{mobilize.deployed.held_post}坚守岗位，"
+    "{mobilize.deployed.sent}驰援一线，志愿服务{mobilize.service_hours}。"
 )
