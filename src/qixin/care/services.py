@@ -356,7 +356,11 @@ def ticket_rate(*, actor: None = None, code: str, rating: int, now: datetime | N
 
 
 def _lock(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("team", "organization").get(pk=ticket.pk)
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("team", "organization")
+        .get(pk=ticket.pk)
+    )
 
 
 @transaction.atomic
@@ -476,7 +480,7 @@ def tickets_escalate(*, actor: User | None, now: datetime | None = None) -> list
     moment = _now(now)
     escalated: list[Ticket] = []
     candidates = (
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .filter(overdue_q(moment), moderation=Moderation.VISIBLE)
         .select_related("organization", "team__organization")
         .order_by("id")
@@ -636,7 +640,11 @@ def wish_claim(
 @transaction.atomic
 def wish_fulfil(*, actor: User | None, wish: Wish, fulfilment: str, now: datetime | None = None) -> Wish:
     """The wish came true: recorded as the claimant's contribution, answered and closed for the wisher."""
-    wish = Wish.objects.select_for_update().select_related("ticket", "claimed_by_branch").get(pk=wish.pk)
+    wish = (
+        Wish.objects.select_for_update(of=("self",))
+        .select_related("ticket", "claimed_by_branch")
+        .get(pk=wish.pk)
+    )
     require(can_fulfil(actor, wish))
     if wish.status != WishStatus.CLAIMED:
         raise ApplicationError("not_claimed", "心愿认领之后才能标记为已实现。")
