@@ -307,3 +307,16 @@ def test_secretary_sees_last_december_in_january(world):
     theme_day = page.compliance.rule("theme_day")
     assert [w.window.start for w in theme_day.windows if w.state == "behind"] == [D(2026, 12, 1)]
     assert page.compliance.rule("life_meeting").behind == 1  # last year's was never held
+
+
+def test_committee_sees_a_summary_per_sub_organization(world):
+    plant = org_services.org_create(
+        actor=world.admin, parent=world.root, code="Q-9", name="焊装党总支", kind="general_branch"
+    )
+    org_services.org_create(
+        actor=world.admin, parent=plant, code="Q-9-1", name="焊装第一党支部", kind="branch"
+    )
+
+    report = selectors.compliance_for(actor=world.admin, org=world.root, period=YEAR, today=TODAY)
+
+    assert [(c.org.code, c.rows, c.behind) for c in report.children] == [("Q-9", 1, 1)]

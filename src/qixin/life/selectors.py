@@ -375,6 +375,15 @@ class OrgCompliance:
         return next((r for r in self.rules if r.kind.code == kind_code), None)
 
 
+@dataclass(frozen=True)
+class ChildSummary:
+    """A direct sub-organization (such as a department's committee): its rows and how many are behind."""
+
+    org: Organization
+    rows: int
+    behind: int
+
+
 @dataclass
 class Compliance:
     org: Organization
@@ -382,6 +391,7 @@ class Compliance:
     today: date
     rows: list[OrgCompliance]
     kinds: list[MeetingKind]
+    children: list[ChildSummary] = field(default_factory=list)
 
     @property
     def behind_rows(self) -> list[OrgCompliance]:
@@ -645,7 +655,12 @@ def compliance_for(
             rows.append(row)
     if behind_only:
         rows = [r for r in rows if not r.compliant]
-    return Compliance(org=org, period=period, today=today, rows=rows, kinds=kinds)
+    children = []
+    for child in (o for o in orgs if o.depth == org.depth + 1 and o.kind != OrgKind.GROUP):
+        mine = [r for r in rows if r.org.path.startswith(child.path)]
+        if mine and child.kind != OrgKind.BRANCH:
+            children.append(ChildSummary(child, len(mine), sum(1 for r in mine if not r.compliant)))
+    return Compliance(org=org, period=period, today=today, rows=rows, kinds=kinds, children=children)
 
 
 def year_period(day: date) -> Period:
