@@ -190,3 +190,57 @@ def test_documented_import_columns_match_the_code():
         ]
         cells = [[c.strip() for c in line.strip("|").split("|")] for line in rows]
         assert [(r[0], r[1] == "是", r[3]) for r in cells] == [(c.header, c.required, c.doc) for c in columns]
+
+
+def test_branch_stops_its_own_brand_and_inherits_again(client, branded):
+    w = branded
+    services.framework_define(actor=w["admin"], organization=w["b1"], name="支部品牌", pillars=["先锋"])
+    client.force_login(w["secretary"])
+    assert client.post(f"/brand/orgs/{w['b1'].pk}/framework/remove/").status_code == 302
+    assert "沿用“示例公司党委”的党员品牌" in client.get(f"/brand/orgs/{w['b1'].pk}/").content.decode()
+
+
+def test_recognition_deleted_only_within_scope(client, branded):
+    from qixin.brand.models import Recognition
+
+    w = branded
+    own = services.recognition_create(
+        actor=w["admin"], kind="创新之星", level="公司级", year=2026, person=w["m2"]
+    )
+    other = services.recognition_create(
+        actor=w["admin"], kind="创新之星", level="公司级", year=2026, person=w["n1"]
+    )
+    client.force_login(w["secretary"])
+    assert client.post(f"/brand/recognitions/{other.pk}/delete/").status_code == 404
+    assert client.post(f"/brand/recognitions/{own.pk}/delete/").status_code == 302
+    assert list(Recognition.objects.all()) == [other]
+
+
+def test_api_grades_a_member(client, branded):
+    w = branded
+    _token, key = api_token_create(actor=w["secretary"], name="t")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    opened = client.post(
+        "/api/v1/brand/evaluations",
+        {"branch_id": w["b1"].pk, "year": 2026},
+        content_type="application/json",
+        **auth,
+    )
+    assert opened.status_code == 201
+    entries = client.get(f"/api/v1/brand/evaluations/{opened.json()['id']}/entries", **auth).json()
+    entry = next(e for e in entries if e["person_id"] == w["m2"].pk)
+    refused = client.post(
+        f"/api/v1/brand/evaluation-entries/{entry['id']}/grade",
+        {"grade": "不合格", "votes_unqualified": 2},
+        content_type="application/json",
+        **auth,
+    )
+    assert refused.status_code == 400
+    assert [p["field"] for p in refused.json()["problems"]] == ["组织处置"]
+    graded = client.post(
+        f"/api/v1/brand/evaluation-entries/{entry['id']}/grade",
+        {"grade": "优秀", "votes_excellent": 2},
+        content_type="application/json",
+        **auth,
+    )
+    assert graded.json()["grade"] == "优秀"

@@ -1,6 +1,7 @@
 """Pages, API and imports of the mobilize app."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -173,3 +174,31 @@ def test_deployment_import_bad_rows_and_dry_run(world):
     assert (preview.created, Deployment.objects.count()) == (2, 0)
     importers.import_deployments(actor=world["secretary"], data=good.encode(), filename="d.csv")
     assert Deployment.objects.count() == 2
+
+
+def test_secretary_disbands_a_team_and_records_hours_for_it(client, world):
+    team = services.team_create(
+        actor=world["admin"],
+        organization=world["b1"],
+        name="a",
+        kind="志愿服务队",
+        formed_on=D(2026, 2, 1),
+        leader=world["m2"],
+    )
+    client.force_login(world["secretary"])
+    response = client.post(
+        "/mobilize/service/new/",
+        {
+            "employee_no": "A2",
+            "served_on": "2026-02-03",
+            "hours": "2.5",
+            "team": str(team.pk),
+            "description": "值守",
+        },
+    )
+    assert response.status_code == 302
+    assert team.service_records.get().hours == Decimal("2.5")
+    assert client.post(f"/mobilize/teams/{team.pk}/disband/", {"on": "2026-03-01"}).status_code == 302
+    team.refresh_from_db()
+    assert team.disbanded_on == D(2026, 3, 1)
+    assert team.members.get().left_on == D(2026, 3, 1)

@@ -158,6 +158,21 @@ def framework_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def framework_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    org = selectors.org_get_for(actor=request.user, pk=pk)
+    try:
+        services.framework_remove(actor=request.user, organization=org)
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise
+        messages.error(request, str(exc))
+        return redirect("brand:org", pk=org.pk)
+    messages.success(request, f"“{org.name}”不再设立自己的党员品牌，沿用上级组织的品牌。")
+    return redirect("brand:org", pk=org.pk)
+
+
 # --- recognitions --------------------------------------------------------------------------------
 
 
@@ -205,6 +220,15 @@ def recognition_new(request: AuthedRequest) -> HttpResponse:
         template="brand/form.html",
         on_valid=save,
     )
+
+
+@login_required
+@require_POST
+def recognition_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    recognition = selectors.recognition_get_for(actor=request.user, pk=pk)
+    services.recognition_delete(actor=request.user, recognition=recognition)
+    messages.success(request, "已删除该荣誉记录。")
+    return redirect("brand:recognitions")
 
 
 @login_required

@@ -65,7 +65,13 @@ class ServiceForm(forms.Form):
     employee_no = forms.CharField(label="人员工号", max_length=20)
     served_on = forms.DateField(label="日期", widget=DateInput)
     hours = forms.DecimalField(label="时长（小时）", max_digits=6, decimal_places=1, min_value=0)
+    team = forms.IntegerField(label="队伍编号（可不填）", min_value=1, required=False)
+    mission = forms.IntegerField(label="任务编号（可不填）", min_value=1, required=False)
     description = forms.CharField(label="内容", max_length=200, required=False)
+
+
+class DisbandForm(forms.Form):
+    on = forms.DateField(label="解散日期", widget=DateInput)
 
 
 class DeedForm(forms.Form):

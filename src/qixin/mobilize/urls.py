@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("teams/new/", views.team_new, name="team_new"),
     path("teams/<int:pk>/", views.team_detail, name="team"),
+    path("teams/<int:pk>/disband/", views.team_disband, name="team_disband"),
     path("team-members/<int:pk>/leave/", views.team_member_remove, name="team_member_remove"),
     path("missions/", views.missions, name="missions"),
     path("missions/new/", views.mission_new, name="mission_new"),

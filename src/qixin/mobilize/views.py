@@ -99,6 +99,18 @@ def team_member_remove(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def team_disband(request: AuthedRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get_for(actor=request.user, pk=pk)
+    form = forms.DisbandForm(request.POST)
+    if not form.is_valid():
+        raise form_error(form)
+    services.team_disband(actor=request.user, team=team, on=form.cleaned_data["on"])
+    messages.success(request, f"“{team.name}”已解散，队员记录保留。")
+    return redirect("mobilize:team", pk=team.pk)
+
+
+@login_required
 def missions(request: AuthedRequest) -> HttpResponse:
     kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
     rows = selectors.mission_list_for(actor=request.user, kind=kind, status=status)
@@ -277,7 +289,13 @@ def deployment_new(request: AuthedRequest) -> HttpResponse:
 def service_new(request: AuthedRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> HttpResponse:
         person = lookup_person(request.user, data.pop("employee_no"))
-        services.service_record(actor=request.user, person=person, **data)
+        team_pk, mission_pk = data.pop("team"), data.pop("mission")
+        try:
+            team = selectors.team_get_for(actor=request.user, pk=team_pk) if team_pk else None
+            mission = selectors.mission_get_for(actor=request.user, pk=mission_pk) if mission_pk else None
+        except NotFound:
+            raise ApplicationError("unknown_record", "找不到该队伍或任务，或不在您的范围内。") from None
+        services.service_record(actor=request.user, person=person, team=team, mission=mission, **data)
         messages.success(request, f"已记录{person.name}的服务时长。")
         return redirect("mobilize:deployments")
 
