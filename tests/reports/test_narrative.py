@@ -20,6 +20,20 @@ def test_default_narrative_word_for_word(world):
     ]
 
 
+def test_a_paragraph_with_nothing_recorded_is_left_out(world):
+    services.narrative_template_save(
+        actor=world["admin"],
+        org=world["root"],
+        text="{org.name}有党员{members.total}。\n\n{period}发展党员{members.admitted}。",
+    )
+    summary = selectors.summary_for(
+        actor=world["admin"],
+        org=world["plant"],
+        period=Period.inclusive(dt.date(2020, 1, 1), dt.date(2020, 1, 31)),
+    )
+    assert narrative.plain(summary.paragraphs) == ["总装党总支有党员2名。"]  # nobody admitted in January 2020
+
+
 def test_an_organization_template_is_used_by_its_subtree_and_each_figure_links_its_records(world):
     services.narrative_template_save(
         actor=world["admin"], org=world["root"], text="{org.name}{period}有党员{members.total|多}。"

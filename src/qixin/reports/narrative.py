@@ -73,7 +73,8 @@ def write_figure(value: Value, style: str | None) -> str:
 
 def render(text: str, values: dict[str, Value], org_name: str, period_label: str) -> list[list[Segment]]:
     """Paragraphs as lists of text and figures. A paragraph naming a metric that is not available
-    (an app not installed) is left out rather than printed with a gap."""
+    (an app not installed) is left out rather than printed with a gap, and so is a paragraph whose
+    figures are all zero (nothing recorded yet for that work): a report does not say "0个" to no end."""
     paragraphs: list[list[Segment]] = []
     for block in re.split(r"\n\s*\n", text.strip()):
         segments: list[Segment] = []
@@ -92,7 +93,8 @@ def render(text: str, values: dict[str, Value], org_name: str, period_label: str
                 complete = False
             position = match.end()
         segments.append(block[position:])
-        if complete:
+        figures = [s for s in segments if isinstance(s, Figure)]
+        if complete and not (figures and all(f.value == 0 for f in figures)):
             paragraphs.append([s for s in segments if s != ""])
     return paragraphs
 
