@@ -93,3 +93,33 @@ def test_wall_stats_and_notifications_pages(world, submit):
     assert _client(world.worker).get(reverse("care:stats") + "?org=R").status_code == 200
     assert _client(world.helper).get(reverse("care:notifications")).status_code == 200
     assert Ticket.objects.count() == 1
+
+
+def test_disable_a_point_and_remove_a_member_from_the_team_page(world, submit):
+    ticket, _ = submit()
+    services_ticket_assign(world, ticket)
+    client = _client(world.worker)
+    member = world.team.members.get(user=world.helper)
+    client.post(reverse("care:team", args=[world.team.pk]), {"action": "disable", "point": world.point.pk})
+    client.post(reverse("care:team", args=[world.team.pk]), {"action": "remove", "member": member.pk})
+    world.point.refresh_from_db()
+    ticket.refresh_from_db()
+    assert world.point.is_active is False
+    assert list(world.team.members.values_list("user__username", flat=True)) == ["leader"]
+    assert ticket.assignee is None  # back to the team
+    assert Client().get(reverse("care:intake", args=[world.point.token])).status_code == 404
+
+
+def services_ticket_assign(world, ticket):
+    from qixin.care import services
+
+    services.ticket_assign(actor=world.leader, ticket=ticket, assignee=world.helper)
+
+
+def test_an_employee_without_a_wall_sees_an_empty_wall(world):
+    from qixin.core.models import User
+
+    nobody = User.objects.create_user("nobody", password="x-secret-2026")
+    response = _client(nobody).get(reverse("care:wall"))
+    assert response.status_code == 200
+    assert "心愿墙上还没有心愿" in response.content.decode()

@@ -175,13 +175,33 @@ def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get_for(actor=request.user, pk=pk)
     if request.method == "POST":
         back = reverse("care:team", args=[pk])
-        if request.POST.get("action") == "point":
+        action = request.POST.get("action")
+        if action == "point":
             return _act(
                 request,
                 lambda: services.point_create(
                     actor=request.user, team=team, name=request.POST.get("name", "")
                 ),
                 "已新建收集点。",
+                back,
+            )
+        if action in ("disable", "enable"):
+            point = selectors.point_get_for(actor=request.user, pk=int(request.POST.get("point") or 0))
+            return _act(
+                request,
+                lambda: services.point_set_active(actor=request.user, point=point, active=action == "enable"),
+                "已启用收集点。" if action == "enable" else "已停用收集点。",
+                back,
+            )
+        if action == "remove":
+            members = selectors.team_members_for(actor=request.user, team=team)
+            member = next((m for m in members if str(m.pk) == request.POST.get("member")), None)
+            if member is None:
+                raise NotFound()
+            return _act(
+                request,
+                lambda: services.team_member_remove(actor=request.user, member=member),
+                "已移出团队。",
                 back,
             )
 
@@ -260,7 +280,7 @@ def wall(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     roots = selectors.wall_orgs_for(actor=request.user)
     if pk is None:
         if not roots:
-            raise NotFound()
+            return render(request, "care/wall.html", {"org": None, "wishes": [], "branches": []})
         return redirect("care:wall_of", pk=roots[0].pk)
     org = org_selectors.org_get_for(actor=request.user, pk=pk)
     wishes = selectors.wish_wall_for(actor=request.user, org=org)
