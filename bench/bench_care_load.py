@@ -157,7 +157,7 @@ def _percentile(values: list[float], share: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def _verify(env: dict[str, str], run_id: str, acked: dict[str, str]) -> dict[str, Any]:
@@ -226,8 +226,7 @@ def main() -> int:
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=(data_dir / "gunicorn.log").open("w"),  # a file: an unread pipe would fill and block it
         start_new_session=True,
     )
     try:

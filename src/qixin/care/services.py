@@ -740,6 +740,8 @@ def notify_team(ticket_pk: int, event: str) -> None:
     members = [m.user for m in ticket.team.members.select_related("user")]
     if ticket.assignee is not None and event in ("reply", "reopened"):
         members = [ticket.assignee]
+    if not members and not ticket.team.webhook_url:
+        return  # nobody to tell: do not take the database's write lock for nothing
     with transaction.atomic():
         _notify_users(ticket, members, text)
         delivery = None
