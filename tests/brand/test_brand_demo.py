@@ -50,7 +50,8 @@ def test_demo_follows_the_article_scaled_and_the_rules(seeded):
     assert mobilize_selectors.deployed_people_for(**period, kind="坚守").count() == scaled(seeded, 228)
     # The records obey the same rules as the services.
     assert not Team.objects.filter(members__isnull=True).exists()
-    for entry in EvaluationEntry.objects.select_related("evaluation__branch"):
+    assert EvaluationEntry.objects.filter(evaluation__status="open", grade="").exists()  # this year's, begun
+    for entry in EvaluationEntry.objects.filter(evaluation__status="closed"):
         assert entry.grade
         if entry.grade == "不合格":
             assert entry.follow_up

@@ -315,4 +315,22 @@ def _evaluations(ctx: Context) -> int:
                     "follow_up": "限期改正，由支部书记谈心谈话并跟踪" if grade == Grade.UNQUALIFIED else "",
                 }
             )
-    return insert_rows(EvaluationEntry, entries)
+    count = insert_rows(EvaluationEntry, entries)
+    # This year's evaluation has just begun in the first branch (the demo secretary's): members are
+    # writing their self-assessments, nobody is graded yet.
+    assembly = sorted((b for b in ctx.branches if "-ZZ-" in b.code), key=lambda b: b.code)
+    first = assembly[0] if assembly else min(ctx.branches, key=lambda b: b.code)
+    if by_branch.get(first.pk):
+        current = Evaluation.objects.create(branch=first, year=ctx.today.year, status=EvaluationStatus.OPEN)
+        insert_rows(
+            EvaluationEntry,
+            [
+                {
+                    "evaluation_id": current.pk,
+                    "person_id": m.person_id,
+                    "self_assessment": "" if i % 3 else "今年参加了复工复产保障队，按时参加组织生活。",
+                }
+                for i, m in enumerate(by_branch[first.pk])
+            ],
+        )
+    return count
