@@ -276,3 +276,18 @@ def test_compliance_page_query_count_does_not_grow_with_branches(world, django_a
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count("data-org=") == 29
+
+
+def test_api_checkin_refuses_outside_the_window(world):
+    meeting = _plan(world, start=at(2026, 10, 10))
+    client = Client()
+
+    response = client.post(
+        "/api/v1/life/checkin",
+        json.dumps({"token": meeting.checkin_token}),
+        content_type="application/json",
+        **_token(world.member_user),
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "checkin_closed"
