@@ -56,3 +56,20 @@ def test_stats_endpoint(world, submit):
     assert response.status_code == 200
     assert response.json()["total"]["tickets"] == 1
     assert response.json()["teams"][0]["label"] == "总装一支部连心桥"
+
+
+def test_wish_goes_on_the_wall_and_is_claimed_through_the_api(world, submit):
+    ticket, _ = submit(kind="wish", body="想参观车间", wish_consent=True)
+    published = _client(world.helper).post(
+        f"/api/v1/care/tickets/{ticket.pk}/wish",
+        {"title": "参观车间", "text": "参观车间"},
+        content_type="application/json",
+    )
+    assert published.status_code == 201
+    wish_id = published.json()["id"]
+    wall = _client(world.member).get("/api/v1/care/wishes?org=R-A-1").json()
+    assert [w["title"] for w in wall["items"]] == ["参观车间"]
+    claimed = _client(world.member).post(
+        f"/api/v1/care/wishes/{wish_id}/claim", {}, content_type="application/json"
+    )
+    assert (claimed.status_code, claimed.json()["claimant"]) == (200, "张晓明")

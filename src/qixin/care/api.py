@@ -4,7 +4,7 @@ The public intake is a page, not an API: it is meant for a phone's browser behin
 
 from typing import Any
 
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from qixin.core.api import ErrorOut, ObjectId
@@ -30,6 +30,7 @@ from .schemas import (
     TicketFiltersIn,
     TicketOut,
     WishOut,
+    WishPublishIn,
 )
 
 router = Router(tags=["员工心声"])
@@ -107,6 +108,13 @@ def ticket_forward(request: AuthedRequest, pk: ObjectId, payload: ForwardIn) -> 
     ticket = selectors.ticket_get_for(actor=request.user, pk=pk)
     services.ticket_forward_suggestion(actor=request.user, ticket=ticket, topic=payload.topic)
     return _detail(request, pk)
+
+
+@router.post("/tickets/{pk}/wish", response={201: WishOut, **ERRORS}, summary="心愿上墙（须员工同意公开）")
+def wish_publish(request: AuthedRequest, pk: ObjectId, payload: WishPublishIn) -> Any:
+    ticket = selectors.ticket_get_for(actor=request.user, pk=pk)
+    wish = services.wish_publish(actor=request.user, ticket=ticket, title=payload.title, text=payload.text)
+    return Status(201, wish)
 
 
 @router.get("/teams", response=list[TeamOut], summary="连心桥团队")

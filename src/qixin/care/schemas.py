@@ -128,6 +128,11 @@ class WishOut(Schema):
     fulfilled_at: datetime | None
 
 
+class WishPublishIn(Input):
+    title: str = Field(..., max_length=100)
+    text: str = Field(..., max_length=2000)
+
+
 class ClaimIn(Input):
     branch_code: str = ""
 
