@@ -6,8 +6,8 @@ bigrams (text.index_tokens), filled by the services. The database indexes that c
 - SQLite: an FTS5 table `<table>_fts` (rowid = the record's id), created by the migration for the
   sqlite vendor only and kept in step by `index_rows` / `index_delete` / `index_rebuild` (the
   services call them; bulk loaders call `index_rebuild`).
-- PostgreSQL: a stored generated column `search_vector` = to_tsvector('simple', search_tokens) with
-  a GIN index, created by the migration for the postgresql vendor only; PostgreSQL keeps it.
+- PostgreSQL: a stored generated column `search_vector` = strip(to_tsvector('simple', search_tokens))
+  with a GIN index (fastupdate off), created by the migration for the postgresql vendor only; PostgreSQL keeps it.
 
 `search()` is the one query function; it branches on connection.vendor.
 """

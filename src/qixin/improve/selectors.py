@@ -501,7 +501,7 @@ def suggestion_search_for(*, actor: Any, filters: SuggestionFilters) -> QuerySet
         )
     if filters.to_review:
         rows = rows.filter(review_scope_q(actor), status__in=OPEN_STATUSES)
-    rows = rows.select_related("organization", "submitter")
+    rows = rows.select_related("organization")
     if filters.search:
         return search.by_rank(search.search(rows, filters.search), "-submitted_at", "-id")
     return rows.order_by("-submitted_at", "-id")
