@@ -51,3 +51,15 @@ def test_life_metrics_and_their_drill_downs(world):
 def test_life_metrics_are_zero_for_a_member(world):
     scope = Scope(actor=world.member_user, org=world.branch, period=YEAR)
     assert REGISTRY["life.meetings_required"].compute(scope) == 0
+
+
+def test_narrative_paragraph_of_organizational_life(world):
+    from qixin.reports import narrative
+    from qixin.reports import selectors as reports
+
+    world.hold("theme_day", at(2026, 3, 8), present=world.full[:3])
+
+    summary = reports.summary_for(actor=world.admin, org=world.root, period=YEAR)
+
+    paragraph = next(p for p in narrative.plain(summary.paragraphs) if "组织生活会议" in p)
+    assert paragraph.startswith("2026年，各党支部召开组织生活会议1次，党员出席率50%，组织生活按要求完成率")

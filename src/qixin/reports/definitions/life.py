@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from qixin.life import selectors as life_selectors
 
+from .. import narrative
 from ..metrics import Drill, Metric, Scope, ratio, register
 
 SECTION = "组织生活"
@@ -206,4 +207,10 @@ register(
         drill=_campaign_drill,
         description="期内至少参加1次专题教育的党员 ÷ 在册党员 × 100",
     )
+)
+
+narrative.DEFAULT_PARAGRAPHS.append(
+    "{period}，各党支部召开组织生活会议{life.meetings_held}，党员出席率{life.attendance_rate}，"
+    "组织生活按要求完成率{life.requirements_met_rate}；开展专题教育{life.campaign_sessions}，"
+    "党员参与率{life.campaign_participation_rate}。"
 )
