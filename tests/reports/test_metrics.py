@@ -68,3 +68,14 @@ def test_the_drill_down_lists_exactly_the_counted_records(world):
     rows = list(drill.rows)
     assert value.value == 3
     assert [row[1] for row in rows] == ["A1", "A2", "B1"]
+
+
+def test_the_comparison_of_parts_agrees_with_each_part_on_its_own(world):
+    """The dashboard compares the committee's parts with grouped queries; each figure must equal the
+    one computed for that part alone."""
+    board = selectors.dashboard_for(actor=world["admin"], org=world["root"], period=FIRST_HALF)
+    assert [s.code for s in board.siblings] == ["R-A", "R-B"]
+    for index, part in enumerate(board.siblings):
+        alone = selectors.summary_for(actor=world["admin"], org=part, period=FIRST_HALF).by_key
+        for key, values in board.comparison.items():
+            assert values[index] == float(alone[key].value), (part.code, key)

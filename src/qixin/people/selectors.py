@@ -176,15 +176,37 @@ def memberships_on_q(on: date) -> Q:
 def membership_counts_for(*, actor: Any, org: Organization, on: date) -> dict[str, int]:
     """{"full": n, "probationary": n} of members of the subtree's branches on `on`. A member counts as
     full from their 转正日期. (Branches are today's: a transfer is not replayed back in time.)"""
+    return membership_counts_by_org_for(actor=actor, orgs=[org], on=on)[org.pk]
+
+
+def _subtrees(orgs: list[Organization], path_field: str) -> Q:
+    q = Q(pk__in=[])
+    for root in access.minimal_paths(o.path for o in orgs):
+        q |= Q(**{f"{path_field}__startswith": root})
+    return q
+
+
+def _per_org(orgs: list[Organization], path: str) -> list[int]:
+    """The orgs (by pk) whose subtree holds the node at `path`."""
+    return [o.pk for o in orgs if path.startswith(o.path)]
+
+
+def membership_counts_by_org_for(
+    *, actor: Any, orgs: list[Organization], on: date
+) -> dict[int, dict[str, int]]:
+    """membership_counts_for of several organizations in one query (e.g. sibling comparisons)."""
     rows = (
-        Membership.objects.filter(_in_subtree(actor, org, "branch__path"), memberships_on_q(on))
+        Membership.objects.filter(
+            access.org_filter(actor, "branch__path"), _subtrees(orgs, "branch__path"), memberships_on_q(on)
+        )
         .annotate(is_full=Q(full_on__isnull=False, full_on__lte=on))
-        .values("is_full")
+        .values("branch__path", "is_full")
         .annotate(n=Count("id"))
     )
-    counts = {"full": 0, "probationary": 0}
+    counts = {o.pk: {"full": 0, "probationary": 0} for o in orgs}
     for row in rows:
-        counts["full" if row["is_full"] else "probationary"] += row["n"]
+        for pk in _per_org(orgs, row["branch__path"]):
+            counts[pk]["full" if row["is_full"] else "probationary"] += row["n"]
     return counts
 
 
@@ -218,6 +240,24 @@ def employees_on_q(on: date) -> Q:
 def employee_count_for(*, actor: Any, org: Organization, on: date) -> int:
     """Employees on the payroll on `on` whose organization is in the subtree."""
     return Person.objects.filter(_in_subtree(actor, org, "organization__path"), employees_on_q(on)).count()
+
+
+def employee_counts_by_org_for(*, actor: Any, orgs: list[Organization], on: date) -> dict[int, int]:
+    """employee_count_for of several organizations in one query."""
+    rows = (
+        Person.objects.filter(
+            access.org_filter(actor, "organization__path"),
+            _subtrees(orgs, "organization__path"),
+            employees_on_q(on),
+        )
+        .values("organization__path")
+        .annotate(n=Count("id"))
+    )
+    counts = dict.fromkeys((o.pk for o in orgs), 0)
+    for row in rows:
+        for pk in _per_org(orgs, row["organization__path"]):
+            counts[pk] += row["n"]
+    return counts
 
 
 def employee_drill_for(*, actor: Any, org: Organization, on: date) -> QuerySet[Person]:

@@ -70,6 +70,19 @@ class Metric:
 
 REGISTRY: dict[str, Metric] = {}
 SECTIONS: list[str] = []
+# Functions that fill the shared intermediate results of many scopes at once (one grouped query
+# instead of one per scope), e.g. for a comparison of sibling organizations.
+PREFETCHERS: list[Callable[[list[Scope]], None]] = []
+
+
+def prefetcher(function: Callable[[list[Scope]], None]) -> Callable[[list[Scope]], None]:
+    PREFETCHERS.append(function)
+    return function
+
+
+def prefetch(scopes: list[Scope]) -> None:
+    for function in PREFETCHERS:
+        function(scopes)
 
 
 def register(metric: Metric) -> Metric:

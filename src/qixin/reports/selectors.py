@@ -19,7 +19,7 @@ from . import (
     definitions,  # noqa: F401  (registers the metrics)
     narrative,
 )
-from .metrics import REGISTRY, SECTIONS, Drill, Metric, Scope, Value, compute_all
+from .metrics import REGISTRY, SECTIONS, Drill, Metric, Scope, Value, compute_all, prefetch
 from .models import NarrativeTemplate
 
 MAX_TREND_MONTHS = 36
@@ -167,10 +167,9 @@ def dashboard_for(*, actor: Any, org: Organization, period: Period) -> Dashboard
     if len(siblings) < 2:
         siblings = org_selectors.org_children_for_report(actor=actor, org=org) or [org]
         comparison_title = "下级组织比较"
-    comparison = {
-        key: [float(REGISTRY[key].compute(Scope(actor=actor, org=s, period=period))) for s in siblings]
-        for key in COMPARED
-    }
+    scopes = [Scope(actor=actor, org=s, period=period) for s in siblings]
+    prefetch(scopes)
+    comparison = {key: [float(REGISTRY[key].compute(scope)) for scope in scopes] for key in COMPARED}
     return Dashboard(
         summary=summary,
         key_figures=[by_key[k] for k in KEY_FIGURES if k in by_key],

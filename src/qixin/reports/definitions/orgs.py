@@ -11,7 +11,7 @@ from qixin.orgs import selectors as org_selectors
 from qixin.orgs.models import OrgKind
 from qixin.people import selectors as people_selectors
 
-from ..metrics import Drill, Metric, Scope, ratio, register
+from ..metrics import Drill, Metric, Scope, prefetcher, ratio, register
 
 SECTION = "组织与党员"
 
@@ -46,6 +46,21 @@ def _employees(scope: Scope) -> int:
             lambda: people_selectors.employee_count_for(actor=scope.actor, org=scope.org, on=scope.last_day),
         ),
     )
+
+
+@prefetcher
+def _members_and_employees(scopes: list[Scope]) -> None:
+    """Members and employees of several organizations (same actor, same day) in two queries."""
+    groups: dict[tuple[int, object], list[Scope]] = {}
+    for scope in scopes:
+        groups.setdefault((id(scope.actor), scope.last_day), []).append(scope)
+    for group in groups.values():
+        actor, day, orgs = group[0].actor, group[0].last_day, [s.org for s in group]
+        members = people_selectors.membership_counts_by_org_for(actor=actor, orgs=orgs, on=day)
+        employees = people_selectors.employee_counts_by_org_for(actor=actor, orgs=orgs, on=day)
+        for scope in group:
+            scope.memo.setdefault("members", members[scope.org.pk])
+            scope.memo.setdefault("employees", employees[scope.org.pk])
 
 
 def _org_drill(kind: str) -> Callable[[Scope], Drill]:
