@@ -6,3 +6,5 @@ class BrandConfig(AppConfig):
     name = "qixin.brand"
     verbose_name = "党员品牌"
     nav = [(_("党员品牌"), "brand:index")]
+    person_pages = [(_("党员事迹与荣誉"), "brand:person")]
+    org_pages = [(_("党员品牌与事迹"), "brand:org")]

@@ -20,6 +20,8 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "is_admin": scope.is_admin,
         "is_party_worker": scope.is_admin or Role.PARTY_WORKER in scope.roles,
         "app_nav": app_nav(),
+        "person_pages": app_pages("person_pages"),
+        "org_pages": app_pages("org_pages"),
     }
 
 
@@ -28,4 +30,10 @@ def app_nav() -> list[tuple[str, str]]:
 
     An app adds itself to the menu in its own apps.py; the base template is not edited per app.
     """
-    return [item for config in apps.get_app_configs() for item in getattr(config, "nav", ())]
+    return app_pages("nav")
+
+
+def app_pages(attribute: str) -> list[tuple[str, str]]:
+    """What the apps declare on their AppConfig: `nav` (menu entries), `person_pages` and `org_pages`
+    (pages about one person or one organization, url names taking its pk, linked from its page)."""
+    return [item for config in apps.get_app_configs() for item in getattr(config, attribute, ())]
