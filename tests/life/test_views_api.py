@@ -291,3 +291,29 @@ def test_api_checkin_refuses_outside_the_window(world):
 
     assert response.status_code == 400
     assert response.json()["code"] == "checkin_closed"
+
+
+def test_meeting_page_and_index_take_a_fixed_number_of_queries(
+    world, secretary_client, django_assert_num_queries
+):
+    meeting = world.hold("party_congress", at(2026, 5, 8))
+    services.resolution_add(
+        actor=world.admin, meeting=meeting, text="事项一", owner=world.full[1], due_on=dt.date(2026, 6, 1)
+    )
+    services.resolution_add(
+        actor=world.admin, meeting=meeting, text="事项二", owner=world.full[2], due_on=dt.date(2026, 6, 1)
+    )
+    services.resolution_add(
+        actor=world.admin, meeting=meeting, text="事项三", owner=world.full[3], due_on=dt.date(2026, 6, 1)
+    )
+    secretary_client.get("/life/")
+
+    with django_assert_num_queries(15):
+        assert secretary_client.get(f"/life/meetings/{meeting.pk}/").status_code == 200
+    with django_assert_num_queries(23) as first:
+        assert secretary_client.get("/life/").status_code == 200
+
+    for month in range(1, 11):
+        world.hold("theme_day", at(2026, month, 8))
+    with django_assert_num_queries(len(first.captured_queries)):
+        assert secretary_client.get("/life/").status_code == 200
