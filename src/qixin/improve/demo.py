@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -73,6 +74,41 @@ STUDIOS_LED_BY_NON_MEMBERS = 9  # 99 of 108 led by members: 91.7%
 CASES = 420
 EXCELLENT = 85
 VERIFIED_TARGET = Decimal("1036000000")  # "超过10亿元"
+VW_EMPLOYEES = 35000
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The article's figures at `vw` scale, in proportion to the employees at other scales."""
+
+    alliances: int
+    projects: int
+    suggestions: int
+    studios: int
+    studios_led_by_non_members: int
+    cases: int
+    excellent: int
+    verified_target: Decimal
+
+    @classmethod
+    def for_scale(cls, employees: int) -> Counts:
+        share = employees / VW_EMPLOYEES
+
+        def part(n: int, least: int) -> int:
+            return max(least, round(n * share))
+
+        return cls(
+            alliances=part(ALLIANCES, 3),
+            projects=part(PROJECTS, 30),
+            suggestions=part(SUGGESTIONS, 200),
+            studios=part(STUDIOS, 4),
+            studios_led_by_non_members=part(STUDIOS_LED_BY_NON_MEMBERS, 0),
+            cases=part(CASES, 20),
+            excellent=part(EXCELLENT, 3),
+            verified_target=(VERIFIED_TARGET * Decimal(share)).quantize(Decimal("1")),
+        )
+
+
 YEAR_START = date(2026, 1, 1)
 CUSTOM = "办公与后勤"  # the demo's custom category
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -139,6 +175,7 @@ class _Enterprise:
 
     def __init__(self, ctx: Context, root: Organization) -> None:
         self.root = root
+        self.counts = Counts.for_scale(ctx.scale.employees)
         self.branches = [b for b in ctx.branches if b.path.startswith(root.path)]
         branch_ids = {b.pk for b in self.branches}
         self.members_by_branch: dict[int, list[int]] = defaultdict(list)
@@ -238,7 +275,7 @@ def seed(ctx: Context) -> None:
         alliances, alliance_branches = _alliances(ctx, ent, campaign, number)
         studios = _studios(ctx, ent, number)
         projects = _projects(ctx, ent, campaign, alliances, alliance_branches, studios, number)
-        total = _ledger(ctx, projects, number)
+        total = _ledger(ctx, projects, number, ent.counts.verified_target)
         suggestions = _suggestions(ctx, ent, projects, number)
         cases = _cases(ctx, ent, studios, projects, number)
         _awards(ctx, ent, studios, projects)
@@ -277,8 +314,8 @@ def _alliances(
     rng = ctx.rng
     rows: list[Alliance] = []
     plan: list[tuple[list[Organization], Organization]] = []
-    leads = rng.sample(ent.branches, min(ALLIANCES, len(ent.branches)))
-    while len(leads) < ALLIANCES:
+    leads = rng.sample(ent.branches, min(ent.counts.alliances, len(ent.branches)))
+    while len(leads) < ent.counts.alliances:
         leads.append(rng.choice(ent.branches))
     for i, lead in enumerate(leads, start=1):
         siblings = [b for b in ent.by_parent[lead.path[: -lead.steplen]] if b.pk != lead.pk]
@@ -320,8 +357,9 @@ def _alliances(
 def _studios(ctx: Context, ent: _Enterprise, number: int) -> list[Studio]:
     rng = ctx.rng
     rows, member_sets = [], []
-    non_member_leaders = set(rng.sample(range(STUDIOS), STUDIOS_LED_BY_NON_MEMBERS))
-    for i in range(STUDIOS):
+    counts = ent.counts
+    non_member_leaders = set(rng.sample(range(counts.studios), counts.studios_led_by_non_members))
+    for i in range(counts.studios):
         branch = rng.choice(ent.branches)
         members = ent.members_by_branch.get(branch.pk) or []
         others = [p.pk for p in ent.people_by_branch[branch.pk] if p.pk not in ent.member_ids]
@@ -374,7 +412,7 @@ def _projects(
     studio_by_branch: dict[int, list[Studio]] = defaultdict(list)
     for studio in studios:
         studio_by_branch[studio.organization_id].append(studio)
-    for i in range(PROJECTS):
+    for i in range(ent.counts.projects):
         branch = rng.choice(branches_with_members)
         owner = rng.choice(ent.members_by_branch[branch.pk])
         category, title, description = phrases.project_title(rng)
@@ -449,7 +487,7 @@ def _projects(
     return projects
 
 
-def _ledger(ctx: Context, projects: list[Project], number: int) -> Decimal:
+def _ledger(ctx: Context, projects: list[Project], number: int, target: Decimal) -> Decimal:
     """Entries on projects past 立项; amounts scaled so that the verified total reaches the target."""
     rng = ctx.rng
     drafts: list[dict[str, Any]] = []
@@ -482,7 +520,7 @@ def _ledger(ctx: Context, projects: list[Project], number: int) -> Decimal:
                 }
             )
     verified_raw = sum(d["raw"] for d in drafts if d["status"] == SavingsStatus.VERIFIED)
-    factor = float(VERIFIED_TARGET) / verified_raw * 1.01
+    factor = float(target) / verified_raw * 1.01
     table = _Table(SavingsEntry)
     entries: list[dict[str, Any]] = []
     for i, draft in enumerate(drafts, start=1):
@@ -542,7 +580,7 @@ def _suggestions(ctx: Context, ent: _Enterprise, projects: list[Project], number
     rows: list[dict[str, Any]] = []
     resubmitted: list[tuple[int, int]] = []  # (index of the copy, index of the original)
     converted_pool = [p for p in projects if p.stage != Stage.PROPOSED]
-    dates = sorted(_day(rng, YEAR_START, ctx.today) for _ in range(SUGGESTIONS))
+    dates = sorted(_day(rng, YEAR_START, ctx.today) for _ in range(ent.counts.suggestions))
     table = _Table(Suggestion)
     first_id = table.next_id
     for i, day in enumerate(dates):
@@ -700,9 +738,10 @@ def _cases(
 ) -> int:
     rng = ctx.rng
     rows = []
-    for i in range(CASES):
+    excellent = ent.counts.excellent
+    for i in range(ent.counts.cases):
         branch = rng.choice([b for b in ent.branches if ent.members_by_branch.get(b.pk)])
-        member_lead = i < EXCELLENT + 5 or rng.random() < 0.75
+        member_lead = i < excellent + 5 or rng.random() < 0.75
         pool = (
             ent.members_by_branch[branch.pk]
             if member_lead
@@ -728,8 +767,8 @@ def _cases(
                 before=before,
                 after=after,
                 savings=_cents(rng.lognormvariate(11.5, 0.8)),
-                rating=(5 if i < 40 else 4) if i < EXCELLENT else rng.choice([2, 3, 3, 4, None]),
-                rated_on=date(2026, 10, 15) if i < EXCELLENT else completed + timedelta(days=20),
+                rating=(5 if i < 40 else 4) if i < excellent else rng.choice([2, 3, 3, 4, None]),
+                rated_on=date(2026, 10, 15) if i < excellent else completed + timedelta(days=20),
                 search_tokens=text.index_tokens(title, before, after, category, code),
             )
         )
@@ -746,7 +785,7 @@ def _cases(
                 selected_on=date(2026, 10, 20),
                 citation="年度优秀改善案例",
             )
-            for case in cases[:EXCELLENT]
+            for case in cases[:excellent]
         ]
     )
     return len(cases)
