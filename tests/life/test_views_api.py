@@ -279,7 +279,7 @@ def test_compliance_page_query_count_does_not_grow_with_branches(world, django_a
 
 
 def test_api_checkin_refuses_outside_the_window(world):
-    meeting = _plan(world, start=at(2026, 10, 10))
+    meeting = _plan(world, start=at(2020, 10, 10))
     client = Client()
 
     response = client.post(
@@ -317,3 +317,23 @@ def test_meeting_page_and_index_take_a_fixed_number_of_queries(
         world.hold("theme_day", at(2026, month, 8))
     with django_assert_num_queries(len(first.captured_queries)):
         assert secretary_client.get("/life/").status_code == 200
+
+
+def test_compliance_page_can_show_only_branches_behind(world):
+    for month in range(1, 13):
+        world.hold("theme_day", at(2026, month, 8), org=world.other)
+    for month in (2, 5, 8, 11):
+        world.hold("party_congress", at(2026, month, 9), org=world.other)
+        world.hold("party_lecture", at(2026, month, 10), org=world.other)
+    for code in ("life_meeting", "democratic_review", "heart_talk"):
+        world.hold(code, at(2026, 11, 12), org=world.other)
+    client = Client()
+    client.force_login(world.admin)
+
+    url = f"/life/org/{world.root.pk}/compliance/?start=2026-01-01&end=2026-12-31&behind=on"
+    text = client.get(url).content.decode()
+
+    assert 'data-org="Q-1"' in text
+    assert 'data-org="Q-3"' not in text  # it held everything due so far
+    assert text.count("data-org=") == 2
+    assert '<div class="stat" id="rows-count">3</div>' in text

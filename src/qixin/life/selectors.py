@@ -653,13 +653,13 @@ def compliance_for(
         row.resolutions_overdue = overdue.get(o.id, 0)
         if row.rules or row.campaigns:
             rows.append(row)
-    if behind_only:
-        rows = [r for r in rows if not r.compliant]
     children = []
     for child in (o for o in orgs if o.depth == org.depth + 1 and o.kind != OrgKind.GROUP):
         mine = [r for r in rows if r.org.path.startswith(child.path)]
         if mine and child.kind != OrgKind.BRANCH:
             children.append(ChildSummary(child, len(mine), sum(1 for r in mine if not r.compliant)))
+    if behind_only:
+        rows = [r for r in rows if not r.compliant]
     return Compliance(org=org, period=period, today=today, rows=rows, kinds=kinds, children=children)
 
 

@@ -87,10 +87,9 @@ def compliance(request: AuthedRequest, pk: int) -> HttpResponse:
     today = _today()
     period, form = _period(request, today)
     behind = bool(form.is_bound and form.cleaned_data.get("behind"))
-    report = selectors.compliance_for(
-        actor=request.user, org=org, period=period, today=today, behind_only=behind
-    )
-    rows = tables.compliance_rows(selectors.compliance_table(report))
+    report = selectors.compliance_for(actor=request.user, org=org, period=period, today=today)
+    table = selectors.compliance_table(report)
+    rows = tables.compliance_rows([t for t in table if not t.row.compliant] if behind else table)
     context = {"org": org, "report": report, "rows": rows, "form": form}
     return render(request, "life/compliance.html", context)
 
