@@ -168,3 +168,46 @@ def test_party_worker_designates_a_reviewer_on_the_page(as_worker, world):
     assert list(world.member2_user.improve_designations.values_list("kind", "organization__code")) == [
         ("reviewer", "C-2")
     ]
+
+
+def test_api_creates_an_alliance_and_a_studio_and_refuses_an_outsider(client, world, make):
+    token = api_token_create(actor=world.worker, name="t", days=30)[1]
+    outsider_token = api_token_create(actor=world.outsider, name="t", days=30)[1]
+    alliance = {
+        "name": "总装能耗联盟",
+        "lead_branch_code": "C-1",
+        "leader_employee_no": "E001",
+        "founded_on": make.start.isoformat(),
+    }
+
+    created = client.post(
+        "/api/v1/improve/alliances",
+        json.dumps(alliance),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    studio = client.post(
+        "/api/v1/improve/studios",
+        json.dumps(
+            {
+                "name": "空压节能工作室",
+                "organization_code": "C-1",
+                "leader_employee_no": "E001",
+                "founded_on": make.start.isoformat(),
+            }
+        ),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    refused = client.post(
+        "/api/v1/improve/alliances",
+        json.dumps({**alliance, "name": "外部联盟"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {outsider_token}",
+    )
+
+    assert (created.status_code, created.json()["lead_branch_code"]) == (201, "C-1")
+    assert (studio.status_code, studio.json()["leader_is_member"]) == (201, True)
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "unknown_org"
+    assert client.get("/api/v1/improve/alliances", HTTP_AUTHORIZATION=f"Bearer {token}").json()["count"] == 1

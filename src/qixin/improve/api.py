@@ -16,9 +16,12 @@ from qixin.people.models import Person
 from . import importers, selectors, services
 from .models import Source
 from .schemas import (
+    AllianceIn,
     AllianceOut,
     AwardOut,
+    CampaignIn,
     CampaignOut,
+    CaseIn,
     CaseOut,
     ClaimIn,
     DecideIn,
@@ -33,6 +36,7 @@ from .schemas import (
     SimilarIn,
     SimilarOut,
     StageIn,
+    StudioIn,
     StudioOut,
     SuggestionFilters,
     SuggestionIn,
@@ -277,6 +281,69 @@ def case_list(request: AuthedRequest, q: str = "", year: int | None = None, exce
 @paginate(LimitOffsetPagination)
 def award_list(request: AuthedRequest) -> Any:
     return selectors.award_list_for(actor=request.user)
+
+
+@router.post("/alliances", response={201: AllianceOut, **ERRORS}, summary="组建降本联盟")
+def alliance_create(request: AuthedRequest, payload: AllianceIn) -> Any:
+    alliance = services.alliance_create(
+        actor=request.user,
+        name=payload.name,
+        lead_branch=_org(request, payload.lead_branch_code),
+        branches=[_org(request, code) for code in payload.branch_codes],
+        leader=_person(request, payload.leader_employee_no),
+        members=[_person(request, no) for no in payload.member_employee_nos],
+        founded_on=payload.founded_on,
+        goal=payload.goal,
+    )
+    return 201, alliance
+
+
+@router.post("/campaigns", response={201: CampaignOut, **ERRORS}, summary="发起降本活动")
+def campaign_create(request: AuthedRequest, payload: CampaignIn) -> Any:
+    campaign = services.campaign_create(
+        actor=request.user,
+        organization=_org(request, payload.organization_code),
+        name=payload.name,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        savings_target=payload.savings_target,
+        participants=[_org(request, code) for code in payload.participant_codes],
+        description=payload.description,
+    )
+    return 201, campaign
+
+
+@router.post("/studios", response={201: StudioOut, **ERRORS}, summary="成立工作室")
+def studio_create(request: AuthedRequest, payload: StudioIn) -> Any:
+    studio = services.studio_create(
+        actor=request.user,
+        organization=_org(request, payload.organization_code),
+        name=payload.name,
+        kind=payload.kind,
+        leader=_person(request, payload.leader_employee_no),
+        members=[_person(request, no) for no in payload.member_employee_nos],
+        founded_on=payload.founded_on,
+        focus=payload.focus,
+    )
+    return 201, selectors.studio_search_for(actor=request.user).get(pk=studio.pk)
+
+
+@router.post("/cases", response={201: CaseOut, **ERRORS}, summary="记录改善案例")
+def case_create(request: AuthedRequest, payload: CaseIn) -> Any:
+    case = services.case_create(
+        actor=request.user,
+        organization=_org(request, payload.organization_code),
+        title=payload.title,
+        lead=_person(request, payload.lead_employee_no),
+        category=payload.category,
+        custom_category=payload.custom_category,
+        year=payload.year,
+        completed_on=payload.completed_on,
+        before=payload.before,
+        after=payload.after,
+        savings=payload.savings,
+    )
+    return 201, case
 
 
 # --- imports ------------------------------------------------------------------------------------------

@@ -208,3 +208,46 @@ class AwardOut(Schema):
     awarded_on: date
     achievement: str
     savings: Decimal
+
+
+class AllianceIn(Input):
+    name: str = Field(..., min_length=1, max_length=100)
+    lead_branch_code: str = Field(..., max_length=32)
+    branch_codes: list[str] = []
+    leader_employee_no: str = Field(..., max_length=20)
+    member_employee_nos: list[str] = []
+    founded_on: date
+    goal: str = Field("", max_length=2000)
+
+
+class CampaignIn(Input):
+    name: str = Field(..., min_length=1, max_length=100)
+    organization_code: str = Field(..., max_length=32)
+    starts_on: date
+    ends_on: date
+    savings_target: Decimal = Field(..., ge=0, max_digits=14, decimal_places=2)
+    participant_codes: list[str] = []
+    description: str = Field("", max_length=2000)
+
+
+class StudioIn(Input):
+    name: str = Field(..., min_length=1, max_length=100)
+    kind: str = "创新工作室"
+    organization_code: str = Field(..., max_length=32)
+    leader_employee_no: str = Field(..., max_length=20)
+    member_employee_nos: list[str] = []
+    founded_on: date
+    focus: str = Field("", max_length=200)
+
+
+class CaseIn(Input):
+    title: str = Field(..., min_length=1, max_length=200)
+    organization_code: str = Field(..., max_length=32)
+    lead_employee_no: str = Field(..., max_length=20)
+    category: str
+    custom_category: str = Field("", max_length=40)
+    year: int = Field(..., ge=2000, le=2100)
+    completed_on: date
+    before: str = Field(..., min_length=1, max_length=4000)
+    after: str = Field(..., min_length=1, max_length=4000)
+    savings: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)

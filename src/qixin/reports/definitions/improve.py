@@ -133,7 +133,7 @@ def _suggestion_drill(status: str = "") -> Callable[[Scope], Drill]:
             actor=scope.actor, org=scope.org, period=scope.period, status=status
         )
         return Drill(
-            title=f"建议（{SuggestionStatus(status).label}）" if status else "期内提交的建议",
+            title=f"建议（{status}）" if status else "期内提交的建议",
             columns=["建议", "编号", "所涉组织", "类别", "状态", "提交时间"],
             rows=(
                 [
@@ -298,12 +298,12 @@ for _status, _key in STATUS_KEYS.items():
     register(
         Metric(
             key=f"improve.suggestions.{_key}",
-            label=f"建议（{SuggestionStatus(_status).label}）",
+            label=f"建议（{_status}）",
             unit="条",
             section=SECTION,
             compute=_status_count(_status),
             drill=_suggestion_drill(_status),
-            description=f"期内提交、目前状态为“{SuggestionStatus(_status).label}”的建议",
+            description=f"期内提交、目前状态为“{_status}”的建议",
         )
     )
 
@@ -348,6 +348,7 @@ register(
         section=SECTION,
         percent=True,
         compute=lambda s: _studios(s)["share_led_by_members"] or Decimal("0.0"),
+        drill=_studio_drill(None),
         description="党员挂帅的工作室 ÷ 工作室 × 100",
     )
 )
