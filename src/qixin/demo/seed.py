@@ -120,6 +120,7 @@ class Context:
     members: list[Membership] = field(default_factory=list)
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role, username, who)
     id_numbers: set[str] = field(default_factory=set)  # issued so far (they must be unique)
+    names: dict[str, list[str]] = field(default_factory=dict)  # gender → a pool of names
     log: Callable[[str], None] = print
 
 
@@ -194,11 +195,22 @@ def _cn_number(n: int) -> str:
     return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
+NAMES_PER_GENDER = 6000  # a pool drawn once: Faker's names cost ~0.1 ms each, and names repeat anyway
+
+
+def _names(ctx: Context, gender: str) -> list[str]:
+    pool = ctx.names.get(gender)
+    if pool is None:
+        make = ctx.fake.name_male if gender == "男" else ctx.fake.name_female
+        pool = ctx.names[gender] = [make() for _ in range(NAMES_PER_GENDER)]
+    return pool
+
+
 def _person(ctx: Context, number: int, org: Organization, *, member: bool) -> Person:
     rng = ctx.rng
     gender = "男" if rng.random() < (0.78 if member else 0.72) else "女"
     born = date(1966, 1, 1) + timedelta(days=rng.randrange(38 * 365))
-    name = ctx.fake.name_male() if gender == "男" else ctx.fake.name_female()
+    name = rng.choice(_names(ctx, gender))
     id_number = idcard.make(rng.choice(REGIONS), born, rng.randrange(1000), gender)
     while id_number in ctx.id_numbers:  # 35,000 random numbers collide a few times; ID numbers are unique
         id_number = idcard.make(rng.choice(REGIONS), born, rng.randrange(1000), gender)
