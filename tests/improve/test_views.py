@@ -211,3 +211,25 @@ def test_api_creates_an_alliance_and_a_studio_and_refuses_an_outsider(client, wo
     assert refused.status_code == 400
     assert refused.json()["code"] == "unknown_org"
     assert client.get("/api/v1/improve/alliances", HTTP_AUTHORIZATION=f"Bearer {token}").json()["count"] == 1
+
+
+def test_party_worker_adds_an_alliance_member_on_the_page(as_worker, world, make):
+    from qixin.improve import services
+
+    alliance = services.alliance_create(
+        actor=world.worker,
+        name="总装能耗联盟",
+        lead_branch=world.branch,
+        leader=world.member,
+        founded_on=make.start,
+    )
+
+    page = as_worker.get(reverse("improve:alliance", args=[alliance.pk]))
+    response = as_worker.post(
+        reverse("improve:alliance_member_add", args=[alliance.pk]),
+        {"employee_no": "E002", "joined_on": make.start.isoformat()},
+    )
+
+    assert 'name="employee_no"' in page.content.decode()
+    assert response.status_code == 302
+    assert sorted(alliance.memberships.values_list("person__employee_no", flat=True)) == ["E001", "E002"]

@@ -182,3 +182,8 @@ class DesignationForm(forms.Form):
 
 class EndForm(forms.Form):
     ends_on = forms.DateField(label="终止日期", widget=DateInput())
+
+
+class MemberForm(forms.Form):
+    employee_no = forms.CharField(label="工号", max_length=20)
+    joined_on = forms.DateField(label="加入日期", widget=DateInput())

@@ -34,6 +34,7 @@ urlpatterns = [
     path("alliances/", views.alliance_list, name="alliances"),
     path("alliances/new/", views.alliance_new, name="alliance_new"),
     path("alliances/<int:pk>/", views.alliance_detail, name="alliance"),
+    path("alliances/<int:pk>/members/", views.alliance_member_add, name="alliance_member_add"),
     path("campaigns/", views.campaign_list, name="campaigns"),
     path("campaigns/new/", views.campaign_new, name="campaign_new"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),

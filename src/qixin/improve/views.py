@@ -485,7 +485,12 @@ def alliance_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def alliance_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
-        request, "improve/alliance.html", {"page": selectors.alliance_page_for(actor=request.user, pk=pk)}
+        request,
+        "improve/alliance.html",
+        {
+            "page": selectors.alliance_page_for(actor=request.user, pk=pk),
+            "member_form": forms.MemberForm(initial={"joined_on": timezone.localdate()}),
+        },
     )
 
 
@@ -770,3 +775,16 @@ def designation_end(request: AuthedRequest, pk: int) -> HttpResponse:
     services.designation_end(actor=request.user, designation=designation, ends_on=data["ends_on"])
     messages.success(request, "已终止该职责。")
     return redirect("improve:designations")
+
+
+@login_required
+@require_POST
+def alliance_member_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    data = _post_form(request, forms.MemberForm)
+    alliance = selectors.alliance_get_for(actor=request.user, pk=pk)
+    person = _person(request, data["employee_no"])
+    services.alliance_member_add(
+        actor=request.user, alliance=alliance, person=person, joined_on=data["joined_on"]
+    )
+    messages.success(request, f"{person.name}已加入联盟。")
+    return redirect("improve:alliance", pk=pk)
