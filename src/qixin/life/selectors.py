@@ -15,7 +15,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connections
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from qixin.core import access
@@ -523,15 +524,16 @@ def compliance_for(
             held_on__lt=period.end,
         )
         .order_by()
+        .annotate(day=Cast("held_on", CharField()))  # text: no date converter call per row
         .values_list(
-            "organization_id", "kind_id", "held_on", "topics", "campaign_id", "present_count", "should_attend"
+            "organization_id", "kind_id", "day", "topics", "campaign_id", "present_count", "should_attend"
         )
     )
     as_date = _Memo(date.fromisoformat)
     as_topics = _Memo(json.loads)
     for org_id, kind_id, held_on, topics, campaign_id, present, should in _raw_rows(meeting_rows):
-        if isinstance(held_on, str):  # SQLite hands dates over as text
-            held_on = as_date(held_on)
+        if isinstance(held_on, str):
+            held_on = as_date(held_on[:10])
         held[(org_id, kind_code.get(kind_id, ""))].append(held_on)
         if isinstance(topics, str):
             topics = as_topics(topics)
