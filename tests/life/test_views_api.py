@@ -337,3 +337,23 @@ def test_compliance_page_can_show_only_branches_behind(world):
     assert 'data-org="Q-3"' not in text  # it held everything due so far
     assert text.count("data-org=") == 2
     assert '<div class="stat" id="rows-count">3</div>' in text
+
+
+def test_compliance_table_escapes_names(world):
+    from qixin.orgs import services as org_services
+
+    org_services.org_create(
+        actor=world.admin,
+        parent=world.root,
+        code="Q-<b>",
+        name="<script>alert(1)</script>党支部",
+        kind="branch",
+    )
+    client = Client()
+    client.force_login(world.admin)
+
+    text = client.get(f"/life/org/{world.root.pk}/compliance/").content.decode()
+
+    assert "<script>alert(1)</script>" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;党支部" in text
+    assert 'data-org="Q-&lt;b&gt;"' in text
