@@ -233,3 +233,24 @@ def test_party_worker_adds_an_alliance_member_on_the_page(as_worker, world, make
     assert 'name="employee_no"' in page.content.decode()
     assert response.status_code == 302
     assert sorted(alliance.memberships.values_list("person__employee_no", flat=True)) == ["E001", "E002"]
+
+
+def test_owner_sets_the_team_on_the_project_page_and_an_outsider_cannot(client, world, make):
+    project = make.project()
+    client.force_login(world.member_user)
+
+    page = client.get(reverse("improve:project", args=[project.pk]))
+    response = client.post(
+        reverse("improve:project_team", args=[project.pk]), {"members": "E002 数据测算\nE003"}
+    )
+    client.force_login(world.outsider)
+    hidden = client.post(reverse("improve:project_team", args=[project.pk]), {"members": "E002"})
+
+    assert "调整团队" in page.content.decode()
+    assert response.status_code == 302
+    assert hidden.status_code == 404
+    assert sorted(project.memberships.values_list("person__employee_no", "role")) == [
+        ("E001", "负责人"),
+        ("E002", "数据测算"),
+        ("E003", ""),
+    ]

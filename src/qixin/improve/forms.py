@@ -187,3 +187,11 @@ class EndForm(forms.Form):
 class MemberForm(forms.Form):
     employee_no = forms.CharField(label="工号", max_length=20)
     joined_on = forms.DateField(label="加入日期", widget=DateInput())
+
+
+class TeamForm(forms.Form):
+    members = forms.CharField(
+        label="团队成员",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="每行一人：工号，空格，分工（可空）。负责人总在团队中。",
+    )

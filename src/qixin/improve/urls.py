@@ -25,6 +25,7 @@ urlpatterns = [
     path("projects/new/", views.project_new, name="project_new"),
     path("projects/<int:pk>/", views.project_detail, name="project"),
     path("projects/<int:pk>/move/", views.project_move, name="project_move"),
+    path("projects/<int:pk>/team/", views.project_team, name="project_team"),
     path("projects/<int:pk>/claim/", views.savings_claim, name="savings_claim"),
     path("savings/pending/", views.savings_pending, name="savings_pending"),
     path("savings/<int:pk>/verify/", views.savings_verify, name="savings_verify"),

@@ -386,6 +386,9 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "stage_form": forms.StageForm(initial={"on": today}),
             "claim_form": forms.ClaimForm(initial={"occurred_on": today}),
             "verify_form": forms.VerifyForm(initial={"verified_on": today}),
+            "team_form": forms.TeamForm(
+                initial={"members": "\n".join(f"{m.person.employee_no} {m.role}".strip() for m in page.team)}
+            ),
             "today": today,
         },
     )
@@ -788,3 +791,18 @@ def alliance_member_add(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     messages.success(request, f"{person.name}已加入联盟。")
     return redirect("improve:alliance", pk=pk)
+
+
+@login_required
+@require_POST
+def project_team(request: AuthedRequest, pk: int) -> HttpResponse:
+    data = _post_form(request, forms.TeamForm)
+    project = selectors.project_get_for(actor=request.user, pk=pk)
+    members = []
+    for line in data["members"].splitlines():
+        employee_no, _, role = line.strip().partition(" ")
+        if employee_no:
+            members.append((_person(request, employee_no), role.strip()))
+    services.project_team_set(actor=request.user, project=project, members=members)
+    messages.success(request, "团队已更新。")
+    return redirect("improve:project", pk=pk)
