@@ -254,3 +254,28 @@ def test_owner_sets_the_team_on_the_project_page_and_an_outsider_cannot(client, 
         ("E002", "数据测算"),
         ("E003", ""),
     ]
+
+
+def test_studio_members_are_changed_on_the_studio_page(as_worker, world, make):
+    from qixin.improve import services
+
+    studio = services.studio_create(
+        actor=world.worker,
+        organization=world.branch,
+        name="空压节能工作室",
+        leader=world.member,
+        founded_on=make.start,
+    )
+
+    response = as_worker.post(
+        reverse("improve:studio_members", args=[studio.pk]), {"leader_no": "E003", "member_nos": "E001, E002"}
+    )
+
+    assert response.status_code == 302
+    studio.refresh_from_db()
+    assert studio.leader_id == world.secretary.pk
+    assert sorted(studio.memberships.values_list("person__employee_no", flat=True)) == [
+        "E001",
+        "E002",
+        "E003",
+    ]

@@ -195,3 +195,13 @@ class TeamForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="每行一人：工号，空格，分工（可空）。负责人总在团队中。",
     )
+
+
+class StudioMembersForm(forms.Form):
+    leader_no = forms.CharField(label="领衔人工号", max_length=20)
+    member_nos = forms.CharField(
+        label="成员工号",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="用逗号或换行分隔",
+    )

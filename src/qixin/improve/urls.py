@@ -42,6 +42,7 @@ urlpatterns = [
     path("studios/", views.studio_list, name="studios"),
     path("studios/new/", views.studio_new, name="studio_new"),
     path("studios/<int:pk>/", views.studio_detail, name="studio"),
+    path("studios/<int:pk>/members/", views.studio_members, name="studio_members"),
     path("cases/", views.case_list, name="cases"),
     path("cases/new/", views.case_new, name="case_new"),
     path("cases/<int:pk>/", views.case_detail, name="case"),

@@ -565,9 +565,16 @@ def studio_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def studio_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    return render(
-        request, "improve/studio.html", {"page": selectors.studio_page_for(actor=request.user, pk=pk)}
+    page = selectors.studio_page_for(actor=request.user, pk=pk)
+    form = forms.StudioMembersForm(
+        initial={
+            "leader_no": page.studio.leader.employee_no,
+            "member_nos": ",".join(
+                m.person.employee_no for m in page.members if m.person_id != page.studio.leader_id
+            ),
+        }
     )
+    return render(request, "improve/studio.html", {"page": page, "members_form": form})
 
 
 @login_required
@@ -806,3 +813,21 @@ def project_team(request: AuthedRequest, pk: int) -> HttpResponse:
     services.project_team_set(actor=request.user, project=project, members=members)
     messages.success(request, "团队已更新。")
     return redirect("improve:project", pk=pk)
+
+
+@login_required
+@require_POST
+def studio_members(request: AuthedRequest, pk: int) -> HttpResponse:
+    data = _post_form(request, forms.StudioMembersForm)
+    studio = selectors.studio_get_for(actor=request.user, pk=pk)
+    services.studio_update(
+        actor=request.user,
+        studio=studio,
+        name=studio.name,
+        kind=studio.kind,
+        focus=studio.focus,
+        leader=_person(request, data["leader_no"]),
+        members=[_person(request, no) for no in _codes(data["member_nos"].replace("\n", ","))],
+    )
+    messages.success(request, "工作室成员已更新。")
+    return redirect("improve:studio", pk=pk)
