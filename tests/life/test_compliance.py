@@ -2,6 +2,8 @@
 override, organizations founded mid-period, meetings counting for another kind only where the rules
 say so, and the compliance numbers of a small known world."""
 
+import pytest
+
 from qixin.core.periods import Period
 from qixin.life import rulebook as rb
 from qixin.life import selectors, services
@@ -320,3 +322,16 @@ def test_committee_sees_a_summary_per_sub_organization(world):
     report = selectors.compliance_for(actor=world.admin, org=world.root, period=YEAR, today=TODAY)
 
     assert [(c.org.code, c.rows, c.behind) for c in report.children] == [("Q-9", 1, 1)]
+
+
+def test_compliance_leaves_the_garbage_collector_as_it_found_it(world):
+    import gc
+
+    from qixin.core.errors import NotFound
+
+    assert gc.isenabled()
+    selectors.compliance_for(actor=world.admin, org=world.root, period=YEAR, today=TODAY)
+    assert gc.isenabled()
+    with pytest.raises(NotFound):
+        selectors.compliance_for(actor=world.member_user, org=world.root, period=YEAR, today=TODAY)
+    assert gc.isenabled()

@@ -7,9 +7,11 @@ campaigns, meetings (one row each, with their attendance counts), overdue resolu
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -434,13 +436,15 @@ class _Memo:
         return self.seen[value]
 
 
-def _raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
-    """Rows straight from the cursor, without a converter call per value: compliance reads one row
-    per meeting of hundreds of branches, and the converters were most of its time."""
+def _raw_rows(queryset: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
+    """Rows straight from the cursor, without a converter call per value, one batch at a time:
+    compliance reads one row per meeting of hundreds of branches, and the converters (and keeping
+    every row alive at once) were most of its time."""
     sql, params = queryset.query.sql_with_params()
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
-        return list(cursor.fetchall())
+        while batch := cursor.fetchmany(500):  # under the collector's 700 new objects
+            yield from batch
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -456,12 +460,35 @@ def _existed_through(org: Organization, window: rb.Window) -> bool:
     return started and lasted
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while compliance builds its rows. The rows live only as
+    long as the request, but collections during the build promote them to the oldest generation and
+    soon trigger a full collection of the whole process (~100 ms at the article's scale); reference
+    counting frees them all the same."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def compliance_for(
     *, actor: Any, org: Organization, period: Period, today: date | None = None, behind_only: bool = False
 ) -> Compliance:
     """For each organization of the subtree that a rule applies to: each rule's windows whose deadline
     falls in the period (met, behind by how many, open, not yet begun), attendance, topics not covered,
     resolutions overdue and education campaigns. A fixed number of queries."""
+    with _collector_paused():
+        return _compliance(actor=actor, org=org, period=period, today=today, behind_only=behind_only)
+
+
+def _compliance(
+    *, actor: Any, org: Organization, period: Period, today: date | None, behind_only: bool
+) -> Compliance:
+    """The work of compliance_for (with the collector paused)."""
     today = today or timezone.localdate()
     if not can_see_compliance(actor, org):
         raise NotFound()
@@ -510,9 +537,43 @@ def compliance_for(
     span_start = rb.window_containing(period.start, "year").start
     if campaigns:
         span_start = min(span_start, *(c.starts_on for c in campaigns))
+    windows_cache: dict[str, list[rb.Window]] = {}
+    parsed: dict[tuple[str, int], rb.Frequency | None] = {}
+    keys = {k.code: rb.frequency_key(k.code) for k in kinds}
+
+    def frequencies(book: Rulebook, kind: MeetingKind) -> rb.Frequency | None:
+        """Parse each distinct rule value once (most organizations share their values)."""
+        try:
+            value = book.get(keys[kind.code])
+        except KeyError:
+            value = kind.default_frequency
+        key = (kind.code, id(value))
+        if key not in parsed:
+            parsed[key] = rb.parse_frequency(kind.code, value)
+        return parsed[key]
+
+    def windows(every: str) -> list[rb.Window]:
+        if every not in windows_cache:
+            windows_cache[every] = rb.windows_with_deadline_in(period.start, period.end, every)
+        return windows_cache[every]
+
+    # Topics count where they were covered: in the branch itself or one of its party groups, within
+    # the branch's current topic window (kept as one set per branch, not a record per meeting).
+    branch_of: dict[int, int] = {}
+    topic_window: dict[int, rb.Window] = {}
+    for o in orgs:
+        parent = by_path.get(o.path[: -o.steplen]) if o.kind == OrgKind.GROUP else None
+        branch_of[o.id] = parent.id if parent is not None else o.id
+        if o.kind == OrgKind.BRANCH:
+            started = [
+                w for w in windows(books[o.id].get("life.topics").get("every", "year")) if w.start <= today
+            ]
+            if started:
+                topic_window[o.id] = started[-1]
+    covered: dict[int, set[str]] = defaultdict(set)
     # One row per held meeting of the subtree in the span: who, what, when, which topics, attendance.
-    held: dict[tuple[int, str], list[date]] = defaultdict(list)
-    topics_by_org: dict[int, list[tuple[date, list[str]]]] = defaultdict(list)
+    # Dates held per "organization id/kind code" (text keys: fewer objects for the garbage collector).
+    held: dict[str, list[date]] = defaultdict(list)
     attendance: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     sessions: Counter[tuple[int, int]] = Counter()
     meeting_rows = (
@@ -534,11 +595,14 @@ def compliance_for(
     for org_id, kind_id, held_on, topics, campaign_id, present, should in _raw_rows(meeting_rows):
         if isinstance(held_on, str):
             held_on = as_date(held_on[:10])
-        held[(org_id, kind_code.get(kind_id, ""))].append(held_on)
+        held[f"{org_id}/{kind_code.get(kind_id, '')}"].append(held_on)
         if isinstance(topics, str):
             topics = as_topics(topics)
         if topics:
-            topics_by_org[org_id].append((held_on, topics))
+            branch_id = branch_of.get(org_id, org_id)
+            window = topic_window.get(branch_id)
+            if window is not None and window.start <= held_on < window.end:
+                covered[branch_id].update(topics)
         if campaign_id:
             sessions[(org_id, campaign_id)] += 1
         if held_on >= period.start:
@@ -560,35 +624,6 @@ def compliance_for(
         .values_list("meeting__organization_id", "n")
     )
 
-    # Topics count where they were covered: in the branch itself or one of its party groups.
-    branch_of: dict[int, int] = {}
-    for o in orgs:
-        parent = by_path.get(o.path[: -o.steplen]) if o.kind == OrgKind.GROUP else None
-        branch_of[o.id] = parent.pk if parent is not None else o.id
-    topics_by_branch: dict[int, list[tuple[date, list[str]]]] = defaultdict(list)
-    for org_id, items in topics_by_org.items():
-        topics_by_branch[branch_of.get(org_id, org_id)].extend(items)
-
-    windows_cache: dict[str, list[rb.Window]] = {}
-    parsed: dict[tuple[str, int], rb.Frequency | None] = {}
-    keys = {k.code: rb.frequency_key(k.code) for k in kinds}
-
-    def frequencies(book: Rulebook, kind: MeetingKind) -> rb.Frequency | None:
-        """Parse each distinct rule value once (most organizations share their values)."""
-        try:
-            value = book.get(keys[kind.code])
-        except KeyError:
-            value = kind.default_frequency
-        key = (kind.code, id(value))
-        if key not in parsed:
-            parsed[key] = rb.parse_frequency(kind.code, value)
-        return parsed[key]
-
-    def windows(every: str) -> list[rb.Window]:
-        if every not in windows_cache:
-            windows_cache[every] = rb.windows_with_deadline_in(period.start, period.end, every)
-        return windows_cache[every]
-
     rows: list[OrgCompliance] = []
     builtin = [k for k in kinds if k.owner is None]
     outcomes: dict[
@@ -609,7 +644,7 @@ def compliance_for(
             frequency = frequencies(book, kind)
             if frequency is None or not frequency.applies_to(o.kind, has_committee):
                 continue
-            dates = [d for code in frequency.counts for d in held.get((o.id, code), ())]
+            dates = [d for code in frequency.counts for d in held.get(f"{o.id}/{code}", ())]
             months = rb.EVERY_MONTHS[frequency.every]
             per_window = Counter(date(d.year, (d.month - 1) // months * months + 1, 1) for d in dates)
             every_windows = windows(frequency.every)
@@ -639,16 +674,9 @@ def compliance_for(
             row.topic_list = topic_rule.get("name", "") + (
                 f"（{topic_rule['pattern']}）" if topic_rule.get("pattern") else ""
             )
-            current = [w for w in windows(topic_rule.get("every", "year")) if w.start <= today]
-            if current:
-                window = current[-1]
-                covered = {
-                    t
-                    for d, items in topics_by_branch.get(o.id, ())
-                    if window.start <= d < window.end
-                    for t in items
-                }
-                row.topics_missing = [t for t in topic_rule["topics"] if t not in covered]
+            if o.id in topic_window:
+                done = covered.get(o.id, set())
+                row.topics_missing = [t for t in topic_rule["topics"] if t not in done]
             for campaign in campaigns:
                 if o.path.startswith(campaign.organization.path):
                     row.campaigns.append(CampaignStatus(campaign, sessions[(o.id, campaign.pk)]))
