@@ -5,6 +5,8 @@ OpenAPI: /api/v1/openapi.json; interactive documentation: /api/v1/docs.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -15,7 +17,7 @@ from qixin.advocacy.api import router as advocacy_router
 from qixin.brand.api import router as brand_router
 from qixin.care.api import router as care_router
 from qixin.core import audit
-from qixin.core.api import TokenAuth, error_body, validation_body
+from qixin.core.api import ErrorOut, TokenAuth, error_body, validation_body
 from qixin.core.errors import ApplicationError
 from qixin.core.middleware import SAFE_METHODS
 from qixin.improve.api import router as improve_router
@@ -32,7 +34,36 @@ class ChineseJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+# Every operation can answer with these, in the ErrorOut format, through the handlers below.
+ERROR_RESPONSES = {
+    "400": "请求有误（说明在 message 与 problems 中）",
+    "401": "未认证：缺少或无效的 API 令牌",
+    "403": "无权进行此操作",
+    "404": "未找到（或不在您的权限范围内）",
+    "422": "参数校验未通过（逐项说明在 problems 中）",
+}
+
+
+class QixinAPI(NinjaAPI):
+    """The API, whose OpenAPI document lists the error responses of every operation."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        if "ErrorOut" not in components:
+            error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(error_schema.pop("$defs", {}))
+            components["ErrorOut"] = error_schema
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for code, description in ERROR_RESPONSES.items():
+                    responses.setdefault(code, {"description": description, "content": error})
+        return schema
+
+
+api = QixinAPI(
     renderer=ChineseJSONRenderer(),
     title="旗心 API",
     version="1",

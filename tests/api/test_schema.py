@@ -4,7 +4,9 @@ response that breaks the documented schema."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
@@ -18,7 +20,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 
 
 @pytest.fixture
-def token(db):
+def keep_connection():
+    """The WSGI app closes database connections at the end of each request, which would end the
+    test's transaction on PostgreSQL; Django's own test client switches that off the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token(db, keep_connection):
     root = org(None, "R", OrgKind.COMMITTEE, "示例党委")
     branch = org(root, "R-1", name="总装一支部")
     person(branch, "QX0001", category="正式党员", phone="13800138000")

@@ -3,30 +3,30 @@
 from typing import Any
 
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from qixin.brand.importers import lookup_org, lookup_person
 from qixin.core import access
-from qixin.core.api import ErrorOut, ObjectId
+from qixin.core.api import ErrorOut, ObjectId, Pagination
 from qixin.core.errors import ApplicationError
 from qixin.core.pages import AuthedRequest
 from qixin.people.models import Person
 
 from . import selectors, services
-from .schemas import CampaignIn, CampaignOut, ItemOut, ParticipationOut, ShareIn, ShareOut
+from .schemas import AdvocacyCampaignIn, AdvocacyCampaignOut, ItemOut, ParticipationOut, ShareIn, ShareOut
 
 router = Router(tags=["品牌代言"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-@router.get("/campaigns", response=list[CampaignOut], summary="代言活动列表")
-@paginate(LimitOffsetPagination)
+@router.get("/campaigns", response=list[AdvocacyCampaignOut], summary="代言活动列表")
+@paginate(Pagination)
 def campaign_list(request: AuthedRequest) -> Any:
     return selectors.campaign_list_for(actor=request.user)
 
 
-@router.post("/campaigns", response={201: CampaignOut, **ERRORS}, summary="发起代言活动")
-def campaign_create(request: AuthedRequest, payload: CampaignIn) -> Any:
+@router.post("/campaigns", response={201: AdvocacyCampaignOut, **ERRORS}, summary="发起代言活动")
+def campaign_create(request: AuthedRequest, payload: AdvocacyCampaignIn) -> Any:
     org = lookup_org(request.user, payload.org_code)
     return 201, services.campaign_create(
         actor=request.user,

@@ -14,7 +14,7 @@ class ItemOut(Schema):
     text: str
 
 
-class CampaignOut(Schema):
+class AdvocacyCampaignOut(Schema):
     id: int
     name: str
     organization_id: int
@@ -29,7 +29,7 @@ class ItemIn(Input):
     text: str = ""
 
 
-class CampaignIn(Input):
+class AdvocacyCampaignIn(Input):
     org_code: str = Field(..., min_length=1)
     name: str = Field(..., min_length=1, max_length=100)
     description: str = ""
@@ -65,7 +65,7 @@ class BranchOut(Schema):
     reach: int
 
 
-class PersonOut(Schema):
+class ParticipantOut(Schema):
     person_id: int
     name: str
     employee_no: str
@@ -75,4 +75,4 @@ class PersonOut(Schema):
 
 class ParticipationOut(Schema):
     by_branch: list[BranchOut]
-    by_person: list[PersonOut]
+    by_person: list[ParticipantOut]

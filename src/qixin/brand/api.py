@@ -3,18 +3,18 @@
 from typing import Any
 
 from ninja import File, Router, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from qixin.core.api import ErrorOut, ImportReportOut, ObjectId
+from qixin.core.api import ErrorOut, ImportReportOut, ObjectId, Pagination
 from qixin.core.pages import AuthedRequest
 from qixin.core.tabular import Report
 
 from . import importers, selectors, services
 from .schemas import (
-    CloseIn,
     DeedIn,
     DeedOut,
     EntryOut,
+    EvaluationCloseIn,
     EvaluationIn,
     EvaluationOut,
     FrameworkIn,
@@ -40,7 +40,7 @@ def report_out(report: Report) -> dict[str, Any]:
 
 
 @router.get("/frameworks", response=list[FrameworkOut], summary="党员品牌列表")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def framework_list(request: AuthedRequest) -> Any:
     return selectors.framework_list_for(actor=request.user)
 
@@ -101,7 +101,7 @@ def deed_delete(request: AuthedRequest, pk: ObjectId) -> Any:
 
 
 @router.get("/recognitions", response=list[RecognitionOut], summary="荣誉列表")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def recognition_list(request: AuthedRequest, year: int | None = None, kind: str = "") -> Any:
     rows = selectors.recognition_list_for(actor=request.user)
     if year:
@@ -138,7 +138,7 @@ def recognition_import(request: AuthedRequest, file: File[UploadedFile], dry_run
 
 
 @router.get("/evaluations", response=list[EvaluationOut], summary="民主评议党员")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def evaluation_list(request: AuthedRequest) -> Any:
     return selectors.evaluation_list_for(actor=request.user)
 
@@ -170,6 +170,6 @@ def self_assessment(request: AuthedRequest, pk: ObjectId, payload: SelfAssessmen
 
 
 @router.post("/evaluations/{pk}/close", response={200: EvaluationOut, **ERRORS}, summary="完成评议")
-def evaluation_close(request: AuthedRequest, pk: ObjectId, payload: CloseIn) -> Any:
+def evaluation_close(request: AuthedRequest, pk: ObjectId, payload: EvaluationCloseIn) -> Any:
     evaluation = selectors.evaluation_get_for(actor=request.user, pk=pk)
     return services.evaluation_close(actor=request.user, evaluation=evaluation, held_on=payload.held_on)

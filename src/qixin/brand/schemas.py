@@ -123,5 +123,5 @@ class SelfAssessmentIn(Input):
     text: str = Field(..., min_length=1)
 
 
-class CloseIn(Input):
+class EvaluationCloseIn(Input):
     held_on: date

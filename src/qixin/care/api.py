@@ -5,9 +5,9 @@ The public intake is a page, not an API: it is meant for a phone's browser behin
 from typing import Any
 
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from qixin.core.api import ErrorOut, ObjectId
+from qixin.core.api import ErrorOut, ObjectId, Pagination
 from qixin.core.models import User
 from qixin.core.pages import AuthedRequest
 from qixin.orgs import selectors as org_selectors
@@ -15,7 +15,6 @@ from qixin.orgs import selectors as org_selectors
 from . import selectors, services
 from .schemas import (
     AssignIn,
-    ClaimIn,
     CloseIn,
     ForwardIn,
     FulfilIn,
@@ -29,6 +28,7 @@ from .schemas import (
     TicketDetailOut,
     TicketFiltersIn,
     TicketOut,
+    WishClaimIn,
     WishOut,
     WishPublishIn,
 )
@@ -38,7 +38,7 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Erro
 
 
 @router.get("/tickets", response=list[TicketOut], summary="事项列表（本人所在团队及所管理组织的）")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def ticket_list(request: AuthedRequest, filters: Query[TicketFiltersIn]) -> Any:
     return selectors.ticket_list_for(
         actor=request.user,
@@ -118,13 +118,13 @@ def wish_publish(request: AuthedRequest, pk: ObjectId, payload: WishPublishIn) -
 
 
 @router.get("/teams", response=list[TeamOut], summary="连心桥团队")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def team_list(request: AuthedRequest) -> Any:
     return selectors.team_list_for(actor=request.user)
 
 
 @router.get("/points", response=list[PointOut], summary="二维码收集点")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def point_list(request: AuthedRequest) -> Any:
     return selectors.point_list_for(actor=request.user)
 
@@ -143,7 +143,7 @@ def stats(request: AuthedRequest, params: Query[StatsIn]) -> Any:
 
 
 @router.get("/wishes", response={200: list[WishOut], **ERRORS}, summary="心愿墙")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def wish_list(request: AuthedRequest, org: str) -> Any:
     organization = org_selectors.org_get_for(actor=request.user, code=org)
     return selectors.wish_wall_for(actor=request.user, org=organization)
@@ -152,7 +152,7 @@ def wish_list(request: AuthedRequest, org: str) -> Any:
 @router.post(
     "/wishes/{pk}/claim", response={200: WishOut, **ERRORS}, summary="认领心愿（本人或以党支部名义）"
 )
-def wish_claim(request: AuthedRequest, pk: ObjectId, payload: ClaimIn) -> Any:
+def wish_claim(request: AuthedRequest, pk: ObjectId, payload: WishClaimIn) -> Any:
     wish = selectors.wish_get_for(actor=request.user, pk=pk)
     branch = (
         org_selectors.org_get_for(actor=request.user, code=payload.branch_code)
@@ -169,6 +169,6 @@ def wish_fulfil(request: AuthedRequest, pk: ObjectId, payload: FulfilIn) -> Any:
 
 
 @router.get("/notifications", response=list[NotificationOut], summary="我的通知")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def notification_list(request: AuthedRequest) -> Any:
     return selectors.notifications_for(actor=request.user)

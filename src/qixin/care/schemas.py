@@ -133,7 +133,7 @@ class WishPublishIn(Input):
     text: str = Field(..., max_length=2000)
 
 
-class ClaimIn(Input):
+class WishClaimIn(Input):
     branch_code: str = ""
 
 

@@ -3,9 +3,9 @@
 from typing import Any
 
 from ninja import File, Query, Router, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from qixin.core.api import ErrorOut, ImportReportOut, ObjectId
+from qixin.core.api import ErrorOut, ImportReportOut, ObjectId, Pagination
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.pages import AuthedRequest
 from qixin.orgs import selectors as org_selectors
@@ -66,7 +66,7 @@ def _person(request: AuthedRequest, employee_no: str) -> Person:
 
 
 @router.get("/suggestions", response=list[SuggestionOut], summary="建议列表（可检索）")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def suggestion_list(request: AuthedRequest, filters: Query[SuggestionFilters]) -> Any:
     return selectors.suggestion_search_for(
         actor=request.user,
@@ -168,7 +168,7 @@ def suggestion_merge(request: AuthedRequest, pk: ObjectId, payload: MergeIn) -> 
 
 
 @router.get("/projects", response=list[ProjectOut], summary="项目列表（可检索）")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def project_list(request: AuthedRequest, filters: Query[ProjectFilters]) -> Any:
     return selectors.project_search_for(
         actor=request.user,
@@ -254,31 +254,31 @@ def savings_reverse(request: AuthedRequest, pk: ObjectId, payload: ReverseIn) ->
 
 
 @router.get("/alliances", response=list[AllianceOut], summary="降本联盟")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def alliance_list(request: AuthedRequest, q: str = "") -> Any:
     return selectors.alliance_search_for(actor=request.user, search_text=q[:100])
 
 
 @router.get("/campaigns", response=list[CampaignOut], summary="降本活动")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def campaign_list(request: AuthedRequest) -> Any:
     return selectors.campaign_list_for(actor=request.user)
 
 
 @router.get("/studios", response=list[StudioOut], summary="创新工作室")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def studio_list(request: AuthedRequest, q: str = "") -> Any:
     return selectors.studio_search_for(actor=request.user, search_text=q[:100])
 
 
 @router.get("/cases", response=list[CaseOut], summary="改善案例（可检索）")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def case_list(request: AuthedRequest, q: str = "", year: int | None = None, excellent: bool = False) -> Any:
     return selectors.case_search_for(actor=request.user, search_text=q[:200], year=year, excellent=excellent)
 
 
 @router.get("/awards", response=list[AwardOut], summary="获奖成果")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def award_list(request: AuthedRequest) -> Any:
     return selectors.award_list_for(actor=request.user)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TypeVar, cast
 
 from django.db import connection, models
-from django.db.models import FloatField, QuerySet
+from django.db.models import FloatField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from . import text
@@ -95,10 +95,12 @@ def fts_table(model: type[models.Model]) -> str:
 
 def search(queryset: QuerySet[M], query: str, *, any_word: bool = False) -> QuerySet[M]:
     """The rows of `queryset` whose text matches `query` (every word, or with any_word=True any of
-    them), annotated with `search_rank` (higher is better). An empty query changes nothing."""
+    them), annotated with `search_rank` (higher is better). An empty query changes nothing; a query
+    with no searchable word in it (only punctuation, say) matches nothing."""
     terms = query_terms(query)
     if not terms:
-        return queryset
+        unranked = queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
+        return cast("QuerySet[M]", unranked.none() if query.strip() else unranked)
     model = queryset.model
     table = connection.ops.quote_name(model._meta.db_table)
     assert model._meta.pk is not None

@@ -5,9 +5,9 @@ from typing import Any
 
 from django.utils import timezone
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from qixin.core.api import ErrorOut, ObjectId
+from qixin.core.api import ErrorOut, ObjectId, Pagination
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.pages import AuthedRequest
 from qixin.core.periods import Period
@@ -45,7 +45,7 @@ def _detail(request: AuthedRequest, pk: int) -> Any:
 
 
 @router.get("/meetings", response=list[MeetingOut], summary="会议列表")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def meeting_list(request: AuthedRequest, filters: Query[MeetingFiltersIn]) -> Any:
     org = selectors.org_for_life(actor=request.user, code=filters.org) if filters.org else None
     return selectors.meeting_list_for(

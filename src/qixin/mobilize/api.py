@@ -3,44 +3,44 @@
 from typing import Any
 
 from ninja import File, Router, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from qixin.brand.api import report_out
 from qixin.brand.importers import lookup_org, lookup_person
 from qixin.brand.schemas import DeedOut
-from qixin.core.api import ErrorOut, ImportReportOut, ObjectId
+from qixin.core.api import ErrorOut, ImportReportOut, ObjectId, Pagination
 from qixin.core.pages import AuthedRequest
 
 from . import importers, selectors, services
 from .schemas import (
-    AssignIn,
     AssignmentOut,
-    DeedIn,
     DeploymentIn,
     DeploymentOut,
+    MissionAssignIn,
     MissionIn,
     MissionOut,
     MissionTeamIn,
+    MobilizeTeamOut,
+    PartDeedIn,
     ServiceIn,
     ServiceOut,
     StatusIn,
     TeamIn,
     TeamMemberIn,
     TeamMemberOut,
-    TeamOut,
 )
 
 router = Router(tags=["党员突击队与专项攻坚"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-@router.get("/teams", response=list[TeamOut], summary="队伍列表")
-@paginate(LimitOffsetPagination)
+@router.get("/teams", response=list[MobilizeTeamOut], summary="队伍列表")
+@paginate(Pagination)
 def team_list(request: AuthedRequest, kind: str = "", q: str = "") -> Any:
     return selectors.team_list_for(actor=request.user, kind=kind, search=q)
 
 
-@router.post("/teams", response={201: TeamOut, **ERRORS}, summary="组建队伍")
+@router.post("/teams", response={201: MobilizeTeamOut, **ERRORS}, summary="组建队伍")
 def team_create(request: AuthedRequest, payload: TeamIn) -> Any:
     org = lookup_org(request.user, payload.org_code)
     leader = lookup_person(request.user, payload.leader_employee_no) if payload.leader_employee_no else None
@@ -81,7 +81,7 @@ def team_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool 
 
 
 @router.get("/missions", response=list[MissionOut], summary="专项任务列表")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def mission_list(request: AuthedRequest, kind: str = "", status: str = "") -> Any:
     return selectors.mission_list_for(actor=request.user, kind=kind, status=status)
 
@@ -121,7 +121,7 @@ def mission_assignments(request: AuthedRequest, pk: ObjectId) -> Any:
 
 
 @router.post("/missions/{pk}/assignments", response={201: AssignmentOut, **ERRORS}, summary="人员加入任务")
-def mission_assign(request: AuthedRequest, pk: ObjectId, payload: AssignIn) -> Any:
+def mission_assign(request: AuthedRequest, pk: ObjectId, payload: MissionAssignIn) -> Any:
     mission = selectors.mission_get_for(actor=request.user, pk=pk)
     person = lookup_person(request.user, payload.employee_no)
     team = selectors.team_get_for(actor=request.user, pk=payload.team_id) if payload.team_id else None
@@ -139,7 +139,7 @@ def mission_status(request: AuthedRequest, pk: ObjectId, payload: StatusIn) -> A
 
 
 @router.post("/assignments/{pk}/deed", response={201: DeedOut, **ERRORS}, summary="将任务分工记为党员事迹")
-def assignment_deed(request: AuthedRequest, pk: ObjectId, payload: DeedIn) -> Any:
+def assignment_deed(request: AuthedRequest, pk: ObjectId, payload: PartDeedIn) -> Any:
     assignment = selectors.assignment_get_for(actor=request.user, pk=pk)
     return 201, services.assignment_to_deed(
         actor=request.user, assignment=assignment, pillars=payload.pillars, description=payload.description
@@ -147,7 +147,7 @@ def assignment_deed(request: AuthedRequest, pk: ObjectId, payload: DeedIn) -> An
 
 
 @router.get("/deployments", response=list[DeploymentOut], summary="派驻列表")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def deployment_list(request: AuthedRequest, kind: str = "") -> Any:
     return selectors.deployment_list_for(actor=request.user, kind=kind)
 

@@ -8,7 +8,7 @@ from qixin.core.api import Input
 from .models import DeploymentKind, MissionKind, MissionStatus, TeamKind
 
 
-class TeamOut(Schema):
+class MobilizeTeamOut(Schema):
     id: int
     name: str
     kind: str = Field(..., alias="display_kind")
@@ -74,7 +74,7 @@ class AssignmentOut(Schema):
     part: str
 
 
-class AssignIn(Input):
+class MissionAssignIn(Input):
     employee_no: str = Field(..., min_length=1)
     part: str = Field(..., min_length=1, max_length=200)
     team_id: int | None = Field(None, ge=1)
@@ -90,7 +90,7 @@ class StatusIn(Input):
     on: date | None = None
 
 
-class DeedIn(Input):
+class PartDeedIn(Input):
     pillars: list[str] = []
     description: str = ""
 
