@@ -228,3 +228,12 @@ def test_cli_refusal_outside_the_scope_is_audited(world):
     assert refusals() == before + 1
     assert entry.actor == world["users"]["secretary"]
     assert entry.object_repr.startswith("qixin ")
+
+
+def test_a_nul_character_in_the_query_is_refused_before_reaching_the_database(world):
+    client = logged_in(world, "admin")
+    page = client.get(reverse("people:list"), {"q": "张\x00"})
+    assert page.status_code == 400
+    assert "控制字符" in page.content.decode()
+    response = api(world, "admin").get("/api/v1/people/", {"q": "张\x00"})
+    assert (response.status_code, response.json()["code"]) == (400, "invalid")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from . import audit
@@ -18,8 +18,21 @@ class ApplicationErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any("\x00" in value for _key, values in request.GET.lists() for value in values):
+            # No database can store a NUL character, and no form or link of ours sends one.
+            return self.refuse(request, ApplicationError("invalid", "请求参数中包含不允许的控制字符。"))
         with audit.source(client_address(request)):
             return self.get_response(request)
+
+    @staticmethod
+    def refuse(request: HttpRequest, error: ApplicationError) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            from .api import error_body
+
+            return JsonResponse(
+                error_body(error), status=error.status, json_dumps_params={"ensure_ascii": False}
+            )
+        return render(request, "core/error.html", {"error": error}, status=error.status)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, ApplicationError):
