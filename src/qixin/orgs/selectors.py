@@ -43,7 +43,7 @@ def org_roots_for(*, actor: Any) -> list[Organization]:
     """The top nodes of the tree as this actor sees it."""
     scope = access.scope_for(actor)
     if scope.is_admin:
-        return list(Organization.get_root_nodes().filter(dissolved_on__isnull=True))
+        return list(Organization.objects.get_root_nodes().filter(dissolved_on__isnull=True))
     return list(Organization.objects.filter(path__in=scope.read).order_by("path"))
 
 
