@@ -12,6 +12,7 @@ Django's test client in this process, with DEBUG off as in production, and repor
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import tempfile
@@ -42,6 +43,7 @@ def main() -> None:
 
     warnings.filterwarnings("ignore", message="No directory at")  # static files are not collected here
     django.setup()
+    importlib.import_module("qixin.wsgi")  # start-up as the server does it: all loaded, then gc.freeze()
     from django.conf import settings
     from django.test import Client
     from django.urls import reverse

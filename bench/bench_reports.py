@@ -12,6 +12,7 @@ DEBUG off); `qixin report summary` is run as a command, start-up included, and i
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import tempfile
@@ -42,6 +43,7 @@ def main() -> None:
 
     warnings.filterwarnings("ignore", message="No directory at")
     django.setup()
+    importlib.import_module("qixin.wsgi")  # start-up as the server does it: all loaded, then gc.freeze()
     from django.conf import settings
     from django.test import Client
     from django.urls import reverse

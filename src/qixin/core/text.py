@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
-# Names repeat (surnames, common given names): a roster import converts each distinct name once.
+# pypinyin is imported on first use: loading its phrase dictionary takes 0.3 s, which every command
+# and worker start-up would otherwise pay. Names repeat (surnames, common given names): a roster
+# import converts each distinct name once.
 
 
 @lru_cache(maxsize=65536)
 def pinyin_initials(text: str) -> str:
     """张三丰 → zsf; letters and digits pass through, lowercased."""
+    from pypinyin import Style, lazy_pinyin
+
     return "".join(p[0] for p in lazy_pinyin(text, style=Style.FIRST_LETTER) if p).lower()
 
 
 @lru_cache(maxsize=65536)
 def pinyin_full(text: str) -> str:
     """张三丰 → zhangsanfeng."""
+    from pypinyin import lazy_pinyin
+
     return "".join(lazy_pinyin(text)).lower()
 
 
