@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .errors import ApplicationError
@@ -66,6 +66,22 @@ def entry_hash(entry: AuditEntry) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+CHAIN_LOCK = 0x51584E  # an arbitrary constant naming the audit chain's lock on PostgreSQL
+
+
+def _lock_chain() -> None:
+    """One writer at a time appends to the chain, until its transaction ends.
+
+    On PostgreSQL, locking the last row (SELECT ... FOR UPDATE) is not enough: a second writer waiting
+    on that row gets the same row once the first commits, and both chain onto it. A transaction-level
+    advisory lock serialises the appends instead. SQLite already runs one writing transaction at a time
+    (BEGIN IMMEDIATE).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+
+
 def record(
     *,
     actor: User | None,
@@ -82,7 +98,8 @@ def record(
         object_pk = object_pk or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
     with transaction.atomic():
-        last = AuditEntry.objects.select_for_update().order_by("-id").only("hash").first()
+        _lock_chain()
+        last = AuditEntry.objects.order_by("-id").only("hash").first()
         entry = AuditEntry(
             at=timezone.now(),
             actor=actor if actor is not None and actor.pk else None,
