@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from qixin.core.models import TimeStampedModel, User
 from qixin.orgs.models import Organization
@@ -308,6 +309,9 @@ class Project(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("improve:project", args=[self.pk])
 
     @property
     def category_label(self) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from qixin.core.models import TimeStampedModel, User
 from qixin.orgs.models import Organization
@@ -146,6 +147,9 @@ class Meeting(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.held_on} {self.title or self.kind}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("life:meeting", args=[self.pk])
 
     @property
     def attendance_rate(self) -> float | None:
