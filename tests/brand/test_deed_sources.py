@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_deeds_from_a_meeting_and_a_project_link_back_to_them(world):
-    start = timezone.make_aware(dt.datetime(2026, 3, 2, 14))
+    start = dt.datetime(2026, 3, 2, 14, tzinfo=timezone.get_current_timezone())
     meeting = Meeting.objects.create(
         organization=world["b2"],
         kind=MeetingKind.objects.get(code="party_lecture"),
