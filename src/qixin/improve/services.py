@@ -3,6 +3,7 @@ transaction each. Each docstring states the rule the service enforces."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,7 +12,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -128,6 +129,19 @@ def _not_future(day: date, label: str) -> None:
 
 def _number(prefix: str, day: date, pk: int) -> str:
     return f"{prefix}-{day.year}-{pk:06d}"
+
+
+def _free_code(model: type[models.Model], field: str, given: str, label: str) -> str:
+    """The code or number a user gave for a new record (refused when taken), or "" for one to be
+    numbered from the record's id once saved (save it under _placeholder(), then _number())."""
+    given = given.strip()
+    if given and model._default_manager.filter(**{field: given}).exists():
+        raise ApplicationError("duplicate_code", f"{label}“{given}”已被使用。")
+    return given
+
+
+def _placeholder() -> str:
+    return f"tmp-{uuid.uuid4().hex[:24]}"  # fits every code field (32 characters)
 
 
 def _belongs_to(person: Person, org: Organization) -> bool:
@@ -320,11 +334,9 @@ def alliance_create(
     for person in (leader, *members):
         if not _in_any(person, all_branches):
             raise ApplicationError("not_in_branches", f"{person.name}不属于组建联盟的党支部。")
-    code = code.strip()
-    if code and Alliance.objects.filter(code=code).exists():
-        raise ApplicationError("duplicate_code", f"联盟编码“{code}”已被使用。")
+    code = _free_code(Alliance, "code", code, "联盟编码")
     alliance = Alliance(
-        code=code or f"tmp-{timezone.now().timestamp()}",
+        code=code or _placeholder(),
         name=name.strip(),
         lead_branch=lead_branch,
         leader=leader,
@@ -525,11 +537,9 @@ def project_create(
     if target < 0:
         raise ApplicationError("invalid", "节约目标不能为负数。")
     _check_project_links(organization, alliances, campaign, studio)
-    code = code.strip()
-    if code and Project.objects.filter(code=code).exists():
-        raise ApplicationError("duplicate_code", f"项目编号“{code}”已被使用。")
+    code = _free_code(Project, "code", code, "项目编号")
     project = Project(
-        code=code or f"tmp-{timezone.now().timestamp()}",
+        code=code or _placeholder(),
         title=title.strip(),
         description=description.strip(),
         organization=organization,
@@ -739,11 +749,9 @@ def savings_claim(
     _not_future(occurred_on, "节约实现日期")
     if not description.strip():
         raise ApplicationError("invalid", "请说明节约的内容。")
-    number = number.strip()
-    if number and SavingsEntry.objects.filter(number=number).exists():
-        raise ApplicationError("duplicate_code", f"流水号“{number}”已被使用。")
+    number = _free_code(SavingsEntry, "number", number, "流水号")
     entry = SavingsEntry(
-        number=number or f"tmp-{timezone.now().timestamp()}",
+        number=number or _placeholder(),
         project=project,
         amount=value,
         occurred_on=occurred_on,
@@ -1443,11 +1451,9 @@ def studio_create(
     for person in (leader, *members):
         if not _belongs_to(person, organization):
             raise ApplicationError("outside", f"{person.name}不属于“{organization.name}”。")
-    code = code.strip()
-    if code and Studio.objects.filter(code=code).exists():
-        raise ApplicationError("duplicate_code", f"工作室编码“{code}”已被使用。")
+    code = _free_code(Studio, "code", code, "工作室编码")
     studio = Studio(
-        code=code or f"tmp-{timezone.now().timestamp()}",
+        code=code or _placeholder(),
         name=name.strip(),
         kind=kind,
         organization=organization,
@@ -1587,11 +1593,9 @@ def case_create(
     value = money(savings, "节约金额")
     if value < 0:
         raise ApplicationError("invalid", "节约金额不能为负数。")
-    code = code.strip()
-    if code and ImprovementCase.objects.filter(code=code).exists():
-        raise ApplicationError("duplicate_code", f"案例编号“{code}”已被使用。")
+    code = _free_code(ImprovementCase, "code", code, "案例编号")
     case = ImprovementCase(
-        code=code or f"tmp-{timezone.now().timestamp()}",
+        code=code or _placeholder(),
         title=title.strip(),
         organization=organization,
         lead=lead,
