@@ -244,3 +244,19 @@ def test_api_grades_a_member(client, branded):
         **auth,
     )
     assert graded.json()["grade"] == "优秀"
+
+
+def test_the_import_pages_describe_every_column(client, branded):
+    from django.urls import reverse
+
+    from qixin.brand.importers import COLUMNS
+    from qixin.mobilize.importers import TEAM_MEMBER_COLUMNS
+
+    client.force_login(branded["worker"])
+    for url, columns in (
+        (reverse("brand:recognition_import"), COLUMNS),
+        (reverse("mobilize:import", args=["team-members"]), TEAM_MEMBER_COLUMNS),
+    ):
+        page = client.get(url).content.decode()
+        assert "各列说明" in page
+        assert all(c.header in page for c in columns)

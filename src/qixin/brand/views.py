@@ -234,7 +234,10 @@ def recognition_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def recognition_import(request: AuthedRequest) -> HttpResponse:
     return import_view(
-        request, runner=importers.import_recognitions, template="brand/import.html", context={}
+        request,
+        runner=importers.import_recognitions,
+        template="brand/import.html",
+        context={"columns": importers.COLUMNS},
     )
 
 

@@ -324,7 +324,7 @@ def import_page(request: AuthedRequest, kind: str) -> HttpResponse:
         request,
         runner=spec.runner,
         template="mobilize/import.html",
-        context={"title": spec.title, "kind": kind},
+        context={"title": spec.title, "kind": kind, "columns": spec.columns},
     )
 
 
