@@ -7,18 +7,19 @@ account: the sender reads it with the follow-up code).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from qixin.core import access
 from qixin.core.errors import NotFound
+from qixin.core.functions import SecondsBetween
 from qixin.orgs.models import Organization
 
 from .models import (
@@ -29,6 +30,7 @@ from .models import (
     Notification,
     TeamMember,
     Ticket,
+    TicketKind,
     TicketMessage,
     TicketStatus,
     WebhookDelivery,
@@ -254,6 +256,7 @@ class Stats:
     response_hours_sum: float = 0.0
     close_days_sum: float = 0.0
     team_id: int | None = None
+    by_kind: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TicketKind.values, 0))
 
     @property
     def response_hours(self) -> Decimal:
@@ -283,15 +286,11 @@ def ticket_stats_for(
 ) -> tuple[Stats, list[Stats]]:
     """(the subtree's totals, one row per team) for tickets submitted in [start, end)."""
     now = now or timezone.now()
-
-    def since_submitted(field: str) -> Any:
-        return ExpressionWrapper(F(field) - F("submitted_at"), output_field=DurationField())
-
     # One grouped query (not every ticket fetched into Python): at vw scale a year is ~6,000 tickets.
     rows = (
         tickets_in(actor=actor, org=org, start=start, end=end)
         .order_by()
-        .values("team_id", "team__name")
+        .values("team_id", "team__name", "kind")
         .annotate(
             tickets=Count("pk"),
             answered=Count("first_response_at"),
@@ -299,25 +298,26 @@ def ticket_stats_for(
             overdue=Count("pk", filter=overdue_stats_q(now)),
             rated=Count("rating"),
             rating_sum=Sum("rating"),
-            responding=Sum(since_submitted("first_response_at")),
-            closing=Sum(since_submitted("closed_at")),
+            responding=Sum(SecondsBetween("first_response_at", "submitted_at")),
+            closing=Sum(SecondsBetween("closed_at", "submitted_at")),
         )
     )
     total = Stats(label=org.name)
     by_team: dict[int, Stats] = {}
     for row in rows:
-        team = by_team[row["team_id"]] = Stats(label=row["team__name"], team_id=row["team_id"])
-        responding = row["responding"] or timedelta(0)
-        closing = row["closing"] or timedelta(0)
+        team = by_team.get(row["team_id"])
+        if team is None:
+            team = by_team[row["team_id"]] = Stats(label=row["team__name"], team_id=row["team_id"])
         for stats in (total, team):
             stats.tickets += row["tickets"]
+            stats.by_kind[row["kind"]] += row["tickets"]
             stats.answered += row["answered"]
             stats.closed += row["closed"]
             stats.overdue += row["overdue"]
             stats.rated += row["rated"]
             stats.rating_sum += row["rating_sum"] or 0
-            stats.response_hours_sum += responding.total_seconds() / 3600
-            stats.close_days_sum += closing.total_seconds() / 86400
+            stats.response_hours_sum += (row["responding"] or 0) / 3600
+            stats.close_days_sum += (row["closing"] or 0) / 86400
     return total, sorted(by_team.values(), key=lambda s: s.label)
 
 

@@ -292,7 +292,10 @@ class Project(TimeStampedModel):
         ordering = ["-started_on", "-id"]
         indexes = [
             models.Index(fields=["organization", "stage"], name="improve_project_org_stage"),
-            models.Index(fields=["started_on"], name="improve_project_started"),
+            # With the rest: projects registered in a period by stage (the reports), from the index alone.
+            models.Index(
+                fields=["started_on", "organization", "stage", "owner_is_member"], name="improve_project_started"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -396,7 +399,7 @@ class SavingsEntry(models.Model):
         verbose_name_plural = "节约台账"
         ordering = ["occurred_on", "id"]
         indexes = [
-            models.Index(fields=["status", "verified_on"], name="improve_savings_verified"),
+            models.Index(fields=["status", "verified_on", "project", "amount"], name="improve_savings_verified"),
             models.Index(fields=["project", "status"], name="improve_savings_project"),
         ]
         constraints = [
@@ -530,7 +533,9 @@ class Suggestion(TimeStampedModel):
         ordering = ["-submitted_at", "-id"]
         indexes = [
             models.Index(fields=["organization", "status"], name="improve_suggestion_org_status"),
-            models.Index(fields=["status", "submitted_at"], name="improve_suggestion_status"),
+            # With the organization: suggestions submitted in a period by status (the reports), counted
+            # from the index alone.
+            models.Index(fields=["status", "submitted_at", "organization"], name="improve_suggestion_status"),
         ]
         constraints = [
             models.UniqueConstraint(

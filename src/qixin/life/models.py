@@ -138,7 +138,11 @@ class Meeting(TimeStampedModel):
         verbose_name = "会议"
         verbose_name_plural = "会议"
         ordering = ["-starts_at", "-id"]
-        indexes = [models.Index(fields=["organization", "status", "held_on"], name="meeting_org_held")]
+        indexes = [
+            models.Index(fields=["organization", "status", "held_on"], name="meeting_org_held"),
+            # The sessions of an education campaign (participation in the reports).
+            models.Index(fields=["campaign", "status", "held_on"], name="meeting_campaign_held"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
@@ -175,6 +179,8 @@ class Attendance(models.Model):
     class Meta:
         verbose_name = "出席记录"
         verbose_name_plural = "出席记录"
+        # Who was present at a set of meetings, read from the index alone (campaign participation).
+        indexes = [models.Index(fields=["meeting", "status", "person"], name="attendance_meeting_status")]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once"),
             models.CheckConstraint(condition=~Q(status="excused") | ~Q(reason=""), name="excused_has_reason"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from qixin.core import access
 from qixin.core.errors import NotFound
-from qixin.core.periods import Period
+from qixin.core.periods import Period, add_months
 from qixin.core.rules import Rulebook, rulebooks_for
 from qixin.orgs.models import Organization, OrgKind, Position, PositionTitle
 from qixin.orgs.selectors import orgs_existing_q
@@ -243,23 +243,17 @@ def campaign_participation_counts(*, actor: Any, org: Organization, period: Peri
     total = members.count()
     if not campaigns:
         return 0, total
-    # A join on the attendee's current membership, counted in the database. (As an IN (subquery)
-    # over path prefixes, SQLite planned a scan per attendance row: 1.8 s for the vw committee.)
-    took_part = (
-        Attendance.objects.filter(
-            access.org_filter(actor, "person__memberships__branch__path"),
-            meeting__campaign_id__in=campaigns,
-            meeting__status=MeetingStatus.HELD,
-            meeting__held_on__gte=period.start,
-            meeting__held_on__lt=period.end,
-            status=AttendanceStatus.PRESENT,
-            person__memberships__ended_on__isnull=True,
-            person__memberships__branch__path__startswith=org.path,
-        )
-        .values("person_id")
-        .distinct()
-        .count()
-    )
+    # The current members of the subtree who were present at a session held in the period, counted in
+    # the database from the campaigns' meetings (an index on (campaign, status, held_on) finds them and
+    # one on (meeting, status, person) their attendance, without reading either table).
+    attendees = Attendance.objects.filter(
+        meeting__campaign_id__in=campaigns,
+        meeting__status=MeetingStatus.HELD,
+        meeting__held_on__gte=period.start,
+        meeting__held_on__lt=period.end,
+        status=AttendanceStatus.PRESENT,
+    ).values("person_id")
+    took_part = members.filter(person_id__in=attendees).count()
     return took_part, total
 
 
@@ -427,19 +421,6 @@ class Compliance:
         return [k for k in self.kinds if k.pk in used]
 
 
-class _Memo:
-    """A function of a value, computed once per distinct value (dates and topic lists repeat)."""
-
-    def __init__(self, func: Callable[[str], Any]) -> None:
-        self.func = func
-        self.seen: dict[str, Any] = {}
-
-    def __call__(self, value: str) -> Any:
-        if value not in self.seen:
-            self.seen[value] = self.func(value)
-        return self.seen[value]
-
-
 def _raw_rows(queryset: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
     """Rows straight from the cursor, without a converter call per value, one batch at a time:
     compliance reads one row per meeting of hundreds of branches, and the converters (and keeping
@@ -513,7 +494,9 @@ def _compliance(
         .select_related("owner")
         .order_by("sort_order", "id")
     )
-    kind_code = {k.pk: k.code for k in kinds}
+    kind_ids: dict[str, list[int]] = defaultdict(list)
+    for k in kinds:
+        kind_ids[k.code].append(k.pk)
     with_committee = set(
         Position.objects.filter(
             organization__path__startswith=org.path,
@@ -542,6 +525,7 @@ def _compliance(
     if campaigns:
         span_start = min(span_start, *(c.starts_on for c in campaigns))
     windows_cache: dict[str, list[rb.Window]] = {}
+    months_cache: dict[str, list[list[str]]] = {}
     parsed: dict[tuple[str, int], rb.Frequency | None] = {}
     keys = {k.code: rb.frequency_key(k.code) for k in kinds}
 
@@ -561,6 +545,15 @@ def _compliance(
             windows_cache[every] = rb.windows_with_deadline_in(period.start, period.end, every)
         return windows_cache[every]
 
+    def window_months(every: str) -> list[list[str]]:
+        """Each window's months as "YYYY-MM" (the keys meetings are counted under)."""
+        if every not in months_cache:
+            months_cache[every] = [
+                [f"{add_months(w.start, i):%Y-%m}" for i in range(rb.EVERY_MONTHS[every])]
+                for w in windows(every)
+            ]
+        return months_cache[every]
+
     # Topics count where they were covered: in the branch itself or one of its party groups, within
     # the branch's current topic window (kept as one set per branch, not a record per meeting).
     branch_of: dict[int, int] = {}
@@ -575,11 +568,15 @@ def _compliance(
             if started:
                 topic_window[o.id] = started[-1]
     covered: dict[int, set[str]] = defaultdict(set)
+    topic_bounds = {b: (w.start.isoformat(), w.end.isoformat()) for b, w in topic_window.items()}
     # One row per held meeting of the subtree in the span: who, what, when, which topics, attendance.
-    # Dates held per "organization id/kind code" (text keys: fewer objects for the garbage collector).
-    held: dict[str, list[date]] = defaultdict(list)
+    # Days stay ISO text (they sort as dates): meetings are counted per organization, kind and month
+    # ("YYYY-MM"), the unit every frequency window is made of, and the last day held is kept.
+    per_month: dict[tuple[int, int], dict[str, int]] = {}
+    last_day: dict[tuple[int, int], str] = {}
     attendance: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     sessions: Counter[tuple[int, int]] = Counter()
+    first_day = period.start.isoformat()
     meeting_rows = (
         Meeting.objects.filter(
             access.org_filter(actor, "organization__path"),
@@ -594,26 +591,38 @@ def _compliance(
             "organization_id", "kind_id", "day", "topics", "campaign_id", "present_count", "should_attend"
         )
     )
-    as_date = _Memo(date.fromisoformat)
-    as_topics = _Memo(json.loads)
-    for org_id, kind_id, held_on, topics, campaign_id, present, should in _raw_rows(meeting_rows):
-        if isinstance(held_on, str):
-            held_on = as_date(held_on[:10])
-        held[f"{org_id}/{kind_code.get(kind_id, '')}"].append(held_on)
-        if isinstance(topics, str):
-            topics = as_topics(topics)
+    parsed_topics: dict[str, list[str]] = {}  # topic lists repeat: each distinct text parsed once
+    for org_id, kind_id, day, topics, campaign_id, present, should in _raw_rows(meeting_rows):
+        if day.__class__ is not str:
+            day = day.isoformat()
+        elif len(day) > 10:
+            day = day[:10]
+        pair = (org_id, kind_id)
+        months = per_month.get(pair)
+        if months is None:
+            months = per_month[pair] = {}
+            last_day[pair] = day
+        elif last_day[pair] < day:
+            last_day[pair] = day
+        month = day[:7]
+        months[month] = months.get(month, 0) + 1
+        if topics.__class__ is str:
+            if topics not in parsed_topics:
+                parsed_topics[topics] = json.loads(topics)
+            topics = parsed_topics[topics]
         if topics:
             branch_id = branch_of.get(org_id, org_id)
-            window = topic_window.get(branch_id)
-            if window is not None and window.start <= held_on < window.end:
+            bounds = topic_bounds.get(branch_id)
+            if bounds is not None and bounds[0] <= day < bounds[1]:
                 covered[branch_id].update(topics)
         if campaign_id:
             sessions[(org_id, campaign_id)] += 1
-        if held_on >= period.start:
+        if day >= first_day:
             counts = attendance[org_id]
             counts[0] += present
             counts[1] += should
             counts[2] += 1
+
     overdue = dict(
         Resolution.objects.filter(
             access.org_filter(actor, "meeting__organization__path"),
@@ -648,11 +657,27 @@ def _compliance(
             frequency = frequencies(book, kind)
             if frequency is None or not frequency.applies_to(o.kind, has_committee):
                 continue
-            dates = [d for code in frequency.counts for d in held.get(f"{o.id}/{code}", ())]
-            months = rb.EVERY_MONTHS[frequency.every]
-            per_window = Counter(date(d.year, (d.month - 1) // months * months + 1, 1) for d in dates)
+            counted = [
+                (o.id, kind_id)
+                for code in frequency.counts
+                for kind_id in kind_ids.get(code, ())
+                if (o.id, kind_id) in per_month
+            ]
             every_windows = windows(frequency.every)
-            held_counts = tuple(per_window.get(w.start, 0) for w in every_windows)
+            if not counted:
+                held_counts: tuple[int, ...] = (0,) * len(every_windows)
+            elif len(counted) == 1 and frequency.every == "month":
+                held = per_month[counted[0]]
+                held_counts = tuple([held.get(month, 0) for (month,) in window_months("month")])
+            else:
+                helds = [per_month[k] for k in counted]
+                held_counts = tuple(
+                    [
+                        sum([held.get(month, 0) for held in helds for month in months])
+                        for months in window_months(frequency.every)
+                    ]
+                )
+            last = max([last_day[k] for k in counted], default=None)
             key = (frequency.every, frequency.times, held_counts)
             shared = outcomes.get(key) if whole_life else None
             if shared is None:
@@ -670,7 +695,9 @@ def _compliance(
                 shared = (statuses, window_totals(statuses))
                 if whole_life:  # most organizations share an outcome: compute each one once
                     outcomes[key] = shared
-            row.rules.append(RuleStatus(kind, frequency, shared[0], max(dates) if dates else None, shared[1]))
+            row.rules.append(
+                RuleStatus(kind, frequency, shared[0], date.fromisoformat(last) if last else None, shared[1])
+            )
         if o.id in attendance:
             row.present, row.should_attend, row.meetings_held = attendance[o.id]
         if o.kind == OrgKind.BRANCH:

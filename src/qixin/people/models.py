@@ -74,6 +74,8 @@ class Person(TimeStampedModel):
         indexes = [
             models.Index(fields=["organization", "employment_status"], name="person_org_status"),
             models.Index(fields=["name"], name="person_name"),
+            # Employees of a subtree on a day (the reports), counted from the index alone.
+            models.Index(fields=["organization", "hired_on", "left_on"], name="person_org_employed"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -134,7 +136,11 @@ class Membership(TimeStampedModel):
     class Meta:
         verbose_name = "党员信息"
         verbose_name_plural = "党员信息"
-        indexes = [models.Index(fields=["branch", "ended_on", "category"], name="membership_branch_current")]
+        indexes = [
+            models.Index(fields=["branch", "ended_on", "category"], name="membership_branch_current"),
+            # Members of a subtree on a day, full or probationary (the reports), from the index alone.
+            models.Index(fields=["branch", "joined_on", "ended_on", "full_on"], name="membership_branch_dates"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["person"], condition=Q(ended_on__isnull=True), name="one_current_membership"

@@ -233,6 +233,18 @@ def admissions_for(*, actor: Any, org: Organization, start: date, end: date) -> 
     )
 
 
+def admission_counts_by_day_for(*, actor: Any, org: Organization, start: date, end: date) -> dict[date, int]:
+    """How many members joined on each day of [start, end) in the subtree (for trends by month)."""
+    rows = (
+        admissions_for(actor=actor, org=org, start=start, end=end)
+        .order_by()
+        .values("joined_on")
+        .annotate(n=Count("id"))
+        .values_list("joined_on", "n")
+    )
+    return dict(rows)
+
+
 def employees_on_q(on: date) -> Q:
     return (Q(hired_on__isnull=True) | Q(hired_on__lte=on)) & (Q(left_on__isnull=True) | Q(left_on__gt=on))
 

@@ -70,19 +70,35 @@ class Metric:
 
 REGISTRY: dict[str, Metric] = {}
 SECTIONS: list[str] = []
-# Functions that fill the shared intermediate results of many scopes at once (one grouped query
-# instead of one per scope), e.g. for a comparison of sibling organizations.
-PREFETCHERS: list[Callable[[list[Scope]], None]] = []
 
 
-def prefetcher(function: Callable[[list[Scope]], None]) -> Callable[[list[Scope]], None]:
-    PREFETCHERS.append(function)
-    return function
+@dataclass(frozen=True)
+class Prefetcher:
+    """Fills the shared intermediate results of many scopes at once (one grouped query instead of
+    one per scope), e.g. for a comparison of sibling organizations or a trend by month. `keys` are
+    the metrics it serves: it runs only for scopes that will compute one of them."""
+
+    keys: frozenset[str]
+    function: Callable[[list[Scope]], None]
 
 
-def prefetch(scopes: list[Scope]) -> None:
-    for function in PREFETCHERS:
-        function(scopes)
+PREFETCHERS: list[Prefetcher] = []
+
+
+def prefetcher(*keys: str) -> Callable[[Callable[[list[Scope]], None]], Callable[[list[Scope]], None]]:
+    def add(function: Callable[[list[Scope]], None]) -> Callable[[list[Scope]], None]:
+        PREFETCHERS.append(Prefetcher(frozenset(keys), function))
+        return function
+
+    return add
+
+
+def prefetch(scopes: list[Scope], keys: Iterable[str]) -> None:
+    """Prepare `scopes` for computing the metrics `keys`."""
+    wanted = set(keys)
+    for each in PREFETCHERS:
+        if each.keys & wanted:
+            each.function(scopes)
 
 
 def register(metric: Metric) -> Metric:

@@ -102,11 +102,14 @@ def template_for(org: Organization) -> str:
 
 
 def summary_for(*, actor: Any, org: Organization, period: Period) -> Summary:
-    scope = Scope(actor=actor, org=org, period=period)
+    return _summary(Scope(actor=actor, org=org, period=period))
+
+
+def _summary(scope: Scope) -> Summary:
     values = compute_all(scope)
     by_key = {v.metric.key: v for v in values}
-    paragraphs = narrative.render(template_for(org), by_key, org.name, period_label(period))
-    return Summary(org=org, period=period, values=values, paragraphs=paragraphs)
+    paragraphs = narrative.render(template_for(scope.org), by_key, scope.org.name, period_label(scope.period))
+    return Summary(org=scope.org, period=scope.period, values=values, paragraphs=paragraphs)
 
 
 def metric_get(key: str) -> Metric:
@@ -147,15 +150,7 @@ def _months(period: Period) -> list[Period]:
 
 
 def dashboard_for(*, actor: Any, org: Organization, period: Period) -> Dashboard:
-    summary = summary_for(actor=actor, org=org, period=period)
-    by_key = summary.by_key
-    sections = [(name, [v for v in summary.values if v.metric.section == name]) for name in SECTIONS]
-    months = _months(period)
-    trends = {
-        key: [float(REGISTRY[key].compute(Scope(actor=actor, org=org, period=month))) for month in months]
-        for key in TRENDS
-        if key in REGISTRY
-    }
+    scope = Scope(actor=actor, org=org, period=period)
     # Compare with the organizations of the same kind beside it; at the top, compare its parts.
     parent = Organization.objects.get_parent(org)
     siblings = [
@@ -167,14 +162,24 @@ def dashboard_for(*, actor: Any, org: Organization, period: Period) -> Dashboard
     if len(siblings) < 2:
         siblings = org_selectors.org_children_for_report(actor=actor, org=org) or [org]
         comparison_title = "下级组织比较"
-    scopes = [Scope(actor=actor, org=s, period=period) for s in siblings]
-    prefetch(scopes)
-    comparison = {key: [float(REGISTRY[key].compute(scope)) for scope in scopes] for key in COMPARED}
+    compared = [Scope(actor=actor, org=s, period=period) for s in siblings]
+    months = [Scope(actor=actor, org=org, period=month) for month in _months(period)]
+    # The organization's own figures come with its siblings' and its months' in grouped queries.
+    prefetch([scope, *compared], COMPARED)
+    prefetch([scope, *months], TRENDS)
+
+    summary = _summary(scope)
+    by_key = summary.by_key
+    sections = [(name, [v for v in summary.values if v.metric.section == name]) for name in SECTIONS]
+    trends = {
+        key: [float(REGISTRY[key].compute(month)) for month in months] for key in TRENDS if key in REGISTRY
+    }
+    comparison = {key: [float(REGISTRY[key].compute(each)) for each in compared] for key in COMPARED}
     return Dashboard(
         summary=summary,
         key_figures=[by_key[k] for k in KEY_FIGURES if k in by_key],
         sections=[(name, values) for name, values in sections if values],
-        months=[f"{m.start:%Y-%m}" for m in months],
+        months=[f"{m.period.start:%Y-%m}" for m in months],
         trends=trends,
         siblings=siblings,
         comparison=comparison,

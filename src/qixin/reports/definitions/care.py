@@ -36,19 +36,6 @@ def _stats(scope: Scope) -> care_selectors.Stats:
     return total
 
 
-def _kind_counts(scope: Scope) -> dict[str, int]:
-    def compute() -> dict[str, int]:
-        counts = dict.fromkeys(TicketKind.values, 0)
-        rows = care_selectors.tickets_in(
-            actor=scope.actor, org=scope.org, start=scope.period.start, end=scope.period.end
-        ).values_list("kind", flat=True)
-        for kind in rows:
-            counts[kind] += 1
-        return counts
-
-    return cast(dict[str, int], scope.shared("care_kinds", compute))
-
-
 def _local(value: Any) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
@@ -104,7 +91,7 @@ for kind, label in TicketKind.choices:
             label=label,
             unit="件",
             section=SECTION,
-            compute=(lambda k: lambda s: _kind_counts(s)[k])(kind),
+            compute=(lambda k: lambda s: _stats(s).by_kind[k])(kind),
             drill=_ticket_drill(f"期内收到的{label}", (lambda k: lambda qs: qs.filter(kind=k))(kind)),
             description=f"期内收到的{label}",
         )

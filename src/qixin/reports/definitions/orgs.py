@@ -48,7 +48,9 @@ def _employees(scope: Scope) -> int:
     )
 
 
-@prefetcher
+@prefetcher(
+    "members.total", "members.full", "members.probationary", "employees.total", "members.per_100_employees"
+)
 def _members_and_employees(scopes: list[Scope]) -> None:
     """Members and employees of several organizations (same actor, same day) in two queries."""
     groups: dict[tuple[int, object], list[Scope]] = {}
@@ -170,15 +172,46 @@ def _admissions_drill(scope: Scope) -> Drill:
     )
 
 
+def _admitted(scope: Scope) -> int:
+    return cast(
+        int,
+        scope.shared(
+            "members.admitted",
+            lambda: people_selectors.admissions_for(
+                actor=scope.actor, org=scope.org, start=scope.period.start, end=scope.period.end
+            ).count(),
+        ),
+    )
+
+
+@prefetcher("members.admitted")
+def _admissions(scopes: list[Scope]) -> None:
+    """Admissions of one organization in several periods (the dashboard's trend by month) in one query."""
+    groups: dict[tuple[int, int], list[Scope]] = {}
+    for scope in scopes:
+        groups.setdefault((id(scope.actor), scope.org.pk), []).append(scope)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        by_day = people_selectors.admission_counts_by_day_for(
+            actor=group[0].actor,
+            org=group[0].org,
+            start=min(s.period.start for s in group),
+            end=max(s.period.end for s in group),
+        )
+        for scope in group:
+            scope.memo.setdefault(
+                "members.admitted", sum(n for day, n in by_day.items() if day in scope.period)
+            )
+
+
 register(
     Metric(
         key="members.admitted",
         label="发展党员",
         unit="名",
         section=SECTION,
-        compute=lambda s: people_selectors.admissions_for(
-            actor=s.actor, org=s.org, start=s.period.start, end=s.period.end
-        ).count(),
+        compute=_admitted,
         drill=_admissions_drill,
         description="期内加入党组织的人数",
     )
