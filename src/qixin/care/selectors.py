@@ -222,8 +222,7 @@ def tickets_in(*, actor: Any, org: Organization, start: date, end: date) -> Quer
     """Tickets submitted in [start, end) now handled in org's subtree (moderated ones left out)."""
     return (
         Ticket.objects.filter(
-            access.org_filter(actor, "organization__path", level="manage"),
-            organization__path__startswith=org.path,
+            access.subtree_q(actor, org, "organization__path", level="manage"),
             submitted_at__gte=_bound(start),
             submitted_at__lt=_bound(end),
             moderation=Moderation.VISIBLE,
@@ -328,8 +327,7 @@ def overdue_tickets_in(*, actor: Any, org: Organization, start: date, end: date)
 def wishes_fulfilled_in(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[Wish]:
     return (
         Wish.objects.filter(
-            access.org_filter(actor, "organization__path", level="read"),
-            organization__path__startswith=org.path,
+            access.subtree_q(actor, org, "organization__path"),
             status=WishStatus.FULFILLED,
             fulfilled_at__gte=_bound(start),
             fulfilled_at__lt=_bound(end),

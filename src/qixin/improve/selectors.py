@@ -90,10 +90,6 @@ def _person_id(actor: Any) -> int | None:
     return access.scope_for(actor).person_id
 
 
-def _in_subtree(actor: Any, org: Organization, path_field: str) -> Q:
-    return access.org_filter(actor, path_field) & Q(**{f"{path_field}__startswith": org.path})
-
-
 def verified_savings_subquery(project_ref: str = "pk") -> Coalesce:
     """Verified savings of the project referenced by `project_ref` (reversals included), as an
     annotation."""
@@ -957,7 +953,7 @@ def savings_verified_for(*, actor: Any, org: Organization, period: Period) -> De
     negative amount, dated when they were made. Each entry counts once: a project belongs to one
     organization, whatever alliances it is in. Returns a Decimal in yuan with two places."""
     total = SavingsEntry.objects.filter(
-        _in_subtree(actor, org, "project__organization__path"),
+        access.subtree_q(actor, org, "project__organization__path"),
         status=SavingsStatus.VERIFIED,
         verified_on__gte=period.start,
         verified_on__lt=period.end,
@@ -969,7 +965,7 @@ def savings_verified_drill_for(*, actor: Any, org: Organization, period: Period)
     """The entries summed by savings_verified_for, with their project."""
     return (
         SavingsEntry.objects.filter(
-            _in_subtree(actor, org, "project__organization__path"),
+            access.subtree_q(actor, org, "project__organization__path"),
             status=SavingsStatus.VERIFIED,
             verified_on__gte=period.start,
             verified_on__lt=period.end,
@@ -981,7 +977,7 @@ def savings_verified_drill_for(*, actor: Any, org: Organization, period: Period)
 
 def _alliances_in(actor: Any, org: Organization, period: Period) -> QuerySet[Alliance]:
     return Alliance.objects.filter(
-        _in_subtree(actor, org, "lead_branch__path"), founded_on__lt=period.end
+        access.subtree_q(actor, org, "lead_branch__path"), founded_on__lt=period.end
     ).filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=period.start))
 
 
@@ -997,7 +993,7 @@ def alliance_drill_for(*, actor: Any, org: Organization, period: Period) -> Quer
 
 def _projects_started(actor: Any, org: Organization, period: Period) -> QuerySet[Project]:
     return Project.objects.filter(
-        _in_subtree(actor, org, "organization__path"), started_on__gte=period.start, started_on__lt=period.end
+        access.subtree_q(actor, org, "organization__path"), started_on__gte=period.start, started_on__lt=period.end
     )
 
 
@@ -1031,7 +1027,7 @@ def _suggestions_submitted(actor: Any, org: Organization, period: Period) -> Que
     start = timezone.make_aware(datetime.combine(period.start, datetime.min.time()))
     end = timezone.make_aware(datetime.combine(period.end, datetime.min.time()))
     return Suggestion.objects.filter(
-        _in_subtree(actor, org, "organization__path"), submitted_at__gte=start, submitted_at__lt=end
+        access.subtree_q(actor, org, "organization__path"), submitted_at__gte=start, submitted_at__lt=end
     )
 
 
@@ -1068,7 +1064,7 @@ def suggestion_drill_for(
 
 
 def _studios_on(actor: Any, org: Organization, on: date) -> QuerySet[Studio]:
-    return Studio.objects.filter(_in_subtree(actor, org, "organization__path"), founded_on__lte=on).filter(
+    return Studio.objects.filter(access.subtree_q(actor, org, "organization__path"), founded_on__lte=on).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gt=on)
     )
 
@@ -1110,7 +1106,7 @@ def excellent_case_counts_for(*, actor: Any, org: Organization, year: int) -> di
     {"total": int (distinct cases), "led_by_members": int (lead a party member when completed:
     党员主导)}."""
     cases = ImprovementCase.objects.filter(
-        _in_subtree(actor, org, "organization__path"),
+        access.subtree_q(actor, org, "organization__path"),
         Exists(
             ExcellentCase.objects.filter(
                 case=OuterRef("pk"), year=year, organization__path__startswith=org.path[: org.steplen]
@@ -1124,7 +1120,7 @@ def excellent_case_counts_for(*, actor: Any, org: Organization, year: int) -> di
 def excellent_case_drill_for(*, actor: Any, org: Organization, year: int) -> QuerySet[ImprovementCase]:
     return (
         ImprovementCase.objects.filter(
-            _in_subtree(actor, org, "organization__path"),
+            access.subtree_q(actor, org, "organization__path"),
             Exists(ExcellentCase.objects.filter(case=OuterRef("pk"), year=year)),
         )
         .select_related("organization", "lead")

@@ -140,8 +140,13 @@ class Meeting(TimeStampedModel):
         ordering = ["-starts_at", "-id"]
         indexes = [
             models.Index(fields=["organization", "status", "held_on"], name="meeting_org_held"),
-            # The sessions of an education campaign (participation in the reports).
-            models.Index(fields=["campaign", "status", "held_on"], name="meeting_campaign_held"),
+            # The sessions of an education campaign (participation in the reports); only meetings of a
+            # campaign, so that other reads of meetings are not planned through it.
+            models.Index(
+                fields=["campaign", "status", "held_on"],
+                name="meeting_campaign_held",
+                condition=Q(campaign__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -89,9 +89,10 @@ def meeting_list_for(
     start: date | None = None,
     end: date | None = None,
 ) -> QuerySet[Meeting]:
-    rows = Meeting.objects.filter(access.org_filter(actor, "organization__path"))
     if org is not None:
-        rows = rows.filter(organization__path__startswith=org.path)
+        rows = Meeting.objects.filter(access.subtree_q(actor, org, "organization__path"))
+    else:
+        rows = Meeting.objects.filter(access.org_filter(actor, "organization__path"))
     if status:
         rows = rows.filter(status=status)
     if kind_code:
@@ -238,7 +239,7 @@ def campaign_participation_counts(*, actor: Any, org: Organization, period: Peri
         )
     ]
     members = Membership.objects.filter(
-        access.org_filter(actor, "branch__path"), branch__path__startswith=org.path, ended_on__isnull=True
+        access.subtree_q(actor, org, "branch__path"), ended_on__isnull=True
     )
     total = members.count()
     if not campaigns:
@@ -579,8 +580,7 @@ def _compliance(
     first_day = period.start.isoformat()
     meeting_rows = (
         Meeting.objects.filter(
-            access.org_filter(actor, "organization__path"),
-            organization__path__startswith=org.path,
+            access.subtree_q(actor, org, "organization__path"),
             status=MeetingStatus.HELD,
             held_on__gte=span_start,
             held_on__lt=period.end,
@@ -625,8 +625,7 @@ def _compliance(
 
     overdue = dict(
         Resolution.objects.filter(
-            access.org_filter(actor, "meeting__organization__path"),
-            meeting__organization__path__startswith=org.path,
+            access.subtree_q(actor, org, "meeting__organization__path"),
             due_on__lt=today,
             done_on__isnull=True,
             passed=True,

@@ -27,10 +27,9 @@ from .models import (
 
 
 def _in(actor: Any, org: Organization | None, path_field: str) -> Q:
-    query = access.org_filter(actor, path_field)
     if org is not None:
-        query &= Q(**{f"{path_field}__startswith": org.path})
-    return query
+        return access.subtree_q(actor, org, path_field)
+    return access.org_filter(actor, path_field)
 
 
 def _overlaps(start: date, end: date, first: str, last: str) -> Q:

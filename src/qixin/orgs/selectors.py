@@ -197,7 +197,7 @@ def org_kind_counts_for(*, actor: Any, org: Organization, on: date) -> dict[str,
     """{kind: count} of the organizations in the subtree (the root included) that exist on `on`:
     established on or before it and not dissolved by then. Kinds are OrgKind values."""
     rows = (
-        Organization.objects.filter(access.org_filter(actor, "path"), path__startswith=org.path)
+        Organization.objects.filter(access.subtree_q(actor, org))
         .filter(orgs_existing_q(on, on + timedelta(days=1)))
         .order_by()
         .values("kind")

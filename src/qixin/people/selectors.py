@@ -164,10 +164,6 @@ def person_by_employee_no_for(*, actor: Any, employee_no: str) -> Person:
     return person
 
 
-def _in_subtree(actor: Any, org: Organization, path_field: str) -> Q:
-    return access.org_filter(actor, path_field) & Q(**{f"{path_field}__startswith": org.path})
-
-
 def memberships_on_q(on: date) -> Q:
     """Memberships in force on a day: joined on or before it, not ended before it."""
     return Q(joined_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gt=on))
@@ -214,7 +210,7 @@ def membership_drill_for(
     *, actor: Any, org: Organization, on: date, category: str = ""
 ) -> QuerySet[Membership]:
     """The memberships counted by membership_counts_for (category "full", "probationary" or all)."""
-    rows = Membership.objects.filter(_in_subtree(actor, org, "branch__path"), memberships_on_q(on))
+    rows = Membership.objects.filter(access.subtree_q(actor, org, "branch__path"), memberships_on_q(on))
     if category == "full":
         rows = rows.filter(full_on__isnull=False, full_on__lte=on)
     elif category == "probationary":
@@ -226,7 +222,7 @@ def admissions_for(*, actor: Any, org: Organization, start: date, end: date) -> 
     """Members admitted (joined) in [start, end) in the subtree."""
     return (
         Membership.objects.filter(
-            _in_subtree(actor, org, "branch__path"), joined_on__gte=start, joined_on__lt=end
+            access.subtree_q(actor, org, "branch__path"), joined_on__gte=start, joined_on__lt=end
         )
         .select_related("person", "branch")
         .order_by("joined_on")
@@ -251,7 +247,7 @@ def employees_on_q(on: date) -> Q:
 
 def employee_count_for(*, actor: Any, org: Organization, on: date) -> int:
     """Employees on the payroll on `on` whose organization is in the subtree."""
-    return Person.objects.filter(_in_subtree(actor, org, "organization__path"), employees_on_q(on)).count()
+    return Person.objects.filter(access.subtree_q(actor, org, "organization__path"), employees_on_q(on)).count()
 
 
 def employee_counts_by_org_for(*, actor: Any, orgs: list[Organization], on: date) -> dict[int, int]:
@@ -274,7 +270,7 @@ def employee_counts_by_org_for(*, actor: Any, orgs: list[Organization], on: date
 
 def employee_drill_for(*, actor: Any, org: Organization, on: date) -> QuerySet[Person]:
     return (
-        Person.objects.filter(_in_subtree(actor, org, "organization__path"), employees_on_q(on))
+        Person.objects.filter(access.subtree_q(actor, org, "organization__path"), employees_on_q(on))
         .select_related("organization")
         .order_by("employee_no")
     )
