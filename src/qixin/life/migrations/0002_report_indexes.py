@@ -5,21 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('life', '0001_initial'),
-        ('orgs', '0002_initial'),
-        ('people', '0002_report_indexes'),
+        ("life", "0001_initial"),
+        ("orgs", "0002_initial"),
+        ("people", "0002_report_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='attendance',
-            index=models.Index(fields=['meeting', 'status', 'person'], name='attendance_meeting_status'),
+            model_name="attendance",
+            index=models.Index(fields=["meeting", "status", "person"], name="attendance_meeting_status"),
         ),
         migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(condition=models.Q(('campaign__isnull', False)), fields=['campaign', 'status', 'held_on'], name='meeting_campaign_held'),
+            model_name="meeting",
+            index=models.Index(
+                condition=models.Q(("campaign__isnull", False)),
+                fields=["campaign", "status", "held_on"],
+                name="meeting_campaign_held",
+            ),
         ),
     ]
