@@ -88,7 +88,10 @@ class Share(TimeStampedModel):
         verbose_name = "代言记录"
         verbose_name_plural = "代言记录"
         ordering = ["-shared_on", "id"]
-        indexes = [models.Index(fields=["organization", "shared_on"], name="share_org_day")]
+        indexes = [
+            # With the person: who took part in a subtree and period (the reports), from the index alone.
+            models.Index(fields=["organization", "shared_on", "person"], name="share_org_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person.name} {self.channel} {self.shared_on}"

@@ -44,12 +44,20 @@ def campaign_get_for(*, actor: Any, pk: int) -> Campaign:
     return campaign
 
 
-def share_list_for(*, actor: Any, campaign: Campaign | None = None) -> QuerySet[Share]:
-    scope = access.scope_for(actor)
-    visible = access.org_filter(actor, "organization__path")
-    if scope.person_id is not None and not scope.is_admin:
-        visible |= Q(person_id=scope.person_id)
-    rows = Share.objects.filter(visible)
+def share_list_for(
+    *, actor: Any, campaign: Campaign | None = None, org: Organization | None = None
+) -> QuerySet[Share]:
+    """Shares the actor sees (their organizations' and their own), of a campaign, of a subtree."""
+    if org is not None and access.reads_org(actor, org):  # the whole subtree: own shares are in it
+        rows = Share.objects.filter(access.subtree_q(actor, org, "organization__path"))
+    else:
+        scope = access.scope_for(actor)
+        visible = access.org_filter(actor, "organization__path")
+        if scope.person_id is not None and not scope.is_admin:
+            visible |= Q(person_id=scope.person_id)
+        rows = Share.objects.filter(visible)
+        if org is not None:
+            rows = rows.filter(organization__path__startswith=org.path)
     if campaign is not None:
         rows = rows.filter(campaign=campaign)
     return rows.select_related("person", "organization", "campaign", "item").order_by("-shared_on", "-id")
@@ -109,9 +117,7 @@ def participation_by_person_for(
 
 
 def shares_in_period_for(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[Share]:
-    return share_list_for(actor=actor).filter(
-        organization__path__startswith=org.path, shared_on__gte=start, shared_on__lt=end
-    )
+    return share_list_for(actor=actor, org=org).filter(shared_on__gte=start, shared_on__lt=end)
 
 
 def participants_for(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[Person]:

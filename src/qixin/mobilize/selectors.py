@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from qixin.core import access
 from qixin.core.errors import NotFound
@@ -226,7 +226,8 @@ def mission_people_for(
     if party_only:
         from qixin.people.models import Membership
 
-        people = people.filter(pk__in=Membership.objects.filter(joined_on__lt=end).values("person_id"))
+        # Asked per person found (Exists), not as the list of every member who ever joined.
+        people = people.filter(Exists(Membership.objects.filter(person_id=OuterRef("pk"), joined_on__lt=end)))
     return people.select_related("organization").order_by("employee_no")
 
 
