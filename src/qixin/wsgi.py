@@ -1,12 +1,15 @@
 """The WSGI application (gunicorn qixin.wsgi). Set DJANGO_SETTINGS_MODULE=qixin.settings.prod in production."""
 
 import gc
+import importlib
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qixin.settings.dev")
 application = get_wsgi_application()
+
+LAZY_LIBRARIES = ("cryptography.fernet", "cryptography.hazmat.primitives.ciphers.aead", "jieba", "xlsxwriter")
 
 
 def _load_everything_and_freeze() -> None:
@@ -17,6 +20,10 @@ def _load_everything_and_freeze() -> None:
     import qixin.urls  # noqa: F401
     from qixin.core.text import pinyin_full
 
+    # Libraries that our modules import where they use them, so that short-lived commands skip them;
+    # the server takes them now, so that no first request waits for them and they are frozen too.
+    for library in LAZY_LIBRARIES:
+        importlib.import_module(library)
     pinyin_full("旗心")  # loads pypinyin's dictionaries (imported lazily for short-lived commands)
     gc.collect()
     gc.freeze()

@@ -9,4 +9,4 @@ class ImproveConfig(AppConfig):
     nav_for_everyone = nav  # every employee may submit suggestions and follow their own
 
     def ready(self) -> None:
-        from . import permissions, services  # noqa: F401  (define the permissions and the points rules)
+        from . import permissions, points  # noqa: F401  (define the permissions and the points rules)

@@ -20,7 +20,7 @@ from qixin.core import access, audit
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
-from qixin.core.rules import define, rulebook
+from qixin.core.rules import rulebook
 from qixin.orgs.models import Organization, OrgKind
 from qixin.orgs.services import full_clean
 from qixin.people.models import Membership, Person
@@ -80,6 +80,7 @@ from .permissions import (
     forget_duties,
     is_on_team,
 )
+from .points import POINTS_RULES
 
 CENT = Decimal("0.01")
 SUGGESTION_MIN_LENGTH = 5
@@ -972,22 +973,6 @@ def _event(suggestion: Suggestion, before: str, after: str, actor: User | None, 
         actor=actor if actor and actor.pk else None,
         note=note,
     )
-
-
-POINTS_RULES = {
-    PointsEvent.SUBMITTED: define(
-        "improve.points.submitted", "提交一条建议所得积分", 1, source="旗心默认设置（可调整）"
-    ),
-    PointsEvent.ACCEPTED: define(
-        "improve.points.accepted", "建议被采纳所得积分", 5, source="旗心默认设置（可调整）"
-    ),
-    PointsEvent.IMPLEMENTED: define(
-        "improve.points.implemented", "建议实施后所得积分", 10, source="旗心默认设置（可调整）"
-    ),
-    PointsEvent.CONVERTED: define(
-        "improve.points.converted", "建议转为项目所得积分", 10, source="旗心默认设置（可调整）"
-    ),
-}
 
 
 def points_for(org: Organization, event: str) -> int:

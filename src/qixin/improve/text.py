@@ -13,10 +13,12 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
-
-import jieba
+from typing import TYPE_CHECKING
 
 from .lexicon import domain_terms, synonyms
+
+if TYPE_CHECKING:
+    import jieba
 
 __all__ = ["cjk_bigrams", "index_tokens", "normalize", "split_ascii", "synonyms", "tokenizer", "words"]
 
@@ -40,6 +42,10 @@ def tokenizer() -> jieba.Tokenizer:
     if _tokenizer is None:
         with _lock:
             if _tokenizer is None:
+                # Imported here: jieba (and the pkg_resources it pulls in) costs ~0.1 s, which every
+                # process that only loads this module (app start-up, CLI commands) should not pay.
+                import jieba
+
                 jieba.setLogLevel(logging.WARNING)
                 made = jieba.Tokenizer()
                 made.initialize()

@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from qixin.core import tabular
 from qixin.core.errors import ApplicationError
 
 from .metrics import SECTIONS, Drill
@@ -130,6 +129,8 @@ def write_summary(summary: Summary, path: Path, fmt: str, base_url: str = "") ->
     elif fmt == "md":
         path.write_text(to_markdown(summary, base_url), encoding="utf-8")
     elif fmt == "xlsx":
+        from qixin.core import tabular  # here: only the xlsx export needs it (the CLI's json/md skip it)
+
         tabular.write(
             path,
             ["类别", "指标", "键", "数值", "单位"],
@@ -143,6 +144,8 @@ def write_summary(summary: Summary, path: Path, fmt: str, base_url: str = "") ->
 
 
 def write_drill(drill: Drill, path: Path) -> int:
+    from qixin.core import tabular
+
     def plain(cell: Any) -> Any:
         return cell[0] if isinstance(cell, tuple) else cell
 
