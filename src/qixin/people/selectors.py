@@ -172,7 +172,11 @@ def memberships_on_q(on: date) -> Q:
 def membership_counts_for(*, actor: Any, org: Organization, on: date) -> dict[str, int]:
     """{"full": n, "probationary": n} of members of the subtree's branches on `on`. A member counts as
     full from their 转正日期. (Branches are today's: a transfer is not replayed back in time.)"""
-    return membership_counts_by_org_for(actor=actor, orgs=[org], on=on)[org.pk]
+    full = Q(full_on__isnull=False, full_on__lte=on)
+    counts = Membership.objects.filter(
+        access.subtree_q(actor, org, "branch__path"), memberships_on_q(on)
+    ).aggregate(full=Count("id", filter=full), probationary=Count("id", filter=~full))
+    return {"full": counts["full"], "probationary": counts["probationary"]}
 
 
 def _subtrees(orgs: list[Organization], path_field: str) -> Q:
@@ -247,7 +251,9 @@ def employees_on_q(on: date) -> Q:
 
 def employee_count_for(*, actor: Any, org: Organization, on: date) -> int:
     """Employees on the payroll on `on` whose organization is in the subtree."""
-    return Person.objects.filter(access.subtree_q(actor, org, "organization__path"), employees_on_q(on)).count()
+    return Person.objects.filter(
+        access.subtree_q(actor, org, "organization__path"), employees_on_q(on)
+    ).count()
 
 
 def employee_counts_by_org_for(*, actor: Any, orgs: list[Organization], on: date) -> dict[int, int]:
