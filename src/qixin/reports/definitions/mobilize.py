@@ -131,6 +131,13 @@ def _missions(kind: str) -> Callable[[Scope], Any]:
     return lambda scope: mobilize_selectors.missions_in_period_for(**_period(scope), kind=kind)
 
 
+def _mission_counts(scope: Scope) -> dict[str, int]:
+    return cast(
+        dict[str, int],
+        scope.shared("mobilize.missions", lambda: mobilize_selectors.mission_counts_for(**_period(scope))),
+    )
+
+
 def _mission_drill(kind: str) -> Callable[[Scope], Drill]:
     def drill(scope: Scope) -> Drill:
         return Drill(
@@ -159,7 +166,7 @@ register(
         label="专项任务",
         unit="个",
         section=SECTION,
-        compute=lambda s: _missions("")(s).count(),
+        compute=lambda s: _mission_counts(s)[""],
         drill=_mission_drill(""),
         description="所选组织内发起、期内进行过的专项攻坚、先锋行动和急难险重任务（不含已取消）",
     )
@@ -171,7 +178,7 @@ for _mkind, _mslug in MISSION_KEYS.items():
             label=_mkind.label,
             unit="个",
             section=SECTION,
-            compute=(lambda k: lambda s: _missions(k)(s).count())(_mkind),
+            compute=(lambda k: lambda s: _mission_counts(s)[k])(_mkind),
             drill=_mission_drill(_mkind),
             description=f"期内进行过的{_mkind.label}（不含已取消）",
         )
@@ -195,6 +202,13 @@ register(
 )
 
 
+def _deployed_counts(scope: Scope) -> dict[str, int]:
+    return cast(
+        dict[str, int],
+        scope.shared("mobilize.deployed", lambda: mobilize_selectors.deployed_counts_for(**_period(scope))),
+    )
+
+
 def _deployed(kind: str) -> Callable[[Scope], QuerySet[Person]]:
     return lambda scope: mobilize_selectors.deployed_people_for(**_period(scope), kind=kind)
 
@@ -205,7 +219,7 @@ register(
         label="派驻人员",
         unit="名",
         section=SECTION,
-        compute=lambda s: _deployed("")(s).count(),
+        compute=lambda s: _deployed_counts(s)[""],
         drill=_people_drill("期内派驻（驰援、坚守等）的人员", _deployed("")),
         description="期内有派驻记录的人员（驰援、坚守等），一人多次只计一次",
     )
@@ -217,7 +231,7 @@ for _dkind, _dslug in DEPLOYMENT_KEYS.items():
             label=f"{_dkind.label}人员",
             unit="名",
             section=SECTION,
-            compute=(lambda k: lambda s: _deployed(k)(s).count())(_dkind),
+            compute=(lambda k: lambda s: _deployed_counts(s)[k])(_dkind),
             drill=_people_drill(f"期内{_dkind.label}的人员", _deployed(_dkind)),
             description=f"期内有“{_dkind.label}”记录的人员，去重",
         )
