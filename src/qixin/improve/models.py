@@ -294,7 +294,8 @@ class Project(TimeStampedModel):
             models.Index(fields=["organization", "stage"], name="improve_project_org_stage"),
             # With the rest: projects registered in a period by stage (the reports), from the index alone.
             models.Index(
-                fields=["started_on", "organization", "stage", "owner_is_member"], name="improve_project_started"
+                fields=["started_on", "organization", "stage", "owner_is_member"],
+                name="improve_project_started",
             ),
         ]
         constraints = [
@@ -399,7 +400,9 @@ class SavingsEntry(models.Model):
         verbose_name_plural = "节约台账"
         ordering = ["occurred_on", "id"]
         indexes = [
-            models.Index(fields=["status", "verified_on", "project", "amount"], name="improve_savings_verified"),
+            models.Index(
+                fields=["status", "verified_on", "project", "amount"], name="improve_savings_verified"
+            ),
             models.Index(fields=["project", "status"], name="improve_savings_project"),
         ]
         constraints = [

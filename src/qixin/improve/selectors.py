@@ -993,7 +993,9 @@ def alliance_drill_for(*, actor: Any, org: Organization, period: Period) -> Quer
 
 def _projects_started(actor: Any, org: Organization, period: Period) -> QuerySet[Project]:
     return Project.objects.filter(
-        access.subtree_q(actor, org, "organization__path"), started_on__gte=period.start, started_on__lt=period.end
+        access.subtree_q(actor, org, "organization__path"),
+        started_on__gte=period.start,
+        started_on__lt=period.end,
     )
 
 
@@ -1064,9 +1066,9 @@ def suggestion_drill_for(
 
 
 def _studios_on(actor: Any, org: Organization, on: date) -> QuerySet[Studio]:
-    return Studio.objects.filter(access.subtree_q(actor, org, "organization__path"), founded_on__lte=on).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gt=on)
-    )
+    return Studio.objects.filter(
+        access.subtree_q(actor, org, "organization__path"), founded_on__lte=on
+    ).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
 
 
 def studio_counts_for(*, actor: Any, org: Organization, on: date) -> dict[str, Any]:

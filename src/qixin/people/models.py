@@ -139,7 +139,9 @@ class Membership(TimeStampedModel):
         indexes = [
             models.Index(fields=["branch", "ended_on", "category"], name="membership_branch_current"),
             # Members of a subtree on a day, full or probationary (the reports), from the index alone.
-            models.Index(fields=["branch", "joined_on", "ended_on", "full_on"], name="membership_branch_dates"),
+            models.Index(
+                fields=["branch", "joined_on", "ended_on", "full_on"], name="membership_branch_dates"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -5,37 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('improve', '0001_initial'),
-        ('orgs', '0002_initial'),
-        ('people', '0002_report_indexes'),
+        ("improve", "0001_initial"),
+        ("orgs", "0002_initial"),
+        ("people", "0002_report_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='project',
-            name='improve_project_started',
+            model_name="project",
+            name="improve_project_started",
         ),
         migrations.RemoveIndex(
-            model_name='savingsentry',
-            name='improve_savings_verified',
+            model_name="savingsentry",
+            name="improve_savings_verified",
         ),
         migrations.RemoveIndex(
-            model_name='suggestion',
-            name='improve_suggestion_status',
+            model_name="suggestion",
+            name="improve_suggestion_status",
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['started_on', 'organization', 'stage', 'owner_is_member'], name='improve_project_started'),
+            model_name="project",
+            index=models.Index(
+                fields=["started_on", "organization", "stage", "owner_is_member"],
+                name="improve_project_started",
+            ),
         ),
         migrations.AddIndex(
-            model_name='savingsentry',
-            index=models.Index(fields=['status', 'verified_on', 'project', 'amount'], name='improve_savings_verified'),
+            model_name="savingsentry",
+            index=models.Index(
+                fields=["status", "verified_on", "project", "amount"], name="improve_savings_verified"
+            ),
         ),
         migrations.AddIndex(
-            model_name='suggestion',
-            index=models.Index(fields=['status', 'submitted_at', 'organization'], name='improve_suggestion_status'),
+            model_name="suggestion",
+            index=models.Index(
+                fields=["status", "submitted_at", "organization"], name="improve_suggestion_status"
+            ),
         ),
     ]

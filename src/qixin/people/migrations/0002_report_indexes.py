@@ -4,19 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0002_initial'),
-        ('people', '0001_initial'),
+        ("orgs", "0002_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='membership',
-            index=models.Index(fields=['branch', 'joined_on', 'ended_on', 'full_on'], name='membership_branch_dates'),
+            model_name="membership",
+            index=models.Index(
+                fields=["branch", "joined_on", "ended_on", "full_on"], name="membership_branch_dates"
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['organization', 'hired_on', 'left_on'], name='person_org_employed'),
+            model_name="person",
+            index=models.Index(fields=["organization", "hired_on", "left_on"], name="person_org_employed"),
         ),
     ]
