@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from qixin.core.errors import ApplicationError
 from qixin.core.pages import AuthedRequest, download, form_page
@@ -57,6 +58,9 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
             "org": org,
             "board": board,
             "query": _query(org, period),
+            # Each figure links to its drill-down; the address is reversed once, not ~200 times: metric
+            # keys are [a-z0-9_.] (narrative.PLACEHOLDER), so they need no quoting in a path.
+            "drill": reverse("reports:drill", args=["k"]).removesuffix("k/"),
             "chart_data": chart_data,
             "period_label": selectors.period_label(period),
             "last_day": date.fromordinal(period.end.toordinal() - 1),
