@@ -73,14 +73,12 @@ def decrypt(token: str) -> str:
         except InvalidToken:
             raise wrong_key from None
     raw = base64.urlsafe_b64decode(token[len(PREFIX) :])
+    from cryptography.exceptions import InvalidTag  # after the first call, a dictionary lookup
+
     for cipher in _aead(*_settings()):
         try:
             return cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], None).decode()
-        except Exception as exc:  # InvalidTag, imported only on this path: decrypt runs per field
-            from cryptography.exceptions import InvalidTag
-
-            if not isinstance(exc, InvalidTag):
-                raise
+        except InvalidTag:
             continue
     raise wrong_key
 
