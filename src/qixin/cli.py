@@ -6,6 +6,7 @@ account. It goes through the same services and selectors as the pages and the AP
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -27,12 +28,22 @@ def _setup(settings_module: str = "qixin.settings.dev", *, serves_web: bool = Tr
     from django.apps import apps
     from django.conf import settings
 
-    if not serves_web and not apps.ready:
+    if apps.ready:  # already loaded (the tests run commands in their own process): nothing to change
+        return
+    if not serves_web:
         # The ninja app is installed only for the API documentation page (its templates, static files
         # and management commands); installing it imports django-ninja and pydantic, ~0.13 s that a
-        # command serving no page should not pay. Once the apps are loaded (tests) nothing changes.
+        # command serving no page should not pay.
         settings.INSTALLED_APPS = [app for app in settings.INSTALLED_APPS if app != "ninja"]
-    django.setup()
+    # Loading Django and the apps makes tens of thousands of objects that live as long as the process:
+    # the cyclic collector would scan them again and again (~70 ms of a report command). Collect
+    # nothing while loading, then set what was loaded aside (gc.freeze, as the web server does).
+    gc.disable()
+    try:
+        django.setup()
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def _actor(username: str | None) -> Any:
