@@ -477,7 +477,7 @@ def _compliance(
     if not can_see_compliance(actor, org):
         raise NotFound()
     orgs = list(
-        Organization.objects.filter(access.org_filter(actor, "path"), path__startswith=org.path)
+        Organization.objects.filter(access.subtree_q(actor, org))
         .filter(orgs_existing_q(period.start, period.end))
         .only("id", "path", "depth", "numchild", "name", "code", "kind", "established_on", "dissolved_on")
         .order_by("path")
