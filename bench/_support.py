@@ -58,3 +58,17 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def machine_speed(rounds: int = 7) -> str:
+    """How fast this machine runs a fixed piece of Python right now (shared virtual machines vary by
+    up to 2x from minute to minute): read the figures of a run against it."""
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i * i
+        samples.append(time.perf_counter() - started)
+    p50, _ = percentiles(samples)
+    return f"a fixed loop of 1,000,000 steps: best {min(samples) * 1000:.0f} ms, median {p50:.0f} ms"

@@ -22,7 +22,7 @@ import warnings
 from datetime import date
 from pathlib import Path
 
-from _support import ROOT, environment, percentiles, qixin
+from _support import ROOT, environment, machine_speed, percentiles, qixin
 
 FIRST, LAST = "2026-01-01", "2026-10-31"
 
@@ -59,6 +59,7 @@ def main() -> None:
         raise SystemExit("the database holds no organization: seed it first")
     worker = User.objects.get(username="dangwu")
 
+    print(f"machine speed before: {machine_speed()}")
     client = Client()
     client.force_login(worker)
     url = reverse("reports:dashboard") + f"?org={committee.code}&from={FIRST}&to={LAST}"
@@ -109,6 +110,7 @@ def main() -> None:
         f"qixin report summary (a new process each time): best {best:.2f} s, worst {worst:.2f} s "
         f"(target < 1 s: {'met' if worst < 1 else 'MISSED'})"
     )
+    print(f"machine speed after: {machine_speed()}")
 
 
 if __name__ == "__main__":
