@@ -79,3 +79,18 @@ def test_the_comparison_of_parts_agrees_with_each_part_on_its_own(world):
         alone = selectors.summary_for(actor=world["admin"], org=part, period=FIRST_HALF).by_key
         for key, values in board.comparison.items():
             assert values[index] == float(alone[key].value), (part.code, key)
+
+
+def test_the_trend_and_the_figures_of_the_dashboard_agree_with_each_computed_alone(world):
+    """The dashboard reads the months' admissions in one query and the organization's own members with
+    its parts': the same figures as each month and the organization computed on their own."""
+    board = selectors.dashboard_for(actor=world["admin"], org=world["root"], period=FIRST_HALF)
+    assert board.months == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"]
+    alone = []
+    for month in range(1, 7):
+        period = Period(dt.date(2026, month, 1), dt.date(2026, month + 1, 1))
+        alone.append(float(values(world, "root", period)["members.admitted"]))
+    assert board.trends["members.admitted"] == alone
+    assert sum(alone) == 2  # both admissions of the half year fall in it, none counted twice
+    summary = {v.metric.key: v.value for v in board.summary.values}
+    assert summary == values(world, "root")
