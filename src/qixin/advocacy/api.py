@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from qixin.brand.importers import lookup_org, lookup_person
@@ -28,14 +28,17 @@ def campaign_list(request: AuthedRequest) -> Any:
 @router.post("/campaigns", response={201: AdvocacyCampaignOut, **ERRORS}, summary="发起代言活动")
 def campaign_create(request: AuthedRequest, payload: AdvocacyCampaignIn) -> Any:
     org = lookup_org(request.user, payload.org_code)
-    return 201, services.campaign_create(
-        actor=request.user,
-        organization=org,
-        name=payload.name,
-        description=payload.description,
-        starts_on=payload.starts_on,
-        ends_on=payload.ends_on,
-        items=[(i.title, i.url, i.text) for i in payload.items],
+    return Status(
+        201,
+        services.campaign_create(
+            actor=request.user,
+            organization=org,
+            name=payload.name,
+            description=payload.description,
+            starts_on=payload.starts_on,
+            ends_on=payload.ends_on,
+            items=[(i.title, i.url, i.text) for i in payload.items],
+        ),
     )
 
 
@@ -56,15 +59,18 @@ def share_create(request: AuthedRequest, pk: ObjectId, payload: ShareIn) -> Any:
             raise ApplicationError("no_person", "您的账号未关联人员信息，请填写参与人工号。")
         person = found
     item = campaign.items.filter(pk=payload.item_id).first() if payload.item_id else None
-    return 201, services.share_register(
-        actor=request.user,
-        campaign=campaign,
-        person=person,
-        channel=payload.channel,
-        link=payload.link,
-        reach=payload.reach,
-        shared_on=payload.shared_on,
-        item=item,
+    return Status(
+        201,
+        services.share_register(
+            actor=request.user,
+            campaign=campaign,
+            person=person,
+            channel=payload.channel,
+            link=payload.link,
+            reach=payload.reach,
+            shared_on=payload.shared_on,
+            item=item,
+        ),
     )
 
 

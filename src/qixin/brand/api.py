@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ninja import File, Router, UploadedFile
+from ninja import File, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.core.api import ErrorOut, ImportReportOut, ObjectId, Pagination
@@ -91,13 +91,13 @@ def deed_create(request: AuthedRequest, payload: DeedIn) -> Any:
         description=payload.description,
         source_url=payload.source_url,
     )
-    return 201, deed
+    return Status(201, deed)
 
 
 @router.delete("/deeds/{pk}", response={204: None, **ERRORS}, summary="删除党员事迹")
 def deed_delete(request: AuthedRequest, pk: ObjectId) -> Any:
     services.deed_delete(actor=request.user, deed=selectors.deed_get_for(actor=request.user, pk=pk))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/recognitions", response=list[RecognitionOut], summary="荣誉列表")
@@ -126,7 +126,7 @@ def recognition_create(request: AuthedRequest, payload: RecognitionIn) -> Any:
         citation=payload.citation,
         granted_by=payload.granted_by,
     )
-    return 201, recognition
+    return Status(201, recognition)
 
 
 @router.post("/recognitions/import", response={200: ImportReportOut, **ERRORS}, summary="导入荣誉名册")
@@ -146,7 +146,7 @@ def evaluation_list(request: AuthedRequest) -> Any:
 @router.post("/evaluations", response={201: EvaluationOut, **ERRORS}, summary="开展民主评议党员")
 def evaluation_open(request: AuthedRequest, payload: EvaluationIn) -> Any:
     branch = selectors.org_get_for(actor=request.user, pk=payload.branch_id)
-    return 201, services.evaluation_open(actor=request.user, branch=branch, year=payload.year)
+    return Status(201, services.evaluation_open(actor=request.user, branch=branch, year=payload.year))
 
 
 @router.get("/evaluations/{pk}/entries", response={200: list[EntryOut], **ERRORS}, summary="评议结果")

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ninja import File, Query, Router, UploadedFile
+from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.core.api import ErrorOut, ImportReportOut, ObjectId, Pagination
@@ -104,7 +104,7 @@ def suggestion_create(request: AuthedRequest, payload: SuggestionIn) -> Any:
         expected_benefit=payload.expected_benefit,
         external_ref=payload.external_ref,
     )
-    return 201, suggestion
+    return Status(201, suggestion)
 
 
 @router.post(
@@ -192,7 +192,7 @@ def project_create(request: AuthedRequest, payload: ProjectIn) -> Any:
         description=payload.description,
         alliances=[selectors.alliance_get_for(actor=request.user, code=c) for c in payload.alliance_codes],
     )
-    return 201, project
+    return Status(201, project)
 
 
 @router.get("/projects/{pk}", response={200: ProjectOut, **ERRORS}, summary="项目详情")
@@ -225,7 +225,7 @@ def savings_claim(request: AuthedRequest, pk: ObjectId, payload: ClaimIn) -> Any
         description=payload.description,
         evidence=payload.evidence,
     )
-    return 201, entry
+    return Status(201, entry)
 
 
 @router.post("/savings/{pk}/verify", response={200: SavingsOut, **ERRORS}, summary="财务核定")
@@ -245,8 +245,8 @@ def savings_reject(request: AuthedRequest, pk: ObjectId, payload: ReasonIn) -> A
 @router.post("/savings/{pk}/reverse", response={201: SavingsOut, **ERRORS}, summary="冲销已核定记录")
 def savings_reverse(request: AuthedRequest, pk: ObjectId, payload: ReverseIn) -> Any:
     entry = selectors.savings_entry_get_for(actor=request.user, pk=pk)
-    return 201, services.savings_reverse(
-        actor=request.user, entry=entry, on=payload.on, reason=payload.reason
+    return Status(
+        201, services.savings_reverse(actor=request.user, entry=entry, on=payload.on, reason=payload.reason)
     )
 
 
@@ -295,7 +295,7 @@ def alliance_create(request: AuthedRequest, payload: AllianceIn) -> Any:
         founded_on=payload.founded_on,
         goal=payload.goal,
     )
-    return 201, alliance
+    return Status(201, alliance)
 
 
 @router.post("/campaigns", response={201: CampaignOut, **ERRORS}, summary="发起降本活动")
@@ -310,7 +310,7 @@ def campaign_create(request: AuthedRequest, payload: CampaignIn) -> Any:
         participants=[_org(request, code) for code in payload.participant_codes],
         description=payload.description,
     )
-    return 201, campaign
+    return Status(201, campaign)
 
 
 @router.post("/studios", response={201: StudioOut, **ERRORS}, summary="成立工作室")
@@ -325,7 +325,7 @@ def studio_create(request: AuthedRequest, payload: StudioIn) -> Any:
         founded_on=payload.founded_on,
         focus=payload.focus,
     )
-    return 201, selectors.studio_search_for(actor=request.user).get(pk=studio.pk)
+    return Status(201, selectors.studio_search_for(actor=request.user).get(pk=studio.pk))
 
 
 @router.post("/cases", response={201: CaseOut, **ERRORS}, summary="记录改善案例")
@@ -343,7 +343,7 @@ def case_create(request: AuthedRequest, payload: CaseIn) -> Any:
         after=payload.after,
         savings=payload.savings,
     )
-    return 201, case
+    return Status(201, case)
 
 
 # --- imports ------------------------------------------------------------------------------------------

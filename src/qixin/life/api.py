@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from qixin.core.api import ErrorOut, ObjectId, Pagination
@@ -90,7 +90,7 @@ def meeting_create(request: AuthedRequest, payload: MeetingCreateIn) -> Any:
         speaker=_person(request, payload.speaker_employee_no),
         campaign=campaign,
     )
-    return 201, _detail(request, meeting.pk)
+    return Status(201, _detail(request, meeting.pk))
 
 
 @router.post(

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ninja import File, Router, UploadedFile
+from ninja import File, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.brand.api import report_out
@@ -54,7 +54,7 @@ def team_create(request: AuthedRequest, payload: TeamIn) -> Any:
         formed_on=payload.formed_on,
         description=payload.description,
     )
-    return 201, team
+    return Status(201, team)
 
 
 @router.get("/teams/{pk}/members", response={200: list[TeamMemberOut], **ERRORS}, summary="队员")
@@ -67,8 +67,9 @@ def team_members(request: AuthedRequest, pk: ObjectId) -> Any:
 def team_member_add(request: AuthedRequest, pk: ObjectId, payload: TeamMemberIn) -> Any:
     team = selectors.team_get_for(actor=request.user, pk=pk)
     person = lookup_person(request.user, payload.employee_no)
-    return 201, services.team_member_add(
-        actor=request.user, team=team, person=person, joined_on=payload.joined_on
+    return Status(
+        201,
+        services.team_member_add(actor=request.user, team=team, person=person, joined_on=payload.joined_on),
     )
 
 
@@ -98,7 +99,7 @@ def mission_create(request: AuthedRequest, payload: MissionIn) -> Any:
         starts_on=payload.starts_on,
         ends_on=payload.ends_on,
     )
-    return 201, mission
+    return Status(201, mission)
 
 
 @router.get("/missions/{pk}", response={200: MissionOut, **ERRORS}, summary="专项任务详情")
@@ -125,8 +126,11 @@ def mission_assign(request: AuthedRequest, pk: ObjectId, payload: MissionAssignI
     mission = selectors.mission_get_for(actor=request.user, pk=pk)
     person = lookup_person(request.user, payload.employee_no)
     team = selectors.team_get_for(actor=request.user, pk=payload.team_id) if payload.team_id else None
-    return 201, services.mission_assign(
-        actor=request.user, mission=mission, person=person, part=payload.part, team=team
+    return Status(
+        201,
+        services.mission_assign(
+            actor=request.user, mission=mission, person=person, part=payload.part, team=team
+        ),
     )
 
 
@@ -141,8 +145,14 @@ def mission_status(request: AuthedRequest, pk: ObjectId, payload: StatusIn) -> A
 @router.post("/assignments/{pk}/deed", response={201: DeedOut, **ERRORS}, summary="将任务分工记为党员事迹")
 def assignment_deed(request: AuthedRequest, pk: ObjectId, payload: PartDeedIn) -> Any:
     assignment = selectors.assignment_get_for(actor=request.user, pk=pk)
-    return 201, services.assignment_to_deed(
-        actor=request.user, assignment=assignment, pillars=payload.pillars, description=payload.description
+    return Status(
+        201,
+        services.assignment_to_deed(
+            actor=request.user,
+            assignment=assignment,
+            pillars=payload.pillars,
+            description=payload.description,
+        ),
     )
 
 
@@ -158,15 +168,18 @@ def deployment_create(request: AuthedRequest, payload: DeploymentIn) -> Any:
     mission = (
         selectors.mission_get_for(actor=request.user, pk=payload.mission_id) if payload.mission_id else None
     )
-    return 201, services.deployment_record(
-        actor=request.user,
-        person=person,
-        kind=payload.kind,
-        destination=payload.destination,
-        starts_on=payload.starts_on,
-        ends_on=payload.ends_on,
-        mission=mission,
-        note=payload.note,
+    return Status(
+        201,
+        services.deployment_record(
+            actor=request.user,
+            person=person,
+            kind=payload.kind,
+            destination=payload.destination,
+            starts_on=payload.starts_on,
+            ends_on=payload.ends_on,
+            mission=mission,
+            note=payload.note,
+        ),
     )
 
 
@@ -185,12 +198,15 @@ def service_create(request: AuthedRequest, payload: ServiceIn) -> Any:
     mission = (
         selectors.mission_get_for(actor=request.user, pk=payload.mission_id) if payload.mission_id else None
     )
-    return 201, services.service_record(
-        actor=request.user,
-        person=person,
-        served_on=payload.served_on,
-        hours=payload.hours,
-        team=team,
-        mission=mission,
-        description=payload.description,
+    return Status(
+        201,
+        services.service_record(
+            actor=request.user,
+            person=person,
+            served_on=payload.served_on,
+            hours=payload.hours,
+            team=team,
+            mission=mission,
+            description=payload.description,
+        ),
     )

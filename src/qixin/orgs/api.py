@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from ninja import File, Query, Router, UploadedFile
+from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.core.api import ERRORS, ImportReportOut, ObjectId, Pagination
@@ -70,7 +70,7 @@ def org_create(request: AuthedRequest, payload: OrgCreateIn) -> Any:
         unit=payload.unit,
         established_on=payload.established_on,
     )
-    return 201, _detail(request, org.pk)
+    return Status(201, _detail(request, org.pk))
 
 
 @router.patch(

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Query, Router, UploadedFile
+from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.core.api import ERRORS, ImportReportOut, ObjectId, Pagination
@@ -146,7 +146,7 @@ def person_create(request: AuthedRequest, payload: PersonCreateIn) -> Any:
             "branch": org,
         }
     person = services.person_create(actor=request.user, organization=org, values=values)
-    return 201, _detail(request, person.pk)
+    return Status(201, _detail(request, person.pk))
 
 
 @router.patch("/{int:pk}", response={200: PersonDetailOut, **ERRORS}, summary="修改人员信息")
