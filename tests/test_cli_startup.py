@@ -31,3 +31,30 @@ def test_report_command_loads_no_segmentation_spreadsheet_document_api_or_encryp
 
 def test_manage_keeps_the_api_app_for_its_documentation_page_and_commands():
     assert _run_cli("manage", "help") == ["ninja", "pydantic", "ninja-app"]
+
+
+def test_every_rule_and_named_permission_is_registered_when_the_apps_load():
+    """Rules (qixin.core.rules) and named permissions (django-rules) are registered by the apps'
+    `ready`, not by whichever module happens to be imported first: a command, a shell or a page can
+    read or override any of them."""
+    script = """
+import importlib, pkgutil
+import django
+django.setup()
+import rules.permissions
+from qixin.core import rules as qixin_rules
+before = (set(qixin_rules.REGISTRY), set(rules.permissions.permissions))
+import qixin
+for module in pkgutil.walk_packages(qixin.__path__, "qixin."):
+    if module.name.rsplit(".", 1)[-1] in ("services", "views", "api", "importers", "selectors"):
+        importlib.import_module(module.name)
+after = (set(qixin_rules.REGISTRY), set(rules.permissions.permissions))
+print(len(after[0]), len(after[1]))
+print(" ".join(sorted((after[0] - before[0]) | (after[1] - before[1]))))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    counts, late = done.stdout.split("\n")[:2]
+    rule_count, permission_count = map(int, counts.split())
+    assert rule_count > 20  # the registries were read, not empty
+    assert permission_count > 20
+    assert late.split() == []

@@ -6,3 +6,6 @@ class AdvocacyConfig(AppConfig):
     name = "qixin.advocacy"
     verbose_name = "品牌代言"
     nav = [(_("品牌代言"), "advocacy:index")]
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers the named permissions)

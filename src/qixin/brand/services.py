@@ -23,6 +23,7 @@ from qixin.orgs.models import Organization, OrgKind
 from qixin.orgs.services import full_clean
 from qixin.people.models import Category, Membership, Person
 
+from .evaluation_rules import BALLOT_SHARE_MIN, EXCELLENT_SHARE_MAX
 from .models import (
     ORG_KINDS,
     BrandFramework,
@@ -301,19 +302,6 @@ def recognition_delete(*, actor: User | None, recognition: Recognition) -> None:
 
 
 # --- annual evaluation of members (民主评议党员) ---------------------------------------------------
-
-EXCELLENT_SHARE_MAX = rules.define(
-    "brand.evaluation.excellent_share_max",
-    "民主评议党员评为“优秀”的比例上限（空为不限）",
-    None,
-    source="RULES.md 组织生活（民主评议党员）：中央未定比例，由上级组织设定",
-)
-BALLOT_SHARE_MIN = rules.define(
-    "brand.evaluation.ballot_share_min",
-    "民主评议投票有效须超过的有表决权党员比例",
-    0.5,
-    source="RULES.md 组织生活：党员大会表决须有表决权的党员过半数到会",
-)
 
 
 def _voting_members(branch: Organization) -> int:
