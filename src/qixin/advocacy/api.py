@@ -5,12 +5,13 @@ from typing import Any
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from qixin.brand.importers import lookup_org, lookup_person
 from qixin.core import access
 from qixin.core.api import ErrorOut, ObjectId, Pagination
 from qixin.core.errors import ApplicationError
 from qixin.core.pages import AuthedRequest
+from qixin.orgs.selectors import org_from_input
 from qixin.people.models import Person
+from qixin.people.selectors import person_from_input
 
 from . import selectors, services
 from .schemas import AdvocacyCampaignIn, AdvocacyCampaignOut, ItemOut, ParticipationOut, ShareIn, ShareOut
@@ -27,7 +28,7 @@ def campaign_list(request: AuthedRequest) -> Any:
 
 @router.post("/campaigns", response={201: AdvocacyCampaignOut, **ERRORS}, summary="发起代言活动")
 def campaign_create(request: AuthedRequest, payload: AdvocacyCampaignIn) -> Any:
-    org = lookup_org(request.user, payload.org_code)
+    org = org_from_input(actor=request.user, code=payload.org_code)
     return Status(
         201,
         services.campaign_create(
@@ -51,7 +52,7 @@ def campaign_items(request: AuthedRequest, pk: ObjectId) -> Any:
 def share_create(request: AuthedRequest, pk: ObjectId, payload: ShareIn) -> Any:
     campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
     if payload.employee_no:
-        person = lookup_person(request.user, payload.employee_no)
+        person = person_from_input(actor=request.user, employee_no=payload.employee_no)
     else:
         own = access.scope_for(request.user).person_id
         found = Person.objects.select_related("organization").filter(pk=own).first() if own else None

@@ -10,11 +10,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from qixin.brand.importers import lookup_org, lookup_person
 from qixin.core import access
 from qixin.core.errors import ApplicationError
 from qixin.core.pages import AuthedRequest, form_page
+from qixin.orgs.selectors import org_from_input
 from qixin.people.models import Person
+from qixin.people.selectors import person_from_input
 
 from . import forms, selectors, services
 
@@ -28,7 +29,7 @@ def index(request: AuthedRequest) -> HttpResponse:
 @login_required
 def campaign_new(request: AuthedRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> HttpResponse:
-        org = lookup_org(request.user, data.pop("org"))
+        org = org_from_input(actor=request.user, code=data.pop("org"))
         campaign = services.campaign_create(actor=request.user, organization=org, **data)
         messages.success(request, f"已发起“{campaign.name}”。")
         return redirect("advocacy:campaign", pk=campaign.pk)
@@ -73,7 +74,7 @@ def share_new(request: AuthedRequest, pk: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> HttpResponse:
         if data["employee_no"]:
-            person = lookup_person(request.user, data["employee_no"])
+            person = person_from_input(actor=request.user, employee_no=data["employee_no"])
         else:
             own = access.scope_for(request.user).person_id
             person_row = Person.objects.select_related("organization").filter(pk=own).first() if own else None

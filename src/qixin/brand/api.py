@@ -8,6 +8,8 @@ from ninja.pagination import paginate
 from qixin.core.api import ErrorOut, ImportReportOut, ObjectId, Pagination
 from qixin.core.pages import AuthedRequest
 from qixin.core.tabular import Report
+from qixin.orgs.selectors import org_from_input
+from qixin.people.selectors import person_from_input
 
 from . import importers, selectors, services
 from .schemas import (
@@ -113,8 +115,12 @@ def recognition_list(request: AuthedRequest, year: int | None = None, kind: str 
 
 @router.post("/recognitions", response={201: RecognitionOut, **ERRORS}, summary="登记荣誉")
 def recognition_create(request: AuthedRequest, payload: RecognitionIn) -> Any:
-    person = importers.lookup_person(request.user, payload.employee_no) if payload.employee_no else None
-    org = importers.lookup_org(request.user, payload.org_code) if payload.org_code else None
+    person = (
+        person_from_input(actor=request.user, employee_no=payload.employee_no)
+        if payload.employee_no
+        else None
+    )
+    org = org_from_input(actor=request.user, code=payload.org_code) if payload.org_code else None
     recognition = services.recognition_create(
         actor=request.user,
         kind=payload.kind,

@@ -13,11 +13,11 @@ from typing import Any
 from django.db import transaction
 
 from qixin.core import audit, tabular
-from qixin.core.errors import ApplicationError, NotFound, Problem
+from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
 from qixin.core.tabular import Column, Report, choice, text
-from qixin.orgs.models import Organization
-from qixin.people.models import Person
+from qixin.orgs.selectors import org_from_input
+from qixin.people.selectors import person_from_input
 
 from . import services
 from .models import Recognition, RecognitionKind, RecognitionLevel
@@ -30,26 +30,6 @@ def year(value: str) -> int:
     if not value.strip().isdigit() or not 1949 <= int(value) <= 2100:
         raise tabular.CellError(f"“{value}”不是有效的年度（如 2020）")
     return int(value)
-
-
-def lookup_person(actor: User | None, employee_no: str) -> Person:
-    from qixin.people.selectors import person_by_employee_no_for
-
-    try:
-        return person_by_employee_no_for(actor=actor, employee_no=employee_no)
-    except NotFound:
-        raise ApplicationError(
-            "unknown_person", f"找不到工号“{employee_no}”的人员，或不在您的范围内"
-        ) from None
-
-
-def lookup_org(actor: User | None, code: str) -> Organization:
-    from qixin.orgs.selectors import org_get_for
-
-    try:
-        return org_get_for(actor=actor, code=code)
-    except NotFound:
-        raise ApplicationError("unknown_org", f"找不到组织编码“{code}”，或不在您的范围内") from None
 
 
 def apply_rows(
@@ -137,8 +117,12 @@ def import_recognitions(
     def apply(values: dict[str, Any]) -> RowResult:
         if bool(values.get("employee_no")) == bool(values.get("org_code")):
             raise ApplicationError("invalid", "“获得者工号”和“获得组织编码”须填写且只填写一项")
-        person = lookup_person(actor, values["employee_no"]) if values.get("employee_no") else None
-        org = lookup_org(actor, values["org_code"]) if values.get("org_code") else None
+        person = (
+            person_from_input(actor=actor, employee_no=values["employee_no"])
+            if values.get("employee_no")
+            else None
+        )
+        org = org_from_input(actor=actor, code=values["org_code"]) if values.get("org_code") else None
         custom = values.get("custom_kind", "") if values["kind"] == RecognitionKind.CUSTOM else ""
         if Recognition.objects.filter(
             kind=values["kind"], custom_kind=custom, year=values["year"], person=person, recipient_org=org

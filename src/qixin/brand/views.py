@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 from qixin.core import access
 from qixin.core.errors import ApplicationError
 from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view, render_htmx
+from qixin.orgs.selectors import org_from_input
+from qixin.people.selectors import person_from_input
 
 from . import forms, importers, selectors, services
 from .models import Grade, RecognitionKind
@@ -197,8 +199,12 @@ def recognitions(request: AuthedRequest) -> HttpResponse:
 @login_required
 def recognition_new(request: AuthedRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> HttpResponse:
-        person = importers.lookup_person(request.user, data["employee_no"]) if data["employee_no"] else None
-        org = importers.lookup_org(request.user, data["org_code"]) if data["org_code"] else None
+        person = (
+            person_from_input(actor=request.user, employee_no=data["employee_no"])
+            if data["employee_no"]
+            else None
+        )
+        org = org_from_input(actor=request.user, code=data["org_code"]) if data["org_code"] else None
         services.recognition_create(
             actor=request.user,
             kind=data["kind"],

@@ -8,10 +8,8 @@ from ninja.pagination import paginate
 from qixin.core.api import ErrorOut, ImportReportOut, ObjectId, Pagination
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.pages import AuthedRequest
-from qixin.orgs import selectors as org_selectors
-from qixin.orgs.models import Organization
-from qixin.people import selectors as person_selectors
-from qixin.people.models import Person
+from qixin.orgs.selectors import org_from_input
+from qixin.people.selectors import person_from_input
 
 from . import importers, selectors, services
 from .models import Source
@@ -48,20 +46,6 @@ router = Router(tags=["降本增效与创新"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-def _org(request: AuthedRequest, code: str) -> Organization:
-    try:
-        return org_selectors.org_get_for(actor=request.user, code=code)
-    except NotFound:
-        raise ApplicationError("unknown_org", f"找不到组织编码“{code}”。") from None
-
-
-def _person(request: AuthedRequest, employee_no: str) -> Person:
-    try:
-        return person_selectors.person_by_employee_no_for(actor=request.user, employee_no=employee_no)
-    except NotFound:
-        raise ApplicationError("unknown_person", f"找不到工号“{employee_no}”的人员。") from None
-
-
 # --- suggestions -----------------------------------------------------------------------------------
 
 
@@ -86,8 +70,12 @@ def suggestion_create(request: AuthedRequest, payload: SuggestionIn) -> Any:
     if payload.organization_code or payload.submitter_employee_no or me is None:
         if not payload.organization_code:
             raise ApplicationError("org_required", "代为录入时请填写 organization_code。")
-        org = _org(request, payload.organization_code)
-        submitter = _person(request, payload.submitter_employee_no) if payload.submitter_employee_no else None
+        org = org_from_input(actor=request.user, code=payload.organization_code)
+        submitter = (
+            person_from_input(actor=request.user, employee_no=payload.submitter_employee_no)
+            if payload.submitter_employee_no
+            else None
+        )
     else:
         org, submitter = me.organization, me
     suggestion = services.suggestion_submit(
@@ -112,7 +100,11 @@ def suggestion_create(request: AuthedRequest, payload: SuggestionIn) -> Any:
 )
 def suggestion_similar(request: AuthedRequest, payload: SimilarIn) -> Any:
     me = request.user.person
-    org = _org(request, payload.organization_code) if payload.organization_code else None
+    org = (
+        org_from_input(actor=request.user, code=payload.organization_code)
+        if payload.organization_code
+        else None
+    )
     org = org or (me.organization if me is not None else None)
     if org is None:
         raise ApplicationError("org_required", "请填写 organization_code。")
@@ -182,9 +174,9 @@ def project_list(request: AuthedRequest, filters: Query[ProjectFilters]) -> Any:
 def project_create(request: AuthedRequest, payload: ProjectIn) -> Any:
     project = services.project_create(
         actor=request.user,
-        organization=_org(request, payload.organization_code),
+        organization=org_from_input(actor=request.user, code=payload.organization_code),
         title=payload.title,
-        owner=_person(request, payload.owner_employee_no),
+        owner=person_from_input(actor=request.user, employee_no=payload.owner_employee_no),
         category=payload.category,
         custom_category=payload.custom_category,
         started_on=payload.started_on,
@@ -288,10 +280,10 @@ def alliance_create(request: AuthedRequest, payload: AllianceIn) -> Any:
     alliance = services.alliance_create(
         actor=request.user,
         name=payload.name,
-        lead_branch=_org(request, payload.lead_branch_code),
-        branches=[_org(request, code) for code in payload.branch_codes],
-        leader=_person(request, payload.leader_employee_no),
-        members=[_person(request, no) for no in payload.member_employee_nos],
+        lead_branch=org_from_input(actor=request.user, code=payload.lead_branch_code),
+        branches=[org_from_input(actor=request.user, code=code) for code in payload.branch_codes],
+        leader=person_from_input(actor=request.user, employee_no=payload.leader_employee_no),
+        members=[person_from_input(actor=request.user, employee_no=no) for no in payload.member_employee_nos],
         founded_on=payload.founded_on,
         goal=payload.goal,
     )
@@ -302,12 +294,12 @@ def alliance_create(request: AuthedRequest, payload: AllianceIn) -> Any:
 def campaign_create(request: AuthedRequest, payload: CampaignIn) -> Any:
     campaign = services.campaign_create(
         actor=request.user,
-        organization=_org(request, payload.organization_code),
+        organization=org_from_input(actor=request.user, code=payload.organization_code),
         name=payload.name,
         starts_on=payload.starts_on,
         ends_on=payload.ends_on,
         savings_target=payload.savings_target,
-        participants=[_org(request, code) for code in payload.participant_codes],
+        participants=[org_from_input(actor=request.user, code=code) for code in payload.participant_codes],
         description=payload.description,
     )
     return Status(201, campaign)
@@ -317,11 +309,11 @@ def campaign_create(request: AuthedRequest, payload: CampaignIn) -> Any:
 def studio_create(request: AuthedRequest, payload: StudioIn) -> Any:
     studio = services.studio_create(
         actor=request.user,
-        organization=_org(request, payload.organization_code),
+        organization=org_from_input(actor=request.user, code=payload.organization_code),
         name=payload.name,
         kind=payload.kind,
-        leader=_person(request, payload.leader_employee_no),
-        members=[_person(request, no) for no in payload.member_employee_nos],
+        leader=person_from_input(actor=request.user, employee_no=payload.leader_employee_no),
+        members=[person_from_input(actor=request.user, employee_no=no) for no in payload.member_employee_nos],
         founded_on=payload.founded_on,
         focus=payload.focus,
     )
@@ -332,9 +324,9 @@ def studio_create(request: AuthedRequest, payload: StudioIn) -> Any:
 def case_create(request: AuthedRequest, payload: CaseIn) -> Any:
     case = services.case_create(
         actor=request.user,
-        organization=_org(request, payload.organization_code),
+        organization=org_from_input(actor=request.user, code=payload.organization_code),
         title=payload.title,
-        lead=_person(request, payload.lead_employee_no),
+        lead=person_from_input(actor=request.user, employee_no=payload.lead_employee_no),
         category=payload.category,
         custom_category=payload.custom_category,
         year=payload.year,

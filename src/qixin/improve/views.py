@@ -22,8 +22,9 @@ from qixin.core.pages import AuthedRequest, download, form_error, form_page, imp
 from qixin.core.periods import Period
 from qixin.orgs import selectors as org_selectors
 from qixin.orgs.models import Organization
-from qixin.people import selectors as person_selectors
+from qixin.orgs.selectors import org_from_input
 from qixin.people.models import Person
+from qixin.people.selectors import person_from_input
 
 from . import forms, importers, selectors, services
 from .models import Category, Source, Stage, SuggestionStatus
@@ -31,21 +32,7 @@ from .models import Category, Source, Stage, SuggestionStatus
 PAGE_SIZE = 50
 
 
-# --- lookups that turn an unknown code into a message on the form ----------------------------------
-
-
-def _org(request: AuthedRequest, code: str) -> Organization:
-    try:
-        return org_selectors.org_get_for(actor=request.user, code=code.strip())
-    except NotFound:
-        raise ApplicationError("unknown_org", f"找不到组织编码“{code}”，或您无权查看该组织。") from None
-
-
-def _person(request: AuthedRequest, employee_no: str) -> Person:
-    try:
-        return person_selectors.person_by_employee_no_for(actor=request.user, employee_no=employee_no)
-    except NotFound:
-        raise ApplicationError("unknown_person", f"找不到工号“{employee_no}”的人员。") from None
+# --- codes typed on the forms ---------------------------------------------------------------------
 
 
 def _codes(value: str) -> list[str]:
@@ -135,8 +122,12 @@ def _submission_org(request: AuthedRequest, data: dict[str, Any]) -> tuple[Organ
     if data.get("org_code") or data.get("submitter_no") or me is None:
         if not data.get("org_code"):
             raise ApplicationError("org_required", "代为录入时请填写所涉组织编码。")
-        org = _org(request, data["org_code"])
-        submitter = _person(request, data["submitter_no"]) if data.get("submitter_no") else None
+        org = org_from_input(actor=request.user, code=data["org_code"])
+        submitter = (
+            person_from_input(actor=request.user, employee_no=data["submitter_no"])
+            if data.get("submitter_no")
+            else None
+        )
         return org, submitter
     return me.organization, me
 
@@ -280,7 +271,7 @@ def suggestion_convert(request: AuthedRequest, pk: int) -> HttpResponse:
         suggestion=suggestion,
         organization=suggestion.organization,
         title=data["title"],
-        owner=_person(request, data["owner_no"]),
+        owner=person_from_input(actor=request.user, employee_no=data["owner_no"]),
         started_on=data["started_on"],
         savings_target=data["savings_target"],
     )
@@ -357,9 +348,9 @@ def project_new(request: AuthedRequest) -> HttpResponse:
         ]
         project = services.project_create(
             actor=request.user,
-            organization=_org(request, data["org_code"]),
+            organization=org_from_input(actor=request.user, code=data["org_code"]),
             title=data["title"],
-            owner=_person(request, data["owner_no"]),
+            owner=person_from_input(actor=request.user, employee_no=data["owner_no"]),
             category=data["category"],
             custom_category=data["custom_category"],
             started_on=data["started_on"],
@@ -503,9 +494,9 @@ def alliance_new(request: AuthedRequest) -> HttpResponse:
         alliance = services.alliance_create(
             actor=request.user,
             name=data["name"],
-            lead_branch=_org(request, data["lead_code"]),
-            branches=[_org(request, code) for code in _codes(data["branch_codes"])],
-            leader=_person(request, data["leader_no"]),
+            lead_branch=org_from_input(actor=request.user, code=data["lead_code"]),
+            branches=[org_from_input(actor=request.user, code=code) for code in _codes(data["branch_codes"])],
+            leader=person_from_input(actor=request.user, employee_no=data["leader_no"]),
             founded_on=data["founded_on"],
             goal=data["goal"],
         )
@@ -535,13 +526,15 @@ def campaign_new(request: AuthedRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> HttpResponse:
         campaign = services.campaign_create(
             actor=request.user,
-            organization=_org(request, data["org_code"]),
+            organization=org_from_input(actor=request.user, code=data["org_code"]),
             name=data["name"],
             starts_on=data["starts_on"],
             ends_on=data["ends_on"],
             savings_target=data["savings_target"],
             description=data["description"],
-            participants=[_org(request, code) for code in _codes(data["participant_codes"])],
+            participants=[
+                org_from_input(actor=request.user, code=code) for code in _codes(data["participant_codes"])
+            ],
         )
         messages.success(request, f"已发起活动“{campaign.name}”。")
         return redirect("improve:campaign", pk=campaign.pk)
@@ -582,10 +575,10 @@ def studio_new(request: AuthedRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> HttpResponse:
         studio = services.studio_create(
             actor=request.user,
-            organization=_org(request, data["org_code"]),
+            organization=org_from_input(actor=request.user, code=data["org_code"]),
             name=data["name"],
             kind=data["kind"],
-            leader=_person(request, data["leader_no"]),
+            leader=person_from_input(actor=request.user, employee_no=data["leader_no"]),
             founded_on=data["founded_on"],
             focus=data["focus"],
         )
@@ -629,8 +622,8 @@ def case_new(request: AuthedRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> HttpResponse:
         case = services.case_create(
             actor=request.user,
-            organization=_org(request, data.pop("org_code")),
-            lead=_person(request, data.pop("lead_no")),
+            organization=org_from_input(actor=request.user, code=data.pop("org_code")),
+            lead=person_from_input(actor=request.user, employee_no=data.pop("lead_no")),
             **data,
         )
         messages.success(request, f"已记录改善案例{case.code}。")
@@ -658,7 +651,7 @@ def case_select(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for(actor=request.user, pk=pk)
     services.excellent_select(
         actor=request.user,
-        organization=_org(request, data["org_code"]),
+        organization=org_from_input(actor=request.user, code=data["org_code"]),
         year=case.year,
         cases=[case],
         on=data["on"],
@@ -679,14 +672,16 @@ def award_new(request: AuthedRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> HttpResponse:
         award = services.award_create(
             actor=request.user,
-            organization=_org(request, data["org_code"]),
+            organization=org_from_input(actor=request.user, code=data["org_code"]),
             name=data["name"],
             level=data["level"],
             issuer=data["issuer"],
             awarded_on=data["awarded_on"],
             achievement=data["achievement"],
             savings=data["savings"],
-            people=[_person(request, no) for no in _codes(data["people_nos"])],
+            people=[
+                person_from_input(actor=request.user, employee_no=no) for no in _codes(data["people_nos"])
+            ],
         )
         messages.success(request, f"已记录“{award.name}”。")
         return redirect("improve:awards")
@@ -758,7 +753,7 @@ def designations(request: AuthedRequest) -> HttpResponse:
             actor=request.user,
             user=user,
             kind=data["kind"],
-            organization=_org(request, data["org_code"]),
+            organization=org_from_input(actor=request.user, code=data["org_code"]),
             department=data["department"],
             starts_on=data["starts_on"],
         )
@@ -792,7 +787,7 @@ def designation_end(request: AuthedRequest, pk: int) -> HttpResponse:
 def alliance_member_add(request: AuthedRequest, pk: int) -> HttpResponse:
     data = _post_form(request, forms.MemberForm)
     alliance = selectors.alliance_get_for(actor=request.user, pk=pk)
-    person = _person(request, data["employee_no"])
+    person = person_from_input(actor=request.user, employee_no=data["employee_no"])
     services.alliance_member_add(
         actor=request.user, alliance=alliance, person=person, joined_on=data["joined_on"]
     )
@@ -809,7 +804,7 @@ def project_team(request: AuthedRequest, pk: int) -> HttpResponse:
     for line in data["members"].splitlines():
         employee_no, _, role = line.strip().partition(" ")
         if employee_no:
-            members.append((_person(request, employee_no), role.strip()))
+            members.append((person_from_input(actor=request.user, employee_no=employee_no), role.strip()))
     services.project_team_set(actor=request.user, project=project, members=members)
     messages.success(request, "团队已更新。")
     return redirect("improve:project", pk=pk)
@@ -826,8 +821,11 @@ def studio_members(request: AuthedRequest, pk: int) -> HttpResponse:
         name=studio.name,
         kind=studio.kind,
         focus=studio.focus,
-        leader=_person(request, data["leader_no"]),
-        members=[_person(request, no) for no in _codes(data["member_nos"].replace("\n", ","))],
+        leader=person_from_input(actor=request.user, employee_no=data["leader_no"]),
+        members=[
+            person_from_input(actor=request.user, employee_no=no)
+            for no in _codes(data["member_nos"].replace("\n", ","))
+        ],
     )
     messages.success(request, "工作室成员已更新。")
     return redirect("improve:studio", pk=pk)

@@ -6,10 +6,11 @@ from ninja import File, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.brand.api import report_out
-from qixin.brand.importers import lookup_org, lookup_person
 from qixin.brand.schemas import DeedOut
 from qixin.core.api import ErrorOut, ImportReportOut, ObjectId, Pagination
 from qixin.core.pages import AuthedRequest
+from qixin.orgs.selectors import org_from_input
+from qixin.people.selectors import person_from_input
 
 from . import importers, selectors, services
 from .schemas import (
@@ -42,8 +43,12 @@ def team_list(request: AuthedRequest, kind: str = "", q: str = "") -> Any:
 
 @router.post("/teams", response={201: MobilizeTeamOut, **ERRORS}, summary="组建队伍")
 def team_create(request: AuthedRequest, payload: TeamIn) -> Any:
-    org = lookup_org(request.user, payload.org_code)
-    leader = lookup_person(request.user, payload.leader_employee_no) if payload.leader_employee_no else None
+    org = org_from_input(actor=request.user, code=payload.org_code)
+    leader = (
+        person_from_input(actor=request.user, employee_no=payload.leader_employee_no)
+        if payload.leader_employee_no
+        else None
+    )
     team = services.team_create(
         actor=request.user,
         organization=org,
@@ -66,7 +71,7 @@ def team_members(request: AuthedRequest, pk: ObjectId) -> Any:
 @router.post("/teams/{pk}/members", response={201: TeamMemberOut, **ERRORS}, summary="添加队员")
 def team_member_add(request: AuthedRequest, pk: ObjectId, payload: TeamMemberIn) -> Any:
     team = selectors.team_get_for(actor=request.user, pk=pk)
-    person = lookup_person(request.user, payload.employee_no)
+    person = person_from_input(actor=request.user, employee_no=payload.employee_no)
     return Status(
         201,
         services.team_member_add(actor=request.user, team=team, person=person, joined_on=payload.joined_on),
@@ -89,7 +94,7 @@ def mission_list(request: AuthedRequest, kind: str = "", status: str = "") -> An
 
 @router.post("/missions", response={201: MissionOut, **ERRORS}, summary="发起专项任务")
 def mission_create(request: AuthedRequest, payload: MissionIn) -> Any:
-    org = lookup_org(request.user, payload.org_code)
+    org = org_from_input(actor=request.user, code=payload.org_code)
     mission = services.mission_create(
         actor=request.user,
         organization=org,
@@ -124,7 +129,7 @@ def mission_assignments(request: AuthedRequest, pk: ObjectId) -> Any:
 @router.post("/missions/{pk}/assignments", response={201: AssignmentOut, **ERRORS}, summary="人员加入任务")
 def mission_assign(request: AuthedRequest, pk: ObjectId, payload: MissionAssignIn) -> Any:
     mission = selectors.mission_get_for(actor=request.user, pk=pk)
-    person = lookup_person(request.user, payload.employee_no)
+    person = person_from_input(actor=request.user, employee_no=payload.employee_no)
     team = selectors.team_get_for(actor=request.user, pk=payload.team_id) if payload.team_id else None
     return Status(
         201,
@@ -164,7 +169,7 @@ def deployment_list(request: AuthedRequest, kind: str = "") -> Any:
 
 @router.post("/deployments", response={201: DeploymentOut, **ERRORS}, summary="记录派驻")
 def deployment_create(request: AuthedRequest, payload: DeploymentIn) -> Any:
-    person = lookup_person(request.user, payload.employee_no)
+    person = person_from_input(actor=request.user, employee_no=payload.employee_no)
     mission = (
         selectors.mission_get_for(actor=request.user, pk=payload.mission_id) if payload.mission_id else None
     )
@@ -193,7 +198,7 @@ def deployment_import(request: AuthedRequest, file: File[UploadedFile], dry_run:
 
 @router.post("/service-records", response={201: ServiceOut, **ERRORS}, summary="记录服务时长")
 def service_create(request: AuthedRequest, payload: ServiceIn) -> Any:
-    person = lookup_person(request.user, payload.employee_no)
+    person = person_from_input(actor=request.user, employee_no=payload.employee_no)
     team = selectors.team_get_for(actor=request.user, pk=payload.team_id) if payload.team_id else None
     mission = (
         selectors.mission_get_for(actor=request.user, pk=payload.mission_id) if payload.mission_id else None

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qixin.brand.importers import RowResult, apply_rows, lookup_org, lookup_person
+from qixin.brand.importers import RowResult, apply_rows
 from qixin.core import audit, tabular
 from qixin.core.errors import ApplicationError
 from qixin.core.models import User
 from qixin.core.tabular import Column, Report, choice, parse_date, text
+from qixin.orgs.selectors import org_from_input
+from qixin.people.selectors import person_from_input
 
 from . import services
 from .models import Deployment, DeploymentKind, Team, TeamKind, TeamMember
@@ -51,8 +53,8 @@ def import_team_members(
     already on the team is unchanged. The 党员 flag comes from the registry, not the file."""
 
     def apply(values: dict[str, Any]) -> RowResult:
-        org = lookup_org(actor, values["org_code"])
-        person = lookup_person(actor, values["employee_no"])
+        org = org_from_input(actor=actor, code=values["org_code"])
+        person = person_from_input(actor=actor, employee_no=values["employee_no"])
         team = Team.objects.filter(organization=org, name=values["team"]).first()
         created_team = team is None
         if team is None:
@@ -143,7 +145,7 @@ def import_deployments(
     """Add deployments; the same person, place and start day already on record is unchanged."""
 
     def apply(values: dict[str, Any]) -> RowResult:
-        person = lookup_person(actor, values["employee_no"])
+        person = person_from_input(actor=actor, employee_no=values["employee_no"])
         if Deployment.objects.filter(
             person=person, destination=values["destination"], starts_on=values["starts_on"]
         ).exists():

@@ -13,10 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from qixin.brand.importers import lookup_org, lookup_person
 from qixin.brand.selectors import framework_effective
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view
+from qixin.orgs.selectors import org_from_input
+from qixin.people.selectors import person_from_input
 
 from . import forms, importers, selectors, services
 from .models import DeploymentKind, MissionKind, MissionStatus, TeamKind
@@ -42,8 +43,8 @@ def index(request: AuthedRequest) -> HttpResponse:
 @login_required
 def team_new(request: AuthedRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> HttpResponse:
-        org = lookup_org(request.user, data["org"])
-        leader = lookup_person(request.user, data["leader"]) if data["leader"] else None
+        org = org_from_input(actor=request.user, code=data["org"])
+        leader = person_from_input(actor=request.user, employee_no=data["leader"]) if data["leader"] else None
         team = services.team_create(
             actor=request.user,
             organization=org,
@@ -72,7 +73,7 @@ def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     members = list(selectors.team_members_for(actor=request.user, team=team))
 
     def save(data: dict[str, Any]) -> HttpResponse:
-        person = lookup_person(request.user, data["employee_no"])
+        person = person_from_input(actor=request.user, employee_no=data["employee_no"])
         services.team_member_add(actor=request.user, team=team, person=person, joined_on=data["joined_on"])
         messages.success(request, f"{person.name}已加入“{team.name}”。")
         return redirect("mobilize:team", pk=team.pk)
@@ -128,7 +129,7 @@ def missions(request: AuthedRequest) -> HttpResponse:
 @login_required
 def mission_new(request: AuthedRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> HttpResponse:
-        org = lookup_org(request.user, data.pop("org"))
+        org = org_from_input(actor=request.user, code=data.pop("org"))
         mission = services.mission_create(actor=request.user, organization=org, **data)
         messages.success(request, f"已发起“{mission.name}”。")
         return redirect("mobilize:mission", pk=mission.pk)
@@ -199,7 +200,7 @@ def mission_add_team(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def mission_assign(request: AuthedRequest, pk: int) -> HttpResponse:
     def act(mission: Any, data: dict[str, Any]) -> str:
-        person = lookup_person(request.user, data["employee_no"])
+        person = person_from_input(actor=request.user, employee_no=data["employee_no"])
         services.mission_assign(actor=request.user, mission=mission, person=person, part=data["part"])
         return f"{person.name}已加入任务。"
 
@@ -267,7 +268,7 @@ def deployment_new(request: AuthedRequest) -> HttpResponse:
     )
 
     def save(data: dict[str, Any]) -> HttpResponse:
-        person = lookup_person(request.user, data.pop("employee_no"))
+        person = person_from_input(actor=request.user, employee_no=data.pop("employee_no"))
         services.deployment_record(actor=request.user, person=person, mission=mission, **data)
         messages.success(request, f"已记录{person.name}{data['kind']}{data['destination']}。")
         return redirect("mobilize:mission", pk=mission.pk) if mission else redirect("mobilize:deployments")
@@ -288,7 +289,7 @@ def deployment_new(request: AuthedRequest) -> HttpResponse:
 @login_required
 def service_new(request: AuthedRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> HttpResponse:
-        person = lookup_person(request.user, data.pop("employee_no"))
+        person = person_from_input(actor=request.user, employee_no=data.pop("employee_no"))
         team_pk, mission_pk = data.pop("team"), data.pop("mission")
         try:
             team = selectors.team_get_for(actor=request.user, pk=team_pk) if team_pk else None

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from qixin.core import access
-from qixin.core.errors import NotFound
+from qixin.core.errors import ApplicationError, NotFound
 
 from . import health
 from .models import Election, Organization, OrgEvent, OrgKind, Position
@@ -37,6 +37,15 @@ def org_get_for(*, actor: Any, pk: int | None = None, code: str | None = None) -
     if org is None or not access.reads_org(actor, org):
         raise NotFound()
     return org
+
+
+def org_from_input(*, actor: Any, code: str) -> Organization:
+    """The organization whose code a user typed (a form, an API body, an import row): an unknown code
+    and one outside the user's reach get the same clear message, not a "page not found"."""
+    try:
+        return org_get_for(actor=actor, code=code.strip())
+    except NotFound:
+        raise ApplicationError("unknown_org", f"找不到组织编码“{code}”，或该组织不在您的范围内。") from None
 
 
 def org_roots_for(*, actor: Any) -> list[Organization]:

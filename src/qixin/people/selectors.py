@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from qixin.core import access, audit
-from qixin.core.errors import NotFound
+from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.periods import add_years
 from qixin.core.text import mask_address, mask_id_number, mask_phone
 from qixin.orgs.models import Organization, Position
@@ -162,6 +162,17 @@ def person_by_employee_no_for(*, actor: Any, employee_no: str) -> Person:
     if person is None or not can_view(actor, person):
         raise NotFound()
     return person
+
+
+def person_from_input(*, actor: Any, employee_no: str) -> Person:
+    """The person whose 工号 a user typed (a form, an API body, an import row): an unknown number and
+    one outside the user's reach get the same clear message, not a "page not found"."""
+    try:
+        return person_by_employee_no_for(actor=actor, employee_no=employee_no)
+    except NotFound:
+        raise ApplicationError(
+            "unknown_person", f"找不到工号“{employee_no}”的人员，或该人员不在您的范围内。"
+        ) from None
 
 
 def memberships_on_q(on: date) -> Q:
