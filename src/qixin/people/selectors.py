@@ -175,6 +175,11 @@ def person_from_input(*, actor: Any, employee_no: str) -> Person:
         ) from None
 
 
+def full_on_q(on: date) -> Q:
+    """Memberships that are full (正式) on a day: from their 转正日期 on."""
+    return Q(full_on__isnull=False, full_on__lte=on)
+
+
 def memberships_on_q(on: date) -> Q:
     """Memberships in force on a day: joined on or before it, not ended before it."""
     return Q(joined_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gt=on))
@@ -183,7 +188,7 @@ def memberships_on_q(on: date) -> Q:
 def membership_counts_for(*, actor: Any, org: Organization, on: date) -> dict[str, int]:
     """{"full": n, "probationary": n} of members of the subtree's branches on `on`. A member counts as
     full from their 转正日期. (Branches are today's: a transfer is not replayed back in time.)"""
-    full = Q(full_on__isnull=False, full_on__lte=on)
+    full = full_on_q(on)
     counts = Membership.objects.filter(
         access.subtree_q(actor, org, "branch__path"), memberships_on_q(on)
     ).aggregate(full=Count("id", filter=full), probationary=Count("id", filter=~full))
@@ -210,7 +215,7 @@ def membership_counts_by_org_for(
         Membership.objects.filter(
             access.org_filter(actor, "branch__path"), _subtrees(orgs, "branch__path"), memberships_on_q(on)
         )
-        .annotate(is_full=Q(full_on__isnull=False, full_on__lte=on))
+        .annotate(is_full=full_on_q(on))
         .values("branch__path", "is_full")
         .annotate(n=Count("id"))
     )
@@ -227,9 +232,9 @@ def membership_drill_for(
     """The memberships counted by membership_counts_for (category "full", "probationary" or all)."""
     rows = Membership.objects.filter(access.subtree_q(actor, org, "branch__path"), memberships_on_q(on))
     if category == "full":
-        rows = rows.filter(full_on__isnull=False, full_on__lte=on)
+        rows = rows.filter(full_on_q(on))
     elif category == "probationary":
-        rows = rows.exclude(full_on__isnull=False, full_on__lte=on)
+        rows = rows.exclude(full_on_q(on))
     return rows.select_related("person", "branch").order_by("branch__path", "person__employee_no")
 
 
