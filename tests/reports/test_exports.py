@@ -98,3 +98,17 @@ def test_a_drill_down_page_lists_the_records_and_exports_them(world, client, tmp
     assert [(*row[:3], row[3].date()) for row in rows[1:]] == [
         ("员工A3", "A3", "总装第一党支部", dt.date(2026, 1, 1))
     ]
+
+
+def test_a_drill_down_list_can_be_searched_by_name_number_or_branch(world, client):
+    client.force_login(world["admin"])
+    query = {"org": "R-A", "from": "2026-01-01", "to": "2026-06-30"}
+    found = client.get("/reports/drill/members.total/", {**query, "q": "a3"}).content.decode()
+    assert "员工A3" in found
+    assert "员工A1" not in found
+    assert "共 4 条，找到 1 条" in found
+    by_branch = client.get("/reports/drill/members.total/", {**query, "q": "总装第一党支部"}).content.decode()
+    assert "员工A1" in by_branch
+    assert "员工B1" not in by_branch
+    nothing = client.get("/reports/drill/members.total/", {**query, "q": "无此人"}).content.decode()
+    assert "没有符合条件的记录。" in nothing

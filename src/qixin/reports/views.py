@@ -6,6 +6,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,8 +35,6 @@ def _scope(request: AuthedRequest) -> tuple[ReportFilterForm, Any, Any]:
 
 
 def _query(org: Any, period: Any) -> str:
-    from urllib.parse import urlencode
-
     last = date.fromordinal(period.end.toordinal() - 1)
     return urlencode({"org": org.code, "from": period.start.isoformat(), "to": last.isoformat()})
 
@@ -76,7 +75,13 @@ def drill(request: AuthedRequest, key: str) -> HttpResponseBase:
     if fmt in ("xlsx", "csv"):
         return download(lambda path: exports.write_drill(rows, path), f"{metric.label}.{fmt}")
     table = [[_cell(c) for c in row] for row in rows.rows]
+    total = len(table)
+    search = (request.GET.get("q") or "").strip()
+    if search:  # a name, a 工号, a branch...: rows with a cell that contains it
+        needle = search.casefold()
+        table = [row for row in table if any(needle in str(c["text"] or "").casefold() for c in row)]
     page = Paginator(table, 100).get_page(request.GET.get("page"))
+    query = _query(org, period)
     return render(
         request,
         "reports/drill.html",
@@ -86,7 +91,12 @@ def drill(request: AuthedRequest, key: str) -> HttpResponseBase:
             "drill": rows,
             "page": page,
             "org": org,
-            "query": _query(org, period),
+            "period": period,
+            "last_day": date.fromordinal(period.end.toordinal() - 1),
+            "query": query,
+            "page_query": f"{query}&{urlencode({'q': search})}" if search else query,
+            "search": search,
+            "total": total,
             "period_label": selectors.period_label(period),
         },
     )
