@@ -167,3 +167,20 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.name} ({self.prefix}…)"
+
+
+class DataVersion(models.Model):
+    """How many times an app's tables have been written, kept by database triggers (core.versions).
+    Several rows (shards) per app, so that concurrent writers on PostgreSQL do not queue on one row;
+    an app's version is their sum. The row with app "*epoch" holds a random number that starts a new
+    series of versions after the table is emptied (flush)."""
+
+    app = models.CharField(max_length=40)
+    shard = models.SmallIntegerField(default=0)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["app", "shard"], name="dataversion_app_shard")]
+
+    def __str__(self) -> str:
+        return f"{self.app}#{self.shard}={self.n}"

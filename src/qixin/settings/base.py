@@ -104,7 +104,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://qixin")}
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://qixin"),
+    # Results kept under the data versions they were computed from (qixin.core.versions), shared by
+    # the server's workers and the command line: on disk by default, or Redis (redis://...).
+    "versioned": env.cache_url(
+        "VERSIONED_CACHE_URL", default=f"filecache://{DATA_DIR / 'cache' / 'versioned'}?max_entries=5000"
+    ),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -18,3 +18,7 @@ STORAGES = {
 if "DATABASE_URL" not in env:
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 FIELD_ENCRYPTION_KEY = "kD5Qb0i3m7e3eH1P2m2cQ0rX8y4n6v9w1z3a5s7d9f0="
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qixin"},
+    "versioned": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "versioned"},
+}
