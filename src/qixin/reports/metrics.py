@@ -5,20 +5,28 @@ A metric's key is part of the stable JSON of `qixin report summary` and GET /api
 (docs/reports.md); a new metric adds a key, a changed meaning is a new key.
 
 Metrics are defined in reports/definitions/<app>.py and read the apps only through their selectors.
+Each of those modules is a group (`define_group(...)`): it names the apps whose tables its metrics read, and
+the group's figures for a scope are kept under those apps' data versions (qixin.core.versions), so a
+figure is computed again only after a write to what it reads, or on a new day.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from django.utils import timezone
+
+from qixin.core import versions
 from qixin.core.periods import Period
 from qixin.orgs.models import Organization
 
 Number = int | Decimal
+T = TypeVar("T")
 
 
 @dataclass
@@ -62,6 +70,7 @@ class Metric:
     drill: Callable[[Scope], Drill] | None = None
     description: str = ""
     percent: bool = False  # a ratio in percent (Decimal), never summed
+    group: str = ""  # the definitions module that registered it (set by register)
 
     @property
     def has_drill(self) -> bool:
@@ -70,6 +79,29 @@ class Metric:
 
 REGISTRY: dict[str, Metric] = {}
 SECTIONS: list[str] = []
+
+
+@dataclass(frozen=True)
+class Group:
+    """The metrics of one definitions module. `reads`: the apps whose tables they read (a test checks
+    it against the SQL they run). `by_the_minute`: they depend on the time of day (overdue items,
+    say) and are computed every time; the others are kept for the day under the versions of `reads`."""
+
+    name: str
+    reads: tuple[str, ...]
+    by_the_minute: bool = False
+
+
+GROUPS: dict[str, Group] = {}
+
+
+def define_group(name: str, *, reads: Iterable[str], by_the_minute: bool = False) -> Group:
+    """Declare a definitions module's group; call it before the module registers its metrics."""
+    unknown = set(reads) - set(versions.TRACKED_APPS)
+    if unknown:
+        raise ValueError(f"group {name} reads apps without data versions: {sorted(unknown)}")
+    GROUPS[name] = Group(name, tuple(reads), by_the_minute)
+    return GROUPS[name]
 
 
 @dataclass(frozen=True)
@@ -104,6 +136,10 @@ def prefetch(scopes: list[Scope], keys: Iterable[str]) -> None:
 def register(metric: Metric) -> Metric:
     if metric.key in REGISTRY:
         raise ValueError(f"metric {metric.key} defined twice")
+    name = metric.compute.__module__.rsplit(".", 1)[-1]
+    if name not in GROUPS:
+        raise ValueError(f"metric {metric.key}: its module declares no group (metrics.define_group)")
+    metric = replace(metric, group=name)
     REGISTRY[metric.key] = metric
     if metric.section not in SECTIONS:
         SECTIONS.append(metric.section)
@@ -123,6 +159,30 @@ class Value:
     value: Number
 
 
+def kept(actor: Any, key: str, reads: Iterable[str], compute: Callable[[], T], snapshot: Any = None) -> T:
+    """compute(), or what it gave this actor today while the data versions of `reads` are unchanged."""
+    if getattr(actor, "pk", None) is None:
+        return compute()
+    where = f"reports:{key}:{actor.pk}:{timezone.localdate()}"
+    return versions.cached(snapshot or versions.snapshot(), reads, where, compute)
+
+
 def compute_all(scope: Scope, keys: Iterable[str] | None = None) -> list[Value]:
+    """The metrics `keys` (by default all) for the scope; each group's figures are kept while the
+    data they read is unchanged (see the module's docstring)."""
     chosen = [REGISTRY[k] for k in keys] if keys is not None else list(REGISTRY.values())
-    return [Value(m, m.compute(scope)) for m in chosen]
+    snapshot = versions.snapshot()
+    figures: dict[str, Number] = {}
+    for name in dict.fromkeys(m.group for m in chosen):
+        metrics = [m for m in chosen if m.group == name]
+
+        def compute(metrics: list[Metric] = metrics) -> dict[str, Number]:
+            return {m.key: m.compute(scope) for m in metrics}
+
+        if GROUPS[name].by_the_minute:
+            figures.update(compute())
+            continue
+        which = hashlib.blake2b(",".join(m.key for m in metrics).encode(), digest_size=6).hexdigest()
+        key = f"{name}:{which}:{scope.org.pk}:{scope.period.start}:{scope.period.end}"
+        figures.update(kept(scope.actor, key, GROUPS[name].reads, compute, snapshot))
+    return [Value(m, figures[m.key]) for m in chosen]

@@ -19,7 +19,7 @@ from . import (
     definitions,  # noqa: F401  (registers the metrics)
     narrative,
 )
-from .metrics import REGISTRY, SECTIONS, Drill, Metric, Scope, Value, compute_all, prefetch
+from .metrics import GROUPS, REGISTRY, SECTIONS, Drill, Metric, Scope, Value, compute_all, kept, prefetch
 from .models import NarrativeTemplate
 
 MAX_TREND_MONTHS = 36
@@ -164,17 +164,23 @@ def dashboard_for(*, actor: Any, org: Organization, period: Period) -> Dashboard
         comparison_title = "下级组织比较"
     compared = [Scope(actor=actor, org=s, period=period) for s in siblings]
     months = [Scope(actor=actor, org=org, period=month) for month in _months(period)]
-    # The organization's own figures come with its siblings' and its months' in grouped queries.
-    prefetch([scope, *compared], COMPARED)
-    prefetch([scope, *months], TRENDS)
 
+    def series() -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+        # The organization's own figures come with its siblings' and its months' in grouped queries.
+        prefetch([scope, *compared], COMPARED)
+        prefetch([scope, *months], TRENDS)
+        trends = {key: [float(REGISTRY[key].compute(month)) for month in months] for key in TRENDS}
+        comparison = {key: [float(REGISTRY[key].compute(each)) for each in compared] for key in COMPARED}
+        return trends, comparison
+
+    reads = sorted({app for key in TRENDS + COMPARED for app in GROUPS[REGISTRY[key].group].reads})
+    compared_pks = ",".join(str(s.pk) for s in siblings)
+    trends, comparison = kept(
+        actor, f"dashboard-series:{org.pk}:{period.start}:{period.end}:{compared_pks}", reads, series
+    )
     summary = _summary(scope)
     by_key = summary.by_key
     sections = [(name, [v for v in summary.values if v.metric.section == name]) for name in SECTIONS]
-    trends = {
-        key: [float(REGISTRY[key].compute(month)) for month in months] for key in TRENDS if key in REGISTRY
-    }
-    comparison = {key: [float(REGISTRY[key].compute(each)) for each in compared] for key in COMPARED}
     return Dashboard(
         summary=summary,
         key_figures=[by_key[k] for k in KEY_FIGURES if k in by_key],

@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from qixin.advocacy import selectors as advocacy_selectors
 
-from ..metrics import Drill, Metric, Scope, register
+from ..metrics import Drill, Metric, Scope, define_group, register
 
 SECTION = "品牌代言"
+define_group("advocacy", reads=("advocacy", "orgs", "people", "core"))
 
 
 def _campaign_drill(scope: Scope) -> Drill:

@@ -11,9 +11,10 @@ from django.urls import reverse
 from qixin.brand import selectors as brand_selectors
 from qixin.brand.models import Grade, RecognitionKind
 
-from ..metrics import Drill, Metric, Scope, register
+from ..metrics import Drill, Metric, Scope, define_group, register
 
 SECTION = "党员品牌与荣誉"
+define_group("brand", reads=("brand", "orgs", "people", "core"))
 
 KIND_KEYS = {
     RecognitionKind.INNOVATION_STAR: "innovation_star",

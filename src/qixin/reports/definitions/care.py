@@ -16,9 +16,10 @@ from qixin.care import selectors as care_selectors
 from qixin.care.models import TicketKind
 
 from .. import narrative
-from ..metrics import Drill, Metric, Scope, register
+from ..metrics import Drill, Metric, Scope, define_group, register
 
 SECTION = "员工心声"
+define_group("care", reads=("care", "orgs", "people", "core"), by_the_minute=True)
 
 COLUMNS = ["编号", "类别", "收集点", "承办团队", "提交时间", "首次答复", "办结", "满意度"]
 

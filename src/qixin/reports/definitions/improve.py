@@ -13,9 +13,10 @@ from qixin.improve import selectors as improve_selectors
 from qixin.improve.models import Stage, SuggestionStatus
 
 from .. import narrative
-from ..metrics import Drill, Metric, Scope, register
+from ..metrics import Drill, Metric, Scope, define_group, register
 
 SECTION = "降本增效与创新"
+define_group("improve", reads=("improve", "orgs", "people", "core"))
 
 STAGE_KEYS = {
     Stage.PROPOSED: "proposed",

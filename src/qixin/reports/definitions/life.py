@@ -10,9 +10,10 @@ from django.urls import reverse
 from qixin.life import selectors as life_selectors
 
 from .. import narrative
-from ..metrics import Drill, Metric, Scope, ratio, register
+from ..metrics import Drill, Metric, Scope, define_group, ratio, register
 
 SECTION = "组织生活"
+define_group("life", reads=("life", "orgs", "people", "core"))
 
 
 def _compliance(scope: Scope) -> life_selectors.Compliance:

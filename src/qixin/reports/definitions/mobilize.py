@@ -15,9 +15,10 @@ from qixin.mobilize.models import DeploymentKind, MissionKind, TeamKind
 from qixin.people.models import Person
 
 from .. import narrative
-from ..metrics import Drill, Metric, Scope, register
+from ..metrics import Drill, Metric, Scope, define_group, register
 
 SECTION = "急难险重任务"
+define_group("mobilize", reads=("mobilize", "orgs", "people", "core"))
 
 TEAM_KEYS = {
     TeamKind.COMMANDO: "commando",

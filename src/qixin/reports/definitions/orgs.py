@@ -11,9 +11,10 @@ from qixin.orgs import selectors as org_selectors
 from qixin.orgs.models import OrgKind
 from qixin.people import selectors as people_selectors
 
-from ..metrics import Drill, Metric, Scope, prefetcher, ratio, register
+from ..metrics import Drill, Metric, Scope, define_group, prefetcher, ratio, register
 
 SECTION = "组织与党员"
+define_group("orgs", reads=("orgs", "people", "core"))
 
 
 def _kind_counts(scope: Scope) -> dict[str, int]:
