@@ -159,7 +159,13 @@ class Value:
     value: Number
 
 
-def kept(actor: Any, key: str, reads: Iterable[str], compute: Callable[[], T], snapshot: Any = None) -> T:
+def kept(
+    actor: Any,
+    key: str,
+    reads: Iterable[str],
+    compute: Callable[[], T],
+    snapshot: versions.Snapshot | None = None,
+) -> T:
     """compute(), or what it gave this actor today while the data versions of `reads` are unchanged."""
     if getattr(actor, "pk", None) is None:
         return compute()
@@ -167,11 +173,13 @@ def kept(actor: Any, key: str, reads: Iterable[str], compute: Callable[[], T], s
     return versions.cached(snapshot or versions.snapshot(), reads, where, compute)
 
 
-def compute_all(scope: Scope, keys: Iterable[str] | None = None) -> list[Value]:
+def compute_all(
+    scope: Scope, keys: Iterable[str] | None = None, snapshot: versions.Snapshot | None = None
+) -> list[Value]:
     """The metrics `keys` (by default all) for the scope; each group's figures are kept while the
     data they read is unchanged (see the module's docstring)."""
     chosen = [REGISTRY[k] for k in keys] if keys is not None else list(REGISTRY.values())
-    snapshot = versions.snapshot()
+    snapshot = snapshot or versions.snapshot()
     figures: dict[str, Number] = {}
     for name in dict.fromkeys(m.group for m in chosen):
         metrics = [m for m in chosen if m.group == name]

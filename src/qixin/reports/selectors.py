@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from qixin.core import versions
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.periods import Period, add_months
 from qixin.orgs import selectors as org_selectors
@@ -105,8 +106,8 @@ def summary_for(*, actor: Any, org: Organization, period: Period) -> Summary:
     return _summary(Scope(actor=actor, org=org, period=period))
 
 
-def _summary(scope: Scope) -> Summary:
-    values = compute_all(scope)
+def _summary(scope: Scope, snapshot: versions.Snapshot | None = None) -> Summary:
+    values = compute_all(scope, snapshot=snapshot)
     by_key = {v.metric.key: v for v in values}
     paragraphs = narrative.render(template_for(scope.org), by_key, scope.org.name, period_label(scope.period))
     return Summary(org=scope.org, period=scope.period, values=values, paragraphs=paragraphs)
@@ -175,10 +176,15 @@ def dashboard_for(*, actor: Any, org: Organization, period: Period) -> Dashboard
 
     reads = sorted({app for key in TRENDS + COMPARED for app in GROUPS[REGISTRY[key].group].reads})
     compared_pks = ",".join(str(s.pk) for s in siblings)
+    snapshot = versions.snapshot()  # read once, before anything on the page is computed
     trends, comparison = kept(
-        actor, f"dashboard-series:{org.pk}:{period.start}:{period.end}:{compared_pks}", reads, series
+        actor,
+        f"dashboard-series:{org.pk}:{period.start}:{period.end}:{compared_pks}",
+        reads,
+        series,
+        snapshot,
     )
-    summary = _summary(scope)
+    summary = _summary(scope, snapshot)
     by_key = summary.by_key
     sections = [(name, [v for v in summary.values if v.metric.section == name]) for name in SECTIONS]
     return Dashboard(
