@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from tqdm import tqdm
 
-from qixin.core import access, audit, crypto, tabular
+from qixin.core import access, audit, bulk, crypto, tabular
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
 from qixin.core.tabular import Column, Report, choice, parse_date, text, yes_no
@@ -349,7 +349,9 @@ def import_roster(
         return report  # a re-import that changes nothing writes nothing, not even an audit entry
 
     with transaction.atomic():
-        new_people = Person.objects.bulk_create([p for p, _ in creates], batch_size=2000)
+        new_people = [p for p, _ in creates]
+        bulk.insert(Person, new_people)
+        _read_back_keys(new_people)
         if updates and changed_fields:
             Person.objects.bulk_update(updates, sorted(changed_fields | {"organization"}), batch_size=2000)
         memberships = [
@@ -357,7 +359,7 @@ def import_roster(
             for person, values in [*zip(new_people, [v for _, v in creates], strict=True), *new_memberships]
             if values.get("category")
         ]
-        Membership.objects.bulk_create(memberships, batch_size=2000)
+        bulk.insert(Membership, memberships)
         for membership, target in transfers:
             MembershipTransfer.objects.create(
                 membership=membership,
@@ -386,6 +388,17 @@ def import_roster(
             },
         )
     return report
+
+
+def _read_back_keys(people: list[Person]) -> None:
+    """Give the people just inserted their primary keys, found by 工号."""
+    by_number = {p.employee_no: p for p in people}
+    numbers = list(by_number)
+    for start in range(0, len(numbers), 5000):
+        chunk = numbers[start : start + 5000]
+        for number, pk in Person.objects.filter(employee_no__in=chunk).values_list("employee_no", "pk"):
+            by_number[number].pk = pk
+            by_number[number]._state.adding = False
 
 
 def _new_membership(person: Person, values: dict[str, Any]) -> Membership:
