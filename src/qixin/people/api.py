@@ -22,6 +22,7 @@ from .schemas import (
     PersonOut,
     PersonUpdateIn,
     SensitiveOut,
+    StandingIn,
     TransferIn,
 )
 
@@ -175,6 +176,14 @@ def person_transfer(request: AuthedRequest, pk: ObjectId, payload: TransferIn) -
 def person_end_membership(request: AuthedRequest, pk: ObjectId, payload: EndMembershipIn) -> Any:
     membership = selectors.membership_current_for(actor=request.user, person_pk=pk)
     services.membership_end(actor=request.user, membership=membership, on=payload.on, reason=payload.reason)
+    return _detail(request, pk)
+
+
+@router.post("/{int:pk}/standing", response={200: PersonDetailOut, **ERRORS}, summary="党籍状态、失联与流动")
+def person_standing(request: AuthedRequest, pk: ObjectId, payload: StandingIn) -> Any:
+    membership = selectors.membership_current_for(actor=request.user, person_pk=pk)
+    values = payload.dict(exclude_unset=True)
+    services.membership_set_standing(actor=request.user, membership=membership, values=values)
     return _detail(request, pk)
 
 

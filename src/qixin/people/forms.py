@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import Category, Education, EmploymentStatus, EndReason, Gender
+from .models import Category, Education, EmploymentStatus, EndReason, Gender, Standing
 
 BLANK = [("", "—")]
 
@@ -69,6 +69,14 @@ class ConfirmFullForm(forms.Form):
 class EndMembershipForm(forms.Form):
     on = forms.DateField(label="终止日期", widget=DateInput)
     reason = forms.ChoiceField(label="原因", choices=EndReason.choices)
+
+
+class StandingForm(forms.Form):
+    standing = forms.ChoiceField(label="党籍状态", choices=Standing.choices)
+    lost_contact = forms.BooleanField(label="失联党员", required=False)
+    lost_contact_since = forms.DateField(label="失联日期", required=False, widget=DateInput)
+    floating = forms.BooleanField(label="流动党员", required=False)
+    floating_to = forms.CharField(label="流动去向", max_length=100, required=False)
 
 
 class LeaveForm(forms.Form):

@@ -4,7 +4,7 @@ from ninja import Field, Schema
 
 from qixin.core.api import Input
 
-from .models import Category, Education, EmploymentStatus, EndReason, Gender
+from .models import Category, Education, EmploymentStatus, EndReason, Gender, Standing
 
 
 class PersonOut(Schema):
@@ -110,6 +110,16 @@ class TransferIn(Input):
     target_code: str = Field(..., min_length=1, max_length=32)
     on: date
     reason: str = Field("", max_length=200)
+
+
+class StandingIn(Input):
+    """Left out: unchanged. 失联 needs lost_contact_since, 流动 needs floating_to."""
+
+    standing: Standing | None = None
+    lost_contact: bool | None = None
+    lost_contact_since: date | None = None
+    floating: bool | None = None
+    floating_to: str | None = Field(None, max_length=100)
 
 
 class EndMembershipIn(Input):

@@ -21,7 +21,7 @@ from qixin.core.text import pinyin_full, pinyin_initials
 from qixin.orgs.models import Organization, OrgKind
 from qixin.orgs.services import full_clean
 
-from .models import Category, EmploymentStatus, EndReason, Membership, MembershipTransfer, Person
+from .models import Category, EmploymentStatus, EndReason, Membership, MembershipTransfer, Person, Standing
 from .permissions import can_add_to, can_manage
 
 PERSON_FIELDS = (
@@ -125,10 +125,15 @@ def check_person(
                 bad("转为正式党员日期不能晚于今天", "转为正式党员日期")
         elif full_on is not None:
             bad("预备党员不应填写转为正式党员日期", "转为正式党员日期")
-        if values.get("lost_contact") and not values.get("lost_contact_since"):
-            bad("失联党员须填写失联日期", "失联日期")
+        since = values.get("lost_contact_since")
         if not values.get("lost_contact"):
             values["lost_contact_since"] = None
+        elif since is None:
+            bad("失联党员须填写失联日期", "失联日期")
+        elif since > today:
+            bad("失联日期不能晚于今天", "失联日期")
+        elif joined and since < joined:
+            bad("失联日期不能早于加入党组织日期", "失联日期")
         if values.get("floating") and not values.get("floating_to"):
             bad("流动党员须填写流动去向", "流动去向")
         if not values.get("floating"):
@@ -348,6 +353,42 @@ def membership_end(*, actor: User | None, membership: Membership, on: date, reas
     full_clean(membership)
     membership.save(update_fields=["ended_on", "end_reason", "updated_at"])
     audit.record(actor=actor, action="end_membership", obj=membership, changes={"on": on, "reason": reason})
+    return membership
+
+
+STANDING_FIELDS = ("standing", "lost_contact_since", "floating_to")
+
+
+@transaction.atomic
+def membership_set_standing(
+    *, actor: User | None, membership: Membership, values: dict[str, Any]
+) -> Membership:
+    """党籍状态 (正常 or 停止党籍), 失联 (since when) and 流动 (where to) of a current member.
+
+    `values`: standing, lost_contact (bool) with lost_contact_since, floating (bool) with floating_to;
+    what is left out stays as it is.
+    """
+    require(can_manage(actor, membership.person))
+    if not membership.is_current:
+        raise ApplicationError("not_current", "该党员的组织关系已终止，不能修改党籍状态。")
+    if values.get("standing", membership.standing) not in Standing.values:
+        raise ApplicationError("invalid", "请选择党籍状态：正常或停止党籍。")
+    person = membership.person
+    merged = (
+        {k: getattr(person, k) for k in PERSON_FIELDS}
+        | {k: getattr(membership, k) for k in MEMBERSHIP_FIELDS}
+        | {"lost_contact": membership.is_lost_contact, "floating": membership.is_floating}
+        | values
+    )
+    _raise(check_person(merged))
+    before = {k: getattr(membership, k) for k in STANDING_FIELDS}
+    for key in STANDING_FIELDS:
+        setattr(membership, key, merged[key])
+    full_clean(membership)
+    changes = audit.diff(before, {k: getattr(membership, k) for k in STANDING_FIELDS})
+    if changes:
+        membership.save(update_fields=[*STANDING_FIELDS, "updated_at"])
+        audit.record(actor=actor, action="set_standing", obj=membership, changes=changes)
     return membership
 
 

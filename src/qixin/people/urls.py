@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/transfer/", views.transfer, name="transfer"),
     path("<int:pk>/confirm-full/", views.confirm_full, name="confirm_full"),
     path("<int:pk>/end-membership/", views.end_membership, name="end_membership"),
+    path("<int:pk>/standing/", views.standing, name="standing"),
     path("<int:pk>/leave/", views.leave, name="leave"),
     path("import/", views.import_page, name="import"),
     path("export.<str:fmt>", views.export, name="export"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -149,7 +150,12 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _membership_action(
-    request: HttpRequest, pk: int, form_class: type[Any], title: str, apply: Any
+    request: HttpRequest,
+    pk: int,
+    form_class: type[Any],
+    title: str,
+    apply: Any,
+    initial: Callable[[Any], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     person = selectors.person_get_for(actor=request.user, pk=pk)
 
@@ -159,7 +165,7 @@ def _membership_action(
 
     return form_page(
         request,
-        form=form_class(request.POST or None),
+        form=form_class(request.POST or None, initial=initial(person) if initial else None),
         template="people/form.html",
         on_valid=save,
         context={"title": f"{person.name}：{title}", "action": request.path, "person": person},
@@ -209,6 +215,26 @@ def end_membership(request: AuthedRequest, pk: int) -> HttpResponse:
         return "已终止组织关系，记录保留在历史中。"
 
     return _membership_action(request, pk, forms.EndMembershipForm, "终止组织关系", apply)
+
+
+@login_required
+def standing(request: AuthedRequest, pk: int) -> HttpResponse:
+    def current(person: Any) -> dict[str, Any]:
+        m = selectors.membership_current_for(actor=request.user, person_pk=person.pk)
+        return {
+            "standing": m.standing,
+            "lost_contact": m.is_lost_contact,
+            "lost_contact_since": m.lost_contact_since,
+            "floating": m.is_floating,
+            "floating_to": m.floating_to,
+        }
+
+    def apply(person: Any, data: dict[str, Any]) -> str:
+        membership = selectors.membership_current_for(actor=request.user, person_pk=person.pk)
+        services.membership_set_standing(actor=request.user, membership=membership, values=data)
+        return "已保存党籍状态。"
+
+    return _membership_action(request, pk, forms.StandingForm, "党籍状态、失联与流动", apply, current)
 
 
 @login_required
