@@ -220,6 +220,25 @@ def test_api_create_record_and_compliance(world):
     assert [r["org_code"] for r in report.json()["rows"]] == ["Q-1"]
 
 
+def test_api_names_an_unknown_host_and_plans_nothing(world):
+    client = Client()
+    body = {
+        "org_code": "Q-1",
+        "kind": "party_congress",
+        "starts_at": "2026-10-10T14:00:00+08:00",
+        "ends_at": "2026-10-10T16:00:00+08:00",
+        "title": "支部党员大会",
+        "host_employee_no": "NOBODY",
+    }
+    response = client.post(
+        "/api/v1/life/meetings", json.dumps(body), content_type="application/json", **_token(world.secretary)
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "unknown_person"
+    assert "找不到工号“NOBODY”的人员" in response.json()["message"]
+    assert not Meeting.objects.exists()
+
+
 def test_api_compliance_outside_scope_is_not_found(world):
     client = Client()
     response = client.get("/api/v1/life/compliance?org=Q-3", **_token(world.secretary))

@@ -11,8 +11,7 @@ from qixin.core.api import ErrorOut, ObjectId, Pagination
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.pages import AuthedRequest
 from qixin.core.periods import Period
-from qixin.people import selectors as people_selectors
-from qixin.people.models import Person
+from qixin.people.selectors import person_or_none_from_input
 
 from . import selectors, services
 from .schemas import (
@@ -28,12 +27,6 @@ from .schemas import (
 
 router = Router(tags=["组织生活"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-def _person(request: AuthedRequest, employee_no: str) -> Person | None:
-    if not employee_no:
-        return None
-    return people_selectors.person_by_employee_no_for(actor=request.user, employee_no=employee_no)
 
 
 def _detail(request: AuthedRequest, pk: int) -> Any:
@@ -86,8 +79,8 @@ def meeting_create(request: AuthedRequest, payload: MeetingCreateIn) -> Any:
         ends_at=payload.ends_at,
         title=payload.title,
         place=payload.place,
-        host=_person(request, payload.host_employee_no),
-        speaker=_person(request, payload.speaker_employee_no),
+        host=person_or_none_from_input(actor=request.user, employee_no=payload.host_employee_no),
+        speaker=person_or_none_from_input(actor=request.user, employee_no=payload.speaker_employee_no),
         campaign=campaign,
     )
     return Status(201, _detail(request, meeting.pk))
@@ -118,7 +111,7 @@ def meeting_record(request: AuthedRequest, pk: ObjectId, payload: RecordIn) -> A
         topics=payload.topics,
         minutes=payload.minutes,
         has_election=payload.has_election,
-        speaker=_person(request, payload.speaker_employee_no),
+        speaker=person_or_none_from_input(actor=request.user, employee_no=payload.speaker_employee_no),
     )
     return _detail(request, pk)
 

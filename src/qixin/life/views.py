@@ -23,8 +23,7 @@ from qixin.core.pages import AuthedRequest, download, form_error, form_page, imp
 from qixin.core.periods import Period
 from qixin.core.rules import rulebook
 from qixin.orgs.models import OrgKind
-from qixin.people import selectors as people_selectors
-from qixin.people.models import Person
+from qixin.people.selectors import person_or_none_from_input
 
 from . import forms, importers, selectors, services, tables
 from .models import AttendanceStatus, MeetingStatus
@@ -33,13 +32,6 @@ from .permissions import can_keep_life, can_see_compliance
 
 def _today() -> date:
     return timezone.localdate()
-
-
-def _person(request: AuthedRequest, employee_no: str) -> Person | None:
-    employee_no = (employee_no or "").strip()
-    if not employee_no:
-        return None
-    return people_selectors.person_by_employee_no_for(actor=request.user, employee_no=employee_no)
 
 
 @login_required
@@ -140,8 +132,8 @@ def meeting_new(request: AuthedRequest, pk: int) -> HttpResponse:
             ends_at=data["ends_at"],
             title=data["title"],
             place=data["place"],
-            host=_person(request, data["host"]),
-            speaker=_person(request, data["speaker"]),
+            host=person_or_none_from_input(actor=request.user, employee_no=data["host"]),
+            speaker=person_or_none_from_input(actor=request.user, employee_no=data["speaker"]),
             campaign=campaign,
         )
         messages.success(request, "已安排会议。会议开始前可在会议页面展示签到二维码。")
@@ -195,8 +187,10 @@ def meeting_record(request: AuthedRequest, pk: int) -> HttpResponse:
                 topics=posted["topics"],
                 minutes=posted["minutes"],
                 has_election=posted["has_election"],
-                speaker=_person(request, request.POST.get("speaker", "")),
-                host=_person(request, request.POST.get("host", "")),
+                speaker=person_or_none_from_input(
+                    actor=request.user, employee_no=request.POST.get("speaker", "")
+                ),
+                host=person_or_none_from_input(actor=request.user, employee_no=request.POST.get("host", "")),
             )
         except ApplicationError as exc:
             if exc.status == 404:
@@ -293,7 +287,7 @@ def resolution_add(request: AuthedRequest, pk: int) -> HttpResponse:
         votes_for=data["votes_for"],
         votes_against=data["votes_against"],
         abstentions=data["abstentions"],
-        owner=_person(request, data["owner"]),
+        owner=person_or_none_from_input(actor=request.user, employee_no=data["owner"]),
         due_on=data["due_on"],
     )
     if resolution.voted and not resolution.passed:

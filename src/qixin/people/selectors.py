@@ -175,6 +175,12 @@ def person_from_input(*, actor: Any, employee_no: str) -> Person:
         ) from None
 
 
+def person_or_none_from_input(*, actor: Any, employee_no: str | None) -> Person | None:
+    """As person_from_input, for a field that may be left blank (None then)."""
+    employee_no = (employee_no or "").strip()
+    return person_from_input(actor=actor, employee_no=employee_no) if employee_no else None
+
+
 def full_on_q(on: date) -> Q:
     """Memberships that are full (正式) on a day: from their 转正日期 on."""
     return Q(full_on__isnull=False, full_on__lte=on)
