@@ -172,7 +172,7 @@ def main() -> None:
         subset = [
             (r["label"], shipped.score(r["text_a"], r["text_b"])) for r in rows if part in ("all", half(r))
         ]
-        shipped_at[part] = {  # type: ignore[index]
+        shipped_at[part] = {
             "likely": {
                 "near_copy": rates(subset, "near_copy", similarity.LIKELY_DUPLICATE),
                 "paraphrase": rates(subset, "paraphrase", similarity.LIKELY_DUPLICATE),

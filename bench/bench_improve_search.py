@@ -28,6 +28,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import django
@@ -110,7 +111,7 @@ def main() -> None:
     http_samples: list[float] = []
     for query in QUERIES:
         for _ in range(REPEAT):
-            http_samples.append(timed(lambda q=query: client.get(url, {"q": q})))
+            http_samples.append(timed(partial(client.get, url, {"q": query})))
 
     started = time.perf_counter()
     selectors.suggestion_index()
@@ -118,7 +119,7 @@ def main() -> None:
     texts = list(Suggestion.objects.order_by("?").values_list("text", flat=True)[:LOOKUPS])
     random.Random(3).shuffle(texts)
     lookup_samples = [
-        timed(lambda t=text: selectors.similar_suggestions_for(actor=actor, text=t)) for text in texts
+        timed(partial(selectors.similar_suggestions_for, actor=actor, text=text)) for text in texts
     ]
 
     report = {

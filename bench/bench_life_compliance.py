@@ -18,7 +18,9 @@ import os
 import statistics
 import sys
 import time
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qixin.settings.dev")
 
@@ -64,7 +66,7 @@ def main(rounds: int = 30, freeze: bool = False) -> None:
     def p95(values: list[float]) -> float:
         return sorted(values)[max(0, round(len(values) * 0.95) - 1)]
 
-    figures = {
+    figures: dict[str, Any] = {
         "database": connection.vendor,
         "branches": branches,
         "rows": len(report.rows),
@@ -97,8 +99,7 @@ def main(rounds: int = 30, freeze: bool = False) -> None:
     )
 
 
-def _year() -> tuple[object, object]:
-    from datetime import date
+def _year() -> tuple[date, date]:
 
     from django.utils import timezone
 

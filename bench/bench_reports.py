@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -80,7 +81,14 @@ def main() -> None:
     # - unchanged: nothing was written since they were last computed (the cache has them all);
     # - after a meeting: one meeting was recorded, so life's figures (the costliest) are computed again;
     # - nothing kept: every figure computed (first view of the day, or the cache emptied).
-    states = [("unchanged", lambda: None), ("after a meeting", life_write), ("nothing kept", kept.clear)]
+    def unchanged() -> None:
+        pass
+
+    states: list[tuple[str, Callable[[], None]]] = [
+        ("unchanged", unchanged),
+        ("after a meeting", life_write),
+        ("nothing kept", kept.clear),
+    ]
     for name, before in states:
         assert client.get(url).status_code == 200
         samples = []
