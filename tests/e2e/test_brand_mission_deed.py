@@ -5,32 +5,15 @@ import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
+from tests.builders import person
 
 from qixin.brand import services as brand_services
 from qixin.core.models import User
 from qixin.orgs import services as org_services
 from qixin.orgs.models import OrgKind
-from qixin.people import services as people_services
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "e2e-secret-pass-2026"
-
-
-def _member(admin, branch, number, name):
-    return people_services.person_create(
-        actor=admin,
-        organization=branch,
-        values={
-            "employee_no": number,
-            "name": name,
-            "gender": "男",
-            "birth_date": dt.date(1988, 5, 1),
-            "category": "正式党员",
-            "branch": branch,
-            "joined_on": dt.date(2012, 7, 1),
-            "full_on": dt.date(2013, 7, 1),
-        },
-    )
 
 
 def test_secretary_runs_a_mission_and_sees_the_deed_on_the_members_page(live_server, page, login):
@@ -41,8 +24,8 @@ def test_secretary_runs_a_mission_and_sees_the_deed_on_the_members_page(live_ser
     branch = org_services.org_create(
         actor=admin, parent=committee, code="C-1", name="总装第一党支部", kind=OrgKind.BRANCH
     )
-    secretary = _member(admin, branch, "E001", "张晓明")
-    member = _member(admin, branch, "E002", "李小梅")
+    secretary = person(branch, "E001", category="正式党员", name="张晓明")
+    member = person(branch, "E002", category="正式党员", name="李小梅")
     org_services.position_assign(
         actor=admin, org=branch, person_id=secretary.pk, title="secretary", started_on=dt.date(2024, 1, 1)
     )

@@ -5,13 +5,13 @@ import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
+from tests.builders import person
 
 from qixin.core.models import Role, RoleGrant, User
 from qixin.improve import services, similarity
 from qixin.improve.models import Suggestion, SuggestionStatus
 from qixin.orgs import services as org_services
 from qixin.orgs.models import OrgKind
-from qixin.people import services as people_services
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "e2e-secret-pass-2026"
@@ -19,24 +19,6 @@ ORIGINAL = (
     "总装车间空压机夜间和周末低负荷时仍满功率运行，建议加装变频控制，按用气量自动调节，预计每年节电约30万度。"
 )
 COPY = "总装车间空压机夜间和周末低负荷时仍然满功率运行，建议加装变频控制器，按实际用气量自动调节。"
-
-
-def member(admin, branch, number, name):
-    return people_services.person_create(
-        actor=admin,
-        organization=branch,
-        values={
-            "employee_no": number,
-            "name": name,
-            "gender": "男",
-            "birth_date": dt.date(1990, 5, 1),
-            "department": "总装车间",
-            "category": "正式党员",
-            "branch": branch,
-            "joined_on": dt.date(2015, 7, 1),
-            "full_on": dt.date(2016, 7, 1),
-        },
-    )
 
 
 def test_member_sees_similar_suggestion_and_worker_merges_it(live_server, page, login):
@@ -48,8 +30,8 @@ def test_member_sees_similar_suggestion_and_worker_merges_it(live_server, page, 
     branch = org_services.org_create(
         actor=admin, parent=committee, code="C-1", name="总装第一党支部", kind=OrgKind.BRANCH
     )
-    first = member(admin, branch, "E001", "张晓明")
-    second = member(admin, branch, "E002", "李小梅")
+    first = person(branch, "E001", category="正式党员", name="张晓明", department="总装车间")
+    second = person(branch, "E002", category="正式党员", name="李小梅", department="总装车间")
     User.objects.create_user("E002", password=PASSWORD, person=second, first_name="李小梅")
     author = User.objects.create_user("E001", password=PASSWORD, person=first, first_name="张晓明")
     original = services.suggestion_submit(
