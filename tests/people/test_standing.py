@@ -107,6 +107,9 @@ def test_the_page_shows_the_current_state_and_saves(client, world):
     world["membership"].refresh_from_db()
     assert world["membership"].lost_contact_since == D(2026, 4, 1)
     assert "自 2026年4月1日 起" in client.get(reverse("people:detail", args=[pk])).content.decode()
+    # The saved date comes back in the form as a browser's date field takes it.
+    again = client.get(reverse("people:standing", args=[pk])).content.decode()
+    assert 'type="date" name="lost_contact_since" value="2026-04-01"' in again
 
     refused = client.post(reverse("people:standing", args=[pk]), {"standing": "正常", "floating": "on"})
     assert refused.status_code == 400

@@ -4,11 +4,9 @@ from typing import Any
 
 from django import forms
 
+from qixin.core.forms import DateInput
+
 from .models import Grade, RecognitionKind, RecognitionLevel
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class FrameworkForm(forms.Form):

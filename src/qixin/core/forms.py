@@ -1,12 +1,20 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from .models import Role
 
 
 class DateInput(forms.DateInput):
+    """A browser's date field. Its value is always written YYYY-MM-DD, the only form a browser
+    accepts: the zh-hans input format (YYYY/MM/DD) would show a saved date as empty in an edit form."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class ImportForm(forms.Form):

@@ -4,12 +4,10 @@ from typing import Any
 
 from django import forms
 
+from qixin.core.forms import DateInput
+
 from .models import AttendanceStatus
 from .rulebook import EVERY_LABELS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class DateTimeInput(forms.DateTimeInput):

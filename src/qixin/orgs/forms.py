@@ -2,11 +2,9 @@ from __future__ import annotations
 
 from django import forms
 
+from qixin.core.forms import DateInput
+
 from .models import OrgKind, PositionTitle
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class OrgEditForm(forms.Form):

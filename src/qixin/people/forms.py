@@ -2,13 +2,11 @@ from __future__ import annotations
 
 from django import forms
 
+from qixin.core.forms import DateInput
+
 from .models import Category, Education, EmploymentStatus, EndReason, Gender, Standing
 
 BLANK = [("", "—")]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class PersonFilterForm(forms.Form):

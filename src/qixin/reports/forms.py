@@ -2,9 +2,7 @@ from typing import Any
 
 from django import forms
 
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from qixin.core.forms import DateInput
 
 
 class ReportFilterForm(forms.Form):
