@@ -16,9 +16,11 @@ from .models import Source
 from .schemas import (
     AllianceIn,
     AllianceOut,
+    AllianceUpdateIn,
     AwardOut,
     CampaignIn,
     CampaignOut,
+    CampaignUpdateIn,
     CaseIn,
     CaseOut,
     ClaimIn,
@@ -303,6 +305,53 @@ def campaign_create(request: AuthedRequest, payload: CampaignIn) -> Any:
         description=payload.description,
     )
     return Status(201, campaign)
+
+
+@router.patch("/alliances/{pk}", response={200: AllianceOut, **ERRORS}, summary="修改降本联盟")
+def alliance_update(request: AuthedRequest, pk: ObjectId, payload: AllianceUpdateIn) -> Any:
+    alliance = selectors.alliance_get_for(actor=request.user, pk=pk)
+    given = payload.model_dump(exclude_unset=True, exclude_none=True)
+    return services.alliance_update(
+        actor=request.user,
+        alliance=alliance,
+        name=given.get("name", alliance.name),
+        leader=(
+            selectors.alliance_person_from_input(
+                actor=request.user, alliance=alliance, employee_no=given["leader_employee_no"]
+            )
+            if "leader_employee_no" in given
+            else alliance.leader
+        ),
+        branches=(
+            selectors.alliance_branches_from_input(
+                actor=request.user, alliance=alliance, codes=given["branch_codes"]
+            )
+            if "branch_codes" in given
+            else list(alliance.branches.all())
+        ),
+        goal=given.get("goal", alliance.goal),
+        campaign=alliance.campaign,
+    )
+
+
+@router.patch("/campaigns/{pk}", response={200: CampaignOut, **ERRORS}, summary="修改降本活动")
+def campaign_update(request: AuthedRequest, pk: ObjectId, payload: CampaignUpdateIn) -> Any:
+    campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
+    given = payload.model_dump(exclude_unset=True, exclude_none=True)
+    return services.campaign_update(
+        actor=request.user,
+        campaign=campaign,
+        name=given.get("name", campaign.name),
+        starts_on=given.get("starts_on", campaign.starts_on),
+        ends_on=given.get("ends_on", campaign.ends_on),
+        savings_target=given.get("savings_target", campaign.savings_target),
+        description=given.get("description", campaign.description),
+        participants=(
+            [org_from_input(actor=request.user, code=code) for code in given["participant_codes"]]
+            if "participant_codes" in given
+            else list(campaign.participants.all())
+        ),
+    )
 
 
 @router.post("/studios", response={201: StudioOut, **ERRORS}, summary="成立工作室")

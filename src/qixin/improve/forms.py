@@ -104,20 +104,28 @@ class ReverseForm(forms.Form):
     reason = forms.CharField(label="冲销原因", max_length=200)
 
 
-class AllianceForm(forms.Form):
+class AllianceEditForm(forms.Form):
+    """What may change in an alliance once formed; its code, lead branch and founding date stay."""
+
     name = forms.CharField(label="联盟名称", max_length=100)
-    lead_code = forms.CharField(label="牵头党支部编码", max_length=32)
     branch_codes = forms.CharField(
         label="其他参与党支部编码", max_length=500, required=False, help_text="多个用逗号分隔"
     )
     leader_no = forms.CharField(label="负责人工号", max_length=20)
-    founded_on = forms.DateField(label="成立日期", widget=DateInput())
     goal = forms.CharField(label="目标", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class CampaignForm(forms.Form):
+class AllianceForm(AllianceEditForm):
+    lead_code = forms.CharField(label="牵头党支部编码", max_length=32)
+    founded_on = forms.DateField(label="成立日期", widget=DateInput())
+
+    field_order = ["name", "lead_code", "branch_codes", "leader_no", "founded_on", "goal"]
+
+
+class CampaignEditForm(forms.Form):
+    """What may change in a campaign once set; the committee that set it stays."""
+
     name = forms.CharField(label="活动名称", max_length=100)
-    org_code = forms.CharField(label="发起党委编码", max_length=32)
     starts_on = forms.DateField(label="开始日期", widget=DateInput())
     ends_on = forms.DateField(label="结束日期（不含）", widget=DateInput())
     savings_target = forms.DecimalField(label="降本目标（元）", min_value=0, max_digits=14, decimal_places=2)
@@ -125,6 +133,12 @@ class CampaignForm(forms.Form):
         label="参与组织编码", max_length=1000, required=False, help_text="多个用逗号分隔"
     )
     description = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class CampaignForm(CampaignEditForm):
+    org_code = forms.CharField(label="发起党委编码", max_length=32)
+
+    field_order = ["name", "org_code", "starts_on", "ends_on", "savings_target", "participant_codes"]
 
 
 class StudioForm(forms.Form):

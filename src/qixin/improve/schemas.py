@@ -230,6 +230,30 @@ class CampaignIn(Input):
     description: str = Field("", max_length=2000)
 
 
+# PATCH bodies: only the fields sent change. The code, lead branch and founding date of an alliance
+# and the committee of a campaign are not fields: they never change (see the services).
+
+
+class AllianceUpdateIn(Input):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    leader_employee_no: str | None = Field(None, min_length=1, max_length=20)
+    branch_codes: list[str] | None = Field(
+        None, description="其他参与党支部编码的完整列表（牵头党支部始终保留）；不传则不变"
+    )
+    goal: str | None = Field(None, max_length=2000)
+
+
+class CampaignUpdateIn(Input):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    starts_on: date | None = None
+    ends_on: date | None = None
+    savings_target: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    participant_codes: list[str] | None = Field(
+        None, description="参与组织编码的完整列表，空列表为发起党委全体下级组织；不传则不变"
+    )
+    description: str | None = Field(None, max_length=2000)
+
+
 class StudioIn(Input):
     name: str = Field(..., min_length=1, max_length=100)
     kind: str = "创新工作室"

@@ -8,6 +8,7 @@ reports app reads; their docstrings state the shape they return.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -33,7 +34,9 @@ from qixin.core import access
 from qixin.core.errors import NotFound
 from qixin.core.periods import Period
 from qixin.orgs.models import Organization
+from qixin.orgs.selectors import org_from_input
 from qixin.people.models import Membership, Person
+from qixin.people.selectors import person_from_input
 
 from . import search, similarity
 from .models import (
@@ -268,6 +271,30 @@ def alliance_page_for(*, actor: Any, pk: int) -> AlliancePage:
         verified=verified_savings_of(projects),
         can_manage=bool(can_manage_alliance(actor, alliance)),
     )
+
+
+def alliance_branches_from_input(
+    *, actor: Any, alliance: Alliance, codes: Sequence[str]
+) -> list[Organization]:
+    """The branches whose codes a user typed when changing an alliance. The alliance's own branches
+    are shown to whoever may see it, so they are found even outside the user's reach (a secretary
+    keeps the other branches of the alliance their branch leads); any other code is one the user
+    reaches."""
+    own = {b.code: b for b in alliance.branches.all()}
+    return [own.get(code.strip()) or org_from_input(actor=actor, code=code) for code in codes]
+
+
+def alliance_person_from_input(*, actor: Any, alliance: Alliance, employee_no: str) -> Person:
+    """The person whose 工号 a user typed as an alliance's leader: a current member is found even
+    outside the user's reach (the alliance page lists them); anyone else is a person the user reaches."""
+    membership = (
+        alliance.memberships.filter(left_on__isnull=True, person__employee_no=employee_no.strip())
+        .select_related("person__organization")
+        .first()
+    )
+    if membership is not None:
+        return membership.person
+    return person_from_input(actor=actor, employee_no=employee_no)
 
 
 # --- projects -----------------------------------------------------------------------------------------

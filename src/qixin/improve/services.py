@@ -4,7 +4,7 @@ transaction each. Each docstring states the rule the service enforces."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -161,6 +161,14 @@ def is_member_on(person: Person, day: date) -> bool:
     ).exists()
 
 
+def _required(value: str, label: str) -> str:
+    """Text a record cannot do without, stripped; left empty, the refusal names the field."""
+    value = value.strip()
+    if not value:
+        raise ApplicationError("required", f"请填写{label}。")
+    return value
+
+
 def _active(org: Organization) -> None:
     if not org.is_active:
         raise ApplicationError("org_dissolved", f"“{org.name}”已撤销。")
@@ -169,9 +177,28 @@ def _active(org: Organization) -> None:
 # --- campaigns ----------------------------------------------------------------------------------------
 
 
+def _takes_part(org: Organization, campaign_org: Organization, participants: Sequence[Organization]) -> bool:
+    """Inside a campaign: in the subtree of the committee that set it and, when it names its
+    participants, in the subtree of one of them."""
+    return org.path.startswith(campaign_org.path) and (
+        not participants or any(org.path.startswith(p.path) for p in participants)
+    )
+
+
 def _check_campaign(
-    org: Organization, starts_on: date, ends_on: date, target: Decimal, participants: Iterable[Organization]
+    *,
+    org: Organization,
+    name: str,
+    starts_on: date,
+    ends_on: date,
+    target: Decimal,
+    participants: Sequence[Organization],
+    campaign: Campaign | None = None,
 ) -> None:
+    """The rules of a campaign of ``org``, when it is set and whenever it is changed (``campaign`` is
+    then the one being changed): a period that ends after it starts, a target that is not negative,
+    participants inside the committee, a name used once by the committee; and every branch of an
+    alliance of the campaign still takes part in it."""
     if ends_on <= starts_on:
         raise ApplicationError("bad_period", "结束日期必须晚于开始日期。")
     if target < 0:
@@ -179,6 +206,33 @@ def _check_campaign(
     outside = [p.name for p in participants if not p.path.startswith(org.path)]
     if outside:
         raise ApplicationError("outside", f"参与组织必须是“{org.name}”的下级组织：{'、'.join(outside)}。")
+    same_name = Campaign.objects.filter(organization=org, name=name)
+    if campaign is not None:
+        same_name = same_name.exclude(pk=campaign.pk)
+    if same_name.exists():
+        raise ApplicationError("duplicate", f"活动名称“{name}”已被“{org.name}”的其他活动使用。")
+    if campaign is None:
+        return
+    for alliance in campaign.alliances.prefetch_related("branches").order_by("code"):
+        left_out = [b.name for b in alliance.branches.all() if not _takes_part(b, org, participants)]
+        if left_out:
+            raise ApplicationError(
+                "alliance_left_out",
+                f"参与组织须包含{'、'.join(left_out)}：降本联盟“{alliance.name}”属于本活动，"
+                "由这些党支部组建。",
+            )
+
+
+def _campaign_facts(campaign: Campaign, participants: Iterable[Organization]) -> dict[str, Any]:
+    """What a change of a campaign is audited by."""
+    return {
+        "name": campaign.name,
+        "starts_on": campaign.starts_on,
+        "ends_on": campaign.ends_on,
+        "savings_target": campaign.savings_target,
+        "description": campaign.description,
+        "participants": sorted({p.code for p in participants}),
+    }
 
 
 @transaction.atomic
@@ -197,11 +251,16 @@ def campaign_create(
     a savings target; the organizations taking part lie in the committee's subtree."""
     require(can_run_campaigns(actor, organization))
     _active(organization)
+    name = _required(name, "活动名称")
     target = money(savings_target, "降本目标")
-    _check_campaign(organization, starts_on, ends_on, target, participants)
-    name = name.strip()
-    if Campaign.objects.filter(organization=organization, name=name).exists():
-        raise ApplicationError("duplicate", f"“{organization.name}”已有名为“{name}”的活动。")
+    _check_campaign(
+        org=organization,
+        name=name,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        target=target,
+        participants=participants,
+    )
     campaign = Campaign(
         organization=organization,
         name=name,
@@ -236,48 +295,36 @@ def campaign_update(
     starts_on: date,
     ends_on: date,
     savings_target: Decimal,
-    description: str = "",
-    participants: Sequence[Organization] = (),
+    description: str,
+    participants: Sequence[Organization],
 ) -> Campaign:
-    """Change a campaign's details; the same rules as when it was set."""
+    """Correct a campaign's name, period, target, description or participants, by the managers of
+    the committee that set it and under the same rules as when it was set. The committee itself does
+    not change: the campaign's participants, alliances and projects lie in its subtree. A participant
+    cannot be dropped while an alliance of the campaign is formed by one of its branches. A change
+    of the period changes which verified savings count towards the target (they are derived)."""
     require(can_manage_campaign(actor, campaign))
+    name = _required(name, "活动名称")
     target = money(savings_target, "降本目标")
-    _check_campaign(campaign.organization, starts_on, ends_on, target, participants)
-    name = name.strip()
-    if (
-        Campaign.objects.filter(organization=campaign.organization, name=name)
-        .exclude(pk=campaign.pk)
-        .exists()
-    ):
-        raise ApplicationError("duplicate", f"“{campaign.organization.name}”已有名为“{name}”的活动。")
-    before = {
-        "name": campaign.name,
-        "starts_on": campaign.starts_on,
-        "ends_on": campaign.ends_on,
-        "savings_target": campaign.savings_target,
-        "description": campaign.description,
-    }
+    _check_campaign(
+        org=campaign.organization,
+        name=name,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        target=target,
+        participants=participants,
+        campaign=campaign,
+    )
+    before = _campaign_facts(campaign, campaign.participants.all())
     campaign.name, campaign.starts_on, campaign.ends_on = name, starts_on, ends_on
     campaign.savings_target, campaign.description = target, description.strip()
     full_clean(campaign)
+    changes = audit.diff(before, _campaign_facts(campaign, participants))
+    if not changes:
+        return campaign
     campaign.save()
     campaign.participants.set(participants)
-    changes = audit.diff(
-        before,
-        {
-            "name": name,
-            "starts_on": starts_on,
-            "ends_on": ends_on,
-            "savings_target": target,
-            "description": campaign.description,
-        },
-    )
-    audit.record(
-        actor=actor,
-        action="update",
-        obj=campaign,
-        changes={**changes, "participants": [p.code for p in participants]},
-    )
+    audit.record(actor=actor, action="update", obj=campaign, changes=changes)
     return campaign
 
 
@@ -285,8 +332,15 @@ def campaign_update(
 
 
 def _check_alliance_branches(
-    actor: User | None, branches: Sequence[Organization], lead: Organization, campaign: Campaign | None
+    actor: User | None,
+    branches: Sequence[Organization],
+    lead: Organization,
+    campaign: Campaign | None,
+    already: Collection[int] = (),
 ) -> list[Organization]:
+    """The branches forming an alliance: the lead branch among them, each once. A branch that joins
+    (any not ``already`` in the alliance) is an active 党支部 the actor manages; when the alliance
+    belongs to a campaign, every branch takes part in the campaign."""
     if lead not in branches:
         branches = [lead, *branches]
     seen: dict[int, Organization] = {}
@@ -294,6 +348,8 @@ def _check_alliance_branches(
         seen.setdefault(branch.pk, branch)
     unique = list(seen.values())
     for branch in unique:
+        if branch.pk in already:
+            continue
         if branch.kind != OrgKind.BRANCH:
             raise ApplicationError("invalid_kind", f"降本联盟由党支部组建，“{branch.name}”不是党支部。")
         _active(branch)
@@ -301,16 +357,36 @@ def _check_alliance_branches(
     if campaign is not None:
         participants = list(campaign.participants.all())
         for branch in unique:
-            inside = branch.path.startswith(campaign.organization.path) and (
-                not participants or any(branch.path.startswith(p.path) for p in participants)
-            )
-            if not inside:
+            if not _takes_part(branch, campaign.organization, participants):
                 raise ApplicationError("not_participant", f"“{branch.name}”未参加活动“{campaign.name}”。")
     return unique
 
 
 def _in_any(person: Person, orgs: Sequence[Organization]) -> bool:
     return any(_belongs_to(person, org) for org in orgs)
+
+
+def _check_in_branches(role: str, person: Person, branches: Sequence[Organization]) -> None:
+    """An alliance's leader and members are people of the branches forming it."""
+    if not _in_any(person, branches):
+        raise ApplicationError("not_in_branches", f"{role}{person.name}不属于组建联盟的党支部。")
+
+
+def _works_with(org: Organization, branch_paths: Sequence[str]) -> bool:
+    """An organization's project may belong to an alliance when the organization is one of the
+    alliance's branches, lies under one, or contains one."""
+    return any(org.path.startswith(p) or p.startswith(org.path) for p in branch_paths)
+
+
+def _alliance_facts(alliance: Alliance, branches: Iterable[Organization]) -> dict[str, Any]:
+    """What a change of an alliance is audited by."""
+    return {
+        "name": alliance.name,
+        "leader": alliance.leader.employee_no,
+        "goal": alliance.goal,
+        "campaign": alliance.campaign.name if alliance.campaign is not None else None,
+        "branches": sorted(b.code for b in branches),
+    }
 
 
 @transaction.atomic
@@ -331,14 +407,15 @@ def alliance_create(
     every one of them; its leader and members are people of those branches; when it belongs to a
     campaign, every branch takes part in the campaign."""
     all_branches = _check_alliance_branches(actor, list(branches), lead_branch, campaign)
+    name = _required(name, "联盟名称")
     _not_future(founded_on, "成立日期")
-    for person in (leader, *members):
-        if not _in_any(person, all_branches):
-            raise ApplicationError("not_in_branches", f"{person.name}不属于组建联盟的党支部。")
+    _check_in_branches("负责人", leader, all_branches)
+    for person in members:
+        _check_in_branches("成员", person, all_branches)
     code = _free_code(Alliance, "code", code, "联盟编码")
     alliance = Alliance(
         code=code or _placeholder(),
-        name=name.strip(),
+        name=name,
         lead_branch=lead_branch,
         leader=leader,
         founded_on=founded_on,
@@ -377,27 +454,44 @@ def alliance_update(
     name: str,
     leader: Person,
     branches: Sequence[Organization],
-    goal: str = "",
-    campaign: Campaign | None = None,
+    goal: str,
+    campaign: Campaign | None,
 ) -> Alliance:
-    """Rename, change the leader, the goal, the campaign or the branches; the leader and every current
-    member must still belong to one of the branches."""
+    """Rename, change the leader, the goal, the campaign or the other branches of an alliance that is
+    not dissolved (the managers of its lead branch), under the same rules as when it was formed. A
+    branch that joins is one the actor manages. A branch cannot leave while a current member or a
+    project of the alliance belongs only to it (members leave through alliance_member_remove first;
+    a project keeps its alliance). A new leader who is not a member joins today. The code, the lead
+    branch and the founding date do not change: the figures count an alliance under its lead branch
+    from its founding date (alliance_count_for), so changing them would rewrite past reports."""
     require(can_manage_alliance(actor, alliance))
     if alliance.dissolved_on is not None:
-        raise ApplicationError("dissolved", "该联盟已解散。")
-    all_branches = _check_alliance_branches(actor, list(branches), alliance.lead_branch, campaign)
-    current = list(alliance.memberships.filter(left_on__isnull=True).select_related("person__organization"))
-    for person in [leader, *(m.person for m in current)]:
-        if not _in_any(person, all_branches):
-            raise ApplicationError("not_in_branches", f"{person.name}不属于组建联盟的党支部。")
-    before = {"name": alliance.name, "leader": alliance.leader.employee_no, "goal": alliance.goal}
-    alliance.name, alliance.leader, alliance.goal, alliance.campaign = (
-        name.strip(),
-        leader,
-        goal.strip(),
-        campaign,
+        raise ApplicationError("dissolved", "该联盟已解散，不能修改。")
+    name = _required(name, "联盟名称")
+    current_branches = list(alliance.branches.all())
+    all_branches = _check_alliance_branches(
+        actor, list(branches), alliance.lead_branch, campaign, already={b.pk for b in current_branches}
     )
+    _check_in_branches("负责人", leader, all_branches)
+    current = list(alliance.memberships.filter(left_on__isnull=True).select_related("person__organization"))
+    for membership in current:
+        _check_in_branches("成员", membership.person, all_branches)
+    paths = [b.path for b in all_branches]
+    stranded = [
+        p.code
+        for p in alliance.projects.select_related("organization").order_by("code")
+        if not _works_with(p.organization, paths)
+    ]
+    if stranded:
+        raise ApplicationError(
+            "projects_in_branch", f"联盟的项目{'、'.join(stranded)}在要移出的党支部，不能移出该党支部。"
+        )
+    before = _alliance_facts(alliance, current_branches)
+    alliance.name, alliance.leader, alliance.goal, alliance.campaign = name, leader, goal.strip(), campaign
     full_clean(alliance)
+    changes = audit.diff(before, _alliance_facts(alliance, all_branches))
+    if not changes:
+        return alliance
     alliance.save()
     AllianceBranch.objects.filter(alliance=alliance).exclude(branch__in=all_branches).delete()
     existing = set(AllianceBranch.objects.filter(alliance=alliance).values_list("branch_id", flat=True))
@@ -406,13 +500,7 @@ def alliance_update(
     )
     if not any(m.person_id == leader.pk for m in current):
         AllianceMember.objects.create(alliance=alliance, person=leader, joined_on=_today())
-    changes = audit.diff(before, {"name": alliance.name, "leader": leader.employee_no, "goal": alliance.goal})
-    audit.record(
-        actor=actor,
-        action="update",
-        obj=alliance,
-        changes={**changes, "branches": [b.code for b in all_branches]},
-    )
+    audit.record(actor=actor, action="update", obj=alliance, changes=changes)
     return alliance
 
 
@@ -424,8 +512,7 @@ def alliance_member_add(
     require(can_manage_alliance(actor, alliance))
     if alliance.dissolved_on is not None:
         raise ApplicationError("dissolved", "该联盟已解散。")
-    if not _in_any(person, list(alliance.branches.all())):
-        raise ApplicationError("not_in_branches", f"{person.name}不属于组建联盟的党支部。")
+    _check_in_branches("", person, list(alliance.branches.all()))
     if alliance.memberships.filter(person=person, left_on__isnull=True).exists():
         raise ApplicationError("already_member", f"{person.name}已是联盟成员。")
     _not_future(joined_on, "加入日期")
@@ -494,8 +581,7 @@ def _check_project_links(
     for alliance in alliances:
         if alliance.dissolved_on is not None:
             raise ApplicationError("dissolved", f"联盟“{alliance.name}”已解散。")
-        branch_paths = [b.path for b in alliance.branches.all()]
-        if not any(project_org.path.startswith(p) or p.startswith(project_org.path) for p in branch_paths):
+        if not _works_with(project_org, [b.path for b in alliance.branches.all()]):
             raise ApplicationError(
                 "not_in_alliance", f"“{project_org.name}”不是联盟“{alliance.name}”的参与党支部。"
             )

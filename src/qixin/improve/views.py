@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from qixin.core import tabular
+from qixin.core.access import require
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view
 from qixin.core.periods import Period
@@ -28,6 +29,7 @@ from qixin.people.selectors import person_from_input
 
 from . import forms, importers, selectors, services
 from .models import Category, Source, Stage, SuggestionStatus
+from .permissions import can_manage_alliance, can_manage_campaign
 
 PAGE_SIZE = 50
 
@@ -61,11 +63,12 @@ def _form(
     title: str,
     on_valid: Callable[[dict[str, Any]], HttpResponse],
     cancel_url: str,
+    note: str = "",
 ) -> HttpResponse:
     return form_page(
         request,
         form=form,
-        context={"title": title, "action": request.path, "cancel_url": cancel_url},
+        context={"title": title, "action": request.path, "cancel_url": cancel_url, "note": note},
         template="improve/form.html",
         on_valid=on_valid,
     )
@@ -509,6 +512,49 @@ def alliance_new(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+def alliance_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    alliance = selectors.alliance_get_for(actor=request.user, pk=pk)
+    require(can_manage_alliance(request.user, alliance))
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.alliance_update(
+            actor=request.user,
+            alliance=alliance,
+            name=data["name"],
+            leader=selectors.alliance_person_from_input(
+                actor=request.user, alliance=alliance, employee_no=data["leader_no"]
+            ),
+            branches=selectors.alliance_branches_from_input(
+                actor=request.user, alliance=alliance, codes=_codes(data["branch_codes"])
+            ),
+            goal=data["goal"],
+            campaign=alliance.campaign,
+        )
+        messages.success(request, "已保存。")
+        return redirect("improve:alliance", pk=alliance.pk)
+
+    initial = {
+        "name": alliance.name,
+        "branch_codes": ",".join(
+            b.code for b in alliance.branches.order_by("path") if b.pk != alliance.lead_branch_id
+        ),
+        "leader_no": alliance.leader.employee_no,
+        "goal": alliance.goal,
+    }
+    return _form(
+        request,
+        forms.AllianceEditForm(request.POST or None, initial=initial),
+        f"修改降本联盟“{alliance.name}”",
+        save,
+        reverse("improve:alliance", args=[alliance.pk]),
+        note=(
+            f"联盟编码（{alliance.code}）、牵头党支部（{alliance.lead_branch.name}）"
+            f"和成立日期（{alliance.founded_on:%Y-%m-%d}）不能修改。"
+        ),
+    )
+
+
+@login_required
 def campaign_list(request: AuthedRequest) -> HttpResponse:
     rows = selectors.campaign_list_for(actor=request.user)
     return render(request, "improve/campaigns.html", {"campaigns": list(rows[:100])})
@@ -541,6 +587,45 @@ def campaign_new(request: AuthedRequest) -> HttpResponse:
 
     return _form(
         request, forms.CampaignForm(request.POST or None), "发起降本活动", save, reverse("improve:campaigns")
+    )
+
+
+@login_required
+def campaign_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
+    require(can_manage_campaign(request.user, campaign))
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.campaign_update(
+            actor=request.user,
+            campaign=campaign,
+            name=data["name"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            savings_target=data["savings_target"],
+            description=data["description"],
+            participants=[
+                org_from_input(actor=request.user, code=code) for code in _codes(data["participant_codes"])
+            ],
+        )
+        messages.success(request, "已保存。")
+        return redirect("improve:campaign", pk=campaign.pk)
+
+    initial = {
+        "name": campaign.name,
+        "starts_on": campaign.starts_on,
+        "ends_on": campaign.ends_on,
+        "savings_target": campaign.savings_target,
+        "participant_codes": ",".join(p.code for p in campaign.participants.order_by("path")),
+        "description": campaign.description,
+    }
+    return _form(
+        request,
+        forms.CampaignEditForm(request.POST or None, initial=initial),
+        f"修改降本活动“{campaign.name}”",
+        save,
+        reverse("improve:campaign", args=[campaign.pk]),
+        note=f"发起党委（{campaign.organization.name}）不能修改。",
     )
 
 
