@@ -315,3 +315,14 @@ def test_a_branch_point_handled_by_the_department_team_escalates_above_that_team
     services.tickets_escalate(actor=world.admin, now=at(2026, 11, 5, 8))
     ticket.refresh_from_db()
     assert (ticket.organization, ticket.team, ticket.escalation_level) == (world.root, world.root_team, 1)
+
+
+def test_an_administrator_sees_every_team_and_ticket(world, submit):
+    """An administrator's "everything" is not lost when OR-ed with "the teams I am in"."""
+    ticket, _ = submit()
+
+    teams = set(selectors.team_list_for(actor=world.admin))
+    tickets = list(selectors.ticket_list_for(actor=world.admin))
+
+    assert teams == {world.team, world.dept_team, world.root_team}
+    assert tickets == [ticket]

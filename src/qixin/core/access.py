@@ -35,6 +35,11 @@ def minimal_paths(paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
+# Every row. Not Q(): an empty Q vanishes when OR-ed (in Django, Q() | x is x), so an administrator's
+# "everything" OR-ed with "or the teams I am in" would shrink to the teams they are in.
+EVERYTHING = Q(pk__isnull=False)
+
+
 @dataclass(frozen=True)
 class Scope:
     is_admin: bool = False
@@ -50,7 +55,7 @@ class Scope:
     def q(self, paths: tuple[str, ...], path_field: str) -> Q:
         """A filter for rows whose organization path lies in `paths` (everything for admin)."""
         if self.is_admin:
-            return Q()
+            return EVERYTHING
         if not paths:
             return Q(pk__in=[])
         query = Q()
@@ -181,7 +186,7 @@ def subtree_q(user: User | Any, org: Organization, path_field: str = "path", *, 
     if scope.covers(paths, org.path):
         if _is_sole_root(org):
             relation = path_field.removesuffix("path").removesuffix("__")
-            return Q(**{f"{relation}__isnull": False}) if relation else Q()
+            return Q(**{f"{relation}__isnull": False}) if relation else EVERYTHING
         return Q(**{f"{path_field}__startswith": org.path})
     return scope.q(paths, path_field) & Q(**{f"{path_field}__startswith": org.path})
 
