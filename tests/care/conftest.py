@@ -91,3 +91,14 @@ def submit(world):
         return ticket, code
 
     return do
+
+
+@pytest.fixture
+def dept_worker(world):
+    """A party worker of 总装党委 (R-A): manages R-A and its branch, not 焊装 (R-B), not the global
+    calendar."""
+    user = User.objects.create_user("zongzhuang", password="x-secret-2026", first_name="总装党务")
+    RoleGrant.objects.create(
+        user=user, role=Role.PARTY_WORKER, organization=world.dept, starts_on=D(2020, 1, 1)
+    )
+    return user

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.test import Client
 
 from qixin.care.models import Ticket, TicketStatus
@@ -73,3 +74,126 @@ def test_wish_goes_on_the_wall_and_is_claimed_through_the_api(world, submit):
         f"/api/v1/care/wishes/{wish_id}/claim", {}, content_type="application/json"
     )
     assert (claimed.status_code, claimed.json()["claimant"]) == (200, "张晓明")
+
+
+# --- the working-day calendar ---------------------------------------------------------------------
+
+
+def _marks():
+    from qixin.care.models import CalendarDay
+
+    return list(
+        CalendarDay.objects.order_by("day", "organization__path").values_list(
+            "day", "is_workday", "name", "organization__code"
+        )
+    )
+
+
+def test_calendar_is_listed_set_and_removed_through_the_api(
+    world, dept_worker, django_assert_max_num_queries
+):
+    from qixin.care.models import CalendarDay
+
+    D = dt.date
+    CalendarDay.objects.create(day=D(2026, 10, 1), is_workday=False, name="国庆节")
+    CalendarDay.objects.create(
+        day=D(2026, 11, 4), is_workday=False, name="焊装厂休", organization=world.other
+    )
+    CalendarDay.objects.create(day=D(2025, 10, 1), is_workday=False, name="去年国庆")
+    client = _client(dept_worker)
+
+    created = client.post(
+        "/api/v1/care/calendar",
+        {"day": "2026-11-03", "is_workday": False, "name": "厂休", "org": "R-A"},
+        content_type="application/json",
+    )
+    week = client.post(
+        "/api/v1/care/calendar/range",
+        {"day": "2026-10-05", "until": "2026-10-11", "is_workday": False, "name": "检修", "org": "R-A-1"},
+        content_type="application/json",
+    )
+    with django_assert_max_num_queries(8):
+        listing = client.get("/api/v1/care/calendar?year=2026")
+
+    assert created.status_code == 200
+    assert created.json() == {
+        "id": created.json()["id"],
+        "day": "2026-11-03",
+        "weekday": 2,
+        "is_workday": False,
+        "kind_label": "节假日",
+        "name": "厂休",
+        "organization_code": "R-A",
+        "organization_name": "总装党委",
+    }
+    assert week.status_code == 200
+    assert [d["day"] for d in week.json()["days"]] == [f"2026-10-{n:02d}" for n in range(5, 10)]
+    assert week.json()["unchanged"] == ["2026-10-10", "2026-10-11"]
+    assert listing.json()["count"] == 7
+    assert [(r["day"], r["organization_code"]) for r in listing.json()["items"]] == [
+        ("2026-10-01", None),
+        *[(f"2026-10-{n:02d}", "R-A-1") for n in range(5, 10)],
+        ("2026-11-03", "R-A"),
+    ]
+
+    removed = client.delete(f"/api/v1/care/calendar/{created.json()['id']}")
+    assert removed.status_code == 204
+    assert (D(2026, 11, 3), False, "厂休", "R-A") not in _marks()
+
+
+def test_calendar_api_refuses_what_the_user_may_not_do_and_changes_nothing(world, dept_worker):
+    from qixin.care.models import CalendarDay
+
+    global_day = CalendarDay.objects.create(day=dt.date(2026, 10, 1), is_workday=False, name="国庆节")
+    other_day = CalendarDay.objects.create(
+        day=dt.date(2026, 11, 4), is_workday=False, name="焊装厂休", organization=world.other
+    )
+    before = _marks()
+    client = _client(dept_worker)
+
+    as_global = client.post(
+        "/api/v1/care/calendar", {"day": "2026-10-08", "is_workday": False}, content_type="application/json"
+    )
+    as_other = client.post(
+        "/api/v1/care/calendar",
+        {"day": "2026-10-08", "is_workday": False, "org": "R-B"},
+        content_type="application/json",
+    )
+    assert (as_global.status_code, as_global.json()["message"]) == (
+        403,
+        "只有系统管理员可以修改全局工作日历；请填写适用组织。",
+    )
+    assert as_other.status_code == 400  # R-B is outside what this user reaches: an unknown code
+    assert as_other.json()["code"] == "unknown_org"
+    assert client.delete(f"/api/v1/care/calendar/{global_day.pk}").status_code == 403
+    assert client.delete(f"/api/v1/care/calendar/{other_day.pk}").status_code == 404
+    assert _client(world.helper).get("/api/v1/care/calendar").status_code == 404
+    assert _marks() == before
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "problem"),
+    [
+        ({"is_workday": False}, 422, {"field": "day", "message": "必填，不能为空"}),
+        (
+            {"day": "2026-02-30", "is_workday": False},
+            422,
+            {"field": "day", "message": "不是有效日期，请写成 2020-07-01 的形式"},
+        ),
+        (
+            {"day": "2026-10-08", "is_workday": False, "name": "国" * 41},
+            422,
+            {"field": "name", "message": "内容过长"},
+        ),
+        (
+            {"day": "2026-10-03", "is_workday": False},
+            400,
+            {"field": "类型", "message": "2026-10-03（星期六）本来就是休息日，不必登记为节假日"},
+        ),
+    ],
+)
+def test_calendar_api_says_which_field_is_wrong(world, body, status, problem):
+    response = _client(world.admin).post("/api/v1/care/calendar", body, content_type="application/json")
+    assert response.status_code == status
+    assert [{"field": p["field"], "message": p["message"]} for p in response.json()["problems"]] == [problem]
+    assert _marks() == []

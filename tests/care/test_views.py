@@ -1,5 +1,8 @@
 """The care team's pages: bounded queries, the QR downloads, the actions, and 404 for outsiders."""
 
+import datetime as dt
+
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -123,3 +126,160 @@ def test_an_employee_without_a_wall_sees_an_empty_wall(world):
     response = _client(nobody).get(reverse("care:wall"))
     assert response.status_code == 200
     assert "心愿墙上还没有心愿" in response.content.decode()
+
+
+# --- the working-day calendar ---------------------------------------------------------------------
+
+
+def _mark(day, is_workday=False, name="", organization=None):
+    from qixin.care.models import CalendarDay
+
+    return CalendarDay.objects.create(day=day, is_workday=is_workday, name=name, organization=organization)
+
+
+def _marks():
+    from qixin.care.models import CalendarDay
+
+    return list(
+        CalendarDay.objects.order_by("day", "organization__path").values_list(
+            "day", "is_workday", "name", "organization__code"
+        )
+    )
+
+
+def test_calendar_page_lists_the_chosen_year_in_a_fixed_number_of_queries(
+    world, dept_worker, django_assert_num_queries
+):
+    D = dt.date
+    _mark(D(2026, 10, 1), name="国庆节")
+    _mark(D(2026, 10, 10), is_workday=True, name="调休上班")
+    _mark(D(2026, 11, 3), name="厂休", organization=world.dept)
+    _mark(D(2026, 11, 4), name="焊装厂休", organization=world.other)  # not managed by dept_worker
+    _mark(D(2025, 10, 1), name="去年国庆")
+    client = _client(dept_worker)
+    client.get(reverse("care:calendar"))  # warm the session
+    with django_assert_num_queries(12):  # session, user, scope, 2FA; the marks; the orgs; perms; session
+        response = client.get(reverse("care:calendar") + "?year=2026")
+    page = response.content.decode()
+    rows = page.split('<table id="calendar">')[1].split("</table>")[0]
+    assert response.status_code == 200
+    assert rows.count("<tr>") == 4  # the head and three marks
+    assert "国庆节" in rows
+    assert "星期四" in rows  # 2026-10-01
+    assert "调休上班" in rows
+    assert "总装党委（R-A）" in rows
+    assert "焊装厂休" not in rows
+    assert "去年国庆" not in rows
+    # Global marks are the administrators': only the organization's own mark can be changed here.
+    assert rows.count("删除") == 1
+    assert "已提交事项的期限不会重新计算" in page
+    assert 'value="R-A"' in page  # the form proposes the user's own organization
+
+
+def test_calendar_page_shows_another_year(world):
+    _mark(dt.date(2025, 10, 1), name="去年国庆")
+    page = _client(world.admin).get(reverse("care:calendar") + "?year=2025").content.decode()
+    assert "去年国庆" in page
+    assert 'href="?year=2024"' in page
+    assert 'href="?year=2026"' in page
+
+
+def test_add_a_day_and_a_holiday_week_from_the_calendar_page(world, dept_worker):
+    D = dt.date
+    client = _client(dept_worker)
+    one = client.post(
+        reverse("care:calendar"),
+        {"day": "2026-11-03", "kind": "holiday", "name": "厂休", "org": "R-A"},
+        follow=True,
+    )
+    week = client.post(
+        reverse("care:calendar"),
+        {"day": "2026-10-01", "until": "2026-10-07", "kind": "holiday", "name": "国庆节", "org": "R-A-1"},
+        follow=True,
+    )
+    assert "已登记：2026-11-03 节假日。" in one.content.decode()
+    assert "已登记5天节假日。其中2天本来就是休息日，未登记。" in week.content.decode()
+    assert _marks() == [
+        *[(D(2026, 10, d), False, "国庆节", "R-A-1") for d in (1, 2, 5, 6, 7)],
+        (D(2026, 11, 3), False, "厂休", "R-A"),
+    ]
+
+
+def test_change_a_day_from_the_calendar_page(world):
+    entry = _mark(dt.date(2026, 10, 10), is_workday=True, name="调休上班")
+    client = _client(world.admin)
+    form = client.get(reverse("care:calendar") + f"?year=2026&edit={entry.pk}").content.decode()
+    assert 'value="2026-10-10"' in form
+    assert 'value="调休上班"' in form
+    client.post(
+        reverse("care:calendar"), {"day": "2026-10-10", "kind": "workday", "name": "国庆调休", "org": ""}
+    )
+    assert _marks() == [(dt.date(2026, 10, 10), True, "国庆调休", None)]
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        ({"day": "", "kind": "holiday"}, "“日期”："),
+        ({"day": "2026-13-01", "kind": "holiday"}, "“日期”："),
+        ({"day": "2026-10-08", "kind": "holiday", "name": "国" * 41}, "“说明”："),
+        ({"day": "2026-10-08", "kind": "rest"}, "“类型”："),
+        (
+            {"day": "2026-10-03", "kind": "holiday"},
+            "“类型”：2026-10-03（星期六）本来就是休息日，不必登记为节假日",
+        ),
+        (
+            {"day": "2026-10-14", "kind": "workday"},
+            "“类型”：2026-10-14（星期三）本来就是工作日，不必登记为调休上班",
+        ),
+        ({"day": "2026-10-08", "until": "2026-10-01", "kind": "holiday"}, "“至”：结束日期不能早于开始日期"),
+        ({"day": "2026-10-08", "kind": "holiday", "org": "NOPE"}, "找不到组织编码“NOPE”"),
+    ],
+)
+def test_bad_calendar_input_says_which_field_and_writes_nothing(world, data, says):
+    response = _client(world.admin).post(reverse("care:calendar"), {"name": "", "org": "", **data})
+    assert response.status_code == 400
+    assert says in response.content.decode()
+    if data["day"]:
+        assert f'value="{data["day"]}"' in response.content.decode()  # what was typed is kept
+    assert _marks() == []
+
+
+def test_remove_a_day_after_confirming(world):
+    entry = _mark(dt.date(2026, 11, 3), name="厂休", organization=world.dept)
+    client = _client(world.worker)
+    confirm = client.get(reverse("care:calendar_remove", args=[entry.pk]))
+    assert "确定删除" in confirm.content.decode()
+    assert _marks() == [(dt.date(2026, 11, 3), False, "厂休", "R-A")]  # asking removes nothing
+    done = client.post(reverse("care:calendar_remove", args=[entry.pk]), follow=True)
+    assert "已删除：2026-11-03 节假日。" in done.content.decode()
+    assert _marks() == []
+
+
+def test_a_global_day_cannot_be_removed_by_a_party_worker_who_is_not_an_administrator(world):
+    from qixin.core.models import AuditEntry
+
+    entry = _mark(dt.date(2026, 10, 1), name="国庆节")
+    client = _client(world.worker)
+    confirm = client.get(reverse("care:calendar_remove", args=[entry.pk])).content.decode()
+    assert "确定删除" not in confirm
+    refused = client.post(reverse("care:calendar_remove", args=[entry.pk]))
+    assert refused.status_code == 403
+    assert _marks() == [(dt.date(2026, 10, 1), False, "国庆节", None)]
+    assert AuditEntry.objects.filter(action="refused").count() == 1
+
+
+def test_the_calendar_is_only_for_those_who_may_edit_it(world, dept_worker):
+    entry = _mark(dt.date(2026, 11, 4), name="焊装厂休", organization=world.other)
+    for user in (world.helper, world.leader, world.member, world.outsider):
+        client = _client(user)
+        assert client.get(reverse("care:calendar")).status_code == 404
+        assert (
+            client.post(reverse("care:calendar"), {"day": "2026-10-08", "kind": "holiday"}).status_code == 404
+        )
+        assert "工作日历" not in client.get(reverse("care:index")).content.decode()
+    # Outside the subtree a user manages, a mark is as missing as an unknown one.
+    assert _client(dept_worker).post(reverse("care:calendar_remove", args=[entry.pk])).status_code == 404
+    assert _marks() == [(dt.date(2026, 11, 4), False, "焊装厂休", "R-B")]
+    assert 'href="/care/calendar/"' in _client(dept_worker).get(reverse("care:index")).content.decode()
+    assert Client().get(reverse("care:calendar")).status_code == 302  # to the login page

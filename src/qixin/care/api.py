@@ -4,6 +4,7 @@ The public intake is a page, not an API: it is meant for a phone's browser behin
 
 from typing import Any
 
+from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -15,6 +16,11 @@ from qixin.orgs import selectors as org_selectors
 from . import selectors, services
 from .schemas import (
     AssignIn,
+    CalendarDayIn,
+    CalendarDayOut,
+    CalendarRangeIn,
+    CalendarRangeOut,
+    CalendarYearIn,
     CloseIn,
     ForwardIn,
     FulfilIn,
@@ -140,6 +146,54 @@ def stats(request: AuthedRequest, params: Query[StatsIn]) -> Any:
         return {f: getattr(s, f) for f in fields + decimals}
 
     return {"total": out(total), "teams": [out(r) for r in rows]}
+
+
+@router.get(
+    "/calendar",
+    response={200: list[CalendarDayOut], **ERRORS},
+    summary="工作日历（某年的节假日与调休上班日）",
+)
+@paginate(Pagination)
+def calendar_list(request: AuthedRequest, params: Query[CalendarYearIn]) -> Any:
+    return selectors.calendar_day_list_for(actor=request.user, year=params.year or timezone.localdate().year)
+
+
+def _calendar_org(request: AuthedRequest, code: str) -> Any:
+    return org_selectors.org_from_input(actor=request.user, code=code) if code else None
+
+
+@router.post(
+    "/calendar", response={200: CalendarDayOut, **ERRORS}, summary="登记或修改一天（节假日或调休上班）"
+)
+def calendar_set(request: AuthedRequest, payload: CalendarDayIn) -> Any:
+    return services.calendar_day_set(
+        actor=request.user,
+        day=payload.day,
+        is_workday=payload.is_workday,
+        name=payload.name,
+        organization=_calendar_org(request, payload.org),
+    )
+
+
+@router.post(
+    "/calendar/range", response={200: CalendarRangeOut, **ERRORS}, summary="连续多天登记为同一类型（如国庆）"
+)
+def calendar_range_set(request: AuthedRequest, payload: CalendarRangeIn) -> Any:
+    return services.calendar_days_set(
+        actor=request.user,
+        first=payload.day,
+        last=payload.until,
+        is_workday=payload.is_workday,
+        name=payload.name,
+        organization=_calendar_org(request, payload.org),
+    )
+
+
+@router.delete("/calendar/{pk}", response={204: None, **ERRORS}, summary="删除一条工作日历登记")
+def calendar_remove(request: AuthedRequest, pk: ObjectId) -> Any:
+    entry = selectors.calendar_day_get_for(actor=request.user, pk=pk)
+    services.calendar_day_remove(actor=request.user, entry=entry)
+    return Status(204, None)
 
 
 @router.get("/wishes", response={200: list[WishOut], **ERRORS}, summary="心愿墙")

@@ -45,17 +45,38 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
+def _ancestor_paths(org: Organization, *, include_self: bool = True) -> list[str]:
+    end = len(org.path) + 1 if include_self else len(org.path)
+    return [org.path[:i] for i in range(org.steplen, end, org.steplen)]
+
+
 def calendar_overrides(org: Organization, start: date, end: date) -> dict[date, bool]:
     """Exceptions between start and end (inclusive): global ones, then the organization's ancestors'
     (deeper wins)."""
-    ancestor_paths = [org.path[:i] for i in range(org.steplen, len(org.path) + 1, org.steplen)]
     rows = (
         CalendarDay.objects.filter(day__gte=start, day__lte=end)
-        .filter(Q(organization__isnull=True) | Q(organization__path__in=ancestor_paths))
+        .filter(Q(organization__isnull=True) | Q(organization__path__in=_ancestor_paths(org)))
         .values_list("day", "is_workday", "organization__path")
     )
     ranked = sorted(rows, key=lambda r: len(r[2] or ""))
     return {day: workday for day, workday, _ in ranked}
+
+
+def calendar_inherited(org: Organization | None, start: date, end: date) -> dict[date, CalendarDay]:
+    """For each day between start and end (inclusive) that has one, the exception `org`'s subtree
+    follows when `org` has none of its own: the deepest among the global calendar and the calendars
+    of `org`'s ancestors. The global calendar (org None) inherits nothing."""
+    if org is None:
+        return {}
+    rows = (
+        CalendarDay.objects.filter(day__gte=start, day__lte=end)
+        .filter(
+            Q(organization__isnull=True) | Q(organization__path__in=_ancestor_paths(org, include_self=False))
+        )
+        .select_related("organization")
+    )
+    ranked = sorted(rows, key=lambda e: len(e.organization.path) if e.organization else 0)
+    return {entry.day: entry for entry in ranked}
 
 
 def is_workday(day: date, overrides: dict[date, bool]) -> bool:

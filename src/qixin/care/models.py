@@ -212,13 +212,17 @@ class TicketMessage(models.Model):
         return f"{self.ticket} {self.get_kind_display()}"
 
 
+CALENDAR_KINDS = {False: "节假日", True: "调休上班"}
+CALENDAR_NAME_MAX = 40
+
+
 class CalendarDay(models.Model):
     """An exception to the Monday–Friday week: a holiday on a weekday, or a working weekend day
     (调休). Without an organization it applies everywhere; with one, to its subtree."""
 
     day = models.DateField("日期")
     is_workday = models.BooleanField("工作日")
-    name = models.CharField("说明", max_length=40, blank=True)
+    name = models.CharField("说明", max_length=CALENDAR_NAME_MAX, blank=True)
     organization = models.ForeignKey(
         Organization,
         verbose_name="适用组织",
@@ -245,6 +249,10 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {'上班' if self.is_workday else '休息'} {self.name}"
+
+    @property
+    def kind_label(self) -> str:
+        return CALENDAR_KINDS[self.is_workday]
 
 
 class WishStatus(models.TextChoices):

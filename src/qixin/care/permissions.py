@@ -3,6 +3,9 @@
 - A care team's members handle its tickets (answer, note, assign, close, moderate).
 - Whoever manages an organization (党务工作者, 书记) sets up its teams and intake points, and oversees
   the tickets of its subtree; that includes handling them.
+- The working-day calendar (工作日历) that deadlines are counted in: its global days are the
+  administrators'; an organization's days (for its subtree) are its managers'. Whoever manages some
+  organization opens the calendar page, and sees the global days and those of what they manage.
 - Anyone who reads an organization sees its wish wall; a party member claims for themself, a branch's
   manager claims for the branch.
 """
@@ -34,8 +37,22 @@ def is_team_leader(user: Any, team: CareTeam) -> bool:
 
 @predicate
 def can_set_up(user: Any, org: Organization) -> bool:
-    """Create teams and intake points, edit the calendar: the organization's managers."""
+    """Create teams and intake points: the organization's managers."""
     return access.manages_org(user, org)
+
+
+@predicate
+def can_edit_calendar(user: Any, org: Organization | None) -> bool:
+    """Set or remove a day of the working-day calendar: a global day (org None) only administrators,
+    a day of an organization's subtree its managers (the same as setting up its teams)."""
+    return access.is_admin(user) if org is None else bool(can_set_up(user, org))
+
+
+@predicate
+def can_open_calendar(user: Any) -> bool:
+    """Open the calendar page: whoever may edit some part of it."""
+    scope = access.scope_for(user)
+    return scope.is_admin or bool(scope.manage)
 
 
 @predicate
@@ -74,6 +91,8 @@ def can_fulfil(user: Any, wish: Wish) -> bool:
 
 
 add_perm("care.set_up", can_set_up)
+add_perm("care.edit_calendar", can_edit_calendar)
+add_perm("care.open_calendar", can_open_calendar)
 add_perm("care.handle_ticket", can_handle)
 add_perm("care.moderate_ticket", can_moderate)
 add_perm("care.publish_wish", can_publish_wish)

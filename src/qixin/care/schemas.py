@@ -1,9 +1,12 @@
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from ninja import Field, Schema
 
 from qixin.core.api import Input
+
+from .models import CALENDAR_NAME_MAX
 
 
 class TicketOut(Schema):
@@ -147,3 +150,38 @@ class NotificationOut(Schema):
     ticket_id: int | None
     created_at: datetime
     read_at: datetime | None
+
+
+class CalendarDayOut(Schema):
+    id: int
+    day: date
+    weekday: int = Field(..., description="星期几（1＝星期一 … 7＝星期日）")
+    is_workday: bool = Field(..., description="true：调休上班；false：节假日（休息）")
+    kind_label: str
+    name: str
+    organization_code: str | None = Field(None, alias="organization.code", description="空为全局")
+    organization_name: str | None = Field(None, alias="organization.name")
+
+    @staticmethod
+    def resolve_weekday(obj: Any) -> int:
+        return int(obj.day.isoweekday())
+
+
+class CalendarDayIn(Input):
+    day: date
+    is_workday: bool = Field(..., description="true：调休上班；false：节假日（休息）")
+    name: str = Field("", max_length=CALENDAR_NAME_MAX)
+    org: str = Field("", max_length=32, description="适用组织编码；空为全局（须为系统管理员）")
+
+
+class CalendarRangeIn(CalendarDayIn):
+    until: date = Field(..., description="最后一天（含），最多 31 天")
+
+
+class CalendarRangeOut(Schema):
+    days: list[CalendarDayOut]
+    unchanged: list[date] = Field(..., description="本来就是所登记类型、因而未登记的日期（如周末）")
+
+
+class CalendarYearIn(Schema):
+    year: int | None = Field(None, ge=1900, le=2100, description="年份，默认今年")

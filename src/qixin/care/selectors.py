@@ -24,6 +24,7 @@ from qixin.orgs.models import Organization
 
 from .models import (
     PUBLIC_MESSAGE_KINDS,
+    CalendarDay,
     CareTeam,
     IntakePoint,
     Moderation,
@@ -37,7 +38,7 @@ from .models import (
     Wish,
     WishStatus,
 )
-from .permissions import can_handle, can_see_wall
+from .permissions import can_handle, can_open_calendar, can_see_wall
 
 
 def _bound(day: date) -> datetime:
@@ -91,6 +92,54 @@ def point_by_token(token: str) -> IntakePoint:
     if point is None:
         raise NotFound()
     return point
+
+
+# --- the working-day calendar ---------------------------------------------------------------------
+
+
+def _calendar_scope(actor: Any) -> QuerySet[CalendarDay]:
+    """The global days and those of the organizations the actor manages; nothing (a 404) for whoever
+    may not open the calendar."""
+    if not can_open_calendar(actor):
+        raise NotFound()
+    marks = CalendarDay.objects.select_related("organization")
+    return marks.filter(
+        Q(organization__isnull=True) | access.org_filter(actor, "organization__path", level="manage")
+    )
+
+
+def calendar_day_list_for(*, actor: Any, year: int) -> QuerySet[CalendarDay]:
+    """The calendar's marks in `year`, by day; on one day the global mark first, then by organization."""
+    return (
+        _calendar_scope(actor)
+        .filter(day__year=year)
+        .order_by("day", F("organization__path").asc(nulls_first=True))
+    )
+
+
+def calendar_day_get_for(
+    *, actor: Any, pk: int | None = None, day: date | None = None, organization: Organization | None = None
+) -> CalendarDay:
+    """One mark, by id or by (day, organization; None for the global calendar)."""
+    marks = _calendar_scope(actor)
+    if pk is not None:
+        entry = marks.filter(pk=pk).first()
+    elif day is not None:
+        entry = marks.filter(day=day, organization=organization).first()
+    else:
+        entry = None
+    if entry is None:
+        raise NotFound()
+    return entry
+
+
+def calendar_orgs_for(*, actor: Any) -> list[Organization]:
+    """The top organizations whose calendars the actor edits (with their subtrees); none listed for
+    an administrator, who edits the global calendar and every organization's."""
+    scope = access.scope_for(actor)
+    if scope.is_admin or not scope.manage:
+        return []
+    return list(Organization.objects.filter(path__in=scope.manage).order_by("path"))
 
 
 # --- tickets --------------------------------------------------------------------------------------

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.models import User
-from qixin.core.pages import AuthedRequest
+from qixin.core.pages import AuthedRequest, form_page
 from qixin.orgs import selectors as org_selectors
 
-from . import qr, selectors, services
+from . import forms, qr, selectors, services
 from .models import Moderation, TicketKind, TicketStatus, WebhookFormat
 
 
@@ -243,6 +243,88 @@ def point_qr(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="poster-{point.pk}.pdf"'
         return response
     raise NotFound()
+
+
+# --- the working-day calendar -----------------------------------------------------------------
+
+
+def _year(value: str, default: int) -> int:
+    try:
+        year = int(value)
+    except ValueError:
+        return default
+    return year if 1900 <= year <= 2100 else default
+
+
+@login_required
+def calendar(request: AuthedRequest) -> HttpResponse:
+    """The year's holidays and 调休 working days (global, and of the organizations the user manages),
+    and the form that adds or changes one day or a run of days."""
+    from django.utils import timezone
+
+    year = _year(request.GET.get("year", ""), timezone.localdate().year)
+    days = list(selectors.calendar_day_list_for(actor=request.user, year=year))
+    orgs = selectors.calendar_orgs_for(actor=request.user)
+    initial: dict[str, Any] = {"kind": forms.HOLIDAY, "org": orgs[0].code if orgs else ""}
+    if request.GET.get("edit", "").isdigit():
+        entry = selectors.calendar_day_get_for(actor=request.user, pk=int(request.GET["edit"]))
+        initial = {
+            "day": entry.day,
+            "kind": forms.WORKDAY if entry.is_workday else forms.HOLIDAY,
+            "name": entry.name,
+            "org": entry.organization.code if entry.organization else "",
+        }
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        org = org_selectors.org_from_input(actor=request.user, code=data["org"]) if data["org"] else None
+        is_workday = data["kind"] == forms.WORKDAY
+        first, last = data["day"], data["until"] or data["day"]
+        if last == first:
+            entry = services.calendar_day_set(
+                actor=request.user, day=first, is_workday=is_workday, name=data["name"], organization=org
+            )
+            done = f"已登记：{entry.day.isoformat()} {entry.kind_label}。"
+        else:
+            change = services.calendar_days_set(
+                actor=request.user,
+                first=first,
+                last=last,
+                is_workday=is_workday,
+                name=data["name"],
+                organization=org,
+            )
+            done = f"已登记{len(change.days)}天{change.days[0].kind_label}。"
+            if change.unchanged:
+                kind = "工作日" if is_workday else "休息日"
+                done += f"其中{len(change.unchanged)}天本来就是{kind}，未登记。"
+        messages.success(request, done)
+        return redirect(f"{reverse('care:calendar')}?year={first.year}")
+
+    context = {
+        "days": days,
+        "year": year,
+        "orgs": orgs,
+        "editing": "day" in initial,
+        "action": reverse("care:calendar") + f"?year={year}",
+    }
+    return form_page(
+        request,
+        form=forms.CalendarDayForm(request.POST or None, initial=initial),
+        context=context,
+        template="care/calendar.html",
+        on_valid=save,
+    )
+
+
+@login_required
+def calendar_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    """GET asks to confirm; POST removes (a refusal is a refusal page and an audit entry)."""
+    entry = selectors.calendar_day_get_for(actor=request.user, pk=pk)
+    if request.method == "POST":
+        services.calendar_day_remove(actor=request.user, entry=entry)
+        messages.success(request, f"已删除：{entry.day.isoformat()} {entry.kind_label}。")
+        return redirect(f"{reverse('care:calendar')}?year={entry.day.year}")
+    return render(request, "care/calendar_remove.html", {"entry": entry})
 
 
 # --- statistics -------------------------------------------------------------------------------
