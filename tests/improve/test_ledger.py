@@ -44,7 +44,12 @@ def test_verified_entry_is_never_edited_only_reversed(world, make):
 
     with pytest.raises(ApplicationError) as refused:
         services.savings_claim_update(
-            actor=world.worker, entry=entry, amount="2000.00", occurred_on=make.start, description="改"
+            actor=world.worker,
+            entry=entry,
+            amount="2000.00",
+            occurred_on=make.start,
+            description="改",
+            evidence="",
         )
     assert refused.value.code == "immutable"
     entry.refresh_from_db()

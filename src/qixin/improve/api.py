@@ -15,6 +15,7 @@ from . import importers, selectors, services
 from .models import Source
 from .schemas import (
     AllianceIn,
+    AllianceMemberOut,
     AllianceOut,
     AllianceUpdateIn,
     AwardOut,
@@ -23,13 +24,19 @@ from .schemas import (
     CampaignUpdateIn,
     CaseIn,
     CaseOut,
+    CaseUpdateIn,
     ClaimIn,
+    ClaimUpdateIn,
+    CloseIn,
     DecideIn,
+    DissolveIn,
     ImplementIn,
+    LeaveIn,
     MergeIn,
     ProjectFilters,
     ProjectIn,
     ProjectOut,
+    ProjectUpdateIn,
     ReasonIn,
     ReverseIn,
     SavingsOut,
@@ -41,6 +48,7 @@ from .schemas import (
     SuggestionFilters,
     SuggestionIn,
     SuggestionOut,
+    UnselectIn,
     VerifyIn,
 )
 
@@ -194,6 +202,30 @@ def project_detail(request: AuthedRequest, pk: ObjectId) -> Any:
     return selectors.project_get_for(actor=request.user, pk=pk)
 
 
+@router.patch("/projects/{pk}", response={200: ProjectOut, **ERRORS}, summary="修改项目")
+def project_update(request: AuthedRequest, pk: ObjectId, payload: ProjectUpdateIn) -> Any:
+    project = selectors.project_get_for(actor=request.user, pk=pk)
+    given = payload.model_dump(exclude_unset=True, exclude_none=True)
+    return services.project_update(
+        actor=request.user,
+        project=project,
+        title=given.get("title", project.title),
+        category=given.get("category", project.category),
+        custom_category=given.get("custom_category", project.custom_category),
+        description=given.get("description", project.description),
+        savings_target=given.get("savings_target", project.savings_target),
+        alliances=(
+            selectors.project_alliances_from_input(
+                actor=request.user, project=project, codes=given["alliance_codes"]
+            )
+            if "alliance_codes" in given
+            else list(project.alliances.all())
+        ),
+        campaign=project.campaign,
+        studio=project.studio,
+    )
+
+
 @router.post("/projects/{pk}/stage", response={200: ProjectOut, **ERRORS}, summary="变更项目阶段")
 def project_stage(request: AuthedRequest, pk: ObjectId, payload: StageIn) -> Any:
     project = selectors.project_get_for(actor=request.user, pk=pk)
@@ -220,6 +252,20 @@ def savings_claim(request: AuthedRequest, pk: ObjectId, payload: ClaimIn) -> Any
         evidence=payload.evidence,
     )
     return Status(201, entry)
+
+
+@router.patch("/savings/{pk}", response={200: SavingsOut, **ERRORS}, summary="修改待核定的节约申报")
+def savings_claim_update(request: AuthedRequest, pk: ObjectId, payload: ClaimUpdateIn) -> Any:
+    entry = selectors.savings_entry_get_for(actor=request.user, pk=pk)
+    given = payload.model_dump(exclude_unset=True, exclude_none=True)
+    return services.savings_claim_update(
+        actor=request.user,
+        entry=entry,
+        amount=given.get("amount", entry.amount),
+        occurred_on=given.get("occurred_on", entry.occurred_on),
+        description=given.get("description", entry.description),
+        evidence=given.get("evidence", entry.evidence),
+    )
 
 
 @router.post("/savings/{pk}/verify", response={200: SavingsOut, **ERRORS}, summary="财务核定")
@@ -354,6 +400,29 @@ def campaign_update(request: AuthedRequest, pk: ObjectId, payload: CampaignUpdat
     )
 
 
+@router.post(
+    "/alliances/{pk}/members/{employee_no}/leave",
+    response={200: AllianceMemberOut, **ERRORS},
+    summary="成员退出降本联盟",
+)
+def alliance_member_remove(request: AuthedRequest, pk: ObjectId, employee_no: str, payload: LeaveIn) -> Any:
+    alliance = selectors.alliance_get_for(actor=request.user, pk=pk)
+    return services.alliance_member_remove(
+        actor=request.user,
+        alliance=alliance,
+        person=selectors.alliance_person_from_input(
+            actor=request.user, alliance=alliance, employee_no=employee_no
+        ),
+        left_on=payload.left_on,
+    )
+
+
+@router.post("/alliances/{pk}/dissolve", response={200: AllianceOut, **ERRORS}, summary="解散降本联盟")
+def alliance_dissolve(request: AuthedRequest, pk: ObjectId, payload: DissolveIn) -> Any:
+    alliance = selectors.alliance_get_for(actor=request.user, pk=pk)
+    return services.alliance_dissolve(actor=request.user, alliance=alliance, on=payload.on)
+
+
 @router.post("/studios", response={201: StudioOut, **ERRORS}, summary="成立工作室")
 def studio_create(request: AuthedRequest, payload: StudioIn) -> Any:
     studio = services.studio_create(
@@ -367,6 +436,41 @@ def studio_create(request: AuthedRequest, payload: StudioIn) -> Any:
         focus=payload.focus,
     )
     return Status(201, selectors.studio_search_for(actor=request.user).get(pk=studio.pk))
+
+
+@router.post("/studios/{pk}/close", response={200: StudioOut, **ERRORS}, summary="撤销工作室")
+def studio_close(request: AuthedRequest, pk: ObjectId, payload: CloseIn) -> Any:
+    studio = selectors.studio_get_for(actor=request.user, pk=pk)
+    services.studio_close(actor=request.user, studio=studio, on=payload.on)
+    return selectors.studio_search_for(actor=request.user).get(pk=studio.pk)
+
+
+@router.patch("/cases/{pk}", response={200: CaseOut, **ERRORS}, summary="修改改善案例")
+def case_update(request: AuthedRequest, pk: ObjectId, payload: CaseUpdateIn) -> Any:
+    case = selectors.case_get_for(actor=request.user, pk=pk)
+    given = payload.model_dump(exclude_unset=True, exclude_none=True)
+    return services.case_update(
+        actor=request.user,
+        case=case,
+        title=given.get("title", case.title),
+        category=given.get("category", case.category),
+        custom_category=given.get("custom_category", case.custom_category),
+        before=given.get("before", case.before),
+        after=given.get("after", case.after),
+        savings=given.get("savings", case.savings),
+    )
+
+
+@router.post("/cases/{pk}/unselect", response={200: CaseOut, **ERRORS}, summary="撤销优秀改善案例评选")
+def excellent_unselect(request: AuthedRequest, pk: ObjectId, payload: UnselectIn) -> Any:
+    case = selectors.case_get_for(actor=request.user, pk=pk)  # a case out of reach is a 404 first
+    selection = selectors.excellent_selection_get_for(
+        actor=request.user,
+        case_pk=case.pk,
+        organization=org_from_input(actor=request.user, code=payload.organization_code),
+    )
+    services.excellent_unselect(actor=request.user, selection=selection, reason=payload.reason)
+    return selection.case
 
 
 @router.post("/cases", response={201: CaseOut, **ERRORS}, summary="记录改善案例")

@@ -63,18 +63,35 @@ class ConvertForm(forms.Form):
     savings_target = forms.DecimalField(label="节约目标（元）", min_value=0, max_digits=14, decimal_places=2)
 
 
-class ProjectForm(forms.Form):
+class ProjectEditForm(forms.Form):
+    """What may change in a project once registered; its organization, owner and 立项 date stay."""
+
     title = forms.CharField(label="项目名称", max_length=200)
-    org_code = forms.CharField(label="所在组织编码", max_length=32)
-    owner_no = forms.CharField(label="负责人工号", max_length=20)
     category = forms.ChoiceField(label="类别", choices=Category.choices)
     custom_category = forms.CharField(label="自定义类别", max_length=40, required=False)
-    started_on = forms.DateField(label="立项日期", widget=DateInput())
     savings_target = forms.DecimalField(label="节约目标（元）", min_value=0, max_digits=14, decimal_places=2)
     alliance_codes = forms.CharField(
         label="所属联盟编码", max_length=200, required=False, help_text="多个用逗号分隔"
     )
     description = forms.CharField(label="项目说明", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class ProjectForm(ProjectEditForm):
+    org_code = forms.CharField(label="所在组织编码", max_length=32)
+    owner_no = forms.CharField(label="负责人工号", max_length=20)
+    started_on = forms.DateField(label="立项日期", widget=DateInput())
+
+    field_order = [
+        "title",
+        "org_code",
+        "owner_no",
+        "category",
+        "custom_category",
+        "started_on",
+        "savings_target",
+        "alliance_codes",
+        "description",
+    ]
 
 
 class StageForm(forms.Form):
@@ -150,17 +167,35 @@ class StudioForm(forms.Form):
     focus = forms.CharField(label="研究方向", max_length=200, required=False)
 
 
-class CaseForm(forms.Form):
+class CaseEditForm(forms.Form):
+    """What may change in a case once recorded; its organization, lead, year and completion date stay."""
+
     title = forms.CharField(label="案例名称", max_length=200)
-    org_code = forms.CharField(label="所在组织编码", max_length=32)
-    lead_no = forms.CharField(label="主要完成人工号", max_length=20)
     category = forms.ChoiceField(label="类别", choices=Category.choices)
     custom_category = forms.CharField(label="自定义类别", max_length=40, required=False)
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    completed_on = forms.DateField(label="完成日期", widget=DateInput())
     before = forms.CharField(label="改善前", widget=forms.Textarea(attrs={"rows": 3}))
     after = forms.CharField(label="改善后", widget=forms.Textarea(attrs={"rows": 3}))
     savings = forms.DecimalField(label="年节约金额（元）", min_value=0, max_digits=14, decimal_places=2)
+
+
+class CaseForm(CaseEditForm):
+    org_code = forms.CharField(label="所在组织编码", max_length=32)
+    lead_no = forms.CharField(label="主要完成人工号", max_length=20)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    completed_on = forms.DateField(label="完成日期", widget=DateInput())
+
+    field_order = [
+        "title",
+        "org_code",
+        "lead_no",
+        "category",
+        "custom_category",
+        "year",
+        "completed_on",
+        "before",
+        "after",
+        "savings",
+    ]
 
 
 class RateForm(forms.Form):
@@ -201,6 +236,25 @@ class EndForm(forms.Form):
 class MemberForm(forms.Form):
     employee_no = forms.CharField(label="工号", max_length=20)
     joined_on = forms.DateField(label="加入日期", widget=DateInput())
+
+
+# Confirmations of closing actions: the date (and reason) the service records.
+
+
+class MemberLeaveForm(forms.Form):
+    left_on = forms.DateField(label="退出日期", widget=DateInput())
+
+
+class DissolveForm(forms.Form):
+    on = forms.DateField(label="解散日期", widget=DateInput())
+
+
+class StudioCloseForm(forms.Form):
+    on = forms.DateField(label="撤销日期", widget=DateInput())
+
+
+class UnselectForm(forms.Form):
+    reason = forms.CharField(label="撤销原因", max_length=200)
 
 
 class TeamForm(forms.Form):

@@ -275,3 +275,59 @@ class CaseIn(Input):
     before: str = Field(..., min_length=1, max_length=4000)
     after: str = Field(..., min_length=1, max_length=4000)
     savings: Decimal = Field(Decimal(0), ge=0, max_digits=14, decimal_places=2)
+
+
+class ProjectUpdateIn(Input):
+    """The organization, owner and 立项 date of a project are not fields: they never change."""
+
+    title: str | None = Field(None, min_length=1, max_length=200)
+    category: str | None = None
+    custom_category: str | None = Field(None, max_length=40)
+    savings_target: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    alliance_codes: list[str] | None = Field(None, description="所属联盟编码的完整列表；不传则不变")
+    description: str | None = Field(None, max_length=4000)
+
+
+class ClaimUpdateIn(Input):
+    amount: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    occurred_on: date | None = None
+    description: str | None = Field(None, min_length=1, max_length=200)
+    evidence: str | None = Field(None, max_length=4000)
+
+
+class CaseUpdateIn(Input):
+    """The organization, lead, year and completion date of a case are not fields: they never change."""
+
+    title: str | None = Field(None, min_length=1, max_length=200)
+    category: str | None = None
+    custom_category: str | None = Field(None, max_length=40)
+    before: str | None = Field(None, min_length=1, max_length=4000)
+    after: str | None = Field(None, min_length=1, max_length=4000)
+    savings: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+
+
+# Closing actions: the date (and reason) they are recorded with.
+
+
+class LeaveIn(Input):
+    left_on: date
+
+
+class DissolveIn(Input):
+    on: date
+
+
+class CloseIn(Input):
+    on: date
+
+
+class UnselectIn(Input):
+    organization_code: str = Field(..., max_length=32, description="评选该案例的党委编码")
+    reason: str = Field(..., min_length=1, max_length=200)
+
+
+class AllianceMemberOut(Schema):
+    employee_no: str = Field(..., alias="person.employee_no")
+    name: str = Field(..., alias="person.name")
+    joined_on: date
+    left_on: date | None

@@ -31,7 +31,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from qixin.core import access
-from qixin.core.errors import NotFound
+from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.periods import Period
 from qixin.orgs.models import Organization
 from qixin.orgs.selectors import org_from_input
@@ -72,6 +72,7 @@ from .permissions import (
     can_manage_org,
     can_manage_studio,
     can_review_suggestion,
+    can_select_excellent,
     can_submit_suggestion,
     can_verify_savings,
     can_view_alliance,
@@ -297,6 +298,21 @@ def alliance_person_from_input(*, actor: Any, alliance: Alliance, employee_no: s
     return person_from_input(actor=actor, employee_no=employee_no)
 
 
+def alliance_member_get_for(*, actor: Any, alliance_pk: int, person_pk: int) -> AllianceMember:
+    """A current member of an alliance the actor sees (the alliance page lists them all), with its
+    alliance loaded."""
+    alliance = alliance_get_for(actor=actor, pk=alliance_pk)
+    membership = (
+        AllianceMember.objects.filter(alliance=alliance, person_id=person_pk, left_on__isnull=True)
+        .select_related("person__organization")
+        .first()
+    )
+    if membership is None:
+        raise NotFound()
+    membership.alliance = alliance
+    return membership
+
+
 # --- projects -----------------------------------------------------------------------------------------
 
 
@@ -358,6 +374,25 @@ def project_get_for(*, actor: Any, pk: int | None = None, code: str | None = Non
     if project is None or not can_view_project(actor, project):
         raise NotFound()
     return project
+
+
+def project_alliances_from_input(*, actor: Any, project: Project, codes: Sequence[str]) -> list[Alliance]:
+    """The alliances whose codes a user typed when changing a project: the project's own alliances are
+    found even outside the user's reach (the project page lists them); any other is one the user
+    sees. An unknown code gets a clear message, not a "page not found"."""
+    own = {a.code: a for a in project.alliances.all()}
+    found = []
+    for code in codes:
+        alliance = own.get(code.strip())
+        if alliance is None:
+            try:
+                alliance = alliance_get_for(actor=actor, code=code.strip())
+            except NotFound:
+                raise ApplicationError(
+                    "unknown_alliance", f"找不到联盟编码“{code}”，或该联盟不在您的范围内。"
+                ) from None
+        found.append(alliance)
+    return found
 
 
 @dataclass
@@ -920,16 +955,41 @@ class CasePage:
     team: list[Person]
     selections: list[ExcellentCase]
     can_manage: bool
+    unselectable: set[int]  # the selections the actor may withdraw (can_select_excellent)
 
 
 def case_page_for(*, actor: Any, pk: int) -> CasePage:
     case = case_get_for(actor=actor, pk=pk)
+    selections = list(case.selections.select_related("organization").order_by("-year", "organization__path"))
     return CasePage(
         case=case,
         team=list(case.team.order_by("employee_no")),
-        selections=list(case.selections.select_related("organization").order_by("-year")),
+        selections=selections,
         can_manage=bool(can_manage_case(actor, case)),
+        unselectable={s.pk for s in selections if can_select_excellent(actor, s.organization)},
     )
+
+
+def excellent_selection_get_for(
+    *,
+    actor: Any,
+    case_pk: int,
+    pk: int | None = None,
+    organization: Organization | None = None,
+) -> ExcellentCase:
+    """A selection of a case the actor sees, by its id or by the committee that made it (a case is
+    selected at most once per committee: its year is the case's), with its case loaded."""
+    case = case_get_for(actor=actor, pk=case_pk)
+    rows = ExcellentCase.objects.filter(case=case).select_related("organization")
+    if pk is not None:
+        rows = rows.filter(pk=pk)
+    if organization is not None:
+        rows = rows.filter(organization=organization)
+    selection = rows.first()
+    if selection is None:
+        raise NotFound()
+    selection.case = case
+    return selection
 
 
 def excellent_list_for(*, actor: Any, year: int | None = None) -> QuerySet[ExcellentCase]:

@@ -532,16 +532,22 @@ def alliance_member_add(
 def alliance_member_remove(
     *, actor: User | None, alliance: Alliance, person: Person, left_on: date
 ) -> AllianceMember:
-    """A member leaves (the record stays, with the date). The leader cannot leave: change the leader first."""
+    """A current member leaves an alliance that is not dissolved (the managers of its lead branch),
+    on a day between joining and today; the record stays, with the date. The leader cannot leave:
+    change the leader first (alliance_update)."""
     require(can_manage_alliance(actor, alliance))
+    if alliance.dissolved_on is not None:
+        raise ApplicationError("dissolved", "该联盟已解散。")
     membership = alliance.memberships.filter(person=person, left_on__isnull=True).first()
     if membership is None:
         raise ApplicationError("not_member", f"{person.name}不是联盟的当前成员。")
     if alliance.leader_id == person.pk:
         raise ApplicationError("leader", "负责人不能退出联盟，请先更换负责人。")
     if left_on < membership.joined_on:
-        raise ApplicationError("bad_date", "退出日期不能早于加入日期。")
+        raise ApplicationError("bad_date", f"退出日期不能早于加入日期{membership.joined_on}。")
+    _not_future(left_on, "退出日期")
     membership.left_on = left_on
+    full_clean(membership)
     membership.save(update_fields=["left_on"])
     audit.record(actor=actor, action="update", obj=membership, changes={"left_on": [None, left_on]})
     return membership
@@ -549,12 +555,15 @@ def alliance_member_remove(
 
 @transaction.atomic
 def alliance_dissolve(*, actor: User | None, alliance: Alliance, on: date) -> Alliance:
-    """Dissolve an alliance; its projects and their savings stay as they are."""
+    """Dissolve an alliance (the managers of its lead branch) on a day between its founding and
+    today. Its projects and their savings stay as they are; it counts in the figures up to that day
+    (alliance_count_for), and no project or member joins it afterwards."""
     require(can_manage_alliance(actor, alliance))
     if alliance.dissolved_on is not None:
         raise ApplicationError("dissolved", f"该联盟已于{alliance.dissolved_on}解散。")
     if on < alliance.founded_on:
-        raise ApplicationError("bad_date", "解散日期不能早于成立日期。")
+        raise ApplicationError("bad_date", f"解散日期不能早于成立日期{alliance.founded_on}。")
+    _not_future(on, "解散日期")
     alliance.dissolved_on = on
     alliance.save(update_fields=["dissolved_on", "updated_at"])
     audit.record(actor=actor, action="dissolve", obj=alliance, changes={"dissolved_on": on})
@@ -575,9 +584,25 @@ def _check_category(category: str, custom: str) -> None:
         raise ApplicationError("invalid", "类别为“其他”时请填写自定义类别。")
 
 
+def _check_project_details(
+    *, title: str, category: str, custom_category: str, savings_target: Decimal | int | str
+) -> tuple[str, Decimal]:
+    """What a project states, when it is registered and whenever it is changed: a title, a category
+    (“其他” with its own name), a savings target in yuan to the fen that is not negative. Returns the
+    title stripped and the target."""
+    title = _required(title, "项目名称")
+    _check_category(category, custom_category)
+    target = money(savings_target, "节约目标")
+    if target < 0:
+        raise ApplicationError("invalid", "节约目标不能为负数。")
+    return title, target
+
+
 def _check_project_links(
     project_org: Organization, alliances: Sequence[Alliance], campaign: Campaign | None, studio: Studio | None
 ) -> None:
+    """The alliances, campaign and studio a project is linked to: alliances not dissolved that its
+    organization works with, a campaign of a committee above it, a studio not closed."""
     for alliance in alliances:
         if alliance.dissolved_on is not None:
             raise ApplicationError("dissolved", f"联盟“{alliance.name}”已解散。")
@@ -618,16 +643,15 @@ def project_create(
         raise ApplicationError("owner_self", "只能以本人为负责人立项；为他人立项请联系支部书记。")
     if not _belongs_to(owner, organization):
         raise ApplicationError("owner_outside", f"{owner.name}不属于“{organization.name}”。")
-    _check_category(category, custom_category)
+    title, target = _check_project_details(
+        title=title, category=category, custom_category=custom_category, savings_target=savings_target
+    )
     _not_future(started_on, "立项日期")
-    target = money(savings_target, "节约目标")
-    if target < 0:
-        raise ApplicationError("invalid", "节约目标不能为负数。")
     _check_project_links(organization, alliances, campaign, studio)
     code = _free_code(Project, "code", code, "项目编号")
     project = Project(
         code=code or _placeholder(),
-        title=title.strip(),
+        title=title,
         description=description.strip(),
         organization=organization,
         owner=owner,
@@ -676,6 +700,19 @@ def project_create(
     return project
 
 
+def _project_facts(project: Project, alliances: Iterable[Alliance]) -> dict[str, Any]:
+    """What a change of a project's details is audited by."""
+    return {
+        "title": project.title,
+        "category": project.category_label,
+        "description": project.description,
+        "savings_target": project.savings_target,
+        "alliances": sorted(a.code for a in alliances),
+        "campaign": project.campaign.name if project.campaign is not None else None,
+        "studio": project.studio.code if project.studio is not None else None,
+    }
+
+
 @transaction.atomic
 def project_update(
     *,
@@ -683,49 +720,44 @@ def project_update(
     project: Project,
     title: str,
     category: str,
-    custom_category: str = "",
-    description: str = "",
-    savings_target: Decimal | int = 0,
-    alliances: Sequence[Alliance] = (),
-    campaign: Campaign | None = None,
-    studio: Studio | None = None,
+    custom_category: str,
+    description: str,
+    savings_target: Decimal | int | str,
+    alliances: Sequence[Alliance],
+    campaign: Campaign | None,
+    studio: Studio | None,
 ) -> Project:
-    """Change a project's details (its owner or its organization's managers). Its stage moves only
-    through project_move; its savings only through the ledger."""
+    """Change a project's details (its owner or its organization's managers) under the same rules as
+    when it was registered. A link it already has stays allowed (an alliance dissolved or a studio
+    closed since keeps its projects: alliance_dissolve, studio_close); a new one is checked as at
+    registration. Every field is given, so nothing is cleared by leaving it out. The organization,
+    owner and 立项 date do not change (the figures count the project under them); its stage moves
+    only through project_move, its savings only through the ledger, its team through project_team_set."""
     require(can_edit_project(actor, project))
-    _check_category(category, custom_category)
-    target = money(savings_target, "节约目标")
-    if target < 0:
-        raise ApplicationError("invalid", "节约目标不能为负数。")
-    _check_project_links(project.organization, alliances, campaign, studio)
-    before = {
-        "title": project.title,
-        "category": project.category_label,
-        "description": project.description,
-        "savings_target": project.savings_target,
-    }
-    project.title, project.description = title.strip(), description.strip()
+    title, target = _check_project_details(
+        title=title, category=category, custom_category=custom_category, savings_target=savings_target
+    )
+    current_alliances = list(project.alliances.all())
+    kept = {a.pk for a in current_alliances}
+    _check_project_links(
+        project.organization,
+        [a for a in alliances if a.pk not in kept],
+        campaign,
+        studio if studio is not None and studio.pk != project.studio_id else None,
+    )
+    before = _project_facts(project, current_alliances)
+    project.title, project.description = title, description.strip()
     project.category = category
     project.custom_category = custom_category.strip() if category == Category.CUSTOM else ""
     project.savings_target, project.campaign, project.studio = target, campaign, studio
     full_clean(project)
+    changes = audit.diff(before, _project_facts(project, alliances))
+    if not changes:
+        return project
     project.search_tokens = project_tokens(project)
     project.save()
     search.index_rows(Project, [(project.pk, project.search_tokens)])
-    old_alliances = sorted(project.alliances.values_list("code", flat=True))
     project.alliances.set(alliances)
-    changes = audit.diff(
-        before,
-        {
-            "title": project.title,
-            "category": project.category_label,
-            "description": project.description,
-            "savings_target": target,
-        },
-    )
-    new_alliances = sorted(a.code for a in alliances)
-    if new_alliances != old_alliances:
-        changes["alliances"] = [old_alliances, new_alliances]
     audit.record(actor=actor, action="update", obj=project, changes=changes)
     return project
 
@@ -811,6 +843,22 @@ def project_move(*, actor: User | None, project: Project, to_stage: str, on: dat
 # --- the savings ledger -------------------------------------------------------------------------------
 
 
+def _check_claim(
+    project: Project, amount: Decimal | int | str, occurred_on: date, description: str
+) -> tuple[Decimal, str]:
+    """What a claim states, when it is made and whenever it is corrected: an amount above zero to the
+    fen, a day between the 立项 date and today, what was saved. Returns the amount and the text."""
+    value = money(amount, "节约金额")
+    if value <= 0:
+        raise ApplicationError("invalid", "节约金额必须大于零；更正已核定的金额请由财务冲销。")
+    if occurred_on < project.started_on:
+        raise ApplicationError("bad_date", f"节约实现日期不能早于立项日期{project.started_on}。")
+    _not_future(occurred_on, "节约实现日期")
+    if not description.strip():
+        raise ApplicationError("invalid", "请说明节约的内容。")
+    return value, description.strip()[:200]
+
+
 @transaction.atomic
 def savings_claim(
     *,
@@ -828,21 +876,14 @@ def savings_claim(
     require(can_claim_savings(actor, project))
     if project.stage not in CLAIMABLE_STAGES:
         raise ApplicationError("bad_stage", f"项目处于“{project.stage}”阶段，进入实施后才能申报节约额。")
-    value = money(amount)
-    if value <= 0:
-        raise ApplicationError("invalid", "节约金额必须大于零；更正已核定的金额请由财务冲销。")
-    if occurred_on < project.started_on:
-        raise ApplicationError("bad_date", f"节约实现日期不能早于立项日期{project.started_on}。")
-    _not_future(occurred_on, "节约实现日期")
-    if not description.strip():
-        raise ApplicationError("invalid", "请说明节约的内容。")
+    value, description = _check_claim(project, amount, occurred_on, description)
     number = _free_code(SavingsEntry, "number", number, "流水号")
     entry = SavingsEntry(
         number=number or _placeholder(),
         project=project,
         amount=value,
         occurred_on=occurred_on,
-        description=description.strip()[:200],
+        description=description,
         evidence=evidence.strip(),
         claimed_by=actor if actor and actor.pk else None,
         claimed_at=timezone.now(),
@@ -869,6 +910,16 @@ def _locked(entry: SavingsEntry) -> SavingsEntry:
     )
 
 
+def _claim_facts(entry: SavingsEntry) -> dict[str, Any]:
+    """What a correction of a claim is audited by."""
+    return {
+        "amount": entry.amount,
+        "occurred_on": entry.occurred_on,
+        "description": entry.description,
+        "evidence": entry.evidence,
+    }
+
+
 @transaction.atomic
 def savings_claim_update(
     *,
@@ -877,10 +928,12 @@ def savings_claim_update(
     amount: Decimal | int | str,
     occurred_on: date,
     description: str,
-    evidence: str = "",
+    evidence: str,
 ) -> SavingsEntry:
-    """Correct a claim while it waits for verification. A verified entry is never edited: finance
-    reverses it and the team claims again."""
+    """Correct a claim while it waits for verification (who may claim on the project), under the
+    same rules as when it was claimed. A verified entry is never edited: finance reverses it and the
+    team claims again. Whoever corrects a claim states its amount, so they become its claimant: a
+    finance verifier never verifies an amount they set (can_verify_savings)."""
     entry = _locked(entry)
     require(can_view_project(actor, entry.project), hide=True)
     require(can_claim_savings(actor, entry.project))
@@ -889,20 +942,19 @@ def savings_claim_update(
             "immutable",
             f"该记录{entry.get_status_display()}，不能修改。已核定的节约额如需更正，请由财务冲销后重新申报。",
         )
-    value = money(amount)
-    if value <= 0:
-        raise ApplicationError("invalid", "节约金额必须大于零。")
-    if occurred_on < entry.project.started_on:
-        raise ApplicationError("bad_date", f"节约实现日期不能早于立项日期{entry.project.started_on}。")
-    _not_future(occurred_on, "节约实现日期")
-    before = {"amount": entry.amount, "occurred_on": entry.occurred_on, "description": entry.description}
+    value, description = _check_claim(entry.project, amount, occurred_on, description)
+    before = _claim_facts(entry)
     entry.amount, entry.occurred_on = value, occurred_on
-    entry.description, entry.evidence = description.strip()[:200], evidence.strip()
+    entry.description, entry.evidence = description, evidence.strip()
     full_clean(entry, exclude=["reverses"])
+    changes = audit.diff(before, _claim_facts(entry))
+    if not changes:
+        return entry
+    if actor is not None and actor.pk and entry.claimed_by_id != actor.pk:
+        claimant = entry.claimed_by.username if entry.claimed_by is not None else None
+        changes["claimed_by"] = [claimant, actor.username]
+        entry.claimed_by = actor
     entry.save()
-    changes = audit.diff(
-        before, {"amount": value, "occurred_on": occurred_on, "description": entry.description}
-    )
     audit.record(actor=actor, action="update", obj=entry, changes=changes)
     return entry
 
@@ -1610,11 +1662,15 @@ def studio_update(
 
 @transaction.atomic
 def studio_close(*, actor: User | None, studio: Studio, on: date) -> Studio:
+    """Close (撤销) a studio (its organization's managers) on a day between its founding and today.
+    Its members, projects, cases and awards stay; it counts in the figures up to that day
+    (studio_counts_for), and no project is linked to it afterwards."""
     require(can_manage_studio(actor, studio))
     if studio.closed_on is not None:
-        raise ApplicationError("closed", "该工作室已撤销。")
+        raise ApplicationError("closed", f"该工作室已于{studio.closed_on}撤销。")
     if on < studio.founded_on:
-        raise ApplicationError("bad_date", "撤销日期不能早于成立日期。")
+        raise ApplicationError("bad_date", f"撤销日期不能早于成立日期{studio.founded_on}。")
+    _not_future(on, "撤销日期")
     studio.closed_on = on
     studio.save(update_fields=["closed_on", "updated_at"])
     audit.record(actor=actor, action="close", obj=studio, changes={"closed_on": on})
@@ -1626,6 +1682,28 @@ def studio_close(*, actor: User | None, studio: Studio, on: date) -> Studio:
 
 def case_tokens(case: ImprovementCase) -> str:
     return text.index_tokens(case.title, case.before, case.after, case.category_label, case.code)
+
+
+def _check_case_details(
+    *,
+    title: str,
+    category: str,
+    custom_category: str,
+    before: str,
+    after: str,
+    savings: Decimal | int | str,
+) -> tuple[str, Decimal]:
+    """What a case states, when it is recorded and whenever it is changed: a title, a category, the
+    situation before and after, yearly savings in yuan to the fen that are not negative. Returns the
+    title stripped and the savings."""
+    title = _required(title, "案例名称")
+    _check_category(category, custom_category)
+    if not before.strip() or not after.strip():
+        raise ApplicationError("invalid", "请填写改善前和改善后的情况。")
+    value = money(savings, "节约金额")
+    if value < 0:
+        raise ApplicationError("invalid", "节约金额不能为负数。")
+    return title, value
 
 
 @transaction.atomic
@@ -1652,22 +1730,24 @@ def case_create(
     a party member on the completion date is recorded (党员主导)."""
     require(can_manage_org(actor, organization))
     _active(organization)
-    _check_category(category, custom_category)
-    if not before.strip() or not after.strip():
-        raise ApplicationError("invalid", "请填写改善前和改善后的情况。")
+    title, value = _check_case_details(
+        title=title,
+        category=category,
+        custom_category=custom_category,
+        before=before,
+        after=after,
+        savings=savings,
+    )
     _not_future(completed_on, "完成日期")
     if completed_on.year != year:
         raise ApplicationError("bad_year", f"完成日期{completed_on}不在{year}年度内。")
     for person in (lead, *team):
         if not _belongs_to(person, organization):
             raise ApplicationError("outside", f"{person.name}不属于“{organization.name}”。")
-    value = money(savings, "节约金额")
-    if value < 0:
-        raise ApplicationError("invalid", "节约金额不能为负数。")
     code = _free_code(ImprovementCase, "code", code, "案例编号")
     case = ImprovementCase(
         code=code or _placeholder(),
-        title=title.strip(),
+        title=title,
         organization=organization,
         lead=lead,
         lead_is_member=is_member_on(lead, completed_on),
@@ -1698,6 +1778,17 @@ def case_create(
     return case
 
 
+def _case_facts(case: ImprovementCase) -> dict[str, Any]:
+    """What a change of a case is audited by."""
+    return {
+        "title": case.title,
+        "category": case.category_label,
+        "before": case.before,
+        "after": case.after,
+        "savings": case.savings,
+    }
+
+
 @transaction.atomic
 def case_update(
     *,
@@ -1706,32 +1797,34 @@ def case_update(
     title: str,
     before: str,
     after: str,
-    savings: Decimal | int,
+    savings: Decimal | int | str,
     category: str,
-    custom_category: str = "",
+    custom_category: str,
 ) -> ImprovementCase:
-    """Change a case's text or stated savings (its organization's managers)."""
+    """Change a case's title, category, text or stated savings (its organization's managers), under
+    the same rules as when it was recorded. Its organization, lead, year and completion date do not
+    change: whether it was 党员主导 and the year it may be selected in are read from them."""
     require(can_manage_case(actor, case))
-    _check_category(category, custom_category)
-    if not before.strip() or not after.strip():
-        raise ApplicationError("invalid", "请填写改善前和改善后的情况。")
-    value = money(savings, "节约金额")
-    if value < 0:
-        raise ApplicationError("invalid", "节约金额不能为负数。")
-    old = {"title": case.title, "savings": case.savings, "category": case.category_label}
-    case.title, case.before, case.after, case.savings = title.strip(), before.strip(), after.strip(), value
+    title, value = _check_case_details(
+        title=title,
+        category=category,
+        custom_category=custom_category,
+        before=before,
+        after=after,
+        savings=savings,
+    )
+    old = _case_facts(case)
+    case.title, case.before, case.after, case.savings = title, before.strip(), after.strip(), value
     case.category = category
     case.custom_category = custom_category.strip() if category == Category.CUSTOM else ""
     full_clean(case)
+    changes = audit.diff(old, _case_facts(case))
+    if not changes:
+        return case
     case.search_tokens = case_tokens(case)
     case.save()
     search.index_rows(ImprovementCase, [(case.pk, case.search_tokens)])
-    audit.record(
-        actor=actor,
-        action="update",
-        obj=case,
-        changes=audit.diff(old, {"title": case.title, "savings": value, "category": case.category_label}),
-    )
+    audit.record(actor=actor, action="update", obj=case, changes=changes)
     return case
 
 
@@ -1807,16 +1900,28 @@ def excellent_select(
 
 
 @transaction.atomic
-def excellent_unselect(*, actor: User | None, selection: ExcellentCase) -> None:
+def excellent_unselect(*, actor: User | None, selection: ExcellentCase, reason: str) -> None:
+    """Withdraw a case from a committee's excellent cases of its year (the managers of that
+    committee, as for the selection), stating why. The selection is deleted, so the figures of that
+    year no longer count it; the audit entry keeps what was withdrawn, when it had been selected,
+    and the reason."""
     require(can_select_excellent(actor, selection.organization))
+    reason = _required(reason, "撤销原因")
     code = selection.case.code
+    facts = {
+        "organization": selection.organization.code,
+        "year": selection.year,
+        "case": code,
+        "selected_on": selection.selected_on,
+        "reason": reason[:200],
+    }
     selection.delete()
     audit.record(
         actor=actor,
         action="unselect",
         model="improve.ExcellentCase",
         object_repr=f"{selection.year} {code}",
-        changes={"year": selection.year, "case": code},
+        changes=facts,
     )
 
 

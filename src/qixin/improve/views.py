@@ -29,7 +29,15 @@ from qixin.people.selectors import person_from_input
 
 from . import forms, importers, selectors, services
 from .models import Category, Source, Stage, SuggestionStatus
-from .permissions import can_manage_alliance, can_manage_campaign
+from .permissions import (
+    can_claim_savings,
+    can_edit_project,
+    can_manage_alliance,
+    can_manage_campaign,
+    can_manage_case,
+    can_manage_studio,
+    can_select_excellent,
+)
 
 PAGE_SIZE = 50
 
@@ -64,11 +72,20 @@ def _form(
     on_valid: Callable[[dict[str, Any]], HttpResponse],
     cancel_url: str,
     note: str = "",
+    submit_label: str = "",
 ) -> HttpResponse:
+    """A form page; a closing action passes the consequence as `note` and its own `submit_label`, so
+    the page is the confirmation step and nothing happens before it is posted."""
     return form_page(
         request,
         form=form,
-        context={"title": title, "action": request.path, "cancel_url": cancel_url, "note": note},
+        context={
+            "title": title,
+            "action": request.path,
+            "cancel_url": cancel_url,
+            "note": note,
+            "submit_label": submit_label,
+        },
         template="improve/form.html",
         on_valid=on_valid,
     )
@@ -389,6 +406,50 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def project_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    project = selectors.project_get_for(actor=request.user, pk=pk)
+    require(can_edit_project(request.user, project))
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.project_update(
+            actor=request.user,
+            project=project,
+            title=data["title"],
+            category=data["category"],
+            custom_category=data["custom_category"],
+            description=data["description"],
+            savings_target=data["savings_target"],
+            alliances=selectors.project_alliances_from_input(
+                actor=request.user, project=project, codes=_codes(data["alliance_codes"])
+            ),
+            campaign=project.campaign,
+            studio=project.studio,
+        )
+        messages.success(request, "已保存。")
+        return redirect("improve:project", pk=project.pk)
+
+    initial = {
+        "title": project.title,
+        "category": project.category,
+        "custom_category": project.custom_category,
+        "savings_target": project.savings_target,
+        "alliance_codes": ",".join(a.code for a in project.alliances.order_by("code")),
+        "description": project.description,
+    }
+    return _form(
+        request,
+        forms.ProjectEditForm(request.POST or None, initial=initial),
+        f"修改项目{project.code}",
+        save,
+        reverse("improve:project", args=[project.pk]),
+        note=(
+            f"所在组织（{project.organization.name}）、负责人（{project.owner.name}）和立项日期"
+            f"（{project.started_on:%Y-%m-%d}）不能修改；阶段、团队和节约额在项目页办理。"
+        ),
+    )
+
+
+@login_required
 @require_POST
 def project_move(request: AuthedRequest, pk: int) -> HttpResponse:
     data = _post_form(request, forms.StageForm)
@@ -447,6 +508,32 @@ def savings_reverse(request: AuthedRequest, pk: int) -> HttpResponse:
         pk,
         lambda e: services.savings_reverse(actor=request.user, entry=e, **data),
         "已冲销，原记录保留。",
+    )
+
+
+@login_required
+def savings_claim_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    entry = selectors.savings_entry_get_for(actor=request.user, pk=pk)
+    require(can_claim_savings(request.user, entry.project))
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.savings_claim_update(actor=request.user, entry=entry, **data)
+        messages.success(request, "已修改申报，财务核定后计入成效。")
+        return redirect(reverse("improve:project", args=[entry.project_id]) + "#ledger")
+
+    initial = {
+        "amount": entry.amount,
+        "occurred_on": entry.occurred_on,
+        "description": entry.description,
+        "evidence": entry.evidence,
+    }
+    return _form(
+        request,
+        forms.ClaimForm(request.POST or None, initial=initial),
+        f"修改节约申报{entry.number}",
+        save,
+        reverse("improve:project", args=[entry.project_id]) + "#ledger",
+        note="财务核定前可以修改；已核定的记录不能修改，只能由财务冲销。",
     )
 
 
@@ -551,6 +638,51 @@ def alliance_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             f"联盟编码（{alliance.code}）、牵头党支部（{alliance.lead_branch.name}）"
             f"和成立日期（{alliance.founded_on:%Y-%m-%d}）不能修改。"
         ),
+    )
+
+
+@login_required
+def alliance_dissolve(request: AuthedRequest, pk: int) -> HttpResponse:
+    alliance = selectors.alliance_get_for(actor=request.user, pk=pk)
+    require(can_manage_alliance(request.user, alliance))
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.alliance_dissolve(actor=request.user, alliance=alliance, on=data["on"])
+        messages.success(request, f"降本联盟“{alliance.name}”已解散。")
+        return redirect("improve:alliance", pk=alliance.pk)
+
+    return _form(
+        request,
+        forms.DissolveForm(request.POST or None, initial={"on": timezone.localdate()}),
+        f"解散降本联盟“{alliance.name}”",
+        save,
+        reverse("improve:alliance", args=[alliance.pk]),
+        note="解散后联盟不能再修改、加入成员或关联项目；已有项目和节约额保持不变，统计计算到解散日期。",
+        submit_label="确认解散",
+    )
+
+
+@login_required
+def alliance_member_remove(request: AuthedRequest, pk: int, person_pk: int) -> HttpResponse:
+    membership = selectors.alliance_member_get_for(actor=request.user, alliance_pk=pk, person_pk=person_pk)
+    alliance, person = membership.alliance, membership.person
+    require(can_manage_alliance(request.user, alliance))
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.alliance_member_remove(
+            actor=request.user, alliance=alliance, person=person, left_on=data["left_on"]
+        )
+        messages.success(request, f"{person.name}已退出联盟。")
+        return redirect("improve:alliance", pk=alliance.pk)
+
+    return _form(
+        request,
+        forms.MemberLeaveForm(request.POST or None, initial={"left_on": timezone.localdate()}),
+        f"{person.name}退出降本联盟“{alliance.name}”",
+        save,
+        reverse("improve:alliance", args=[alliance.pk]),
+        note=f"{person.name}于{membership.joined_on:%Y-%m-%d}加入。退出后成员记录保留，注明退出日期。",
+        submit_label="确认退出",
     )
 
 
@@ -676,6 +808,27 @@ def studio_new(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
+def studio_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    studio = selectors.studio_get_for(actor=request.user, pk=pk)
+    require(can_manage_studio(request.user, studio))
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.studio_close(actor=request.user, studio=studio, on=data["on"])
+        messages.success(request, f"“{studio.name}”已撤销。")
+        return redirect("improve:studio", pk=studio.pk)
+
+    return _form(
+        request,
+        forms.StudioCloseForm(request.POST or None, initial={"on": timezone.localdate()}),
+        f"撤销“{studio.name}”",
+        save,
+        reverse("improve:studio", args=[studio.pk]),
+        note="撤销后工作室不能再调整成员或关联新项目；已有成员、项目、案例和获奖保留，统计计算到撤销日期。",
+        submit_label="确认撤销",
+    )
+
+
+@login_required
 def case_list(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     year_text = request.GET.get("year", "")
@@ -716,6 +869,62 @@ def case_new(request: AuthedRequest) -> HttpResponse:
 
     return _form(
         request, forms.CaseForm(request.POST or None), "记录改善案例", save, reverse("improve:cases")
+    )
+
+
+@login_required
+def case_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get_for(actor=request.user, pk=pk)
+    require(can_manage_case(request.user, case))
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.case_update(actor=request.user, case=case, **data)
+        messages.success(request, "已保存。")
+        return redirect("improve:case", pk=case.pk)
+
+    initial = {
+        "title": case.title,
+        "category": case.category,
+        "custom_category": case.custom_category,
+        "before": case.before,
+        "after": case.after,
+        "savings": case.savings,
+    }
+    return _form(
+        request,
+        forms.CaseEditForm(request.POST or None, initial=initial),
+        f"修改改善案例{case.code}",
+        save,
+        reverse("improve:case", args=[case.pk]),
+        note=(
+            f"所在组织（{case.organization.name}）、主要完成人（{case.lead.name}）、年度（{case.year}）"
+            f"和完成日期（{case.completed_on:%Y-%m-%d}）不能修改。"
+        ),
+    )
+
+
+@login_required
+def excellent_unselect(request: AuthedRequest, pk: int, selection_pk: int) -> HttpResponse:
+    selection = selectors.excellent_selection_get_for(actor=request.user, case_pk=pk, pk=selection_pk)
+    require(can_select_excellent(request.user, selection.organization))
+    case = selection.case
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.excellent_unselect(actor=request.user, selection=selection, reason=data["reason"])
+        messages.success(request, f"已撤销{case.code}的{selection.year}年度优秀改善案例评选。")
+        return redirect("improve:case", pk=case.pk)
+
+    return _form(
+        request,
+        forms.UnselectForm(request.POST or None),
+        f"撤销{case.code}的{selection.year}年度优秀改善案例评选",
+        save,
+        reverse("improve:case", args=[case.pk]),
+        note=(
+            f"该案例于{selection.selected_on:%Y-%m-%d}由“{selection.organization.name}”评为优秀改善案例。"
+            "撤销后不再计入该年度的优秀案例数，撤销原因记入操作记录。"
+        ),
+        submit_label="确认撤销",
     )
 
 
