@@ -27,7 +27,6 @@ from .schemas import (
     CaseUpdateIn,
     ClaimIn,
     ClaimUpdateIn,
-    CloseIn,
     DecideIn,
     DissolveIn,
     ImplementIn,
@@ -43,6 +42,7 @@ from .schemas import (
     SimilarIn,
     SimilarOut,
     StageIn,
+    StudioCloseIn,
     StudioIn,
     StudioOut,
     SuggestionFilters,
@@ -439,7 +439,7 @@ def studio_create(request: AuthedRequest, payload: StudioIn) -> Any:
 
 
 @router.post("/studios/{pk}/close", response={200: StudioOut, **ERRORS}, summary="撤销工作室")
-def studio_close(request: AuthedRequest, pk: ObjectId, payload: CloseIn) -> Any:
+def studio_close(request: AuthedRequest, pk: ObjectId, payload: StudioCloseIn) -> Any:
     studio = selectors.studio_get_for(actor=request.user, pk=pk)
     services.studio_close(actor=request.user, studio=studio, on=payload.on)
     return selectors.studio_search_for(actor=request.user).get(pk=studio.pk)

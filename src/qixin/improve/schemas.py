@@ -317,7 +317,7 @@ class DissolveIn(Input):
     on: date
 
 
-class CloseIn(Input):
+class StudioCloseIn(Input):
     on: date
 
 
