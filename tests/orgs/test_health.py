@@ -13,6 +13,8 @@ from qixin.core.services import system_user
 from qixin.orgs import health
 from qixin.orgs import services as org_services
 from qixin.orgs.models import Organization, OrgKind, PositionTitle
+from qixin.people import services as people_services
+from qixin.people.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -159,6 +161,37 @@ def test_probation_overdue(root):
     person(branch, "P2", category="预备党员", joined=D(2026, 3, 1))
     assert [f.message for f in health.check([branch], on=ON) if f.code == "probation_overdue"] == [
         "1名预备党员预备期已满，尚未讨论转正。"
+    ]
+
+
+def test_an_extended_probation_is_overdue_only_after_the_extension(root, django_assert_num_queries):
+    branch = org(root, "B")
+    staffed(branch, 5)
+    extended = [person(branch, f"P{i}", category="预备党员", joined=D(2025, 10, 1)) for i in range(3)]
+    person(branch, "Q1", category="预备党员", joined=D(2025, 10, 1))  # not extended: overdue
+    with django_assert_num_queries(6):  # a fixed number, however many members are extended
+        assert [f.message for f in health.check([branch], on=ON) if f.code == "probation_overdue"] == [
+            "4名预备党员预备期已满，尚未讨论转正。"
+        ]
+    for member in extended:
+        people_services.membership_extend_probation(
+            actor=system_user(),
+            membership=Membership.objects.get(person=member),
+            months=6,
+            decided_on=D(2026, 10, 9),
+            approved_on=D(2026, 10, 20),
+            reason="需要继续考察",
+        )
+    with django_assert_num_queries(6):
+        assert [f.message for f in health.check([branch], on=ON) if f.code == "probation_overdue"] == [
+            "1名预备党员预备期已满，尚未讨论转正。"
+        ]
+    # Extended to 2027-04-01: overdue from that day, not the day before.
+    assert [
+        f.message for f in health.check([branch], on=D(2027, 3, 31)) if f.code == "probation_overdue"
+    ] == ["1名预备党员预备期已满，尚未讨论转正。"]
+    assert [f.message for f in health.check([branch], on=D(2027, 4, 1)) if f.code == "probation_overdue"] == [
+        "4名预备党员预备期已满，尚未讨论转正。"
     ]
 
 

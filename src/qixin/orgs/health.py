@@ -38,6 +38,9 @@ define(
 )
 define("org.election_remind_months", "换届提前提醒（月）", 6, SOURCE_TERMS)
 define("member.probation_years", "预备期（年）", 1, SOURCE_MEMBERS)
+SOURCE_PROBATION_EXTENSION = "党章第七条；中国共产党发展党员工作细则（2014）"
+define("member.probation_extension_min_months", "延长预备期（月，下限）", 6, SOURCE_PROBATION_EXTENSION)
+define("member.probation_extension_max_months", "延长预备期（月，上限）", 12, SOURCE_PROBATION_EXTENSION)
 define("member.lost_contact_months", "失去联系视为失联（月）", 6, SOURCE_MEMBERS)
 
 
@@ -104,10 +107,11 @@ def check(orgs: list[Organization], on: date | None = None) -> list[Finding]:
 
     probation_limit = {o.pk: add_years(on, -int(books[o.pk].get("member.probation_years"))) for o in orgs}
     overdue_probation: Counter[int] = Counter()
-    for branch_id, joined_on in Membership.objects.filter(
+    for branch_id, joined_on, extended_until in Membership.objects.filter(
         current, category=Category.PROBATIONARY, branch_id__in=ids
-    ).values_list("branch_id", "joined_on"):
-        if joined_on <= probation_limit[branch_id]:
+    ).values_list("branch_id", "joined_on", "probation_extended_until"):
+        # An extended probation (延长预备期) is over on its extended date, not a year after joining.
+        if (extended_until <= on) if extended_until else (joined_on <= probation_limit[branch_id]):
             overdue_probation[branch_id] += 1
     lost: Counter[int] = Counter()
     for branch_id, since in Membership.objects.filter(

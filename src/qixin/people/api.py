@@ -15,10 +15,15 @@ from qixin.orgs.api import report_out
 from . import importers, selectors, services
 from .models import Membership, Person
 from .schemas import (
+    AdmitIn,
+    CancelProbationIn,
+    ConfirmFullIn,
     EndMembershipIn,
+    ExtendProbationIn,
     PersonCreateIn,
     PersonDetailOut,
     PersonFiltersIn,
+    PersonLeaveIn,
     PersonOut,
     PersonUpdateIn,
     SensitiveOut,
@@ -104,7 +109,11 @@ def _detail(request: AuthedRequest, pk: int) -> dict[str, Any]:
             "branch_code": membership.branch.code,
             "party_group_code": membership.party_group.code if membership.party_group else None,
             "standing": membership.standing,
-            "probation_due": membership.probation_due,
+            "probation_due": page.probation_due,
+            "probation_extended_until": membership.probation_extended_until,
+            "probation_extension_decided_on": membership.probation_extension_decided_on,
+            "probation_extension_approved_on": membership.probation_extension_approved_on,
+            "probation_extension_reason": membership.probation_extension_reason,
             "party_age": membership.party_age(),
             "lost_contact_since": membership.lost_contact_since,
             "floating_to": membership.floating_to,
@@ -167,6 +176,64 @@ def person_transfer(request: AuthedRequest, pk: ObjectId, payload: TransferIn) -
     services.membership_transfer(
         actor=request.user, membership=membership, target=target, on=payload.on, reason=payload.reason
     )
+    return _detail(request, pk)
+
+
+@router.post(
+    "/{int:pk}/admit", response={200: PersonDetailOut, **ERRORS}, summary="登记党员信息（接收预备党员或转入）"
+)
+def person_admit(request: AuthedRequest, pk: ObjectId, payload: AdmitIn) -> Any:
+    person = selectors.person_get_for(actor=request.user, pk=pk)
+    branch = org_selectors.org_get_for(actor=request.user, code=payload.branch_code)
+    values = payload.dict(exclude={"branch_code"}) | {"branch": branch}
+    services.membership_admit(actor=request.user, person=person, values=values)
+    return _detail(request, pk)
+
+
+@router.post("/{int:pk}/confirm-full", response={200: PersonDetailOut, **ERRORS}, summary="预备党员转正")
+def person_confirm_full(request: AuthedRequest, pk: ObjectId, payload: ConfirmFullIn) -> Any:
+    membership = selectors.membership_current_for(actor=request.user, person_pk=pk)
+    services.membership_confirm_full(actor=request.user, membership=membership, full_on=payload.full_on)
+    return _detail(request, pk)
+
+
+@router.post(
+    "/{int:pk}/extend-probation", response={200: PersonDetailOut, **ERRORS}, summary="延长预备期（只能一次）"
+)
+def person_extend_probation(request: AuthedRequest, pk: ObjectId, payload: ExtendProbationIn) -> Any:
+    membership = selectors.membership_current_for(actor=request.user, person_pk=pk)
+    services.membership_extend_probation(
+        actor=request.user,
+        membership=membership,
+        months=payload.months,
+        decided_on=payload.decided_on,
+        approved_on=payload.approved_on,
+        reason=payload.reason,
+    )
+    return _detail(request, pk)
+
+
+@router.post(
+    "/{int:pk}/cancel-probation",
+    response={200: PersonDetailOut, **ERRORS},
+    summary="取消预备党员资格（终止组织关系，保留历史）",
+)
+def person_cancel_probation(request: AuthedRequest, pk: ObjectId, payload: CancelProbationIn) -> Any:
+    membership = selectors.membership_current_for(actor=request.user, person_pk=pk)
+    services.membership_cancel_probation(
+        actor=request.user,
+        membership=membership,
+        decided_on=payload.decided_on,
+        approved_on=payload.approved_on,
+        reason=payload.reason,
+    )
+    return _detail(request, pk)
+
+
+@router.post("/{int:pk}/leave", response={200: PersonDetailOut, **ERRORS}, summary="离职或退休")
+def person_leave(request: AuthedRequest, pk: ObjectId, payload: PersonLeaveIn) -> Any:
+    person = selectors.person_get_for(actor=request.user, pk=pk)
+    services.person_leave(actor=request.user, person=person, on=payload.on, status=payload.status)
     return _detail(request, pk)
 
 

@@ -6,4 +6,4 @@ class PeopleConfig(AppConfig):
     verbose_name = "人员"
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the named permissions)
+        from . import permissions, rulebook  # noqa: F401  (registers the named permissions and the rules)

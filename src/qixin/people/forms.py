@@ -64,9 +64,25 @@ class ConfirmFullForm(forms.Form):
     full_on = forms.DateField(label="转正日期（支部大会通过之日）", widget=DateInput)
 
 
+class ExtendProbationForm(forms.Form):
+    months = forms.IntegerField(label="延长月数", min_value=1, max_value=120)
+    decided_on = forms.DateField(label="支部大会日期", widget=DateInput)
+    approved_on = forms.DateField(label="上级批准日期", widget=DateInput)
+    reason = forms.CharField(label="原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CancelProbationForm(forms.Form):
+    decided_on = forms.DateField(label="支部大会日期", widget=DateInput)
+    approved_on = forms.DateField(label="上级批准日期（即取消之日）", widget=DateInput)
+    reason = forms.CharField(label="原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class EndMembershipForm(forms.Form):
     on = forms.DateField(label="终止日期", widget=DateInput)
-    reason = forms.ChoiceField(label="原因", choices=EndReason.choices)
+    # 取消预备党员资格 needs the meeting and the approval: it has its own form.
+    reason = forms.ChoiceField(
+        label="原因", choices=[c for c in EndReason.choices if c[0] != EndReason.PROBATION_CANCELLED]
+    )
 
 
 class StandingForm(forms.Form):

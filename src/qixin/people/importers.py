@@ -19,6 +19,7 @@ from tqdm import tqdm
 from qixin.core import access, audit, bulk, crypto, tabular
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
+from qixin.core.rules import Rulebook, rulebooks_for
 from qixin.core.tabular import Column, Report, choice, parse_date, text, yes_no
 from qixin.core.text import mask_id_number, mask_phone
 from qixin.orgs.models import Organization, OrgKind
@@ -179,12 +180,18 @@ def read_roster(
     """Read and validate every row; raise one ApplicationError listing every problem."""
     rows, problems = tabular.read(data, filename, COLUMNS)
     lookup = OrgLookup(actor)
+    resolved = {number: _resolve(values, number, lookup, problems) for number, values in rows}
+    # The rules (e.g. member.min_age) of every branch named in the file, in one query.
+    branches = {values["branch"].pk: values["branch"] for _number, values in rows if values.get("branch")}
+    books = rulebooks_for(branches.values())
+    no_branch = Rulebook({})
     first_row_of: dict[str, int] = {}
     first_row_of_id: dict[str, int] = {}
     for number, values in rows:
-        resolved = _resolve(values, number, lookup, problems)
-        found = check_person(values, row=number, today=today)
-        if not resolved:  # "请填写所在党支部" would repeat the reference problem already reported
+        branch = values.get("branch")
+        rules = books[branch.pk] if branch is not None else no_branch
+        found = check_person(values, row=number, today=today, rules=rules)
+        if not resolved[number]:  # "请填写所在党支部" would repeat the reference problem already reported
             found = [p for p in found if p.column != "所在党支部"]
         problems += found
         no = values.get("employee_no")

@@ -15,7 +15,10 @@ from django.utils import timezone
 from qixin.core.fields import EncryptedTextField
 from qixin.core.models import TimeStampedModel, User
 from qixin.core.periods import add_years, whole_years_between
+from qixin.core.rules import rulebook
 from qixin.orgs.models import Organization
+
+from .rulebook import probation_years
 
 
 class Gender(models.TextChoices):
@@ -130,8 +133,17 @@ class Membership(TimeStampedModel):
     standing = models.CharField("党籍状态", max_length=4, choices=Standing.choices, default=Standing.NORMAL)
     lost_contact_since = models.DateField("失联日期", null=True, blank=True)
     floating_to = models.CharField("流动去向", max_length=100, blank=True)
+    # 延长预备期 (RULES.md, Members): decided by the branch, approved by the superior, at most once.
+    probation_extended_until = models.DateField("延长后预备期满日期", null=True, blank=True)
+    probation_extension_decided_on = models.DateField("延长预备期支部大会日期", null=True, blank=True)
+    probation_extension_approved_on = models.DateField("延长预备期上级批准日期", null=True, blank=True)
+    probation_extension_reason = models.CharField("延长预备期原因", max_length=200, blank=True)
     ended_on = models.DateField("终止日期", null=True, blank=True)
     end_reason = models.CharField("终止原因", max_length=10, choices=EndReason.choices, blank=True)
+    # For an end that a meeting decides and the superior approves (取消预备党员资格).
+    end_decided_on = models.DateField("终止决定日期", null=True, blank=True)
+    end_approved_on = models.DateField("终止批准日期", null=True, blank=True)
+    end_note = models.CharField("终止说明", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "党员信息"
@@ -159,6 +171,25 @@ class Membership(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | ~Q(end_reason=""), name="ended_membership_has_reason"
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    probation_extended_until__isnull=True,
+                    probation_extension_decided_on__isnull=True,
+                    probation_extension_approved_on__isnull=True,
+                )
+                | Q(
+                    probation_extended_until__gt=models.F("joined_on"),
+                    probation_extension_decided_on__gte=models.F("joined_on"),
+                    probation_extension_approved_on__gte=models.F("probation_extension_decided_on"),
+                ),
+                name="probation_extension_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_decided_on__isnull=True)
+                | Q(end_approved_on__isnull=True)
+                | Q(end_approved_on__gte=models.F("end_decided_on")),
+                name="end_approved_after_decided",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -176,10 +207,23 @@ class Membership(TimeStampedModel):
     def is_lost_contact(self) -> bool:
         return self.lost_contact_since is not None
 
+    def probation_due_under(self, years: int) -> date | None:
+        """The day a probationary member's probation is over: `years` (the rule
+        `member.probation_years`) after the 党员大会 vote that admitted them, or the extended date
+        (RULES.md, Members). None for a full member."""
+        if self.category != Category.PROBATIONARY:
+            return None
+        return self.probation_extended_until or add_years(self.joined_on, years)
+
     @property
     def probation_due(self) -> date | None:
-        """Probation lasts one year from admission (RULES.md, Members)."""
-        return add_years(self.joined_on, 1) if self.category == Category.PROBATIONARY else None
+        """probation_due_under the rule of the member's branch. One query for the rulebook: pages and
+        services that need it for many members compute it with `rulebooks_for` instead."""
+        if self.category != Category.PROBATIONARY:
+            return None
+        if self.probation_extended_until is not None:
+            return self.probation_extended_until
+        return self.probation_due_under(probation_years(rulebook(self.branch)))
 
     def party_age(self, on: date | None = None) -> int | None:
         """党龄 counts whole years from becoming a full member (RULES.md, Members)."""

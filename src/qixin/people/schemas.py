@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -40,7 +41,13 @@ class MembershipOut(Schema):
     branch_code: str
     party_group_code: str | None
     standing: str
-    probation_due: date | None
+    probation_due: date | None = Field(
+        ..., description="预备期满日期（已延长的为延长后的日期）；正式党员为空"
+    )
+    probation_extended_until: date | None
+    probation_extension_decided_on: date | None
+    probation_extension_approved_on: date | None
+    probation_extension_reason: str
     party_age: int | None
     lost_contact_since: date | None
     floating_to: str
@@ -124,4 +131,33 @@ class StandingIn(Input):
 
 class EndMembershipIn(Input):
     on: date
-    reason: EndReason
+    reason: EndReason = Field(..., description="取消预备党员资格请用 cancel-probation")
+
+
+class AdmitIn(Input):
+    branch_code: str = Field(..., min_length=1, max_length=32, description="所在党支部编码")
+    category: Category
+    joined_on: date = Field(..., description="加入党组织日期（支部大会通过之日）")
+    full_on: date | None = Field(None, description="转为正式党员日期；预备党员不填")
+
+
+class ConfirmFullIn(Input):
+    full_on: date = Field(..., description="转正日期，不早于预备期满之日")
+
+
+class ExtendProbationIn(Input):
+    months: int = Field(..., ge=1, le=120, description="延长月数（规则设定的范围内，默认6至12个月）")
+    decided_on: date = Field(..., description="支部大会日期")
+    approved_on: date = Field(..., description="上级批准日期")
+    reason: str = Field(..., min_length=1, max_length=200)
+
+
+class CancelProbationIn(Input):
+    decided_on: date = Field(..., description="支部大会日期")
+    approved_on: date = Field(..., description="上级批准日期，即组织关系终止之日")
+    reason: str = Field(..., min_length=1, max_length=200)
+
+
+class PersonLeaveIn(Input):
+    on: date
+    status: Literal[EmploymentStatus.LEFT, EmploymentStatus.RETIRED] = Field(..., description="离职或退休")

@@ -12,11 +12,13 @@ from django.utils import timezone
 from qixin.core import access, audit
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.periods import add_years
+from qixin.core.rules import rulebook
 from qixin.core.text import mask_address, mask_id_number, mask_phone
 from qixin.orgs.models import Organization, Position
 
 from .models import Category, EmploymentStatus, Membership, MembershipTransfer, Person
 from .permissions import can_view, can_view_sensitive
+from .rulebook import extension_bounds
 
 
 def person_list_for(*, actor: Any) -> QuerySet[Person]:
@@ -106,6 +108,7 @@ class PersonPage:
     transfers: list[MembershipTransfer]
     positions: list[Position]
     sees_sensitive: bool
+    probation_due: date | None = None  # of the current membership, by the rules of its branch
 
     @property
     def masked(self) -> dict[str, str]:
@@ -132,7 +135,8 @@ def person_page_for(*, actor: Any, pk: int) -> PersonPage:
     )
     positions = list(person.positions.select_related("organization").order_by("-started_on"))
     sees = bool(can_view_sensitive(actor, person))
-    return PersonPage(person, current, memberships, transfers, positions, sees)
+    due = current.probation_due if current is not None else None  # one rulebook query, if probationary
+    return PersonPage(person, current, memberships, transfers, positions, sees, due)
 
 
 def person_sensitive_for(*, actor: Any, pk: int) -> dict[str, str]:
@@ -155,6 +159,11 @@ def membership_current_for(*, actor: Any, person_pk: int) -> Membership:
     if membership is None:
         raise NotFound()
     return membership
+
+
+def probation_extension_months_for(*, membership: Membership) -> tuple[int, int]:
+    """The shortest and longest 延长预备期 the rules of the member's branch allow, in months."""
+    return extension_bounds(rulebook(membership.branch))
 
 
 def person_by_employee_no_for(*, actor: Any, employee_no: str) -> Person:

@@ -17,12 +17,14 @@ from qixin.core.access import require
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
 from qixin.core.periods import whole_years_between
+from qixin.core.rules import Rulebook, rulebook
 from qixin.core.text import pinyin_full, pinyin_initials
 from qixin.orgs.models import Organization, OrgKind
 from qixin.orgs.services import full_clean
 
 from .models import Category, EmploymentStatus, EndReason, Membership, MembershipTransfer, Person, Standing
 from .permissions import can_add_to, can_manage
+from .rulebook import extended_probation_end, extension_bounds, min_age, regular_probation_end
 
 PERSON_FIELDS = (
     "employee_no",
@@ -50,18 +52,23 @@ MEMBERSHIP_FIELDS = (
     "lost_contact_since",
     "floating_to",
 )
-ADULT_AGE = 18
 MOBILE_LENGTH = 11
 
 
 def check_person(
-    values: dict[str, Any], *, row: int | None = None, today: date | None = None
+    values: dict[str, Any],
+    *,
+    row: int | None = None,
+    today: date | None = None,
+    rules: Rulebook | None = None,
 ) -> list[Problem]:
     """Cross-field rules for a person and their membership; normalises `values` in place.
 
     - 身份证号 (GB 11643 checksum) agrees with 出生日期 and 性别, which it fills when missing;
     - a 正式党员 has a 转正日期 not before joining, a 预备党员 none (RULES.md, Members);
-    - an applicant must be 18 or older when joining (RULES.md, Members);
+    - an applicant must be of the rule `member.min_age` (18, 党章第一条) or older when joining
+      (RULES.md, Members); `rules` is the rulebook of the branch, looked up when not given (an
+      import passes the books of all its branches, read in one query);
     - 离职/退休 needs its date; 失联 and 流动 need their date and destination.
     """
     today = today or timezone.localdate()
@@ -114,8 +121,13 @@ def check_person(
             bad("党员必须填写加入党组织日期", "加入党组织日期")
         elif joined > today:
             bad("加入党组织日期不能晚于今天", "加入党组织日期")
-        elif birth and whole_years_between(birth, joined) < ADULT_AGE:
-            bad(f"入党时未满{ADULT_AGE}周岁（{birth}出生，{joined}入党）", "加入党组织日期")
+        elif birth:
+            if rules is None:
+                branch = values.get("branch")
+                rules = rulebook(branch) if branch is not None else Rulebook({})
+            youngest = min_age(rules)
+            if whole_years_between(birth, joined) < youngest:
+                bad(f"入党时未满{youngest}周岁（{birth}出生，{joined}入党）", "加入党组织日期")
         if category == Category.FULL:
             if full_on is None:
                 bad("正式党员必须填写转为正式党员日期", "转为正式党员日期")
@@ -267,20 +279,145 @@ def membership_admit(*, actor: User | None, person: Person, values: dict[str, An
     return membership
 
 
+def _require_probationary(membership: Membership, what: str) -> None:
+    if membership.category != Category.PROBATIONARY or not membership.is_current:
+        raise ApplicationError("not_probationary", f"只有在册预备党员才能{what}。")
+
+
+def _probation_due(membership: Membership, book: Rulebook) -> date:
+    """The day the member's probation is over: the extended date, else the rule of the branch."""
+    return membership.probation_extended_until or regular_probation_end(membership.joined_on, book)
+
+
+def _check_decision(membership: Membership, decided_on: date, approved_on: date, reason: str) -> str:
+    """A decision on a probation: voted by the 党员大会 after admission and not in the future, approved
+    by the superior on or after the vote (RULES.md, Members), with its reason written down."""
+    today = timezone.localdate()
+    problems: list[Problem] = []
+    if decided_on > today:
+        problems.append(Problem(message="支部大会日期不能晚于今天", field="支部大会日期"))
+    elif decided_on < membership.joined_on:
+        problems.append(
+            Problem(message=f"支部大会日期不能早于入党日期{membership.joined_on}", field="支部大会日期")
+        )
+    if approved_on > today:
+        problems.append(Problem(message="上级批准日期不能晚于今天", field="上级批准日期"))
+    elif approved_on < decided_on:
+        problems.append(Problem(message="上级批准日期不能早于支部大会日期", field="上级批准日期"))
+    reason = reason.strip()
+    if not reason:
+        problems.append(Problem(message="请填写原因", field="原因"))
+    _raise(problems)
+    return reason
+
+
 @transaction.atomic
 def membership_confirm_full(*, actor: User | None, membership: Membership, full_on: date) -> Membership:
-    """转正: a probationary member becomes a full member from the date the branch voted."""
+    """转正: a probationary member becomes a full member from the date the branch voted.
+
+    The vote is held at the end of probation (RULES.md, Members; 党章第七条: 党龄 counts from the
+    day probation is over), so a 转正 before the probation (or its extension) is over is refused.
+    """
     require(can_manage(actor, membership.person))
-    if membership.category != Category.PROBATIONARY or not membership.is_current:
-        raise ApplicationError("not_probationary", "只有在册预备党员才能办理转正。")
+    _require_probationary(membership, "办理转正")
     if full_on < membership.joined_on or full_on > timezone.localdate():
         raise ApplicationError("bad_date", "转正日期应在入党日期之后，且不晚于今天。")
+    due = _probation_due(membership, rulebook(membership.branch))
+    if full_on < due:
+        raise ApplicationError(
+            "probation_not_over",
+            f"预备期到{due:%Y年%m月%d日}才满，预备期满后才能讨论转正（转正日期不能早于预备期满之日）。",
+        )
     membership.category = Category.FULL
     membership.full_on = full_on
     full_clean(membership)
     membership.save(update_fields=["category", "full_on", "updated_at"])
     audit.record(actor=actor, action="confirm_full", obj=membership, changes={"full_on": full_on})
     return membership
+
+
+@transaction.atomic
+def membership_extend_probation(
+    *,
+    actor: User | None,
+    membership: Membership,
+    months: int,
+    decided_on: date,
+    approved_on: date,
+    reason: str,
+) -> Membership:
+    """延长预备期: the branch may extend a probation once, by the rules
+    `member.probation_extension_min_months` to `member.probation_extension_max_months` (6 to 12
+    months), with the superior's approval (RULES.md, Members; 党章第七条). The extension runs on from
+    the day the regular probation is over; 转正 and the health check then wait for the new date.
+    """
+    require(can_manage(actor, membership.person))
+    _require_probationary(membership, "延长预备期")
+    if membership.probation_extended_until is not None:
+        raise ApplicationError(
+            "already_extended",
+            f"{membership.person.name}的预备期已延长至{membership.probation_extended_until:%Y年%m月%d日}，"
+            "预备期只能延长一次。",
+        )
+    book = rulebook(membership.branch)
+    shortest, longest = extension_bounds(book)
+    if not shortest <= months <= longest:
+        raise ApplicationError(
+            "invalid",
+            "填写的内容有误，请修改后再提交。",
+            [Problem(message=f"延长预备期应为{shortest}至{longest}个月", field="延长月数")],
+        )
+    reason = _check_decision(membership, decided_on, approved_on, reason)
+    membership.probation_extended_until = extended_probation_end(membership.joined_on, months, book)
+    membership.probation_extension_decided_on = decided_on
+    membership.probation_extension_approved_on = approved_on
+    membership.probation_extension_reason = reason
+    full_clean(membership)
+    membership.save(update_fields=[*PROBATION_EXTENSION_FIELDS, "updated_at"])
+    audit.record(
+        actor=actor,
+        action="extend_probation",
+        obj=membership,
+        changes={
+            "months": months,
+            "until": membership.probation_extended_until,
+            "decided_on": decided_on,
+            "approved_on": approved_on,
+            "reason": reason,
+        },
+    )
+    return membership
+
+
+PROBATION_EXTENSION_FIELDS = (
+    "probation_extended_until",
+    "probation_extension_decided_on",
+    "probation_extension_approved_on",
+    "probation_extension_reason",
+)
+
+
+@transaction.atomic
+def membership_cancel_probation(
+    *, actor: User | None, membership: Membership, decided_on: date, approved_on: date, reason: str
+) -> Membership:
+    """取消预备党员资格: the branch votes, the superior approves (RULES.md, Members; 党章第七条).
+
+    The membership ends (membership_end, reason 取消预备党员资格) on the day of the approval, since
+    the decision is not in force before it; it stays in the person's history with both dates.
+    """
+    require(can_manage(actor, membership.person))
+    _require_probationary(membership, "取消预备党员资格")
+    reason = _check_decision(membership, decided_on, approved_on, reason)
+    return membership_end(
+        actor=actor,
+        membership=membership,
+        on=approved_on,
+        reason=EndReason.PROBATION_CANCELLED,
+        decided_on=decided_on,
+        approved_on=approved_on,
+        note=reason,
+    )
 
 
 def _transfer(
@@ -338,21 +475,55 @@ def membership_transfer_many(
 
 
 @transaction.atomic
-def membership_end(*, actor: User | None, membership: Membership, on: date, reason: str) -> Membership:
+def membership_end(
+    *,
+    actor: User | None,
+    membership: Membership,
+    on: date,
+    reason: str,
+    decided_on: date | None = None,
+    approved_on: date | None = None,
+    note: str = "",
+) -> Membership:
     """End a membership (transferred out of the enterprise, withdrawn, deceased ...). Nothing is
-    deleted: the membership stays in the person's history with its end date and reason."""
+    deleted: the membership stays in the person's history with its end date and reason.
+
+    An end decided by a meeting and approved by the superior (取消预备党员资格, through
+    membership_cancel_probation) also keeps both dates and the reason given (`note`)."""
     require(can_manage(actor, membership.person))
     if not membership.is_current:
         raise ApplicationError("not_current", "该党员的组织关系已经终止。")
     if reason not in EndReason.values:
         raise ApplicationError("invalid", "请选择终止原因。")
+    if reason == EndReason.PROBATION_CANCELLED:
+        _require_probationary(membership, "取消预备党员资格")
+        if decided_on is None or approved_on is None:
+            raise ApplicationError(
+                "needs_decision",
+                "取消预备党员资格须经支部大会讨论通过和上级党组织批准，请通过“取消预备党员资格”办理。",
+            )
     if on < membership.joined_on or on > timezone.localdate():
         raise ApplicationError("bad_date", "终止日期应在入党日期之后，且不晚于今天。")
     membership.ended_on = on
     membership.end_reason = reason
+    membership.end_decided_on = decided_on
+    membership.end_approved_on = approved_on
+    membership.end_note = note
     full_clean(membership)
-    membership.save(update_fields=["ended_on", "end_reason", "updated_at"])
-    audit.record(actor=actor, action="end_membership", obj=membership, changes={"on": on, "reason": reason})
+    membership.save(
+        update_fields=[
+            "ended_on",
+            "end_reason",
+            "end_decided_on",
+            "end_approved_on",
+            "end_note",
+            "updated_at",
+        ]
+    )
+    changes: dict[str, Any] = {"on": on, "reason": reason}
+    if decided_on is not None or approved_on is not None or note:
+        changes |= {"decided_on": decided_on, "approved_on": approved_on, "note": note}
+    audit.record(actor=actor, action="end_membership", obj=membership, changes=changes)
     return membership
 
 
@@ -400,6 +571,8 @@ def person_leave(*, actor: User | None, person: Person, on: date, status: str) -
         raise ApplicationError("invalid", "请选择离职或退休。")
     if person.employment_status != EmploymentStatus.ACTIVE:
         raise ApplicationError("not_active", f"{person.name}已经{person.employment_status}。")
+    if on > timezone.localdate() or (person.hired_on is not None and on < person.hired_on):
+        raise ApplicationError("bad_date", "离职或退休日期应在入职日期之后，且不晚于今天。")
     person.employment_status = status
     person.left_on = on
     full_clean(person, exclude=["id_digest"])

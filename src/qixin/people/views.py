@@ -206,6 +206,43 @@ def confirm_full(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def extend_probation(request: AuthedRequest, pk: int) -> HttpResponse:
+    def shortest(person: Any) -> dict[str, Any]:
+        membership = selectors.membership_current_for(actor=request.user, person_pk=person.pk)
+        return {"months": selectors.probation_extension_months_for(membership=membership)[0]}
+
+    def apply(person: Any, data: dict[str, Any]) -> str:
+        membership = selectors.membership_current_for(actor=request.user, person_pk=person.pk)
+        services.membership_extend_probation(
+            actor=request.user,
+            membership=membership,
+            months=data["months"],
+            decided_on=data["decided_on"],
+            approved_on=data["approved_on"],
+            reason=data["reason"],
+        )
+        return f"已延长预备期至{membership.probation_extended_until:%Y年%m月%d日}。"
+
+    return _membership_action(request, pk, forms.ExtendProbationForm, "延长预备期", apply, shortest)
+
+
+@login_required
+def cancel_probation(request: AuthedRequest, pk: int) -> HttpResponse:
+    def apply(person: Any, data: dict[str, Any]) -> str:
+        membership = selectors.membership_current_for(actor=request.user, person_pk=person.pk)
+        services.membership_cancel_probation(
+            actor=request.user,
+            membership=membership,
+            decided_on=data["decided_on"],
+            approved_on=data["approved_on"],
+            reason=data["reason"],
+        )
+        return "已取消预备党员资格，记录保留在历史中。"
+
+    return _membership_action(request, pk, forms.CancelProbationForm, "取消预备党员资格", apply)
+
+
+@login_required
 def end_membership(request: AuthedRequest, pk: int) -> HttpResponse:
     def apply(person: Any, data: dict[str, Any]) -> str:
         membership = selectors.membership_current_for(actor=request.user, person_pk=person.pk)
