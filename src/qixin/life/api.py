@@ -18,6 +18,7 @@ from .schemas import (
     CheckinIn,
     CheckinOut,
     ComplianceOut,
+    LapseOut,
     MeetingCreateIn,
     MeetingDetailOut,
     MeetingFiltersIn,
@@ -184,4 +185,22 @@ def compliance(
             }
             for row in report.rows
         ],
+    }
+
+
+@router.get(
+    "/lapse", response={200: LapseOut, **ERRORS}, summary="组织生活预警（连续多月未参加组织生活的党员）"
+)
+def lapse(request: AuthedRequest, org: str = "", severe_only: bool = False) -> Any:
+    """org 为组织编码（含下级），为空时为本人负责的全部组织；severe_only 只列已满视为自行脱党月数的党员。"""
+    root = selectors.org_for_life(actor=request.user, code=org) if org else None
+    report = selectors.lapse_list_for(actor=request.user, org=root, today=timezone.localdate())
+    members = report.severe if severe_only else report.warnings
+    return {
+        "org_code": root.code if root is not None else None,
+        "today": report.today,
+        "count": len(members),
+        "severe_count": len(report.severe),
+        "unrecorded_branches": [o.code for o in report.unrecorded],
+        "members": members,
     }

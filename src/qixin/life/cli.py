@@ -50,7 +50,8 @@ def life_group() -> None:
 @click.option("--as", "username", help="以该用户的身份执行。")
 @_handles_errors
 def remind(code: str | None, today: Any, username: str | None) -> None:
-    """截止日期临近仍未完成的组织生活要求：在应用中提醒并给支部书记发邮件。每个截止日期只提醒一次，可反复运行。"""
+    """截止日期临近仍未完成的组织生活要求，以及较长时间未参加组织生活的党员（每个党支部每月一条）：
+    在应用中提醒并给支部书记发邮件。每个截止日期只提醒一次，可反复运行。"""
     from qixin.life import selectors, services
 
     actor = _actor(username)

@@ -55,13 +55,22 @@ def seed(ctx: Context) -> None:
         if branch is not None:
             groups[branch.pk].append(group)
 
-    secretary_branch = (
+    secretary_post = (
         Position.objects.filter(
             title=PositionTitle.SECRETARY, organization__kind=OrgKind.BRANCH, person__user__isnull=False
         )
-        .values_list("organization_id", flat=True)
+        .values_list("organization_id", "person_id")
         .first()
     )
+    secretary_branch, secretary_id = secretary_post or (None, None)
+    # The demo secretary's branch records its party groups' meetings person by person too, and two
+    # of its members stopped coming: one seven months ago, one four (组织生活预警 has something to show).
+    secretary_groups = {g.pk for g in groups.get(secretary_branch or 0, [])}
+    regulars = [m for m in by_branch.get(secretary_branch or 0, []) if m.person_id != secretary_id]
+    stragglers = {
+        m.person_id: add_months(ctx.today, -months)
+        for m, months in zip(sorted(regulars, key=lambda m: m.person_id)[-2:], (7, 4), strict=False)
+    }
 
     campaigns = Campaign.objects.bulk_create(
         [
@@ -184,6 +193,7 @@ def seed(ctx: Context) -> None:
 
     resolutions: list[Resolution] = []
     attendance: list[Attendance] = []
+    recounted: list[Meeting] = []
     owners = {b: ms for b, ms in by_branch.items()}
     for meeting in meetings:
         if meeting.status != MeetingStatus.HELD:
@@ -204,19 +214,40 @@ def seed(ctx: Context) -> None:
             )
         if meeting.campaign_id is not None or meeting.organization_id == secretary_branch:
             members = by_branch.get(meeting.organization_id, [])
-            attendance += _attendance(ctx, meeting, members)
+            attendance += _attendance(ctx, meeting, members, stragglers)
+        elif meeting.organization_id in secretary_groups:
+            members = [
+                m for m in by_branch[secretary_branch or 0] if m.party_group_id == meeting.organization_id
+            ]
+            attendance += _attendance(ctx, meeting, members, stragglers)
+        else:
+            continue
+        if meeting.organization_id == secretary_branch or meeting.organization_id in secretary_groups:
+            recounted.append(meeting)
     Resolution.objects.bulk_create(resolutions, batch_size=2000)
     Attendance.objects.bulk_create(attendance, batch_size=5000)
+    Meeting.objects.bulk_update(recounted, ["present_count", "excused_count", "absent_count"])
     held = sum(1 for m in meetings if m.status == MeetingStatus.HELD)
     ctx.log(
         f"  组织生活：{held}次会议，{len(resolutions)}项决议，{len(campaigns)}项专题教育，{len(attendance)}条出席记录"
     )
 
 
-def _attendance(ctx: Context, meeting: Meeting, members: list[Membership]) -> list[Attendance]:
-    """Attendance rows matching the meeting's counts (present first, then excused, then absent)."""
+def _attendance(
+    ctx: Context, meeting: Meeting, members: list[Membership], stragglers: dict[int, date]
+) -> list[Attendance]:
+    """Attendance rows matching the meeting's counts (present first, then excused, then absent);
+    members who stopped coming (`stragglers`, since when) last, so absent when anyone is."""
     order = list(members)
     ctx.rng.shuffle(order)
+    order.sort(key=lambda m: stragglers.get(m.person_id, date.max) <= meeting.held_on)
+    away = sum(1 for m in order if stragglers.get(m.person_id, date.max) <= meeting.held_on)
+    over = meeting.present_count + meeting.excused_count - (len(order) - away)
+    if away and over > 0:  # a full meeting: the stragglers were not there after all
+        excused = min(over, meeting.excused_count)
+        meeting.excused_count -= excused
+        meeting.present_count -= over - excused
+        meeting.absent_count += over
     rows = []
     for i, m in enumerate(order):
         if i < meeting.present_count:

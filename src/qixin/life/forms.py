@@ -107,4 +107,16 @@ class PeriodForm(forms.Form):
     behind = forms.BooleanField(label="只看未达标", required=False)
 
 
+class LapseFilterForm(forms.Form):
+    org = forms.TypedChoiceField(label="组织", coerce=int, required=False, empty_value=None)
+    severe = forms.BooleanField(label="只看已满自行脱党月数的", required=False)
+
+    def __init__(self, *args: Any, orgs: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        top = min((o.depth for o in orgs), default=1)
+        self.fields["org"].choices = [("", "（我负责的全部组织）")] + [  # type: ignore[attr-defined]
+            (o.pk, f"{'　' * (o.depth - top)}{o.name}") for o in orgs
+        ]
+
+
 STATUS_CHOICES = AttendanceStatus.choices

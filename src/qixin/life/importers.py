@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +19,9 @@ from qixin.core.tabular import Column, Report, parse_date, text
 from qixin.orgs.models import Organization
 
 from .models import Meeting, MeetingKind, MeetingStatus
+
+if TYPE_CHECKING:
+    from .selectors import LapseReport, LapseWarning
 
 
 def _clock(value: str) -> time:
@@ -246,6 +249,60 @@ def export_meetings(*, actor: User | None, path: Any) -> int:
         action="export",
         model="life.Meeting",
         object_repr=str(path)[-200:],
+        changes={"rows": count},
+    )
+    return count
+
+
+LAPSE_HEADERS = [
+    "姓名",
+    "工号",
+    "所在党支部",
+    "组织编码",
+    "最近一次出席",
+    "最近一次请假",
+    "起算日期",
+    "起算依据",
+    "连续未参加组织生活（月）",
+    "程度",
+    "备注",
+]
+
+
+def lapse_note(warning: LapseWarning) -> str:
+    """流动 and 失联 beside a warning: the branch reads the warning differently for them."""
+    notes = []
+    if warning.floating_to:
+        notes.append(f"流动党员（{warning.floating_to}）")
+    if warning.lost_contact_since:
+        notes.append(f"失联（自{warning.lost_contact_since:%Y-%m-%d}）")
+    return "；".join(notes)
+
+
+def export_lapse(*, actor: User | None, report: LapseReport, path: Any) -> int:
+    """The warning list before 自行脱党 (selectors.lapse_list_for, already scoped), one row a member."""
+    rows = (
+        [
+            w.name,
+            w.employee_no,
+            w.branch_name,
+            w.branch_code,
+            w.last_present,
+            w.last_excused,
+            w.counted_from,
+            w.counted_from_label,
+            w.months,
+            f"{w.level}（满{w.lapse_months}个月视为自行脱党）" if w.severe else w.level,
+            lapse_note(w),
+        ]
+        for w in report.warnings
+    )
+    count = tabular.write(path, LAPSE_HEADERS, rows)
+    audit.record(
+        actor=actor,
+        action="export",
+        model="people.Membership",
+        object_repr=f"组织生活预警 {str(path)[-180:]}",
         changes={"rows": count},
     )
     return count

@@ -31,6 +31,21 @@ def can_see_compliance(user: Any, org: Organization) -> bool:
     )
 
 
+@predicate
+def can_see_lapse(user: Any, org: Organization) -> bool:
+    """The members who have long not taken part in organizational life (the warning before 自行脱党):
+    who keeps the branch's records, and the party workers and secretaries above it. Not committee
+    members who only read, nor plain members: it names people at risk of being struck off."""
+    return access.manages_org(user, org)
+
+
+def sees_any_lapse(user: Any) -> bool:
+    """Whether the actor keeps any organization, so has a scope for the warning list at all."""
+    scope = access.scope_for(user)
+    return scope.is_admin or bool(scope.manage)
+
+
 add_perm("life.view_life", can_view_life)
 add_perm("life.keep_life", can_keep_life)
 add_perm("life.view_compliance", can_see_compliance)
+add_perm("life.view_lapse", can_see_lapse)

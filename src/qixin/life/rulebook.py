@@ -20,6 +20,7 @@ SOURCE_LOCAL = "常见地方规定（中央未规定党支部党课次数，可�
 SOURCE_ELECTION = "中国共产党基层组织选举工作条例（2020）"
 SOURCE_ARTICLE = "上汽大众“八个必过”（参考文章）"
 SOURCE_QIXIN = "旗心默认设置（可调整）"
+SOURCE_LAPSE = "党章第九条"
 
 # Built-in kinds: (code, name). Organizations add their own kinds (MeetingKind rows with an owner).
 BUILTIN_KINDS: list[tuple[str, str]] = [
@@ -85,6 +86,11 @@ define("life.election_quorum", "选举有效的到会比例（有表决权党员
 define("life.committee_quorum", "支部委员会会议到会比例（委员，须超过）", [1, 2], SOURCE_BRANCH)
 define("life.remind_days", "截止前提醒（天）", 7, SOURCE_QIXIN)
 define("life.checkin_early_minutes", "会前可签到（分钟）", 30, SOURCE_QIXIN)
+# 自行脱党 (RULES.md, Members): the product warns the branch well before a member reaches it.
+LAPSE_KEY = "life.lapse_months"
+LAPSE_WARN_KEY = "life.lapse_warn_months"
+define(LAPSE_KEY, "连续未参加组织生活视为自行脱党（月）", 6, SOURCE_LAPSE)
+define(LAPSE_WARN_KEY, "连续未参加组织生活满N个月即提醒支部（月）", 3, SOURCE_QIXIN)
 
 
 @dataclass(frozen=True)
@@ -177,3 +183,33 @@ def windows_with_deadline_in(start: date, end: date, every: str) -> list[Window]
 def fraction(value: Any) -> tuple[int, int]:
     numerator, denominator = value
     return int(numerator), int(denominator)
+
+
+def whole_months_between(start: date, end: date) -> int:
+    """Whole months from `start` to `end` (0 when `end` is earlier): the largest N with
+    add_months(start, N) <= end, so 31 August to 30 November is 3 months."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if months > 0 and add_months(start, months) > end:
+        months -= 1
+    return max(months, 0)
+
+
+def lapse_thresholds(book: Rulebook) -> tuple[int, int]:
+    """(warn after, lapsed after) in months at one organization. A warning set at or beyond the
+    lapse itself would never come first: it is then given at the lapse."""
+    lapse = int(book.get(LAPSE_KEY))
+    return min(int(book.get(LAPSE_WARN_KEY)), lapse), lapse
+
+
+def check_lapse_value(key: str, value: Any, book: Rulebook) -> int:
+    """Validate a new value of the lapse rules against the other one in force."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 24:
+        raise ApplicationError("invalid_rule", "月数应为1至24之间的整数。")
+    warn = value if key == LAPSE_WARN_KEY else int(book.get(LAPSE_WARN_KEY))
+    lapse = value if key == LAPSE_KEY else int(book.get(LAPSE_KEY))
+    if warn >= lapse:
+        raise ApplicationError(
+            "invalid_rule",
+            f"提前预警的月数（{warn}个月）应少于视为自行脱党的月数（{lapse}个月），才能在此之前提醒支部。",
+        )
+    return value

@@ -142,3 +142,30 @@ class ComplianceOut(Schema):
     end: date
     today: date
     rows: list[ComplianceRowOut]
+
+
+class LapseMemberOut(Schema):
+    name: str
+    employee_no: str
+    branch_code: str
+    branch_name: str
+    last_present: date | None = Field(..., description="最近一次出席组织生活的日期；从未出席为空")
+    last_excused: date | None = Field(..., description="最近一次请假（写明事由）的日期")
+    counted_from: date = Field(..., description="起算日期")
+    counted_from_label: str = Field(..., description="起算依据，如“最近一次出席”“转入本支部”")
+    months: int = Field(..., description="连续未参加组织生活的整月数")
+    warn_months: int
+    lapse_months: int
+    severe: bool = Field(..., description="已满视为自行脱党的月数")
+    level: str = Field(..., description="预警 或 严重")
+    floating_to: str
+    lost_contact_since: date | None
+
+
+class LapseOut(Schema):
+    org_code: str | None = Field(..., description="所选组织；为空表示本人负责的全部组织")
+    today: date
+    count: int
+    severe_count: int
+    unrecorded_branches: list[str] = Field(..., description="尚未逐人登记出席、无法判断的党支部（编码）")
+    members: list[LapseMemberOut]

@@ -86,6 +86,41 @@ def compliance(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "life/compliance.html", context)
 
 
+def _lapse_report(request: AuthedRequest) -> tuple[selectors.LapseReport, forms.LapseFilterForm, Any]:
+    """The warning list of the request's filter: the organization chosen (its subtree) or everything
+    the user keeps. A plain member keeps nothing and gets a 404, like any page not theirs."""
+    orgs = selectors.lapse_orgs_for(actor=request.user)
+    form = forms.LapseFilterForm(request.GET or None, orgs=orgs)
+    if form.is_bound and not form.is_valid():
+        raise form_error(form)
+    data = form.cleaned_data if form.is_bound else {}
+    org = next((o for o in orgs if o.pk == data.get("org")), None)
+    report = selectors.lapse_list_for(actor=request.user, org=org, today=_today())
+    if data.get("severe"):
+        report = selectors.LapseReport(report.today, report.severe, report.unrecorded)
+    return report, form, org
+
+
+@login_required
+def lapse(request: AuthedRequest) -> HttpResponse:
+    """组织生活预警: members long without organizational life, before 自行脱党."""
+    report, form, org = _lapse_report(request)
+    query = request.GET.urlencode()
+    context = {"report": report, "form": form, "org": org, "query": f"?{query}" if query else ""}
+    return render(request, "life/lapse.html", context)
+
+
+@login_required
+def lapse_export(request: AuthedRequest, fmt: str) -> HttpResponseBase:
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    report, _form, _org = _lapse_report(request)
+    return download(
+        lambda path: importers.export_lapse(actor=request.user, report=report, path=path),
+        f"组织生活预警.{fmt}",
+    )
+
+
 @login_required
 def calendar(request: AuthedRequest, pk: int) -> HttpResponse:
     org = selectors.org_for_life(actor=request.user, pk=pk)
