@@ -24,6 +24,15 @@ def can_keep_life(user: Any, org: Organization) -> bool:
 
 
 @predicate
+def can_loosen_rules(user: Any, org: Organization) -> bool:
+    """Set a rule of organizational life that asks less than the superior's (RULES.md: an
+    organization overrides its rulebook "where its superior allows"): who keeps the superior's
+    records, or, for the top of the tree, its own. An organization's own managers may only tighten."""
+    parent = Organization.objects.get_parent(org)
+    return access.manages_org(user, parent if parent is not None else org)
+
+
+@predicate
 def can_see_compliance(user: Any, org: Organization) -> bool:
     return access.manages_org(user, org) or (
         access.reads_org(user, org)

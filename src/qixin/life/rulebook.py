@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from fractions import Fraction
 from typing import Any
 
 from qixin.core.errors import ApplicationError
@@ -213,3 +214,37 @@ def check_lapse_value(key: str, value: Any, book: Rulebook) -> int:
             f"提前预警的月数（{warn}个月）应少于视为自行脱党的月数（{lapse}个月），才能在此之前提醒支部。",
         )
     return value
+
+
+def loosening(key: str, value: Any, inherited: Any) -> str | None:
+    """What `value` asks less of an organization than `inherited` (the rule in force at its superior),
+    in words that follow "不能…"; None when it asks as much or more. Reminder settings
+    (life.remind_days, life.checkin_early_minutes) loosen nothing."""
+    if key.startswith("life.frequency."):
+        old, new = parse_frequency("", inherited), parse_frequency("", value)
+        if old is None:
+            return None
+        if new is None:
+            return "取消该会议的频次要求"
+        old_months, new_months = EVERY_MONTHS[old.every], EVERY_MONTHS[new.every]
+        if new_months > old_months or Fraction(new.times, new_months) < Fraction(old.times, old_months):
+            return f"把频次从“{old.label}”改为“{new.label}”"
+        if not set(old.org_kinds) <= set(new.org_kinds) or (new.committee_only and not old.committee_only):
+            return "缩小该要求适用的组织范围"
+        if not set(new.counts) <= set(old.counts):
+            return "把更多会议类型计入该要求"
+        return None
+    if key == "life.topics":
+        missing = [t for t in inherited.get("topics", []) if t not in value.get("topics", [])]
+        if missing:
+            return f"去掉必过议题“{'、'.join(missing)}”"
+        if EVERY_MONTHS.get(value.get("every"), 12) > EVERY_MONTHS.get(inherited.get("every"), 12):
+            return "延长必过议题的周期"
+        return None
+    if key in ("life.election_quorum", "life.committee_quorum"):
+        if Fraction(*fraction(value)) < Fraction(*fraction(inherited)):
+            return "降低到会比例"
+        return None
+    if key in (LAPSE_KEY, LAPSE_WARN_KEY) and int(value) > int(inherited):
+        return "延长预警或认定的月数"
+    return None

@@ -41,7 +41,7 @@ from .models import (
     Reminder,
     Resolution,
 )
-from .permissions import can_keep_life
+from .permissions import can_keep_life, can_loosen_rules
 
 if TYPE_CHECKING:
     from .selectors import LapseWarning
@@ -93,6 +93,20 @@ def kind_create(
 def _rule_override(
     actor: User | None, org: Organization, key: str, value: Any, effective_from: date, basis: str
 ) -> RuleOverride:
+    """Set a rule for the organization's subtree. Its own managers may ask more than its superior's
+    rule (on `effective_from`), not less: loosening is the superior's decision (can_loosen_rules)."""
+    parent = Organization.objects.get_parent(org)
+    if parent is not None and not can_loosen_rules(actor, org):
+        try:
+            inherited = rulebook(parent, effective_from).get(key)
+        except KeyError:  # a kind the organization added: nothing above it to loosen
+            inherited = None
+        reason = rb.loosening(key, value, inherited) if inherited is not None else None
+        if reason:
+            raise ApplicationError(
+                "needs_superior",
+                f"不能{reason}：这会低于上级党组织（{parent.name}）的要求，须由上级党组织设定。",
+            )
     override, _created = RuleOverride.objects.update_or_create(
         organization=org, key=key, effective_from=effective_from, defaults={"value": value, "basis": basis}
     )
