@@ -14,7 +14,16 @@ from qixin.people.models import Person
 from qixin.people.selectors import person_from_input
 
 from . import selectors, services
-from .schemas import AdvocacyCampaignIn, AdvocacyCampaignOut, ItemOut, ParticipationOut, ShareIn, ShareOut
+from .schemas import (
+    AdvocacyCampaignCloseIn,
+    AdvocacyCampaignIn,
+    AdvocacyCampaignOut,
+    AdvocacyCampaignUpdateIn,
+    ItemOut,
+    ParticipationOut,
+    ShareIn,
+    ShareOut,
+)
 
 router = Router(tags=["品牌代言"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -41,6 +50,26 @@ def campaign_create(request: AuthedRequest, payload: AdvocacyCampaignIn) -> Any:
             items=[(i.title, i.url, i.text) for i in payload.items],
         ),
     )
+
+
+@router.patch("/campaigns/{pk}", response={200: AdvocacyCampaignOut, **ERRORS}, summary="修改代言活动")
+def campaign_update(request: AuthedRequest, pk: ObjectId, payload: AdvocacyCampaignUpdateIn) -> Any:
+    campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
+    given = payload.model_dump(exclude_unset=True)
+    return services.campaign_update(
+        actor=request.user,
+        campaign=campaign,
+        name=given.get("name") or campaign.name,
+        description=campaign.description if given.get("description") is None else given["description"],
+        starts_on=given.get("starts_on") or campaign.starts_on,
+        ends_on=given.get("ends_on", campaign.ends_on),
+    )
+
+
+@router.post("/campaigns/{pk}/close", response={200: AdvocacyCampaignOut, **ERRORS}, summary="结束代言活动")
+def campaign_close(request: AuthedRequest, pk: ObjectId, payload: AdvocacyCampaignCloseIn) -> Any:
+    campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
+    return services.campaign_close(actor=request.user, campaign=campaign, on=payload.on)
 
 
 @router.get("/campaigns/{pk}/items", response={200: list[ItemOut], **ERRORS}, summary="传播内容")
@@ -82,3 +111,10 @@ def participation(request: AuthedRequest, pk: ObjectId) -> Any:
         "by_branch": selectors.participation_by_branch_for(actor=request.user, campaign=campaign),
         "by_person": selectors.participation_by_person_for(actor=request.user, campaign=campaign),
     }
+
+
+@router.delete("/shares/{pk}", response={204: None, **ERRORS}, summary="删除登记错误的分享")
+def share_delete(request: AuthedRequest, pk: ObjectId) -> Any:
+    share = selectors.share_get_for(actor=request.user, pk=pk)
+    services.share_delete(actor=request.user, share=share)
+    return Status(204, None)

@@ -7,12 +7,27 @@ from qixin.core.forms import DateInput
 from .models import Channel
 
 
-class CampaignForm(forms.Form):
-    org = forms.CharField(label="发起组织编码", max_length=32)
+class CampaignEditForm(forms.Form):
+    """What may change in a campaign once started; the organization that started it stays."""
+
     name = forms.CharField(label="活动名称", max_length=100)
     description = forms.CharField(label="活动说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     starts_on = forms.DateField(label="开始日期", widget=DateInput)
     ends_on = forms.DateField(label="结束日期（可不填）", required=False, widget=DateInput)
+
+
+class CampaignForm(CampaignEditForm):
+    org = forms.CharField(label="发起组织编码", max_length=32)
+
+    field_order = ["org", "name", "description", "starts_on", "ends_on"]
+
+
+class CampaignCloseForm(forms.Form):
+    on = forms.DateField(label="结束日期", widget=DateInput)
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation with nothing to fill in: the page says what will happen, the POST does it."""
 
 
 class ContentForm(forms.Form):

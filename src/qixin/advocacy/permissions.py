@@ -11,7 +11,7 @@ from qixin.core import access
 from qixin.orgs.models import Organization
 from qixin.people.models import Person
 
-from .models import Campaign
+from .models import Campaign, Share
 
 
 def own_org_path(user: Any) -> str:
@@ -40,11 +40,27 @@ def can_manage_org(user: Any, org: Organization) -> bool:
 
 
 @predicate
+def can_manage_campaign(user: Any, campaign: Campaign) -> bool:
+    """Change or close a campaign, add its content: who keeps the records of the organization that
+    started it."""
+    return access.manages_org(user, campaign.organization)
+
+
+@predicate
 def can_register_share(user: Any, person: Person) -> bool:
     """A participant registers their own share; the branch may register it for them."""
     return access.is_self(user, person.pk) or access.manages_org(user, person.organization)
 
 
+@predicate
+def can_delete_share(user: Any, share: Share) -> bool:
+    """Delete a share registered by mistake: whoever may register it (the participant themself, or
+    who keeps the records of their organization)."""
+    return bool(can_register_share(user, share.person))
+
+
 add_perm("advocacy.view_campaign", can_view_campaign)
 add_perm("advocacy.manage_org", can_manage_org)
+add_perm("advocacy.manage_campaign", can_manage_campaign)
 add_perm("advocacy.register_share", can_register_share)
+add_perm("advocacy.delete_share", can_delete_share)

@@ -38,6 +38,21 @@ class AdvocacyCampaignIn(Input):
     items: list[ItemIn] = []
 
 
+# PATCH body: only the fields sent change. The organization of a campaign is not a field: it never
+# changes (see campaign_update).
+
+
+class AdvocacyCampaignUpdateIn(Input):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    description: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = Field(None, description="不传则不变；传 null 为不设结束日期")
+
+
+class AdvocacyCampaignCloseIn(Input):
+    on: date = Field(..., description="结束日期（不晚于今天）")
+
+
 class ShareOut(Schema):
     id: int
     campaign_id: int

@@ -60,7 +60,9 @@ def share_list_for(
             rows = rows.filter(organization__path__startswith=org.path)
     if campaign is not None:
         rows = rows.filter(campaign=campaign)
-    return rows.select_related("person", "organization", "campaign", "item").order_by("-shared_on", "-id")
+    return rows.select_related("person", "person__organization", "organization", "campaign", "item").order_by(
+        "-shared_on", "-id"
+    )
 
 
 def share_get_for(*, actor: Any, pk: int) -> Share:

@@ -9,4 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.campaign_detail, name="campaign"),
     path("<int:pk>/share/", views.share_new, name="share"),
     path("<int:pk>/content/", views.content_new, name="content_new"),
+    path("<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
+    path("<int:pk>/close/", views.campaign_close, name="campaign_close"),
+    path("shares/<int:pk>/delete/", views.share_delete, name="share_delete"),
 ]

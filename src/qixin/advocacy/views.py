@@ -9,8 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from qixin.core import access
+from qixin.core.access import require
 from qixin.core.errors import ApplicationError
 from qixin.core.pages import AuthedRequest, form_page
 from qixin.orgs.selectors import org_from_input
@@ -18,6 +20,36 @@ from qixin.people.models import Person
 from qixin.people.selectors import person_from_input
 
 from . import forms, selectors, services
+from .permissions import can_delete_share, can_manage_campaign
+
+SHARES_SHOWN = 50
+
+
+def _form(
+    request: AuthedRequest,
+    form: Any,
+    title: str,
+    on_valid: Any,
+    cancel_url: str,
+    *,
+    note: str = "",
+    submit_label: str = "",
+) -> HttpResponse:
+    """A form page; a closing action passes the consequence as `note` and its own `submit_label`, so
+    the page is the confirmation step and nothing happens before it is posted."""
+    return form_page(
+        request,
+        form=form,
+        context={
+            "title": title,
+            "action": request.path,
+            "cancel_url": cancel_url,
+            "note": note,
+            "submit_label": submit_label,
+        },
+        template="advocacy/form.html",
+        on_valid=on_valid,
+    )
 
 
 @login_required
@@ -54,7 +86,9 @@ def _campaign_context(request: AuthedRequest, pk: int) -> dict[str, Any]:
         "mine": list(selectors.share_list_for(actor=request.user, campaign=campaign).filter(person_id=own))
         if own
         else [],
-        "manages": access.manages_org(request.user, campaign.organization),
+        "manages": can_manage_campaign(request.user, campaign),
+        "ended": campaign.ends_on is not None and campaign.ends_on < timezone.localdate(),
+        "shares": list(selectors.share_list_for(actor=request.user, campaign=campaign)[:SHARES_SHOWN]),
         "content_form": forms.ContentForm(),
         "action": reverse("advocacy:share", args=[campaign.pk]),
     }
@@ -121,4 +155,78 @@ def content_new(request: AuthedRequest, pk: int) -> HttpResponse:
         },
         template="advocacy/form.html",
         on_valid=save,
+    )
+
+
+@login_required
+def campaign_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
+    require(can_manage_campaign(request.user, campaign))
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.campaign_update(actor=request.user, campaign=campaign, **data)
+        messages.success(request, "已保存。")
+        return redirect("advocacy:campaign", pk=campaign.pk)
+
+    initial = {
+        "name": campaign.name,
+        "description": campaign.description,
+        "starts_on": campaign.starts_on,
+        "ends_on": campaign.ends_on,
+    }
+    return _form(
+        request,
+        forms.CampaignEditForm(request.POST or None, initial=initial),
+        f"修改代言活动“{campaign.name}”",
+        save,
+        reverse("advocacy:campaign", args=[campaign.pk]),
+        note=(f"发起组织（{campaign.organization.name}）不能修改。活动期间须包含已登记的全部分享。"),
+    )
+
+
+@login_required
+def campaign_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
+    require(can_manage_campaign(request.user, campaign))
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.campaign_close(actor=request.user, campaign=campaign, on=data["on"])
+        messages.success(request, f"“{campaign.name}”已结束。")
+        return redirect("advocacy:campaign", pk=campaign.pk)
+
+    return _form(
+        request,
+        forms.CampaignCloseForm(request.POST or None, initial={"on": timezone.localdate()}),
+        f"结束代言活动“{campaign.name}”",
+        save,
+        reverse("advocacy:campaign", args=[campaign.pk]),
+        note="结束后不能再登记结束日期之后的分享；已登记的分享和参与情况保留。",
+        submit_label="确认结束",
+    )
+
+
+@login_required
+def share_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    share = selectors.share_get_for(actor=request.user, pk=pk)
+    require(can_delete_share(request.user, share))
+    campaign_pk = share.campaign_id
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.share_delete(actor=request.user, share=share)
+        messages.success(request, "已删除该分享登记。")
+        return redirect("advocacy:campaign", pk=campaign_pk)
+
+    reach = f"，触达{share.reach}人" if share.reach is not None else ""
+    link = f"，链接 {share.link}" if share.link else ""
+    return _form(
+        request,
+        forms.ConfirmForm(request.POST if request.method == "POST" else None),
+        f"删除{share.person.name}的分享登记",
+        save,
+        reverse("advocacy:campaign", args=[campaign_pk]),
+        note=(
+            f"“{share.campaign.name}”：{share.shared_on:%Y-%m-%d} {share.get_channel_display()}{link}{reach}。"
+            "用于删除登记错误的记录；删除后不再计入参与情况，操作记入日志。"
+        ),
+        submit_label="确认删除",
     )

@@ -21,6 +21,7 @@ from .schemas import (
     CalendarRangeIn,
     CalendarRangeOut,
     CalendarYearIn,
+    CareWishWithdrawIn,
     CloseIn,
     ForwardIn,
     FulfilIn,
@@ -220,6 +221,18 @@ def wish_claim(request: AuthedRequest, pk: ObjectId, payload: WishClaimIn) -> An
 def wish_fulfil(request: AuthedRequest, pk: ObjectId, payload: FulfilIn) -> Any:
     wish = selectors.wish_get_for(actor=request.user, pk=pk)
     return services.wish_fulfil(actor=request.user, wish=wish, fulfilment=payload.fulfilment)
+
+
+@router.post("/wishes/{pk}/release", response={200: WishOut, **ERRORS}, summary="解除心愿认领（重新待认领）")
+def wish_release(request: AuthedRequest, pk: ObjectId) -> Any:
+    wish = selectors.wish_get_for(actor=request.user, pk=pk)
+    return services.wish_release(actor=request.user, wish=wish)
+
+
+@router.post("/wishes/{pk}/withdraw", response={200: WishOut, **ERRORS}, summary="从心愿墙撤下心愿")
+def wish_withdraw(request: AuthedRequest, pk: ObjectId, payload: CareWishWithdrawIn) -> Any:
+    wish = selectors.wish_get_for(actor=request.user, pk=pk)
+    return services.wish_withdraw(actor=request.user, wish=wish, reason=payload.reason)
 
 
 @router.get("/notifications", response=list[NotificationOut], summary="我的通知")

@@ -21,3 +21,11 @@ class CalendarDayForm(forms.Form):
     )
     name = forms.CharField(label="说明", max_length=CALENDAR_NAME_MAX, required=False)
     org = forms.CharField(label="适用组织编码（不填为全局）", max_length=32, required=False)
+
+
+class WishWithdrawForm(forms.Form):
+    reason = forms.CharField(label="撤下原因", max_length=200)
+
+
+class ConfirmForm(forms.Form):
+    """A confirmation with nothing to fill in: the page says what will happen, the POST does it."""

@@ -7,7 +7,8 @@
   administrators'; an organization's days (for its subtree) are its managers'. Whoever manages some
   organization opens the calendar page, and sees the global days and those of what they manage.
 - Anyone who reads an organization sees its wish wall; a party member claims for themself, a branch's
-  manager claims for the branch.
+  manager claims for the branch. The claimant or the ticket's handlers fulfil a claimed wish or give
+  the claim back; the handlers take a wish down.
 """
 
 from __future__ import annotations
@@ -81,12 +82,28 @@ def can_claim_for_branch(user: Any, branch: Organization) -> bool:
 
 
 @predicate
-def can_fulfil(user: Any, wish: Wish) -> bool:
-    """The claimant (the member themself, or the branch's managers) or whoever handles the ticket."""
+def is_claimant(user: Any, wish: Wish) -> bool:
+    """Who holds a wish's claim: the member themself, or the managers of the claiming branch."""
     if wish.claimed_by_person_id and access.is_self(user, wish.claimed_by_person_id):
         return True
-    if wish.claimed_by_branch is not None and access.manages_org(user, wish.claimed_by_branch):
-        return True
+    return wish.claimed_by_branch is not None and access.manages_org(user, wish.claimed_by_branch)
+
+
+@predicate
+def can_fulfil(user: Any, wish: Wish) -> bool:
+    """The claimant (the member themself, or the branch's managers) or whoever handles the ticket."""
+    return bool(is_claimant(user, wish)) or bool(can_handle(user, wish.ticket))
+
+
+@predicate
+def can_release_claim(user: Any, wish: Wish) -> bool:
+    """Give a claim back to the wall: the same people who may mark the wish fulfilled."""
+    return bool(can_fulfil(user, wish))
+
+
+@predicate
+def can_withdraw_wish(user: Any, wish: Wish) -> bool:
+    """Take a wish down from the wall: whoever handles its ticket (as they put it up)."""
     return bool(can_handle(user, wish.ticket))
 
 
@@ -98,3 +115,6 @@ add_perm("care.moderate_ticket", can_moderate)
 add_perm("care.publish_wish", can_publish_wish)
 add_perm("care.see_wall", can_see_wall)
 add_perm("care.fulfil_wish", can_fulfil)
+add_perm("care.hold_claim", is_claimant)
+add_perm("care.release_claim", can_release_claim)
+add_perm("care.withdraw_wish", can_withdraw_wish)

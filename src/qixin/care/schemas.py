@@ -140,6 +140,10 @@ class WishClaimIn(Input):
     branch_code: str = ""
 
 
+class CareWishWithdrawIn(Input):
+    reason: str = Field(..., max_length=200, description="撤下原因，记入办理记录（员工不可见）")
+
+
 class FulfilIn(Input):
     fulfilment: str = Field(..., max_length=2000)
 

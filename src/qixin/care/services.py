@@ -58,7 +58,9 @@ from .permissions import (
     can_handle,
     can_moderate,
     can_publish_wish,
+    can_release_claim,
     can_set_up,
+    can_withdraw_wish,
     is_team_member,
 )
 
@@ -875,14 +877,73 @@ def record_contribution(*, actor: User | None, wish: Wish) -> str:
     return str(deed.pk)
 
 
+def _wish_locked(wish: Wish) -> Wish:
+    """The wish as it is now, locked until the transaction ends (two people acting on one wish at
+    the same moment are served one after the other)."""
+    return (
+        Wish.objects.select_for_update(of=("self",))
+        .select_related(
+            "ticket", "ticket__organization", "ticket__team", "claimed_by_person", "claimed_by_branch"
+        )
+        .get(pk=wish.pk)
+    )
+
+
 @transaction.atomic
-def wish_withdraw(*, actor: User | None, wish: Wish) -> Wish:
-    require(can_handle(actor, wish.ticket), hide=True)
+def wish_release(*, actor: User | None, wish: Wish, now: datetime | None = None) -> Wish:
+    """Give a claimed wish back to the wall (待认领) so someone else may claim it: by the claimant
+    (the member themself, or the branch's managers) or whoever handles the ticket, the same people
+    who may mark it fulfilled. Who held it is kept in the audit entry and the ticket's handling
+    record (not shown to the wisher)."""
+    wish = _wish_locked(wish)
+    require(can_release_claim(actor, wish))
+    if wish.status != WishStatus.CLAIMED:
+        raise ApplicationError(
+            "not_claimed", f"心愿“{wish.title}”当前为“{wish.get_status_display()}”，没有认领可放弃。"
+        )
+    claimant = wish.claimant
+    held = {
+        "person": wish.claimed_by_person.employee_no if wish.claimed_by_person else None,
+        "branch": wish.claimed_by_branch.code if wish.claimed_by_branch else None,
+        "claimed_at": wish.claimed_at,
+    }
+    wish.status = WishStatus.PUBLISHED
+    wish.claimed_by_person, wish.claimed_by_branch, wish.claimed_at = None, None, None
+    full_clean(wish)
+    wish.save(update_fields=["status", "claimed_by_person", "claimed_by_branch", "claimed_at", "updated_at"])
+    _message(wish.ticket, MessageKind.EVENT, f"解除{claimant}的认领，心愿重新待认领。", actor, _now(now))
+    audit.record(actor=actor, action="care_wish_release", obj=wish, changes={"released": held})
+    return wish
+
+
+@transaction.atomic
+def wish_withdraw(*, actor: User | None, wish: Wish, reason: str, now: datetime | None = None) -> Wish:
+    """Take a wish down from the wall, stating why (the wisher asked, it was already met elsewhere):
+    by whoever handles its ticket, as they put it up (wish_publish). A fulfilled wish stays: it is a
+    record of what was done. A claimed one may be taken down; the claimant is kept on record. The
+    reason goes into the ticket's handling record and the audit entry; the ticket itself is answered
+    and closed by its handlers as usual."""
+    wish = _wish_locked(wish)
+    require(can_withdraw_wish(actor, wish))
     if wish.status == WishStatus.FULFILLED:
         raise ApplicationError("fulfilled", "已实现的心愿不能撤下。")
+    if wish.status == WishStatus.WITHDRAWN:
+        raise ApplicationError("withdrawn", f"心愿“{wish.title}”已撤下。")
+    reason = _text(reason, "撤下原因", maximum=200)
+    before = wish.status
     wish.status = WishStatus.WITHDRAWN
     wish.save(update_fields=["status", "updated_at"])
-    audit.record(actor=actor, action="care_wish_withdraw", obj=wish)
+    _message(wish.ticket, MessageKind.EVENT, f"心愿已从心愿墙撤下：{reason}", actor, _now(now))
+    audit.record(
+        actor=actor,
+        action="care_wish_withdraw",
+        obj=wish,
+        changes={
+            "status": [before, WishStatus.WITHDRAWN],
+            "claimant": wish.claimant or None,
+            "reason": reason,
+        },
+    )
     return wish
 
 

@@ -28,5 +28,7 @@ urlpatterns = [
     path("wall/<int:pk>/", views.wall, name="wall_of"),
     path("wishes/<int:pk>/claim/", views.wish_claim, name="wish_claim"),
     path("wishes/<int:pk>/fulfil/", views.wish_fulfil, name="wish_fulfil"),
+    path("wishes/<int:pk>/release/", views.wish_release, name="wish_release"),
+    path("wishes/<int:pk>/withdraw/", views.wish_withdraw, name="wish_withdraw"),
     path("notifications/", views.notifications, name="notifications"),
 ]

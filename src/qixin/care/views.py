@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from qixin.core.access import require
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.models import User
 from qixin.core.pages import AuthedRequest, form_page
@@ -22,6 +23,7 @@ from qixin.orgs import selectors as org_selectors
 
 from . import forms, qr, selectors, services
 from .models import Moderation, TicketKind, TicketStatus, WebhookFormat
+from .permissions import can_release_claim, can_withdraw_wish
 
 
 def _act(request: AuthedRequest, action: Callable[[], Any], done: str, back: str) -> HttpResponse:
@@ -402,6 +404,84 @@ def wish_fulfil(request: AuthedRequest, pk: int) -> HttpResponse:
         ),
         "心愿已点亮。",
         reverse("care:wall_of", args=[wish.organization_id]),
+    )
+
+
+def _wish_back(request: AuthedRequest, wish: Any) -> str:
+    """Back to the ticket page when the action started there, else to the wall."""
+    if request.GET.get("from") == "ticket":
+        return reverse("care:ticket", args=[wish.ticket_id])
+    return reverse("care:wall_of", args=[wish.organization_id])
+
+
+def _wish_confirm(
+    request: AuthedRequest,
+    *,
+    wish: Any,
+    form: Any,
+    title: str,
+    note: str,
+    submit_label: str,
+    act: Callable[[dict[str, Any]], Any],
+    done: str,
+) -> HttpResponse:
+    """GET shows the wish, what will happen and the confirm button; POST does it (a refusal shows the
+    page again with the reason and changes nothing)."""
+    back = _wish_back(request, wish)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        act(data)
+        messages.success(request, done)
+        return redirect(back)
+
+    return form_page(
+        request,
+        form=form,
+        context={
+            "wish": wish,
+            "title": title,
+            "note": note,
+            "submit_label": submit_label,
+            "action": request.get_full_path(),
+            "cancel_url": back,
+        },
+        template="care/wish_confirm.html",
+        on_valid=save,
+    )
+
+
+@login_required
+def wish_release(request: AuthedRequest, pk: int) -> HttpResponse:
+    wish = selectors.wish_get_for(actor=request.user, pk=pk)
+    require(can_release_claim(request.user, wish))
+    return _wish_confirm(
+        request,
+        wish=wish,
+        form=forms.ConfirmForm(request.POST if request.method == "POST" else None),
+        title=f"解除对心愿“{wish.title}”的认领",
+        note=f"当前认领：{wish.claimant or '—'}。解除后心愿回到心愿墙，可由其他党员或党支部认领。",
+        submit_label="确认解除认领",
+        act=lambda data: services.wish_release(actor=request.user, wish=wish),
+        done="已解除认领，心愿重新待认领。",
+    )
+
+
+@login_required
+def wish_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    wish = selectors.wish_get_for(actor=request.user, pk=pk)
+    require(can_withdraw_wish(request.user, wish))
+    return _wish_confirm(
+        request,
+        wish=wish,
+        form=forms.WishWithdrawForm(request.POST or None),
+        title=f"撤下心愿“{wish.title}”",
+        note=(
+            "撤下后心愿不再显示在心愿墙上，也不能再认领；已实现的心愿不能撤下。"
+            "撤下原因记入办理记录（员工不可见）。该事项仍需按期答复、办结。"
+        ),
+        submit_label="确认撤下",
+        act=lambda data: services.wish_withdraw(actor=request.user, wish=wish, reason=data["reason"]),
+        done="心愿已撤下。",
     )
 
 

@@ -21,7 +21,10 @@ from .schemas import (
     MissionIn,
     MissionOut,
     MissionTeamIn,
+    MobilizeMissionUpdateIn,
     MobilizeTeamOut,
+    MobilizeTeamUpdateIn,
+    MobilizeUnassignIn,
     PartDeedIn,
     ServiceIn,
     ServiceOut,
@@ -60,6 +63,26 @@ def team_create(request: AuthedRequest, payload: TeamIn) -> Any:
         description=payload.description,
     )
     return Status(201, team)
+
+
+@router.patch("/teams/{pk}", response={200: MobilizeTeamOut, **ERRORS}, summary="修改队伍")
+def team_update(request: AuthedRequest, pk: ObjectId, payload: MobilizeTeamUpdateIn) -> Any:
+    team = selectors.team_get_for(actor=request.user, pk=pk)
+    given = payload.model_dump(exclude_unset=True, exclude_none=True)
+    if "leader_employee_no" in given:
+        number = given["leader_employee_no"].strip()
+        leader = person_from_input(actor=request.user, employee_no=number) if number else None
+    else:
+        leader = team.leader
+    return services.team_update(
+        actor=request.user,
+        team=team,
+        name=given.get("name", team.name),
+        kind=given.get("kind", team.kind),
+        custom_kind=given.get("custom_kind", team.custom_kind),
+        leader=leader,
+        description=given.get("description", team.description),
+    )
 
 
 @router.get("/teams/{pk}/members", response={200: list[TeamMemberOut], **ERRORS}, summary="队员")
@@ -112,6 +135,21 @@ def mission_detail(request: AuthedRequest, pk: ObjectId) -> Any:
     return selectors.mission_get_for(actor=request.user, pk=pk)
 
 
+@router.patch("/missions/{pk}", response={200: MissionOut, **ERRORS}, summary="修改专项任务")
+def mission_update(request: AuthedRequest, pk: ObjectId, payload: MobilizeMissionUpdateIn) -> Any:
+    mission = selectors.mission_get_for(actor=request.user, pk=pk)
+    given = payload.model_dump(exclude_unset=True)
+    return services.mission_update(
+        actor=request.user,
+        mission=mission,
+        name=given.get("name") or mission.name,
+        kind=given.get("kind") or mission.kind,
+        goal=given.get("goal") or mission.goal,
+        starts_on=given.get("starts_on") or mission.starts_on,
+        ends_on=given.get("ends_on", mission.ends_on),
+    )
+
+
 @router.post("/missions/{pk}/teams", response={200: MissionOut, **ERRORS}, summary="队伍参与任务")
 def mission_add_team(request: AuthedRequest, pk: ObjectId, payload: MissionTeamIn) -> Any:
     mission = selectors.mission_get_for(actor=request.user, pk=pk)
@@ -161,6 +199,13 @@ def assignment_deed(request: AuthedRequest, pk: ObjectId, payload: PartDeedIn) -
     )
 
 
+@router.post("/assignments/{pk}/remove", response={204: None, **ERRORS}, summary="将误加入的人员移出任务")
+def assignment_remove(request: AuthedRequest, pk: ObjectId, payload: MobilizeUnassignIn) -> Any:
+    assignment = selectors.assignment_get_for(actor=request.user, pk=pk)
+    services.assignment_remove(actor=request.user, assignment=assignment, reason=payload.reason)
+    return Status(204, None)
+
+
 @router.get("/deployments", response=list[DeploymentOut], summary="派驻列表")
 @paginate(Pagination)
 def deployment_list(request: AuthedRequest, kind: str = "") -> Any:
@@ -184,6 +229,20 @@ def deployment_create(request: AuthedRequest, payload: DeploymentIn) -> Any:
             ends_on=payload.ends_on,
             mission=mission,
             note=payload.note,
+        ),
+    )
+
+
+@router.post("/deployments/{pk}/deed", response={201: DeedOut, **ERRORS}, summary="将派驻记为党员事迹")
+def deployment_deed(request: AuthedRequest, pk: ObjectId, payload: PartDeedIn) -> Any:
+    deployment = selectors.deployment_get_for(actor=request.user, pk=pk)
+    return Status(
+        201,
+        services.deployment_to_deed(
+            actor=request.user,
+            deployment=deployment,
+            pillars=payload.pillars,
+            description=payload.description,
         ),
     )
 

@@ -7,14 +7,21 @@ from qixin.core.forms import DateInput
 from .models import DeploymentKind, MissionKind, MissionStatus, TeamKind
 
 
-class TeamForm(forms.Form):
-    org = forms.CharField(label="组建组织编码", max_length=32)
+class TeamEditForm(forms.Form):
+    """What may change in a team once formed; its organization and forming date stay."""
+
     name = forms.CharField(label="队伍名称", max_length=100)
     kind = forms.ChoiceField(label="类别", choices=TeamKind.choices)
     custom_kind = forms.CharField(label="类别名称（选“其他”时填写）", max_length=40, required=False)
     leader = forms.CharField(label="队长工号（可不填）", max_length=20, required=False)
-    formed_on = forms.DateField(label="组建日期", widget=DateInput)
     description = forms.CharField(label="任务说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TeamForm(TeamEditForm):
+    org = forms.CharField(label="组建组织编码", max_length=32)
+    formed_on = forms.DateField(label="组建日期", widget=DateInput)
+
+    field_order = ["org", "name", "kind", "custom_kind", "leader", "formed_on", "description"]
 
 
 class TeamMemberForm(forms.Form):
@@ -26,13 +33,24 @@ class LeaveForm(forms.Form):
     left_on = forms.DateField(label="退出日期", widget=DateInput)
 
 
-class MissionForm(forms.Form):
-    org = forms.CharField(label="发起组织编码", max_length=32)
+class MissionEditForm(forms.Form):
+    """What may change in a mission while it is open; its organization stays."""
+
     name = forms.CharField(label="任务名称", max_length=100)
     kind = forms.ChoiceField(label="类别", choices=MissionKind.choices)
     goal = forms.CharField(label="目标", widget=forms.Textarea(attrs={"rows": 3}))
     starts_on = forms.DateField(label="开始日期", widget=DateInput)
     ends_on = forms.DateField(label="结束日期（可不填）", required=False, widget=DateInput)
+
+
+class MissionForm(MissionEditForm):
+    org = forms.CharField(label="发起组织编码", max_length=32)
+
+    field_order = ["org", "name", "kind", "goal", "starts_on", "ends_on"]
+
+
+class UnassignForm(forms.Form):
+    reason = forms.CharField(label="撤销原因", max_length=200)
 
 
 class MissionTeamForm(forms.Form):
@@ -80,6 +98,10 @@ class DeedForm(forms.Form):
         label="事迹（可不填，默认取任务分工）", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: object, pillar_names: list[str], **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, pillar_names: list[str], default_text: str = "", **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["pillars"].choices = [(n, n) for n in pillar_names]  # type: ignore[attr-defined]
+        if default_text:
+            self.fields["description"].label = f"事迹（可不填，默认为“{default_text}”）"

@@ -7,9 +7,12 @@ from typing import Any
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
+from qixin.brand.permissions import can_record_deed
 from qixin.core import access
 from qixin.orgs.models import Organization
 from qixin.people.models import Person
+
+from .models import Deployment
 
 
 @predicate
@@ -34,6 +37,14 @@ def can_manage_person(user: Any, person: Person) -> bool:
     return access.manages_org(user, person.organization)
 
 
+@predicate
+def can_record_deployment_deed(user: Any, deployment: Deployment) -> bool:
+    """Turn a deployment into a deed of the person: whoever may record that person's deeds in the
+    brand app (who keeps the records of their organization, or the person themself)."""
+    return bool(can_record_deed(user, deployment.person))
+
+
 add_perm("mobilize.view_org", can_view_org)
 add_perm("mobilize.manage_org", can_manage_org)
 add_perm("mobilize.manage_person", can_manage_person)
+add_perm("mobilize.record_deployment_deed", can_record_deployment_deed)

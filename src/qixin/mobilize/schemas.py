@@ -29,6 +29,18 @@ class TeamIn(Input):
     description: str = ""
 
 
+# PATCH bodies: only the fields sent change. The organization and forming date of a team and the
+# organization of a mission are not fields: they never change (see the services).
+
+
+class MobilizeTeamUpdateIn(Input):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    kind: TeamKind | None = None
+    custom_kind: str | None = Field(None, max_length=40)
+    leader_employee_no: str | None = Field(None, max_length=20, description="空字符串为不设队长；不传则不变")
+    description: str | None = None
+
+
 class TeamMemberOut(Schema):
     id: int
     person_id: int
@@ -65,6 +77,14 @@ class MissionIn(Input):
     ends_on: date | None = None
 
 
+class MobilizeMissionUpdateIn(Input):
+    name: str | None = Field(None, min_length=1, max_length=100)
+    kind: MissionKind | None = None
+    goal: str | None = Field(None, min_length=1)
+    starts_on: date | None = None
+    ends_on: date | None = Field(None, description="不传则不变；传 null 为不设结束日期")
+
+
 class AssignmentOut(Schema):
     id: int
     mission_id: int
@@ -82,6 +102,10 @@ class MissionAssignIn(Input):
 
 class MissionTeamIn(Input):
     team_id: int = Field(..., ge=1)
+
+
+class MobilizeUnassignIn(Input):
+    reason: str = Field(..., min_length=1, max_length=200)
 
 
 class StatusIn(Input):

@@ -176,6 +176,7 @@ class MissionPage:
     deployments: list[Deployment]
     hours: Decimal
     deeds: set[int]  # assignment pks already turned into deeds
+    deployment_deeds: set[int]  # deployment pks already turned into deeds
 
 
 def mission_page_for(*, actor: Any, pk: int) -> MissionPage:
@@ -192,7 +193,11 @@ def mission_page_for(*, actor: Any, pk: int) -> MissionPage:
             "person__employee_no"
         )
     )
-    deployments = list(mission.deployments.select_related("person").order_by("starts_on", "id"))
+    deployments = list(
+        mission.deployments.select_related("person", "person__organization", "mission").order_by(
+            "starts_on", "id"
+        )
+    )
     hours = mission.service_records.aggregate(h=Sum("hours"))["h"] or Decimal(0)
     deeds = {
         int(pk)
@@ -200,7 +205,9 @@ def mission_page_for(*, actor: Any, pk: int) -> MissionPage:
             source_model="mobilize.assignment", source_pk__in=[str(a.pk) for a in assignments]
         ).values_list("source_pk", flat=True)
     }
-    return MissionPage(mission, teams, assignments, deployments, hours, deeds)
+    return MissionPage(
+        mission, teams, assignments, deployments, hours, deeds, deployments_with_deeds(deployments)
+    )
 
 
 def missions_in_period_for(
@@ -261,7 +268,9 @@ def deployment_list_for(
     rows = Deployment.objects.filter(visible)
     if kind:
         rows = rows.filter(kind=kind)
-    return rows.select_related("person", "organization", "mission").order_by("-starts_on", "id")
+    return rows.select_related("person", "person__organization", "organization", "mission").order_by(
+        "-starts_on", "id"
+    )
 
 
 def deployment_get_for(*, actor: Any, pk: int) -> Deployment:
@@ -269,6 +278,20 @@ def deployment_get_for(*, actor: Any, pk: int) -> Deployment:
     if deployment is None:
         raise NotFound()
     return deployment
+
+
+def deployments_with_deeds(deployments: Sequence[Deployment]) -> set[int]:
+    """Which of these deployments (already read through a scoped selector) are deeds, in one query."""
+    from qixin.brand.models import Deed
+
+    if not deployments:
+        return set()
+    return {
+        int(pk)
+        for pk in Deed.objects.filter(
+            source_model="mobilize.deployment", source_pk__in=[str(d.pk) for d in deployments]
+        ).values_list("source_pk", flat=True)
+    }
 
 
 def deployed_counts_for(*, actor: Any, org: Organization, start: date, end: date) -> dict[str, int]:

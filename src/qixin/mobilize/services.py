@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from qixin.brand.models import Deed, Pillar
 from qixin.brand.services import deed_record
@@ -23,6 +25,7 @@ from .models import (
     MISSION_TRANSITIONS,
     Assignment,
     Deployment,
+    DeploymentKind,
     Mission,
     MissionStatus,
     ServiceRecord,
@@ -30,7 +33,12 @@ from .models import (
     TeamKind,
     TeamMember,
 )
-from .permissions import can_manage_org, can_manage_person, can_view_person
+from .permissions import (
+    can_manage_org,
+    can_manage_person,
+    can_record_deployment_deed,
+    can_view_person,
+)
 
 
 def _require_org(actor: User | None, org: Organization) -> None:
@@ -46,7 +54,41 @@ def is_party_member(person: Person, on: date) -> bool:
     return Membership.objects.filter(memberships_on_q(on), person=person).exists()
 
 
+def _required(value: str, label: str) -> str:
+    """Text a record cannot do without, stripped; left empty, the refusal names the field."""
+    value = value.strip()
+    if not value:
+        raise ApplicationError("required", f"请填写{label}。", [Problem(message="不能为空", field=label)])
+    return value
+
+
 # --- teams ---------------------------------------------------------------------------------------
+
+
+def _check_team(
+    actor: User | None, *, name: str, kind: str, custom_kind: str, leader: Person | None
+) -> tuple[str, str]:
+    """The rules of a team, when it is formed and whenever it is changed: a name; a kind name when
+    the kind is 其他 (and none otherwise); a leader the actor can see. Returns the stripped name and
+    kind name."""
+    name = _required(name, "队伍名称")
+    if kind == TeamKind.CUSTOM and not custom_kind.strip():
+        raise ApplicationError(
+            "invalid", "类别为“其他”时请填写队伍类别名称。", [Problem(message="不能为空", field="类别名称")]
+        )
+    if leader is not None:
+        _require_visible(actor, leader)
+    return name, custom_kind.strip() if kind == TeamKind.CUSTOM else ""
+
+
+def _team_facts(team: Team) -> dict[str, Any]:
+    """What a change of a team is audited by."""
+    return {
+        "name": team.name,
+        "kind": team.display_kind,
+        "leader": team.leader.employee_no if team.leader is not None else None,
+        "description": team.description,
+    }
 
 
 @transaction.atomic
@@ -64,17 +106,12 @@ def team_create(
 ) -> Team:
     """Form a team at an organization. The leader, if named, joins it as its first member."""
     _require_org(actor, organization)
-    if kind == TeamKind.CUSTOM and not custom_kind.strip():
-        raise ApplicationError(
-            "invalid", "类别为“其他”时请填写队伍类别名称。", [Problem(message="不能为空", field="类别名称")]
-        )
-    if leader is not None:
-        _require_visible(actor, leader)
+    name, custom_kind = _check_team(actor, name=name, kind=kind, custom_kind=custom_kind, leader=leader)
     team = Team(
         organization=organization,
-        name=name.strip(),
+        name=name,
         kind=kind,
-        custom_kind=custom_kind.strip() if kind == TeamKind.CUSTOM else "",
+        custom_kind=custom_kind,
         leader=leader,
         formed_on=formed_on,
         disbanded_on=disbanded_on,
@@ -92,6 +129,55 @@ def team_create(
         obj=team,
         changes={"kind": team.display_kind, "organization": organization.code, "formed_on": formed_on},
     )
+    return team
+
+
+@transaction.atomic
+def team_update(
+    *,
+    actor: User | None,
+    team: Team,
+    name: str,
+    kind: str,
+    custom_kind: str,
+    leader: Person | None,
+    description: str,
+) -> Team:
+    """Correct a team's name, kind, leader or description, by who keeps the records of the forming
+    organization and under the same rules as when it was formed. A disbanded team is not changed.
+    The forming organization and date stay: the figures count a team under its organization from
+    that date (teams_active_for), and its members joined on or after it. A new leader who is not a
+    current member joins today (or on the forming date, if that is later)."""
+    _require_org(actor, team.organization)
+    if team.disbanded_on is not None:
+        raise ApplicationError("team_disbanded", f"“{team.name}”已于{team.disbanded_on}解散，不能修改。")
+    name, custom_kind = _check_team(actor, name=name, kind=kind, custom_kind=custom_kind, leader=leader)
+    joins = False
+    if leader is not None and leader.pk != team.leader_id:
+        membership = team.members.filter(person=leader).first()
+        if membership is not None and membership.left_on is not None:
+            raise ApplicationError(
+                "leader_left",
+                f"{leader.name}已于{membership.left_on}退出“{team.name}”，不能任队长。",
+                [Problem(message="已退出队伍", field="队长工号")],
+            )
+        joins = membership is None
+    before = _team_facts(team)
+    team.name, team.kind, team.custom_kind = name, kind, custom_kind
+    team.leader, team.description = leader, description.strip()
+    full_clean(team)
+    changes = audit.diff(before, _team_facts(team))
+    if not changes:
+        return team
+    team.save()
+    if joins:
+        assert leader is not None
+        joined_on = max(timezone.localdate(), team.formed_on)
+        TeamMember.objects.create(
+            team=team, person=leader, is_party_member=is_party_member(leader, joined_on), joined_on=joined_on
+        )
+        changes["leader_joined_on"] = [None, joined_on.isoformat()]
+    audit.record(actor=actor, action="update", obj=team, changes=changes)
     return team
 
 
@@ -152,6 +238,29 @@ def team_member_remove(*, actor: User | None, member: TeamMember, on: date) -> T
 # --- missions ------------------------------------------------------------------------------------
 
 
+def _check_mission(*, name: str, goal: str, starts_on: date, ends_on: date | None) -> tuple[str, str]:
+    """The rules of a mission, when it starts and whenever it is changed: a name, a goal, and an end
+    (if any) not before its start. Returns the stripped name and goal."""
+    name = _required(name, "任务名称")
+    goal = _required(goal, "目标")
+    if ends_on is not None and ends_on < starts_on:
+        raise ApplicationError(
+            "bad_period", "结束日期不能早于开始日期。", [Problem(message="早于开始日期", field="结束日期")]
+        )
+    return name, goal
+
+
+def _mission_facts(mission: Mission) -> dict[str, Any]:
+    """What a change of a mission is audited by."""
+    return {
+        "name": mission.name,
+        "kind": mission.kind,
+        "goal": mission.goal,
+        "starts_on": mission.starts_on,
+        "ends_on": mission.ends_on,
+    }
+
+
 @transaction.atomic
 def mission_create(
     *,
@@ -163,12 +272,15 @@ def mission_create(
     starts_on: date,
     ends_on: date | None = None,
 ) -> Mission:
+    """Start a mission of an organization: a name, a goal, and a period that does not end before it
+    starts (the rules of _check_mission)."""
     _require_org(actor, organization)
+    name, goal = _check_mission(name=name, goal=goal, starts_on=starts_on, ends_on=ends_on)
     mission = Mission(
         organization=organization,
-        name=name.strip(),
+        name=name,
         kind=kind,
-        goal=goal.strip(),
+        goal=goal,
         starts_on=starts_on,
         ends_on=ends_on,
     )
@@ -183,6 +295,36 @@ def _require_mission_open(mission: Mission) -> None:
         raise ApplicationError(
             "mission_closed", f"“{mission.name}”已{mission.get_status_display()}，不能再调整。"
         )
+
+
+@transaction.atomic
+def mission_update(
+    *,
+    actor: User | None,
+    mission: Mission,
+    name: str,
+    kind: str,
+    goal: str,
+    starts_on: date,
+    ends_on: date | None,
+) -> Mission:
+    """Correct a mission's name, kind, goal or period while it is 筹备中 or 进行中, by who keeps the
+    records of the organization that started it, under the same rules as when it started. The
+    organization stays (the figures count the mission under it); the status and outcome change only
+    through mission_set_status; a completed or cancelled mission is a closed record."""
+    _require_org(actor, mission.organization)
+    _require_mission_open(mission)
+    name, goal = _check_mission(name=name, goal=goal, starts_on=starts_on, ends_on=ends_on)
+    before = _mission_facts(mission)
+    mission.name, mission.kind, mission.goal = name, kind, goal
+    mission.starts_on, mission.ends_on = starts_on, ends_on
+    full_clean(mission)
+    changes = audit.diff(before, _mission_facts(mission))
+    if not changes:
+        return mission
+    mission.save()
+    audit.record(actor=actor, action="update", obj=mission, changes=changes)
+    return mission
 
 
 @transaction.atomic
@@ -217,6 +359,34 @@ def mission_assign(
         changes={"person": person.employee_no, "part": assignment.part},
     )
     return assignment
+
+
+@transaction.atomic
+def assignment_remove(*, actor: User | None, assignment: Assignment, reason: str) -> Mission:
+    """Take a person off a mission they were put on by mistake, stating why; by who keeps the
+    records of the mission's organization (the same as putting them on). The assignment is deleted,
+    so the person no longer counts among the mission's people; the audit entry keeps what it was and
+    why. A part already recorded as a deed is refused: the deed cites it as its evidence and is
+    deleted first on the member's brand page. A mission's record may be corrected after it closed,
+    since a wrong name in it would otherwise stay in the figures."""
+    mission = assignment.mission
+    _require_org(actor, mission.organization)
+    reason = _required(reason, "撤销原因")
+    if Deed.objects.filter(
+        person_id=assignment.person_id, source_model="mobilize.assignment", source_pk=str(assignment.pk)
+    ).exists():
+        raise ApplicationError(
+            "deed_exists",
+            f"{assignment.person.name}在该任务中的工作已记为党员事迹，请先在其党员事迹页删除该事迹。",
+        )
+    audit.record(
+        actor=actor,
+        action="unassign",
+        obj=mission,
+        changes={"person": assignment.person.employee_no, "part": assignment.part, "reason": reason},
+    )
+    assignment.delete()
+    return mission
 
 
 @transaction.atomic
@@ -316,19 +486,37 @@ def deployment_record(
     return deployment
 
 
+def deployment_deed_text(deployment: Deployment) -> str:
+    """What a deployment says as a deed when nobody writes it otherwise: 驰援武汉（2026-02-01至
+    2026-03-01，任务名）."""
+    period = (
+        f"{deployment.starts_on}至{deployment.ends_on}" if deployment.ends_on else f"自{deployment.starts_on}"
+    )
+    what = "派驻" if deployment.kind == DeploymentKind.OTHER else deployment.kind
+    mission = f"，“{deployment.mission.name}”" if deployment.mission is not None else ""
+    return f"{what}{deployment.destination}（{period}{mission}）"
+
+
 @transaction.atomic
 def deployment_to_deed(
     *, actor: User | None, deployment: Deployment, pillars: Iterable[Pillar | str], description: str = ""
 ) -> Deed:
-    period = (
-        f"{deployment.starts_on}至{deployment.ends_on}" if deployment.ends_on else f"自{deployment.starts_on}"
-    )
+    """Turn a deployment (驰援, 坚守) into a deed of the person, linked to it, the way a part in a
+    mission becomes one (assignment_to_deed): by who may record the person's deeds (who keeps the
+    records of their organization, or the person themself), at most once per deployment, dated the
+    day it ended (or began, while it lasts). A deployment that has not begun is not a deed yet."""
+    require(can_view_person(actor, deployment.person), hide=True)
+    require(can_record_deployment_deed(actor, deployment))
+    today = timezone.localdate()
+    if deployment.starts_on > today:
+        raise ApplicationError("not_started", f"该派驻自{deployment.starts_on}开始，尚未开始，不能记为事迹。")
+    ended = deployment.ends_on is not None and deployment.ends_on <= today
     return deed_record(
         actor=actor,
         person=deployment.person,
         pillars=pillars,
-        on=deployment.ends_on or deployment.starts_on,
-        description=description or f"{deployment.kind}{deployment.destination}（{period}）",
+        on=deployment.ends_on if ended and deployment.ends_on is not None else deployment.starts_on,
+        description=description.strip() or deployment_deed_text(deployment),
         source=deployment,
     )
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from qixin.brand.selectors import framework_effective
+from qixin.core.access import require
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view
 from qixin.orgs.selectors import org_from_input
@@ -21,8 +22,38 @@ from qixin.people.selectors import person_from_input
 
 from . import forms, importers, selectors, services
 from .models import DeploymentKind, MissionKind, MissionStatus, TeamKind
+from .permissions import can_manage_org, can_record_deployment_deed
 
 LIST_LIMIT = 200
+
+
+def _form(
+    request: AuthedRequest,
+    form: Any,
+    title: str,
+    on_valid: Any,
+    cancel_url: str,
+    *,
+    note: str = "",
+    submit_label: str = "",
+    **extra: Any,
+) -> HttpResponse:
+    """A form page; a closing action passes the consequence as `note` and its own `submit_label`, so
+    the page is the confirmation step and nothing happens before it is posted."""
+    return form_page(
+        request,
+        form=form,
+        context={
+            "title": title,
+            "action": request.path,
+            "cancel_url": cancel_url,
+            "note": note,
+            "submit_label": submit_label,
+            **extra,
+        },
+        template="mobilize/form.html",
+        on_valid=on_valid,
+    )
 
 
 @login_required
@@ -88,6 +119,45 @@ def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def team_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    team = selectors.team_get_for(actor=request.user, pk=pk)
+    require(can_manage_org(request.user, team.organization))
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        leader = person_from_input(actor=request.user, employee_no=data["leader"]) if data["leader"] else None
+        services.team_update(
+            actor=request.user,
+            team=team,
+            name=data["name"],
+            kind=data["kind"],
+            custom_kind=data["custom_kind"],
+            leader=leader,
+            description=data["description"],
+        )
+        messages.success(request, "已保存。")
+        return redirect("mobilize:team", pk=team.pk)
+
+    initial = {
+        "name": team.name,
+        "kind": team.kind,
+        "custom_kind": team.custom_kind,
+        "leader": team.leader.employee_no if team.leader else "",
+        "description": team.description,
+    }
+    return _form(
+        request,
+        forms.TeamEditForm(request.POST or None, initial=initial),
+        f"修改队伍“{team.name}”",
+        save,
+        reverse("mobilize:team", args=[team.pk]),
+        note=(
+            f"组建组织（{team.organization.name}）和组建日期（{team.formed_on:%Y-%m-%d}）不能修改。"
+            "新任队长如不在队中，自今日起加入队伍。"
+        ),
+    )
+
+
+@login_required
 @require_POST
 def team_member_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     member = selectors.team_member_get_for(actor=request.user, pk=pk)
@@ -140,6 +210,61 @@ def mission_new(request: AuthedRequest) -> HttpResponse:
         context={"title": "发起专项任务", "action": request.path, "cancel_url": reverse("mobilize:missions")},
         template="mobilize/form.html",
         on_valid=save,
+    )
+
+
+@login_required
+def mission_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    mission = selectors.mission_get_for(actor=request.user, pk=pk)
+    require(can_manage_org(request.user, mission.organization))
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.mission_update(actor=request.user, mission=mission, **data)
+        messages.success(request, "已保存。")
+        return redirect("mobilize:mission", pk=mission.pk)
+
+    initial = {
+        "name": mission.name,
+        "kind": mission.kind,
+        "goal": mission.goal,
+        "starts_on": mission.starts_on,
+        "ends_on": mission.ends_on,
+    }
+    return _form(
+        request,
+        forms.MissionEditForm(request.POST or None, initial=initial),
+        f"修改专项任务“{mission.name}”",
+        save,
+        reverse("mobilize:mission", args=[mission.pk]),
+        note=(
+            f"发起组织（{mission.organization.name}）不能修改；任务状态和成效在任务页更新。"
+            "已完成或已取消的任务不能修改。"
+        ),
+    )
+
+
+@login_required
+def assignment_remove(request: AuthedRequest, pk: int) -> HttpResponse:
+    assignment = selectors.assignment_get_for(actor=request.user, pk=pk)
+    require(can_manage_org(request.user, assignment.mission.organization))
+    person, mission = assignment.person, assignment.mission
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.assignment_remove(actor=request.user, assignment=assignment, reason=data["reason"])
+        messages.success(request, f"已将{person.name}移出任务。")
+        return redirect("mobilize:mission", pk=mission.pk)
+
+    return _form(
+        request,
+        forms.UnassignForm(request.POST or None),
+        f"将{person.name}（{person.employee_no}）移出“{mission.name}”",
+        save,
+        reverse("mobilize:mission", args=[mission.pk]),
+        note=(
+            f"承担工作：{assignment.part}。用于更正误加入任务的人员：移出后不再计入该任务的人员，"
+            "撤销原因记入操作记录。已记为党员事迹的不能移出。"
+        ),
+        submit_label="确认移出",
     )
 
 
@@ -251,13 +376,56 @@ def assignment_deed(request: AuthedRequest, pk: int) -> HttpResponse:
 def deployments(request: AuthedRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     rows = selectors.deployment_list_for(actor=request.user, kind=kind)
+    shown = list(rows[:LIST_LIMIT])
     context = {
-        "deployments": list(rows[:LIST_LIMIT]),
+        "deployments": shown,
         "total": rows.count(),
         "kind": kind,
         "kinds": DeploymentKind,
+        "deeds": selectors.deployments_with_deeds(shown),
     }
     return render(request, "mobilize/deployments.html", context)
+
+
+@login_required
+def deployment_deed(request: AuthedRequest, pk: int) -> HttpResponse:
+    deployment = selectors.deployment_get_for(actor=request.user, pk=pk)
+    require(can_record_deployment_deed(request.user, deployment))
+    person = deployment.person
+    framework = framework_effective(person.organization)
+    names = [p.name for p in framework.pillars.all()] if framework else []
+    back = (
+        reverse("mobilize:mission", args=[deployment.mission_id])
+        if deployment.mission_id and request.GET.get("from") == "mission"
+        else reverse("mobilize:deployments")
+    )
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.deployment_to_deed(
+            actor=request.user,
+            deployment=deployment,
+            pillars=data["pillars"],
+            description=data["description"],
+        )
+        messages.success(request, f"已记入{person.name}的党员事迹。")
+        return redirect(back)
+
+    return form_page(
+        request,
+        form=forms.DeedForm(
+            request.POST or None,
+            pillar_names=names,
+            default_text=services.deployment_deed_text(deployment),
+        ),
+        context={
+            "title": f"将{person.name}的派驻（{deployment.kind}{deployment.destination}）记为事迹",
+            "action": request.get_full_path(),
+            "cancel_url": back,
+            "framework": framework,
+        },
+        template="mobilize/form.html",
+        on_valid=save,
+    )
 
 
 @login_required
