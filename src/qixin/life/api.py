@@ -14,16 +14,24 @@ from qixin.core.periods import Period
 from qixin.people.selectors import person_or_none_from_input
 
 from . import selectors, services
+from .models import Meeting, MeetingKind
 from .schemas import (
     CheckinIn,
     CheckinOut,
     ComplianceOut,
     LapseOut,
+    LifeCampaignOut,
+    LifeCampaignUpdateIn,
+    MeetingCorrectIn,
     MeetingCreateIn,
     MeetingDetailOut,
     MeetingFiltersIn,
     MeetingOut,
+    MeetingWithdrawIn,
     RecordIn,
+    ResolutionCorrectIn,
+    ResolutionOut,
+    ResolutionWithdrawIn,
 )
 
 router = Router(tags=["组织生活"])
@@ -57,16 +65,21 @@ def meeting_detail(request: AuthedRequest, pk: ObjectId) -> Any:
     return _detail(request, pk)
 
 
-@router.post("/meetings", response={201: MeetingDetailOut, **ERRORS}, summary="安排会议")
-def meeting_create(request: AuthedRequest, payload: MeetingCreateIn) -> Any:
-    org = selectors.org_for_life(actor=request.user, code=payload.org_code)
-    kind = next((k for k in selectors.kinds_for(org=org) if k.code == payload.kind), None)
+def _kind(org: Any, code: str) -> MeetingKind:
+    kind = next((k for k in selectors.kinds_for(org=org) if k.code == code), None)
     if kind is None:
         raise ApplicationError(
             "invalid_kind",
-            f"会议类型“{payload.kind}”不存在或不适用于该组织。",
+            f"会议类型“{code}”不存在或不适用于该组织。",
             [Problem("不是可选值", field="kind")],
         )
+    return kind
+
+
+@router.post("/meetings", response={201: MeetingDetailOut, **ERRORS}, summary="安排会议")
+def meeting_create(request: AuthedRequest, payload: MeetingCreateIn) -> Any:
+    org = selectors.org_for_life(actor=request.user, code=payload.org_code)
+    kind = _kind(org, payload.kind)
     campaign = (
         selectors.campaign_get_for(actor=request.user, pk=payload.campaign_id)
         if payload.campaign_id
@@ -85,6 +98,99 @@ def meeting_create(request: AuthedRequest, payload: MeetingCreateIn) -> Any:
         campaign=campaign,
     )
     return Status(201, _detail(request, meeting.pk))
+
+
+@router.patch(
+    "/meetings/{pk}",
+    response={200: MeetingDetailOut, **ERRORS},
+    summary="更正会议（类型、时间、主题、地点、主持人、授课人、专题教育）",
+)
+def meeting_correct(request: AuthedRequest, pk: ObjectId, payload: MeetingCorrectIn) -> Any:
+    """只更改提交的字段；只改开始时间时，结束时间随之移动、会议时长不变。已召开的会议须填写 reason（更正原因）。"""
+    meeting: Meeting = selectors.meeting_get_for(actor=request.user, pk=pk)
+    sent = payload.model_fields_set
+    starts_at = payload.starts_at or meeting.starts_at
+    ends_at = payload.ends_at or (starts_at + (meeting.ends_at - meeting.starts_at))
+
+    def person(field: str, current: Any) -> Any:
+        value = getattr(payload, field)
+        if field not in sent or value is None:
+            return current
+        return person_or_none_from_input(actor=request.user, employee_no=value)
+
+    campaign = meeting.campaign
+    if "campaign_id" in sent:
+        campaign = (
+            selectors.campaign_get_for(actor=request.user, pk=payload.campaign_id)
+            if payload.campaign_id
+            else None
+        )
+    services.meeting_correct(
+        actor=request.user,
+        meeting=meeting,
+        kind=_kind(meeting.organization, payload.kind) if payload.kind else meeting.kind,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        title=meeting.title if payload.title is None else payload.title,
+        place=meeting.place if payload.place is None else payload.place,
+        host=person("host_employee_no", meeting.host),
+        speaker=person("speaker_employee_no", meeting.speaker),
+        campaign=campaign,
+        reason=payload.reason,
+    )
+    return _detail(request, pk)
+
+
+@router.post(
+    "/meetings/{pk}/withdraw", response={200: MeetingDetailOut, **ERRORS}, summary="撤销会议记录（保留备查）"
+)
+def meeting_withdraw(request: AuthedRequest, pk: ObjectId, payload: MeetingWithdrawIn) -> Any:
+    meeting = selectors.meeting_get_for(actor=request.user, pk=pk)
+    services.meeting_withdraw(actor=request.user, meeting=meeting, reason=payload.reason)
+    return _detail(request, pk)
+
+
+@router.patch("/resolutions/{pk}", response={200: ResolutionOut, **ERRORS}, summary="更正决议")
+def resolution_correct(request: AuthedRequest, pk: ObjectId, payload: ResolutionCorrectIn) -> Any:
+    """只更改提交的字段；reason（更正原因）必填。"""
+    resolution = selectors.resolution_get_for(actor=request.user, pk=pk)
+    sent = payload.model_fields_set
+    owner = resolution.owner
+    if payload.owner_employee_no is not None:
+        owner = person_or_none_from_input(actor=request.user, employee_no=payload.owner_employee_no)
+    return services.resolution_correct(
+        actor=request.user,
+        resolution=resolution,
+        text=resolution.text if payload.text is None else payload.text,
+        owner=owner,
+        due_on=payload.due_on if "due_on" in sent else resolution.due_on,
+        reason=payload.reason,
+    )
+
+
+@router.post("/resolutions/{pk}/withdraw", response={200: ResolutionOut, **ERRORS}, summary="撤销决议")
+def resolution_withdraw(request: AuthedRequest, pk: ObjectId, payload: ResolutionWithdrawIn) -> Any:
+    resolution = selectors.resolution_get_for(actor=request.user, pk=pk)
+    return services.resolution_withdraw(actor=request.user, resolution=resolution, reason=payload.reason)
+
+
+@router.delete("/attachments/{pk}", response={204: None, **ERRORS}, summary="删除会议附件")
+def attachment_delete(request: AuthedRequest, pk: ObjectId, reason: str = "") -> Any:
+    """reason（删除原因）可不填，记入操作日志。"""
+    attachment = selectors.attachment_get_for(actor=request.user, pk=pk)
+    services.attachment_delete(actor=request.user, attachment=attachment, reason=reason[:200])
+    return Status(204, None)
+
+
+@router.patch("/campaigns/{pk}", response={200: LifeCampaignOut, **ERRORS}, summary="修改专题教育")
+def campaign_update(request: AuthedRequest, pk: ObjectId, payload: LifeCampaignUpdateIn) -> Any:
+    """只更改提交的字段。"""
+    campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
+    values = {
+        f: getattr(campaign, f) if getattr(payload, f) is None else getattr(payload, f)
+        for f in ("name", "starts_on", "ends_on", "required_sessions", "description")
+    }
+    return services.campaign_update(actor=request.user, campaign=campaign, **values)
 
 
 @router.post(

@@ -35,6 +35,34 @@ class MeetingPlanForm(forms.Form):
         ]
 
 
+class MeetingCorrectForm(MeetingPlanForm):
+    reason = forms.CharField(
+        label="更正原因",
+        max_length=200,
+        required=False,
+        help_text="已召开的会议须填写，记入操作日志。",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReasonForm(forms.Form):
+    """The confirmation of a destructive action: why (kept in the audit log)."""
+
+    reason = forms.CharField(label="原因", max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, label: str = "原因", required: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].required = required
+
+
+class ResolutionCorrectForm(forms.Form):
+    text = forms.CharField(label="决议事项", max_length=500)
+    owner = forms.CharField(label="责任人工号", max_length=20, required=False)
+    due_on = forms.DateField(label="完成期限", required=False, widget=DateInput)
+    reason = forms.CharField(label="更正原因", max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ResolutionForm(forms.Form):
     text = forms.CharField(label="决议事项", max_length=500)
     voted = forms.BooleanField(label="经表决", required=False)

@@ -176,7 +176,13 @@ def import_meetings(
                 organization=v["org"], kind=v["kind"], starts_at=v["starts_at"]
             ).first()
             label = f"{v['org'].name} {v['day']} {v['kind'].name}"
-            if meeting is None:
+            if meeting is not None and meeting.status == MeetingStatus.WITHDRAWN:
+                # Withdrawing a record is a decision (with its reason): a file neither revives the
+                # record nor enters it a second time.
+                report.unchanged += 1
+                if len(report.changes) < 20:
+                    report.changes.append(f"未导入：{label}（该会议记录已撤销）")
+            elif meeting is None:
                 meeting = Meeting(
                     organization=v["org"],
                     kind=v["kind"],

@@ -82,6 +82,9 @@ class MeetingStatus(models.TextChoices):
     PLANNED = "planned", "计划"
     HELD = "held", "已召开"
     CANCELLED = "cancelled", "已取消"
+    # A held meeting recorded by mistake: kept with its attendance, resolutions and attachments (and
+    # the audit trail pointing at it), but counted nowhere, since every count reads HELD only.
+    WITHDRAWN = "withdrawn", "已撤销记录"
 
 
 class Meeting(TimeStampedModel):
@@ -131,6 +134,8 @@ class Meeting(TimeStampedModel):
     absent_count = models.PositiveIntegerField("缺席", default=0)
     recorded_at = models.DateTimeField("记录时间", null=True, blank=True)
     recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    withdrawn_at = models.DateTimeField("撤销记录时间", null=True, blank=True)
+    withdrawn_reason = models.CharField("撤销原因", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "会议"
@@ -152,6 +157,10 @@ class Meeting(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | (Q(withdrawn_at__isnull=False) & ~Q(withdrawn_reason="")),
+                name="meeting_withdrawn_with_reason",
             ),
         ]
 
@@ -218,11 +227,21 @@ class Resolution(TimeStampedModel):
     due_on = models.DateField("完成期限", null=True, blank=True)
     done_on = models.DateField("完成日期", null=True, blank=True)
     follow_up = models.TextField("落实情况", blank=True)
+    # A decision recorded by mistake is withdrawn, not deleted: it stays on the meeting's page, struck
+    # through with the reason, and is no longer followed up or counted as overdue.
+    withdrawn_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    withdrawn_reason = models.CharField("撤销原因", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "会议决议"
         verbose_name_plural = "会议决议"
         ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawn_reason=""),
+                name="resolution_withdrawn_with_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text[:50]

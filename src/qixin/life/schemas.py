@@ -45,6 +45,8 @@ class ResolutionOut(Schema):
     due_on: date | None
     done_on: date | None
     follow_up: str
+    withdrawn_at: datetime | None
+    withdrawn_reason: str
 
 
 class MeetingDetailOut(MeetingOut):
@@ -54,13 +56,15 @@ class MeetingDetailOut(MeetingOut):
     host_id: int | None
     speaker_id: int | None
     campaign_id: int | None
+    withdrawn_at: datetime | None
+    withdrawn_reason: str
     attendance: list[AttendanceOut] = Field(..., alias="attendance_rows")
     resolutions: list[ResolutionOut] = Field(..., alias="resolution_rows")
 
 
 class MeetingFiltersIn(Input):
     org: str = Field("", max_length=32, description="组织编码（含下级）")
-    status: str = Field("", description="planned、held 或 cancelled")
+    status: str = Field("", description="planned、held、cancelled 或 withdrawn（已撤销记录）")
     kind: str = Field("", max_length=40, description="会议类型编码，如 theme_day")
     start: date | None = Field(None, description="开始日期（含）")
     end: date | None = Field(None, description="结束日期（不含）")
@@ -76,6 +80,57 @@ class MeetingCreateIn(Input):
     host_employee_no: str = Field("", max_length=20)
     speaker_employee_no: str = Field("", max_length=20)
     campaign_id: int | None = None
+
+
+class MeetingCorrectIn(Input):
+    """Only the fields sent are changed. A new start without an end keeps the meeting's duration."""
+
+    kind: str | None = Field(None, min_length=1, max_length=40, description="会议类型编码")
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    title: str | None = Field(None, max_length=200)
+    place: str | None = Field(None, max_length=100)
+    host_employee_no: str | None = Field(None, max_length=20, description="空字符串表示清除")
+    speaker_employee_no: str | None = Field(None, max_length=20, description="空字符串表示清除")
+    campaign_id: int | None = Field(None, description="null 表示不属于专题教育")
+    reason: str = Field("", max_length=200, description="更正原因；已召开的会议必填")
+
+
+class MeetingWithdrawIn(Input):
+    reason: str = Field(..., min_length=1, max_length=200, description="撤销原因")
+
+
+class ResolutionCorrectIn(Input):
+    """Only the fields sent are changed."""
+
+    text: str | None = Field(None, min_length=1, max_length=500)
+    owner_employee_no: str | None = Field(None, max_length=20, description="空字符串表示清除")
+    due_on: date | None = None
+    reason: str = Field(..., min_length=1, max_length=200, description="更正原因")
+
+
+class ResolutionWithdrawIn(Input):
+    reason: str = Field(..., min_length=1, max_length=200, description="撤销原因")
+
+
+class LifeCampaignOut(Schema):
+    id: int
+    org_code: str = Field(..., alias="organization.code")
+    name: str
+    starts_on: date
+    ends_on: date
+    required_sessions: int
+    description: str
+
+
+class LifeCampaignUpdateIn(Input):
+    """Only the fields sent are changed."""
+
+    name: str | None = Field(None, min_length=1, max_length=100)
+    starts_on: date | None = None
+    ends_on: date | None = None
+    required_sessions: int | None = Field(None, ge=1, le=100)
+    description: str | None = Field(None, max_length=5000)
 
 
 class AttendanceIn(Input):

@@ -42,6 +42,10 @@ from .models import (
 )
 from .permissions import can_see_compliance, can_see_lapse, can_view_life, sees_any_lapse
 
+# A resolution still to be carried out: neither withdrawn itself nor of a meeting whose record was
+# withdrawn (a withdrawn record is kept but counts nowhere).
+OPEN_RESOLUTION = Q(withdrawn_at__isnull=True, meeting__status=MeetingStatus.HELD)
+
 
 def life_roots_for(*, actor: Any) -> list[Organization]:
     """The top organizations whose organizational life the actor keeps (admin: the tree's roots)."""
@@ -616,6 +620,7 @@ def _compliance(
     overdue = dict(
         Resolution.objects.filter(
             access.subtree_q(actor, org, "meeting__organization__path"),
+            OPEN_RESOLUTION,
             due_on__lt=today,
             done_on__isnull=True,
             passed=True,
@@ -1050,6 +1055,7 @@ def due_page_for(*, actor: Any, org: Organization, today: date) -> DuePage:
     recent = list(meeting_list_for(actor=actor, org=org, status=MeetingStatus.HELD)[:10])
     overdue = list(
         Resolution.objects.filter(
+            OPEN_RESOLUTION,
             meeting__organization__path__startswith=org.path,
             due_on__lt=today,
             done_on__isnull=True,
@@ -1076,7 +1082,7 @@ def calendar_for(*, actor: Any, org: Organization, year: int, today: date) -> li
     row = next((r for r in report.rows if r.org.pk == org.pk), None)
     meetings = list(
         meeting_list_for(actor=actor, org=org, start=period.start, end=period.end)
-        .exclude(status=MeetingStatus.CANCELLED)
+        .filter(status__in=[MeetingStatus.PLANNED, MeetingStatus.HELD])
         .order_by("starts_at")
     )
     months = []

@@ -209,6 +209,31 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
         raise ApplicationError("invalid", "会议时长超过3天，请检查开始和结束时间。")
 
 
+def _day_of(starts_at: datetime) -> date:
+    """The day a meeting counts for: the date of its start in local (Beijing) time."""
+    return timezone.localtime(starts_at).date()
+
+
+def _check_meeting(
+    org: Organization, kind: MeetingKind, starts_at: datetime, ends_at: datetime, campaign: Campaign | None
+) -> None:
+    """What planning a meeting and correcting one both check: a kind the organization may use, sane
+    times, a campaign whose scope covers the organization."""
+    if not _kind_usable(kind, org):
+        raise ApplicationError(
+            "invalid_kind",
+            f"会议类型“{kind.name}”不适用于“{org.name}”。",
+            [Problem("不适用于本组织", field="会议类型")],
+        )
+    _check_times(starts_at, ends_at)
+    if campaign is not None and not org.path.startswith(campaign.organization.path):
+        raise ApplicationError(
+            "invalid",
+            f"“{org.name}”不在专题教育“{campaign.name}”的范围内。",
+            [Problem("不在专题教育的范围内", field="专题教育")],
+        )
+
+
 @transaction.atomic
 def meeting_plan(
     *,
@@ -229,11 +254,7 @@ def meeting_plan(
         raise ApplicationError("invalid", "该组织不能召开会议。")
     if not org.is_active:
         raise ApplicationError("org_dissolved", f"“{org.name}”已撤销，不能再安排会议。")
-    if not _kind_usable(kind, org):
-        raise ApplicationError("invalid_kind", f"会议类型“{kind.name}”不适用于“{org.name}”。")
-    _check_times(starts_at, ends_at)
-    if campaign is not None and not org.path.startswith(campaign.organization.path):
-        raise ApplicationError("invalid", f"“{org.name}”不在专题教育“{campaign.name}”的范围内。")
+    _check_meeting(org, kind, starts_at, ends_at, campaign)
     meeting = Meeting(
         organization=org,
         kind=kind,
@@ -241,7 +262,7 @@ def meeting_plan(
         place=place.strip(),
         starts_at=starts_at,
         ends_at=ends_at,
-        held_on=timezone.localtime(starts_at).date(),
+        held_on=_day_of(starts_at),
         host=host,
         speaker=speaker,
         campaign=campaign,
@@ -266,12 +287,13 @@ class AttendanceEntry:
 
 
 def _quorum_problems(
-    meeting: Meeting, entries: dict[int, AttendanceEntry], members: list[Membership], has_election: bool
+    meeting: Meeting, entries: dict[int, AttendanceEntry], voters: list[int], has_election: bool
 ) -> list[Problem]:
+    """The quorums of RULES.md for a meeting with this attendance; `voters` are the persons who should
+    attend with a vote (the roster when recording, the recorded rows when correcting)."""
     book = rulebook(meeting.organization, meeting.held_on)
     problems: list[Problem] = []
-    voters = [m for m in members if has_vote(m)]
-    voters_present = [m for m in voters if entries[m.person_id].status == AttendanceStatus.PRESENT]
+    voters_present = [p for p in voters if entries[p].status == AttendanceStatus.PRESENT]
     if has_election:
         num, den = rb.fraction(book.get("life.election_quorum"))
         needed = -(-len(voters) * num // den)  # ceiling
@@ -304,6 +326,24 @@ def _quorum_problems(
     return problems
 
 
+def _record_problems(
+    meeting: Meeting, topics: list[str], has_election: bool, speaker: Person | None
+) -> list[Problem]:
+    """What a record of the meeting (its kind and day as they now stand) must satisfy besides its
+    attendance: topics from the rulebook's list in force that day, an election only at a 党员大会, a
+    党课 with its speaker."""
+    problems: list[Problem] = []
+    allowed = rulebook(meeting.organization, meeting.held_on).get("life.topics")["topics"]
+    extra = [t for t in topics if t not in allowed]
+    if extra:
+        problems.append(Problem(f"不在本组织的必过议题清单中：{'、'.join(extra)}", field="涉及的必过议题"))
+    if has_election and meeting.kind.code != rb.ELECTION_KIND:
+        problems.append(Problem("选举只能在支部党员大会上进行", field="进行选举"))
+    if meeting.kind.code == rb.LECTURE_KIND and speaker is None:
+        problems.append(Problem("党课须登记授课人", field="授课人"))
+    return problems
+
+
 @transaction.atomic
 def meeting_record(
     *,
@@ -325,6 +365,8 @@ def meeting_record(
     require(can_keep_life(actor, org))
     if meeting.status == MeetingStatus.CANCELLED:
         raise ApplicationError("cancelled", "该会议已取消，不能记录。")
+    if meeting.status == MeetingStatus.WITHDRAWN:
+        raise ApplicationError("withdrawn", "该会议的记录已撤销，不能再记录。")
     members = roster(org)
     problems: list[Problem] = []
     by_person = {m.person_id: m for m in members}
@@ -347,17 +389,11 @@ def meeting_record(
                 Problem(f"{by_person[person_id].person.name}请假，须填写请假事由", field="请假事由")
             )
     topics = [t.strip() for t in (topics or []) if t.strip()]
-    allowed = rulebook(org, meeting.held_on).get("life.topics")["topics"]
-    extra = [t for t in topics if t not in allowed]
-    if extra:
-        problems.append(Problem(f"不在本组织的必过议题清单中：{'、'.join(extra)}", field="涉及的必过议题"))
-    if has_election and meeting.kind.code != rb.ELECTION_KIND:
-        problems.append(Problem("选举只能在支部党员大会上进行", field="进行选举"))
-    if meeting.kind.code == rb.LECTURE_KIND and speaker is None and meeting.speaker is None:
-        problems.append(Problem("党课须登记授课人", field="授课人"))
+    problems += _record_problems(meeting, topics, has_election, speaker or meeting.speaker)
     if problems:
         raise ApplicationError("meeting_invalid", "会议记录不完整或不符合规定，未保存。", problems)
-    problems = _quorum_problems(meeting, attendance, members, has_election)
+    voters = [m.person_id for m in members if has_vote(m)]
+    problems = _quorum_problems(meeting, attendance, voters, has_election)
     if problems:
         raise ApplicationError("quorum_not_met", "到会人数不符合规定，会议记录未保存。", problems)
 
@@ -421,12 +457,192 @@ def meeting_record(
 @transaction.atomic
 def meeting_cancel(*, actor: User | None, meeting: Meeting, reason: str = "") -> Meeting:
     require(can_keep_life(actor, meeting.organization))
-    if meeting.status == MeetingStatus.HELD:
-        raise ApplicationError("already_held", "会议已召开并记录，不能取消。")
+    if meeting.status in (MeetingStatus.HELD, MeetingStatus.WITHDRAWN):
+        raise ApplicationError("already_held", "会议已召开并记录，不能取消；记录有误的，请更正或撤销记录。")
     meeting.status = MeetingStatus.CANCELLED
     meeting.save(update_fields=["status", "updated_at"])
     audit.record(actor=actor, action="cancel", obj=meeting, changes={"reason": reason})
     return meeting
+
+
+def _meeting_facts(meeting: Meeting) -> dict[str, Any]:
+    """What a correction may change, as the audit entry keeps it before and after."""
+    return {
+        "kind": meeting.kind.name,
+        # in local time, so that before and after read alike whatever time zone they were given in
+        "starts_at": timezone.localtime(meeting.starts_at),
+        "ends_at": timezone.localtime(meeting.ends_at),
+        "held_on": meeting.held_on,
+        "title": meeting.title,
+        "place": meeting.place,
+        "host": meeting.host_id,
+        "speaker": meeting.speaker_id,
+        "campaign": meeting.campaign_id,
+    }
+
+
+def _reason_required(reason: str, label: str, message: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ApplicationError("reason_required", message, [Problem("不能为空", field=label)])
+    if len(reason) > 200:
+        raise ApplicationError("invalid", f"{label}不能超过200字。", [Problem("超过200字", field=label)])
+    return reason
+
+
+@transaction.atomic
+def meeting_correct(
+    *,
+    actor: User | None,
+    meeting: Meeting,
+    kind: MeetingKind,
+    starts_at: datetime,
+    ends_at: datetime,
+    title: str,
+    place: str,
+    host: Person | None,
+    speaker: Person | None,
+    campaign: Campaign | None,
+    reason: str = "",
+) -> Meeting:
+    """Correct a planned or held meeting: its kind, time, title, place, host, speaker or campaign.
+
+    The checks of planning apply (a kind the organization may use, sane times, the campaign's scope).
+    A held meeting is a record that the compliance of its period counts, so correcting it needs a
+    reason (更正原因) kept in the audit entry with the values before and after; it cannot be moved
+    into the future; and when its kind or day changes, the rules of recording are checked again
+    against what was recorded: the topics of the rulebook in force on the new day, an election only
+    at a 党员大会 with its 4/5 quorum, more than half of the committee at a 支部委员会会议 (RULES.md,
+    Organizational life). Resolutions cannot end up due or done before the meeting that decided them.
+    Nothing is written unless everything holds."""
+    org = meeting.organization
+    require(can_keep_life(actor, org))
+    if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.HELD):
+        raise ApplicationError("not_correctable", f"该会议{meeting.get_status_display()}，不能更正。")
+    try:
+        return _meeting_correct(
+            actor, meeting, kind, starts_at, ends_at, title, place, host, speaker, campaign, reason
+        )
+    except ApplicationError:
+        meeting.refresh_from_db()  # the caller's object shows what is stored, not the refused values
+        raise
+
+
+def _meeting_correct(
+    actor: User | None,
+    meeting: Meeting,
+    kind: MeetingKind,
+    starts_at: datetime,
+    ends_at: datetime,
+    title: str,
+    place: str,
+    host: Person | None,
+    speaker: Person | None,
+    campaign: Campaign | None,
+    reason: str,
+) -> Meeting:
+    held = meeting.status == MeetingStatus.HELD
+    _check_meeting(meeting.organization, kind, starts_at, ends_at, campaign)
+    before = _meeting_facts(meeting)
+    meeting.kind, meeting.starts_at, meeting.ends_at = kind, starts_at, ends_at
+    meeting.held_on = _day_of(starts_at)
+    meeting.title, meeting.place = title.strip(), place.strip()
+    meeting.host, meeting.speaker, meeting.campaign = host, speaker, campaign
+    changes = audit.diff(before, _meeting_facts(meeting))
+    if not changes:
+        return meeting
+    if held:
+        reason = _reason_required(reason, "更正原因", "更正已召开会议的记录，须填写更正原因。")
+        if starts_at > timezone.now():
+            raise ApplicationError(
+                "invalid",
+                "已召开的会议，开始时间不能晚于现在。",
+                [Problem("晚于现在", field="开始时间")],
+            )
+        problems: list[Problem] = []
+        if "kind" in changes or "held_on" in changes or "speaker" in changes:
+            problems += _record_problems(meeting, list(meeting.topics), meeting.has_election, speaker)
+        for resolution in meeting.resolutions.filter(withdrawn_at__isnull=True).order_by("id"):
+            if (resolution.due_on and resolution.due_on < meeting.held_on) or (
+                resolution.done_on and resolution.done_on < meeting.held_on
+            ):
+                problems.append(
+                    Problem(
+                        f"决议“{resolution.text[:30]}”的完成期限或完成日期早于更正后的会议日期，请先更正该决议",
+                        field="开始时间",
+                    )
+                )
+        if problems:
+            raise ApplicationError("meeting_invalid", "更正后的会议不符合规定，未保存。", problems)
+        if "kind" in changes or "held_on" in changes:
+            rows = list(meeting.attendance.all())
+            entries = {a.person_id: AttendanceEntry(a.status, a.reason) for a in rows}
+            voters = [a.person_id for a in rows if a.has_vote]
+            problems = _quorum_problems(meeting, entries, voters, meeting.has_election)
+            if problems:
+                raise ApplicationError(
+                    "quorum_not_met", "按更正后的会议类型，到会人数不符合规定，未保存。", problems
+                )
+    full_clean(meeting)
+    meeting.save()
+    audit.record(
+        actor=actor,
+        action="correct",
+        obj=meeting,
+        changes={**changes, "status": meeting.status, "reason": reason.strip()},
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_withdraw(*, actor: User | None, meeting: Meeting, reason: str) -> Meeting:
+    """Withdraw the record of a held meeting entered by mistake (撤销记录), with the reason.
+
+    The meeting is kept, with its attendance, resolutions and attachments, under the status
+    WITHDRAWN: every count (compliance, participation, the warning before 自行脱党) reads held meetings
+    only, so it stops counting, while what was recorded, by whom, and why it was withdrawn stay
+    readable and the audit trail keeps pointing at a row that exists. A planned meeting is cancelled
+    instead (meeting_cancel)."""
+    require(can_keep_life(actor, meeting.organization))
+    if meeting.status != MeetingStatus.HELD:
+        raise ApplicationError("not_held", "只有已召开并记录的会议可以撤销记录；尚未召开的会议请取消。")
+    reason = _reason_required(reason, "撤销原因", "撤销会议记录，须填写撤销原因。")
+    meeting.status = MeetingStatus.WITHDRAWN
+    meeting.withdrawn_at = timezone.now()
+    meeting.withdrawn_reason = reason
+    full_clean(meeting)
+    meeting.save(update_fields=["status", "withdrawn_at", "withdrawn_reason", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="withdraw",
+        obj=meeting,
+        changes={
+            "status": [MeetingStatus.HELD, MeetingStatus.WITHDRAWN],
+            "reason": reason,
+            "kind": meeting.kind.name,
+            "held_on": meeting.held_on,
+            "present": meeting.present_count,
+            "should_attend": meeting.should_attend,
+        },
+    )
+    return meeting
+
+
+def _check_resolution(meeting: Meeting, text: str, due_on: date | None) -> None:
+    """What a resolution's own text and deadline must satisfy, whether entered or corrected."""
+    if not text.strip():
+        raise ApplicationError("invalid", "请填写决议事项。", [Problem("不能为空", field="决议事项")])
+    if due_on is not None and due_on < meeting.held_on:
+        raise ApplicationError(
+            "invalid", "完成期限不能早于会议日期。", [Problem("早于会议日期", field="完成期限")]
+        )
+
+
+def _check_resolution_open(resolution: Resolution) -> None:
+    if resolution.withdrawn_at is not None:
+        raise ApplicationError("withdrawn", "该决议已撤销，不能再更改。")
+    if resolution.meeting.status != MeetingStatus.HELD:
+        raise ApplicationError("withdrawn", "该会议的记录已撤销，其决议不能再更改。")
 
 
 @transaction.atomic
@@ -448,8 +664,7 @@ def resolution_add(
     require(can_keep_life(actor, meeting.organization))
     if meeting.status != MeetingStatus.HELD:
         raise ApplicationError("not_held", "请先记录会议（出席情况），再登记决议。")
-    if not text.strip():
-        raise ApplicationError("invalid", "请填写决议事项。", [Problem("不能为空", field="决议事项")])
+    _check_resolution(meeting, text, due_on)
     resolution = Resolution(meeting=meeting, text=text.strip(), voted=voted, owner=owner, due_on=due_on)
     if voted:
         rows = list(meeting.attendance.filter(has_vote=True).values_list("status", flat=True))
@@ -492,6 +707,7 @@ def resolution_follow_up(
     *, actor: User | None, resolution: Resolution, follow_up: str, done_on: date | None = None
 ) -> Resolution:
     require(can_keep_life(actor, resolution.meeting.organization))
+    _check_resolution_open(resolution)
     before = {"follow_up": resolution.follow_up, "done_on": resolution.done_on}
     resolution.follow_up = follow_up.strip()
     resolution.done_on = done_on
@@ -505,6 +721,55 @@ def resolution_follow_up(
         action="update",
         obj=resolution,
         changes=audit.diff(before, {"follow_up": resolution.follow_up, "done_on": done_on}),
+    )
+    return resolution
+
+
+@transaction.atomic
+def resolution_correct(
+    *,
+    actor: User | None,
+    resolution: Resolution,
+    text: str,
+    owner: Person | None,
+    due_on: date | None,
+    reason: str,
+) -> Resolution:
+    """Correct what a resolution says, who carries it out and by when, with the reason (更正原因)
+    kept in the audit entry with the values before and after. The votes are not corrected here: a
+    vote recorded wrongly is withdrawn and entered again, so that its validity is checked again."""
+    require(can_keep_life(actor, resolution.meeting.organization))
+    _check_resolution_open(resolution)
+    _check_resolution(resolution.meeting, text, due_on)
+    before = {"text": resolution.text, "owner": resolution.owner_id, "due_on": resolution.due_on}
+    after = {"text": text.strip(), "owner": owner.pk if owner is not None else None, "due_on": due_on}
+    changes = audit.diff(before, after)
+    if not changes:
+        return resolution
+    reason = _reason_required(reason, "更正原因", "更正决议，须填写更正原因。")
+    resolution.text, resolution.owner, resolution.due_on = text.strip(), owner, due_on
+    full_clean(resolution)
+    resolution.save()
+    audit.record(actor=actor, action="correct", obj=resolution, changes={**changes, "reason": reason})
+    return resolution
+
+
+@transaction.atomic
+def resolution_withdraw(*, actor: User | None, resolution: Resolution, reason: str) -> Resolution:
+    """Withdraw a resolution entered by mistake (with the reason): it stays on the meeting's page,
+    marked withdrawn, and is no longer followed up nor counted as overdue."""
+    require(can_keep_life(actor, resolution.meeting.organization))
+    _check_resolution_open(resolution)
+    reason = _reason_required(reason, "撤销原因", "撤销决议，须填写撤销原因。")
+    resolution.withdrawn_at = timezone.now()
+    resolution.withdrawn_reason = reason
+    full_clean(resolution)
+    resolution.save(update_fields=["withdrawn_at", "withdrawn_reason", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="withdraw",
+        obj=resolution,
+        changes={"reason": reason, "meeting": resolution.meeting_id, "text": resolution.text},
     )
     return resolution
 
@@ -551,6 +816,30 @@ def attachment_add(*, actor: User | None, meeting: Meeting, name: str, data: byt
     return attachment
 
 
+@transaction.atomic
+def attachment_delete(*, actor: User | None, attachment: Attachment, reason: str = "") -> None:
+    """Delete a photo or file of a meeting (uploaded by mistake, or twice). The row goes at once; the
+    file leaves storage only once the transaction has committed, so a rollback never leaves a row
+    whose file is gone. The audit entry keeps its name, size and stored path."""
+    require(can_keep_life(actor, attachment.meeting.organization))
+    storage, stored = attachment.file.storage, attachment.file.name
+    audit.record(
+        actor=actor,
+        action="delete",
+        obj=attachment,
+        changes={
+            "meeting": attachment.meeting_id,
+            "name": attachment.name,
+            "size": attachment.size,
+            "file": stored,
+            "reason": reason.strip()[:200],
+        },
+    )
+    attachment.delete()
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))
+
+
 # --- check-in --------------------------------------------------------------------------------------
 
 
@@ -566,6 +855,8 @@ def checkin(*, actor: User, token: str, now: datetime | None = None) -> Attendan
         )
     if meeting.status == MeetingStatus.CANCELLED:
         raise ApplicationError("checkin_cancelled", "这次会议已取消，无需签到。")
+    if meeting.status == MeetingStatus.WITHDRAWN:
+        raise ApplicationError("checkin_cancelled", "这次会议的记录已撤销，无需签到。")
     person_id = access.scope_for(actor).person_id
     org = meeting.organization
     membership = None
@@ -616,6 +907,17 @@ def _recount(meeting: Meeting) -> None:
 # --- education campaigns ----------------------------------------------------------------------------
 
 
+def _check_campaign(org: Organization, starts_on: date, ends_on: date, required_sessions: int) -> None:
+    if org.kind not in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH):
+        raise ApplicationError("invalid", "专题教育由党委或党总支部署。")
+    if ends_on < starts_on:
+        raise ApplicationError(
+            "invalid", "结束日期不能早于开始日期。", [Problem("早于开始日期", field="结束日期")]
+        )
+    if required_sessions < 1:
+        raise ApplicationError("invalid", "应开展次数至少为1次。", [Problem("至少为1", field="应开展次数")])
+
+
 @transaction.atomic
 def campaign_create(
     *,
@@ -629,14 +931,7 @@ def campaign_create(
 ) -> Campaign:
     """A committee sets a 专题教育/学习教育 for its branches with a period and required sessions."""
     require(can_keep_life(actor, org))
-    if org.kind not in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH):
-        raise ApplicationError("invalid", "专题教育由党委或党总支部署。")
-    if ends_on < starts_on:
-        raise ApplicationError(
-            "invalid", "结束日期不能早于开始日期。", [Problem("早于开始日期", field="结束日期")]
-        )
-    if required_sessions < 1:
-        raise ApplicationError("invalid", "应开展次数至少为1次。", [Problem("至少为1", field="应开展次数")])
+    _check_campaign(org, starts_on, ends_on, required_sessions)
     campaign = Campaign(
         organization=org,
         name=name.strip(),
@@ -648,6 +943,45 @@ def campaign_create(
     full_clean(campaign)
     campaign.save()
     audit.record(actor=actor, action="create", obj=campaign, changes={"name": campaign.name, "org": org.code})
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(
+    *,
+    actor: User | None,
+    campaign: Campaign,
+    name: str,
+    starts_on: date,
+    ends_on: date,
+    required_sessions: int,
+    description: str = "",
+) -> Campaign:
+    """Change a campaign's name, period, required sessions or description, with the checks of
+    campaign_create; the organization that set it stays. Audited with the values before and after."""
+    require(can_keep_life(actor, campaign.organization))
+    _check_campaign(campaign.organization, starts_on, ends_on, required_sessions)
+    fields = ("name", "starts_on", "ends_on", "required_sessions", "description")
+    before = {f: getattr(campaign, f) for f in fields}
+    after = {
+        "name": name.strip(),
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "required_sessions": required_sessions,
+        "description": description.strip(),
+    }
+    changes = audit.diff(before, after)
+    if not changes:
+        return campaign
+    for f in fields:
+        setattr(campaign, f, after[f])
+    try:
+        full_clean(campaign)
+    except ApplicationError:
+        campaign.refresh_from_db()
+        raise
+    campaign.save()
+    audit.record(actor=actor, action="update", obj=campaign, changes=changes)
     return campaign
 
 

@@ -271,6 +271,87 @@ def meeting_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("life:meeting", pk=meeting.pk)
 
 
+def _employee_no(person: Any) -> str:
+    return person.employee_no if person is not None else ""
+
+
+@login_required
+def meeting_correct(request: AuthedRequest, pk: int) -> HttpResponse:
+    """更正: kind, time, title, place, host, speaker, campaign of a planned or held meeting."""
+    meeting = selectors.meeting_get_for(actor=request.user, pk=pk)
+    org = meeting.organization
+    require(can_keep_life(request.user, org), hide=True)
+    kinds = selectors.kinds_for(org=org)
+    campaigns = list(selectors.campaign_list_for(actor=request.user, org=org))
+    initial = {
+        "kind": meeting.kind_id,
+        "title": meeting.title,
+        "starts_at": timezone.localtime(meeting.starts_at),
+        "ends_at": timezone.localtime(meeting.ends_at),
+        "place": meeting.place,
+        "host": _employee_no(meeting.host),
+        "speaker": _employee_no(meeting.speaker),
+        "campaign": meeting.campaign_id,
+    }
+    form = forms.MeetingCorrectForm(request.POST or None, kinds=kinds, campaigns=campaigns, initial=initial)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.meeting_correct(
+            actor=request.user,
+            meeting=meeting,
+            kind=selectors.kind_get(org=org, pk=data["kind"]),
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            title=data["title"],
+            place=data["place"],
+            host=person_or_none_from_input(actor=request.user, employee_no=data["host"]),
+            speaker=person_or_none_from_input(actor=request.user, employee_no=data["speaker"]),
+            campaign=next((c for c in campaigns if c.pk == data["campaign"]), None),
+            reason=data["reason"],
+        )
+        messages.success(request, "会议信息已更正。")
+        return redirect("life:meeting", pk=meeting.pk)
+
+    note = (
+        "这次会议已召开并记录。更正日期或会议类型后，落实情况按更正后的日期和类型重新计算；"
+        "出席情况请在“修改会议记录”中更正。"
+        if meeting.status == MeetingStatus.HELD
+        else ""
+    )
+    context = {
+        "org": org,
+        "title": f"更正会议：{meeting.kind.name} {meeting.held_on:%Y年%m月%d日}",
+        "action": request.path,
+        "note": note,
+        "back": meeting.get_absolute_url(),
+    }
+    return form_page(request, form=form, context=context, template="life/form.html", on_valid=save)
+
+
+@login_required
+def meeting_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    """撤销记录: a confirmation page with the reason; the record is kept, marked withdrawn."""
+    meeting = selectors.meeting_get_for(actor=request.user, pk=pk)
+    require(can_keep_life(request.user, meeting.organization), hide=True)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.meeting_withdraw(actor=request.user, meeting=meeting, reason=data["reason"])
+        messages.success(request, "会议记录已撤销，不再计入落实情况。")
+        return redirect("life:meeting", pk=meeting.pk)
+
+    context = {
+        "org": meeting.organization,
+        "title": f"撤销会议记录：{meeting.kind.name} {meeting.held_on:%Y年%m月%d日}",
+        "what": "撤销后，这次会议不再计入组织生活落实情况、专题教育和组织生活预警；"
+        "出席情况、决议和附件保留备查，撤销原因记入操作日志。此操作不能恢复。",
+        "button": "确认撤销记录",
+        "action": request.path,
+        "back": meeting.get_absolute_url(),
+    }
+    form = forms.ReasonForm(request.POST or None, label="撤销原因")
+    return form_page(request, form=form, context=context, template="life/confirm.html", on_valid=save)
+
+
 @login_required
 def meeting_qr(request: AuthedRequest, pk: int) -> HttpResponse:
     """The check-in QR code as an SVG image (an image URL, so the CSP needs no inline content)."""
@@ -348,6 +429,58 @@ def resolution_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def resolution_correct(request: AuthedRequest, pk: int) -> HttpResponse:
+    resolution = selectors.resolution_get_for(actor=request.user, pk=pk)
+    meeting = resolution.meeting
+    require(can_keep_life(request.user, meeting.organization), hide=True)
+    initial = {"text": resolution.text, "owner": _employee_no(resolution.owner), "due_on": resolution.due_on}
+    form = forms.ResolutionCorrectForm(request.POST or None, initial=initial)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.resolution_correct(
+            actor=request.user,
+            resolution=resolution,
+            text=data["text"],
+            owner=person_or_none_from_input(actor=request.user, employee_no=data["owner"]),
+            due_on=data["due_on"],
+            reason=data["reason"],
+        )
+        messages.success(request, "决议已更正。")
+        return redirect("life:meeting", pk=meeting.pk)
+
+    context = {
+        "org": meeting.organization,
+        "title": "更正决议",
+        "action": request.path,
+        "back": meeting.get_absolute_url(),
+    }
+    return form_page(request, form=form, context=context, template="life/form.html", on_valid=save)
+
+
+@login_required
+def resolution_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    resolution = selectors.resolution_get_for(actor=request.user, pk=pk)
+    meeting = resolution.meeting
+    require(can_keep_life(request.user, meeting.organization), hide=True)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.resolution_withdraw(actor=request.user, resolution=resolution, reason=data["reason"])
+        messages.success(request, "决议已撤销。")
+        return redirect("life:meeting", pk=meeting.pk)
+
+    context = {
+        "org": meeting.organization,
+        "title": f"撤销决议：{resolution.text[:30]}",
+        "what": "撤销后，该决议在会议页面上标为“已撤销”并注明原因，不再跟踪落实，也不计入逾期决议。此操作不能恢复。",
+        "button": "确认撤销决议",
+        "action": request.path,
+        "back": meeting.get_absolute_url(),
+    }
+    form = forms.ReasonForm(request.POST or None, label="撤销原因")
+    return form_page(request, form=form, context=context, template="life/confirm.html", on_valid=save)
+
+
+@login_required
 @require_POST
 def attachment_add(request: AuthedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(actor=request.user, pk=pk)
@@ -373,6 +506,29 @@ def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def attachment_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    attachment = selectors.attachment_get_for(actor=request.user, pk=pk)
+    meeting = attachment.meeting
+    require(can_keep_life(request.user, meeting.organization), hide=True)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.attachment_delete(actor=request.user, attachment=attachment, reason=data["reason"])
+        messages.success(request, f"附件“{attachment.name}”已删除。")
+        return redirect("life:meeting", pk=meeting.pk)
+
+    context = {
+        "org": meeting.organization,
+        "title": f"删除附件：{attachment.name}",
+        "what": "删除后文件将从系统中移除，不能恢复；删除记录（文件名、大小、操作人）保留在操作日志中。",
+        "button": "确认删除",
+        "action": request.path,
+        "back": meeting.get_absolute_url(),
+    }
+    form = forms.ReasonForm(request.POST or None, label="删除原因（可不填）", required=False)
+    return form_page(request, form=form, context=context, template="life/confirm.html", on_valid=save)
 
 
 @login_required
@@ -497,11 +653,38 @@ def campaign_new(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def campaign_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
+    org = campaign.organization
+    require(can_keep_life(request.user, org), hide=True)
+    fields = ("name", "starts_on", "ends_on", "required_sessions", "description")
+    form = forms.CampaignForm(request.POST or None, initial={f: getattr(campaign, f) for f in fields})
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.campaign_update(actor=request.user, campaign=campaign, **data)
+        messages.success(request, f"“{campaign.name}”已修改。")
+        return redirect("life:campaign", pk=campaign.pk)
+
+    context = {
+        "org": org,
+        "title": f"修改专题教育：{campaign.name}",
+        "action": request.path,
+        "back": reverse("life:campaign", args=[campaign.pk]),
+    }
+    return form_page(request, form=form, context=context, template="life/form.html", on_valid=save)
+
+
+@login_required
 def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
     participation = selectors.campaign_participation_for(actor=request.user, campaign=campaign)
     attended = sum(1 for p in participation if p.attended)
-    context = {"campaign": campaign, "participation": participation, "attended": attended}
+    context = {
+        "campaign": campaign,
+        "participation": participation,
+        "attended": attended,
+        "can_edit": bool(can_keep_life(request.user, campaign.organization)),
+    }
     return render(request, "life/campaign.html", context)
 
 
