@@ -65,7 +65,7 @@ def team_create(request: AuthedRequest, payload: TeamIn) -> Any:
     return Status(201, team)
 
 
-@router.patch("/teams/{pk}", response={200: MobilizeTeamOut, **ERRORS}, summary="修改队伍")
+@router.patch("/teams/{int:pk}", response={200: MobilizeTeamOut, **ERRORS}, summary="修改队伍")
 def team_update(request: AuthedRequest, pk: ObjectId, payload: MobilizeTeamUpdateIn) -> Any:
     team = selectors.team_get_for(actor=request.user, pk=pk)
     given = payload.model_dump(exclude_unset=True, exclude_none=True)
