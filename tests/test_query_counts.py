@@ -30,7 +30,12 @@ def world(size: int):
     branches = [org(general, f"R-A-{i}", name=f"总装第{i}党支部") for i in range(1, 1 + max(2, size // 10))]
     for i in range(size):
         branch = branches[i % len(branches)]
-        p = person(branch, f"P{i:04d}", category="正式党员" if i % 3 else "预备党员", joined=D(2020, 1, 1))
+        p = person(
+            branch,
+            f"P{i:04d}",
+            category="正式党员" if i % 3 or i < len(branches) else "预备党员",
+            joined=D(2020, 1, 1),
+        )
         if i < len(branches):
             org_services.position_assign(
                 actor=system_user(),

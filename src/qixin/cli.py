@@ -106,6 +106,7 @@ def main(ctx: click.Context) -> None:
 TABULAR_KINDS: dict[str, tuple[str, str, str, str]] = {
     "orgs": ("qixin.orgs.importers", "import_orgs", "export_orgs", "COLUMNS"),
     "people": ("qixin.people.importers", "import_roster", "export_people", "COLUMNS"),
+    "positions": ("qixin.orgs.importers", "import_positions", "export_positions", "POSITION_COLUMNS"),
     "brand_recognitions": ("qixin.brand.importers", "import_recognitions", "export_recognitions", "COLUMNS"),
     "mobilize_team_members": (
         "qixin.mobilize.importers",

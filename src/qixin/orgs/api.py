@@ -8,9 +8,23 @@ from ninja.pagination import paginate
 from qixin.core.api import ERRORS, ImportReportOut, ObjectId, Pagination
 from qixin.core.pages import AuthedRequest
 from qixin.core.tabular import Report
+from qixin.people import selectors as person_selectors
 
 from . import importers, selectors, services
-from .schemas import FindingOut, OrgCreateIn, OrgDetailOut, OrgFilters, OrgOut, OrgUpdateIn
+from .schemas import (
+    FindingOut,
+    OrgCreateIn,
+    OrgDetailOut,
+    OrgElectionOut,
+    OrgElectionRecordIn,
+    OrgFilters,
+    OrgOut,
+    OrgUpdateIn,
+    PositionAssignIn,
+    PositionDetailOut,
+    PositionEndIn,
+    PositionFiltersIn,
+)
 
 router = Router(tags=["组织"])
 
@@ -104,3 +118,68 @@ def org_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool =
         actor=request.user, data=file.read(), filename=file.name or "upload.xlsx", dry_run=dry_run
     )
     return report_out(report)
+
+
+# --- positions (党内职务) and elections (换届选举) -------------------------------------------------
+
+
+@router.get(
+    "/{int:pk}/positions",
+    response={200: list[PositionDetailOut], **ERRORS},
+    summary="组织的职务（默认只列在任）",
+)
+def position_list(request: AuthedRequest, pk: ObjectId, filters: Query[PositionFiltersIn]) -> Any:
+    org = selectors.org_get_for(actor=request.user, pk=pk)
+    return list(selectors.position_list_for(actor=request.user, org=org, include_ended=filters.include_ended))
+
+
+@router.post("/{int:pk}/positions", response={201: PositionDetailOut, **ERRORS}, summary="任命职务")
+def position_assign(request: AuthedRequest, pk: ObjectId, payload: PositionAssignIn) -> Any:
+    org = selectors.org_get_for(actor=request.user, pk=pk)
+    person = person_selectors.person_from_input(actor=request.user, employee_no=payload.employee_no)
+    position = services.position_assign(
+        actor=request.user,
+        org=org,
+        person_id=person.pk,
+        title=payload.title,
+        custom_title=payload.custom_title,
+        started_on=payload.started_on,
+        ended_on=payload.ended_on,
+        replace_current=payload.replace_current,
+    )
+    return Status(201, selectors.position_get_for(actor=request.user, pk=position.pk))
+
+
+@router.post("/positions/{int:pk}/end", response={200: PositionDetailOut, **ERRORS}, summary="办理离任")
+def position_end(request: AuthedRequest, pk: ObjectId, payload: PositionEndIn) -> Any:
+    position = selectors.position_get_for(actor=request.user, pk=pk)
+    return services.position_end(actor=request.user, position=position, ended_on=payload.ended_on)
+
+
+@router.post(
+    "/positions/import", response={200: ImportReportOut, **ERRORS}, summary="导入职务（xlsx 或 csv）"
+)
+def position_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
+    report = importers.import_positions(
+        actor=request.user, data=file.read(), filename=file.name or "upload.xlsx", dry_run=dry_run
+    )
+    return report_out(report)
+
+
+@router.get("/{int:pk}/elections", response={200: list[OrgElectionOut], **ERRORS}, summary="换届选举记录")
+def election_list(request: AuthedRequest, pk: ObjectId) -> Any:
+    org = selectors.org_get_for(actor=request.user, pk=pk)
+    return list(selectors.election_list_for(actor=request.user, org=org))
+
+
+@router.post("/{int:pk}/elections", response={201: OrgElectionOut, **ERRORS}, summary="记录换届选举")
+def election_record(request: AuthedRequest, pk: ObjectId, payload: OrgElectionRecordIn) -> Any:
+    org = selectors.org_get_for(actor=request.user, pk=pk)
+    election = services.election_record(
+        actor=request.user,
+        org=org,
+        held_on=payload.held_on,
+        term_years=payload.term_years,
+        note=payload.note,
+    )
+    return Status(201, election)

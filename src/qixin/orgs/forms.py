@@ -41,6 +41,9 @@ class PositionForm(forms.Form):
     title = forms.ChoiceField(label="职务", choices=PositionTitle.choices)
     custom_title = forms.CharField(label="职务名称（选“其他”时填写）", max_length=40, required=False)
     started_on = forms.DateField(label="任职日期", widget=DateInput)
+    replace_current = forms.BooleanField(
+        label="任命书记时，同时免去现任书记（以任职日期为其离任日期）", required=False
+    )
 
 
 class PositionEndForm(forms.Form):

@@ -1,11 +1,12 @@
-"""The organization file: columns, reading, and an all-or-nothing, idempotent import by 组织编码.
+"""The organization file and the positions file: columns, reading, and all-or-nothing, idempotent
+imports (organizations by 组织编码; posts by 组织编码 + 工号 + 职务 + 任职日期).
 
 Rows may come in any order: a parent defined in the same file is created before its children.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import transaction
@@ -23,6 +24,8 @@ from .models import (
     OrgEvent,
     OrgEventKind,
     OrgKind,
+    Position,
+    PositionTitle,
     tree_insert,
     tree_move,
 )
@@ -297,6 +300,221 @@ def export_orgs(*, actor: User | None, path: Any, orgs: list[Organization] | Non
         actor=actor,
         action="export",
         model="orgs.Organization",
+        object_repr=str(path)[-200:],
+        changes={"rows": count},
+    )
+    return count
+
+
+# --- positions (党内职务) ---------------------------------------------------------------------------
+
+TITLE_BY_LABEL = {label: value for value, label in PositionTitle.choices}
+
+POSITION_COLUMNS = [
+    Column("组织编码", "org_code", text, required=True, example="QX-ZZ-01", doc="任职的党组织"),
+    Column(
+        "工号", "employee_no", text, required=True, example="QX000001", doc="须为该组织（含下级）在册党员"
+    ),
+    Column(
+        "职务",
+        "title_label",
+        choice(TITLE_BY_LABEL),
+        required=True,
+        example="书记",
+        doc="书记/副书记/组织委员/宣传委员/纪检委员/委员/党小组长/其他",
+    ),
+    Column("自定义职务名称", "custom_title", text, example="", doc="职务为“其他”时必填，其余留空"),
+    Column("任职日期", "started_on", parse_date, required=True, example="2024-03-15"),
+    Column("离任日期", "ended_on", parse_date, example="", doc="仍在任留空"),
+]
+POSITION_HEADERS = [c.header for c in POSITION_COLUMNS]
+
+# Which column a refusal of orgs.services.position_assign / position_end points at.
+_POSITION_ERROR_COLUMN = {
+    "org_dissolved": "组织编码",
+    "invalid_title": "职务",
+    "custom_title_missing": "自定义职务名称",
+    "future_date": "任职日期",
+    "before_established": "任职日期",
+    "bad_date": "任职日期",
+    "bad_end_date": "离任日期",
+    "already_ended": "离任日期",
+    "secretary_taken": "职务",
+}
+
+
+def _position_key(values: dict[str, Any], org_id: int, person_id: int) -> tuple[int, int, str, str, Any]:
+    return (org_id, person_id, values["title"], values.get("custom_title", ""), values["started_on"])
+
+
+def import_positions(
+    *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
+) -> Report:
+    """Import posts: a row is one term of one person in one post, found by 组织编码 + 工号 + 职务 +
+    任职日期. A new row is an appointment through services.position_assign (the same rules as the
+    page: eligibility, dates, one secretary at a time), a 离任日期 added to a current term ends it, an
+    identical row changes nothing. Every row is tried in one transaction; any problem rolls all back.
+    """
+    from qixin.people.models import Person
+
+    from . import services
+
+    rows, problems = tabular.read(data, filename, POSITION_COLUMNS)
+    codes = {v["org_code"] for _, v in rows if v.get("org_code")}
+    numbers = {v["employee_no"] for _, v in rows if v.get("employee_no")}
+    orgs = {o.code: o for o in Organization.objects.filter(code__in=codes)}
+    people = {
+        p.employee_no: p for p in Person.objects.filter(employee_no__in=numbers).only("id", "employee_no")
+    }
+    ready: list[tuple[int, dict[str, Any], Organization, int]] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for number, values in rows:
+        row_problems: list[Problem] = []
+        code, employee_no = values.get("org_code"), values.get("employee_no")
+        found = orgs.get(code or "")
+        if code and (found is None or not access.reads_org(actor, found)):
+            row_problems.append(
+                Problem(
+                    message=f"找不到组织编码“{code}”，或该组织不在您的范围内", row=number, column="组织编码"
+                )
+            )
+            found = None
+        elif found is not None and not access.manages_org(actor, found):
+            row_problems.append(
+                Problem(message=f"组织“{code}”不在您的管理范围内", row=number, column="组织编码")
+            )
+        who = people.get(employee_no or "")
+        if employee_no and who is None:
+            row_problems.append(
+                Problem(message=f"找不到工号“{employee_no}”的人员", row=number, column="工号")
+            )
+        values["title"] = TITLE_BY_LABEL.get(values.get("title_label", ""), "")
+        custom = values.get("custom_title", "")
+        if values["title"] == PositionTitle.CUSTOM and not custom:
+            row_problems.append(
+                Problem(message="职务为“其他”时必须填写职务名称", row=number, column="自定义职务名称")
+            )
+        if values["title"] and values["title"] != PositionTitle.CUSTOM and custom:
+            row_problems.append(
+                Problem(message="只有职务为“其他”时才填写自定义职务名称", row=number, column="自定义职务名称")
+            )
+        started_on, ended_on = values.get("started_on"), values.get("ended_on")
+        if started_on and ended_on and ended_on < started_on:
+            row_problems.append(Problem(message="离任日期不能早于任职日期", row=number, column="离任日期"))
+        if not row_problems and found is not None and who is not None and values["title"] and started_on:
+            key = _position_key(values, found.pk, who.pk)
+            if key in seen:
+                row_problems.append(Problem(message=f"与第{seen[key]}行重复", row=number, column="工号"))
+            else:
+                seen[key] = number
+                ready.append((number, values, found, who.pk))
+        problems += row_problems
+
+    report = Report(dry_run=dry_run)
+    with transaction.atomic():
+        existing = {
+            (p.organization_id, p.person_id, p.title, p.custom_title, p.started_on): p
+            for p in Position.objects.filter(
+                organization__in={org.pk for _, _, org, _ in ready}, person_id__in={pid for *_, pid in ready}
+            )
+        }
+
+        # Ends first, then past terms, then current ones in date order: a file that ends one
+        # secretary's term and starts the next one's applies in the order the handover happened.
+        def order(item: tuple[int, dict[str, Any], Organization, int]) -> tuple[int, bool, Any]:
+            _number, values, org, person_id = item
+            known = _position_key(values, org.pk, person_id) in existing
+            return (0 if known else 1, values.get("ended_on") is None, values["started_on"])
+
+        for number, values, org, person_id in sorted(ready, key=order):
+            known = existing.get(_position_key(values, org.pk, person_id))
+            ended_on = values.get("ended_on")
+            try:
+                with transaction.atomic():
+                    if known is None:
+                        position = services.position_assign(
+                            actor=actor,
+                            org=org,
+                            person_id=person_id,
+                            title=values["title"],
+                            custom_title=values.get("custom_title", ""),
+                            started_on=values["started_on"],
+                            ended_on=ended_on,
+                        )
+                        report.created += 1
+                        if len(report.changes) < 20:
+                            report.changes.append(
+                                f"新增 {org.code} {values['employee_no']} {position.display_title}"
+                            )
+                    elif known.ended_on == ended_on:
+                        report.unchanged += 1
+                    elif known.ended_on is None:
+                        assert ended_on is not None
+                        services.position_end(actor=actor, position=known, ended_on=ended_on)
+                        report.updated += 1
+                        if len(report.changes) < 20:
+                            report.changes.append(
+                                f"离任 {org.code} {values['employee_no']} {known.display_title}：{ended_on}"
+                            )
+                    else:
+                        problems.append(
+                            Problem(
+                                message=f"该职务已于{known.ended_on}离任，导入不能修改或撤销离任日期",
+                                row=number,
+                                column="离任日期",
+                            )
+                        )
+            except ApplicationError as exc:
+                problems.append(
+                    Problem(
+                        message=exc.message.rstrip("。"),
+                        row=number,
+                        column=_POSITION_ERROR_COLUMN.get(exc.code, "工号"),
+                    )
+                )
+        if problems:
+            problems.sort(
+                key=lambda p: (
+                    p.row or 0,
+                    POSITION_HEADERS.index(p.column) if p.column in POSITION_HEADERS else 99,
+                )
+            )
+            raise ApplicationError(
+                "invalid_rows", f"发现{len(problems)}处错误，没有导入任何数据。请修改后重新导入。", problems
+            )
+        audit.record(
+            actor=actor,
+            action="import",
+            model="orgs.Position",
+            object_repr=filename[:200],
+            changes={"created": report.created, "updated": report.updated},
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def export_position_rows(positions: Iterable[Position]) -> Iterator[list[Any]]:
+    for position in positions:
+        yield [
+            position.organization.code,
+            position.person.employee_no,
+            position.get_title_display(),
+            position.custom_title,
+            position.started_on,
+            position.ended_on,
+        ]
+
+
+def export_positions(*, actor: User | None, path: Any) -> int:
+    """Write every post, current and past, in the organizations the actor reads, in the import format."""
+    from .selectors import positions_for_export
+
+    count = tabular.write(path, POSITION_HEADERS, export_position_rows(positions_for_export(actor=actor)))
+    audit.record(
+        actor=actor,
+        action="export",
+        model="orgs.Position",
         object_repr=str(path)[-200:],
         changes={"rows": count},
     )

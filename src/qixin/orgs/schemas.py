@@ -4,7 +4,7 @@ from ninja import Field, Schema
 
 from qixin.core.api import Input
 
-from .models import OrgKind
+from .models import OrgKind, PositionTitle
 
 
 class OrgOut(Schema):
@@ -66,3 +66,48 @@ class OrgUpdateIn(Input):
     name: str | None = Field(None, min_length=1, max_length=100)
     unit: str | None = Field(None, max_length=100)
     established_on: date | None = None
+
+
+class PositionDetailOut(Schema):
+    id: int
+    org_code: str = Field(..., alias="organization.code")
+    title: PositionTitle
+    title_label: str = Field(..., alias="display_title")
+    custom_title: str
+    is_committee: bool
+    person_id: int
+    employee_no: str = Field(..., alias="person.employee_no")
+    person_name: str = Field(..., alias="person.name")
+    started_on: date
+    ended_on: date | None
+
+
+class PositionFiltersIn(Input):
+    include_ended: bool = Field(False, description="包括已离任的职务（任职历史）")
+
+
+class PositionAssignIn(Input):
+    employee_no: str = Field(..., min_length=1, max_length=20, description="工号")
+    title: PositionTitle
+    custom_title: str = Field("", max_length=40, description="职务为“其他”（custom）时填写")
+    started_on: date
+    ended_on: date | None = Field(None, description="补录已离任的任期时填写")
+    replace_current: bool = Field(False, description="任命书记时同时免去现任书记（以任职日期为其离任日期）")
+
+
+class PositionEndIn(Input):
+    ended_on: date
+
+
+class OrgElectionOut(Schema):
+    id: int
+    org_code: str = Field(..., alias="organization.code")
+    held_on: date
+    term_years: int
+    note: str
+
+
+class OrgElectionRecordIn(Input):
+    held_on: date
+    term_years: int | None = Field(None, ge=1, le=10, description="留空按规则：党委5年，党总支、党支部3年")
+    note: str = Field("", max_length=200)

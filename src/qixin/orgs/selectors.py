@@ -236,3 +236,28 @@ def org_children_for_report(*, actor: Any, org: Organization) -> list[Organizati
             dissolved_on__isnull=True,
         ).order_by("path")
     )
+
+
+def position_list_for(*, actor: Any, org: Organization, include_ended: bool = False) -> QuerySet[Position]:
+    """The posts of one organization the actor reads (current ones, or the whole history)."""
+    if not access.reads_org(actor, org):
+        raise NotFound()
+    positions = Position.objects.filter(organization=org)
+    if not include_ended:
+        positions = positions.filter(ended_on__isnull=True)
+    return positions.select_related("organization", "person").order_by("title", "started_on", "id")
+
+
+def positions_for_export(*, actor: Any) -> QuerySet[Position]:
+    """Every post, current and past, in the organizations the actor reads (the import format's rows)."""
+    return (
+        Position.objects.filter(access.org_filter(actor, "organization__path"))
+        .select_related("organization", "person")
+        .order_by("organization__path", "title", "started_on", "id")
+    )
+
+
+def election_list_for(*, actor: Any, org: Organization) -> QuerySet[Election]:
+    if not access.reads_org(actor, org):
+        raise NotFound()
+    return Election.objects.filter(organization=org).select_related("organization").order_by("-held_on")

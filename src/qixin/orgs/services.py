@@ -232,6 +232,11 @@ def branch_merge(
     return target
 
 
+def _overlaps(start: date, end: date | None, other_start: date, other_end: date | None) -> bool:
+    """Whether two terms share a day beyond a handover (one ending the day the other starts)."""
+    return (other_end is None or start < other_end) and (end is None or other_start < end)
+
+
 @transaction.atomic
 def position_assign(
     *,
@@ -241,48 +246,143 @@ def position_assign(
     title: str,
     started_on: date,
     custom_title: str = "",
+    ended_on: date | None = None,
+    replace_current: bool = False,
 ) -> Position:
-    """Appoint a person to a post. A new secretary ends the previous secretary's term that day."""
-    from qixin.people.models import Membership
+    """Appoint a person to a post (`ended_on` given: record a past term).
+
+    Rules (RULES.md, Organizations and Members):
+    - every post is held by a current member of the organization (its branch for a 党小组) whose
+      党籍状态 is 正常: a member whose standing is stopped takes no part in party life;
+    - elected posts (书记, 副书记, the committee members, and a custom title ending in 委员, which the
+      access rules also treat as a committee post) need a 正式党员, full on the start date:
+      "probationary members … cannot be elected". A 党小组长 or another custom post (联络员, 干事) is
+      not a post of the elected committee, so a 预备党员 may hold it;
+    - the start date is not in the future, not before the organization was established, nor before
+      the person joined the party;
+    - one 书记 at a time: a second current secretary is refused unless `replace_current`, which
+      ends the current secretary's term on the new start date (a handover, kept in both records).
+    """
+    from qixin.people.models import Category, Membership, Standing
 
     require(can_manage(actor, org))
     if not org.is_active:
         raise ApplicationError("org_dissolved", f"“{org.name}”已撤销，不能任命职务。")
+    if title not in PositionTitle.values:
+        raise ApplicationError("invalid_title", f"“{title}”不是可选的职务。")
+    custom_title = custom_title.strip() if title == PositionTitle.CUSTOM else ""
+    if title == PositionTitle.CUSTOM and not custom_title:
+        raise ApplicationError("custom_title_missing", "职务选“其他”时，须填写职务名称。")
+    today = timezone.localdate()
+    if started_on > today:
+        raise ApplicationError("future_date", "任职日期不能晚于今天。")
+    if org.established_on and started_on < org.established_on:
+        raise ApplicationError(
+            "before_established", f"任职日期不能早于“{org.name}”的成立日期{org.established_on}。"
+        )
+    if ended_on is not None and ended_on < started_on:
+        raise ApplicationError("bad_end_date", "离任日期不能早于任职日期。")
     # A party group's posts are held by members of its branch; other posts by members in the subtree.
     scope_path = org.path[: -org.steplen] if org.kind == OrgKind.GROUP else org.path
-    if not Membership.objects.filter(
-        person_id=person_id, ended_on__isnull=True, branch__path__startswith=scope_path
-    ).exists():
-        raise ApplicationError("not_member", "只能任命本组织（含下级组织）的在册党员担任党内职务。")
-    if title == PositionTitle.SECRETARY:
-        Position.objects.filter(organization=org, title=title, ended_on__isnull=True).update(
-            ended_on=started_on
+    membership = (
+        Membership.objects.filter(
+            person_id=person_id, ended_on__isnull=True, branch__path__startswith=scope_path
+        )
+        .select_related("person")
+        .first()
+    )
+    if membership is None:
+        # No name here: the person may lie outside the actor's reach.
+        raise ApplicationError(
+            "not_member", f"该人员不是“{org.name}”（含下级组织）的在册党员，不能担任本组织的党内职务。"
         )
     position = Position(
         organization=org,
         person_id=person_id,
         title=title,
-        custom_title=custom_title.strip(),
+        custom_title=custom_title,
         started_on=started_on,
+        ended_on=ended_on,
     )
+    name, post = membership.person.name, position.display_title
+    if membership.standing != Standing.NORMAL:
+        raise ApplicationError("not_eligible", f"{name}的党籍状态为“{membership.standing}”，不能担任{post}。")
+    if position.is_committee:
+        if membership.category != Category.FULL:
+            raise ApplicationError(
+                "not_eligible",
+                f"{name}是预备党员。{post}须经选举产生，预备党员没有表决权、选举权和被选举权，不能担任。",
+            )
+        if membership.full_on and membership.full_on > started_on:
+            raise ApplicationError(
+                "not_eligible",
+                f"{name}于{membership.full_on}转为正式党员，任职日期{started_on}时还是预备党员，"
+                f"不能担任{post}（须经选举产生）。",
+            )
+    if membership.joined_on > started_on:
+        raise ApplicationError(
+            "bad_date", f"任职日期{started_on}早于{name}加入党组织的日期{membership.joined_on}。"
+        )
+    same_post = Position.objects.filter(
+        organization=org, person_id=person_id, title=title, custom_title=custom_title
+    )
+    for held in same_post:
+        if _overlaps(started_on, ended_on, held.started_on, held.ended_on):
+            raise ApplicationError(
+                "duplicate",
+                f"{name}在{held.started_on}至{held.ended_on or '今'}已任{post}，任期不能重叠。",
+            )
+    if title == PositionTitle.SECRETARY:
+        current = (
+            Position.objects.select_for_update()
+            .filter(organization=org, title=title, ended_on__isnull=True)
+            .select_related("person")
+            .first()
+        )
+        if current is not None and ended_on is None:
+            if not replace_current:
+                raise ApplicationError(
+                    "secretary_taken",
+                    f"“{org.name}”已有在任书记{current.person.name}（自{current.started_on}起），"
+                    "一个组织同时只能有一名书记。请先为其办理离任，或选择同时免去现任书记。",
+                )
+            if started_on <= current.started_on:
+                raise ApplicationError(
+                    "bad_date",
+                    f"新任书记的任职日期须晚于现任书记{current.person.name}的任职日期{current.started_on}。",
+                )
+            position_end(actor=actor, position=current, ended_on=started_on)
+        for other in Position.objects.filter(organization=org, title=title).select_related("person"):
+            if _overlaps(started_on, ended_on, other.started_on, other.ended_on):
+                raise ApplicationError(
+                    "secretary_taken",
+                    f"{other.started_on}至{other.ended_on or '今'}“{org.name}”的书记是{other.person.name}，"
+                    "同一时间只能有一名书记。",
+                )
     full_clean(position)
     position.save()
     audit.record(
         actor=actor,
         action="create",
         obj=position,
-        changes={"person": person_id, "title": position.display_title, "started_on": started_on},
+        changes={
+            "person": person_id,
+            "title": position.display_title,
+            "started_on": started_on,
+            "ended_on": ended_on,
+        },
     )
     return position
 
 
 @transaction.atomic
 def position_end(*, actor: User | None, position: Position, ended_on: date) -> Position:
+    """End a term. The end date is not before the start date (a handover ends and starts the same day)."""
     require(can_manage(actor, position.organization))
     if position.ended_on is not None:
-        raise ApplicationError("already_ended", "该职务已经离任。")
+        raise ApplicationError("already_ended", f"该职务已于{position.ended_on}离任。")
     if ended_on < position.started_on:
-        raise ApplicationError("bad_date", "离任日期不能早于任职日期。")
+        raise ApplicationError("bad_end_date", "离任日期不能早于任职日期。")
     position.ended_on = ended_on
     position.save(update_fields=["ended_on", "updated_at"])
     audit.record(actor=actor, action="update", obj=position, changes={"ended_on": [None, ended_on]})

@@ -19,4 +19,7 @@ urlpatterns = [
     path("import/", views.import_page, name="import"),
     path("export.<str:fmt>", views.export, name="export"),
     path("template.<str:fmt>", views.template_download, name="template"),
+    path("positions/import/", views.position_import_page, name="position_import"),
+    path("positions/export.<str:fmt>", views.position_export, name="position_export"),
+    path("positions/template.<str:fmt>", views.position_template, name="position_template"),
 ]

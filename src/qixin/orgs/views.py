@@ -140,15 +140,16 @@ def position_new(request: AuthedRequest, pk: int) -> HttpResponse:
         person = person_selectors.person_by_employee_no_for(
             actor=request.user, employee_no=data["employee_no"]
         )
-        services.position_assign(
+        position = services.position_assign(
             actor=request.user,
             org=org,
             person_id=person.pk,
             title=data["title"],
             custom_title=data["custom_title"],
             started_on=data["started_on"],
+            replace_current=data["replace_current"],
         )
-        messages.success(request, f"已任命{person.name}。")
+        messages.success(request, f"已任命{person.name}为{position.display_title}。")
         return redirect("orgs:detail", pk=org.pk)
 
     return _org_form(request, pk, forms.PositionForm, "“{name}”任命职务", save)
@@ -202,3 +203,27 @@ def export(request: AuthedRequest, fmt: str) -> HttpResponseBase:
 def template_download(request: AuthedRequest, fmt: str) -> HttpResponseBase:
     fmt = _fmt(fmt)
     return download(lambda path: tabular.write_template(path, importers.COLUMNS), f"组织导入模板.{fmt}")
+
+
+@login_required
+def position_import_page(request: AuthedRequest) -> HttpResponse:
+    return import_view(
+        request,
+        runner=importers.import_positions,
+        template="orgs/position_import.html",
+        context={"columns": importers.POSITION_COLUMNS},
+    )
+
+
+@login_required
+def position_export(request: AuthedRequest, fmt: str) -> HttpResponseBase:
+    fmt = _fmt(fmt)
+    return download(lambda path: importers.export_positions(actor=request.user, path=path), f"职务.{fmt}")
+
+
+@login_required
+def position_template(request: AuthedRequest, fmt: str) -> HttpResponseBase:
+    fmt = _fmt(fmt)
+    return download(
+        lambda path: tabular.write_template(path, importers.POSITION_COLUMNS), f"职务导入模板.{fmt}"
+    )
