@@ -58,7 +58,7 @@ def test_secretary_records_meeting_and_branch_becomes_compliant(live_server, pag
             )
         )
     org_services.position_assign(
-        actor=admin, org=branch, person_id=people[0].pk, title="secretary", started_on=dt.date(2020, 1, 1)
+        actor=admin, org=branch, person_id=people[0].pk, title="secretary", started_on=last_month
     )
     User.objects.create_user("E001", password=PASSWORD, person=people[0], first_name="张晓明")
 
