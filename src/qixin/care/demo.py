@@ -115,7 +115,8 @@ def _calendar() -> dict[date, bool]:
     for name, first, last in HOLIDAYS:
         day = first
         while day <= last:
-            days.append(CalendarDay(day=day, is_workday=False, name=name))
+            if day.weekday() < 5:  # a weekend day is a rest day anyway (the calendar refuses it)
+                days.append(CalendarDay(day=day, is_workday=False, name=name))
             day += timedelta(days=1)
     days += [CalendarDay(day=d, is_workday=True, name="调休上班") for d in WORKDAYS]
     CalendarDay.objects.bulk_create(days)
