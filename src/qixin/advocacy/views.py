@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.utils import timezone
 from qixin.core import access
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError
-from qixin.core.pages import AuthedRequest, form_page
+from qixin.core.pages import AuthedRequest, form_page, titled_form_page
 from qixin.orgs.selectors import org_from_input
 from qixin.people.models import Person
 from qixin.people.selectors import person_from_input
@@ -25,31 +26,7 @@ from .permissions import can_delete_share, can_manage_campaign
 SHARES_SHOWN = 50
 
 
-def _form(
-    request: AuthedRequest,
-    form: Any,
-    title: str,
-    on_valid: Any,
-    cancel_url: str,
-    *,
-    note: str = "",
-    submit_label: str = "",
-) -> HttpResponse:
-    """A form page; a closing action passes the consequence as `note` and its own `submit_label`, so
-    the page is the confirmation step and nothing happens before it is posted."""
-    return form_page(
-        request,
-        form=form,
-        context={
-            "title": title,
-            "action": request.path,
-            "cancel_url": cancel_url,
-            "note": note,
-            "submit_label": submit_label,
-        },
-        template="advocacy/form.html",
-        on_valid=on_valid,
-    )
+_form = partial(titled_form_page, template="advocacy/form.html")
 
 
 @login_required

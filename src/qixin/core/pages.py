@@ -133,3 +133,34 @@ def form_page(
             context = {**context, "error": exc}
             status = 400
     return render(request, template, {**context, "form": form}, status=status)
+
+
+def titled_form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    title: str,
+    on_valid: Callable[[dict[str, Any]], HttpResponse],
+    cancel_url: str,
+    *,
+    template: str,
+    note: str = "",
+    submit_label: str = "",
+    **extra: Any,
+) -> HttpResponse:
+    """form_page with a title, a way back and an optional note above the form. A closing action
+    (dissolve, close, withdraw) passes its consequence as `note` and its own `submit_label`, so the
+    page is the confirmation step and nothing happens before it is posted."""
+    return form_page(
+        request,
+        form=form,
+        context={
+            "title": title,
+            "action": request.path,
+            "cancel_url": cancel_url,
+            "note": note,
+            "submit_label": submit_label,
+            **extra,
+        },
+        template=template,
+        on_valid=on_valid,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 from qixin.core import tabular
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError, NotFound
-from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view
+from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view, titled_form_page
 from qixin.core.periods import Period
 from qixin.orgs import selectors as org_selectors
 from qixin.orgs.models import Organization
@@ -65,30 +66,7 @@ def _post_form(request: AuthedRequest, form_class: type[Any]) -> dict[str, Any]:
     return dict(form.cleaned_data)
 
 
-def _form(
-    request: AuthedRequest,
-    form: Any,
-    title: str,
-    on_valid: Callable[[dict[str, Any]], HttpResponse],
-    cancel_url: str,
-    note: str = "",
-    submit_label: str = "",
-) -> HttpResponse:
-    """A form page; a closing action passes the consequence as `note` and its own `submit_label`, so
-    the page is the confirmation step and nothing happens before it is posted."""
-    return form_page(
-        request,
-        form=form,
-        context={
-            "title": title,
-            "action": request.path,
-            "cancel_url": cancel_url,
-            "note": note,
-            "submit_label": submit_label,
-        },
-        template="improve/form.html",
-        on_valid=on_valid,
-    )
+_form = partial(titled_form_page, template="improve/form.html")
 
 
 # --- home and search ---------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ selector, render."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 from qixin.brand.selectors import framework_effective
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError, NotFound
-from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view
+from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view, titled_form_page
 from qixin.orgs.selectors import org_from_input
 from qixin.people.selectors import person_from_input
 
@@ -27,33 +28,7 @@ from .permissions import can_manage_org, can_record_deployment_deed
 LIST_LIMIT = 200
 
 
-def _form(
-    request: AuthedRequest,
-    form: Any,
-    title: str,
-    on_valid: Any,
-    cancel_url: str,
-    *,
-    note: str = "",
-    submit_label: str = "",
-    **extra: Any,
-) -> HttpResponse:
-    """A form page; a closing action passes the consequence as `note` and its own `submit_label`, so
-    the page is the confirmation step and nothing happens before it is posted."""
-    return form_page(
-        request,
-        form=form,
-        context={
-            "title": title,
-            "action": request.path,
-            "cancel_url": cancel_url,
-            "note": note,
-            "submit_label": submit_label,
-            **extra,
-        },
-        template="mobilize/form.html",
-        on_valid=on_valid,
-    )
+_form = partial(titled_form_page, template="mobilize/form.html")
 
 
 @login_required
