@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import F
 
 from qixin.care import deadlines, selectors, services
 from qixin.care.models import CalendarDay
@@ -22,7 +23,7 @@ def at(*args):
 
 def marks():
     return list(
-        CalendarDay.objects.order_by("day", "organization__path").values_list(
+        CalendarDay.objects.order_by("day", F("organization__path").asc(nulls_first=True)).values_list(
             "day", "is_workday", "name", "organization__code"
         )
     )
