@@ -19,14 +19,10 @@ from .models import BrandFramework, Deed, Evaluation, EvaluationEntry, Pillar, R
 from .permissions import can_view_org, can_view_person
 
 
-def _ancestor_paths(org: Organization) -> list[str]:
-    return [org.path[:i] for i in range(org.steplen, len(org.path) + 1, org.steplen)]
-
-
 def frameworks_effective(orgs: Iterable[Organization]) -> dict[int, BrandFramework | None]:
     """Each organization's brand: its own, else its nearest ancestor's (one query for all)."""
     orgs = list(orgs)
-    paths = {p for org in orgs for p in _ancestor_paths(org)}
+    paths = {p for org in orgs for p in org.ancestor_paths()}
     by_path = {
         f.organization.path: f
         for f in BrandFramework.objects.filter(organization__path__in=paths)
@@ -35,7 +31,7 @@ def frameworks_effective(orgs: Iterable[Organization]) -> dict[int, BrandFramewo
     }
     result: dict[int, BrandFramework | None] = {}
     for org in orgs:
-        result[org.pk] = next((by_path[p] for p in reversed(_ancestor_paths(org)) if p in by_path), None)
+        result[org.pk] = next((by_path[p] for p in reversed(org.ancestor_paths()) if p in by_path), None)
     return result
 
 

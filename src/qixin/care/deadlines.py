@@ -45,17 +45,12 @@ def _zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
-def _ancestor_paths(org: Organization, *, include_self: bool = True) -> list[str]:
-    end = len(org.path) + 1 if include_self else len(org.path)
-    return [org.path[:i] for i in range(org.steplen, end, org.steplen)]
-
-
 def calendar_overrides(org: Organization, start: date, end: date) -> dict[date, bool]:
     """Exceptions between start and end (inclusive): global ones, then the organization's ancestors'
     (deeper wins)."""
     rows = (
         CalendarDay.objects.filter(day__gte=start, day__lte=end)
-        .filter(Q(organization__isnull=True) | Q(organization__path__in=_ancestor_paths(org)))
+        .filter(Q(organization__isnull=True) | Q(organization__path__in=org.ancestor_paths()))
         .values_list("day", "is_workday", "organization__path")
     )
     ranked = sorted(rows, key=lambda r: len(r[2] or ""))
@@ -71,7 +66,7 @@ def calendar_inherited(org: Organization | None, start: date, end: date) -> dict
     rows = (
         CalendarDay.objects.filter(day__gte=start, day__lte=end)
         .filter(
-            Q(organization__isnull=True) | Q(organization__path__in=_ancestor_paths(org, include_self=False))
+            Q(organization__isnull=True) | Q(organization__path__in=org.ancestor_paths(include_self=False))
         )
         .select_related("organization")
     )

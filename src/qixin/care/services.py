@@ -637,9 +637,8 @@ def ticket_moderate(*, actor: User | None, ticket: Ticket, moderation: str) -> T
 
 def _team_above(org: Organization) -> CareTeam | None:
     """The care team of the nearest organization above `org` that has one."""
-    ancestor_paths = [org.path[:i] for i in range(org.steplen, len(org.path), org.steplen)]
     return (
-        CareTeam.objects.filter(organization__path__in=ancestor_paths, is_active=True)
+        CareTeam.objects.filter(organization__path__in=org.ancestor_paths(include_self=False), is_active=True)
         .select_related("organization")
         .order_by("-organization__depth", "id")
         .first()

@@ -52,9 +52,7 @@ def rulebooks_for(orgs: Iterable[Organization], on: date | None = None) -> dict[
 
     on = on or timezone.localdate()
     orgs = list(orgs)
-    ancestor_paths = {
-        org.path[:i] for org in orgs for i in range(org.steplen, len(org.path) + 1, org.steplen)
-    }
+    ancestor_paths = {path for org in orgs for path in org.ancestor_paths()}
     overrides = (
         RuleOverride.objects.filter(organization__path__in=ancestor_paths, effective_from__lte=on)
         .select_related("organization")

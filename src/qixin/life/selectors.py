@@ -67,7 +67,7 @@ def org_for_life(*, actor: Any, pk: int | None = None, code: str | None = None) 
 
 def kinds_for(*, org: Organization) -> list[MeetingKind]:
     """Kinds usable at an organization: the built-in ones and those added by it or its ancestors."""
-    ancestors = [org.path[:i] for i in range(org.steplen, len(org.path) + 1, org.steplen)]
+    ancestors = org.ancestor_paths()
     return list(
         MeetingKind.objects.filter(Q(owner__isnull=True) | Q(owner__path__in=ancestors)).order_by(
             "sort_order", "id"
@@ -181,7 +181,7 @@ def campaign_list_for(*, actor: Any, org: Organization | None = None) -> QuerySe
         }
         rows = rows.filter(scope.q(scope.read, "organization__path") | Q(organization__path__in=ancestors))
     if org is not None:
-        ancestors_of_org = [org.path[:i] for i in range(org.steplen, len(org.path) + 1, org.steplen)]
+        ancestors_of_org = org.ancestor_paths()
         rows = rows.filter(
             Q(organization__path__startswith=org.path) | Q(organization__path__in=ancestors_of_org)
         )
@@ -435,11 +435,6 @@ def _raw_rows(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
         return rows
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    step = Organization.steplen
-    return [path[:i] for i in range(step, len(path) + 1, step)]
-
-
 def _existed_through(org: Organization, window: rb.Window) -> bool:
     """A window is required only when the organization existed for all of it: a branch founded or
     dissolved within a month owes nothing for that month."""
@@ -489,7 +484,7 @@ def _compliance(
     by_path = {o.path: o for o in orgs}
     on = min(today, period.end)
     books: dict[int, Rulebook] = rulebooks_for(orgs, on) if orgs else {}
-    ancestors = _ancestor_paths(org.path)
+    ancestors = org.ancestor_paths()
     kinds = list(
         MeetingKind.objects.filter(
             Q(owner__isnull=True) | Q(owner__path__in=ancestors) | Q(owner__path__startswith=org.path)
@@ -1139,7 +1134,7 @@ def rulebook_page_for(*, actor: Any, org: Organization, on: date) -> RulebookPag
     if not can_view_life(actor, org):
         raise NotFound()
     book = rulebook(org, on)
-    ancestors = _ancestor_paths(org.path)
+    ancestors = org.ancestor_paths()
     overrides = list(
         RuleOverride.objects.filter(
             organization__path__in=ancestors, key__startswith="life.", effective_from__lte=on

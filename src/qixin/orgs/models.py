@@ -71,6 +71,12 @@ class Organization(MP_Node, TimeStampedModel):  # type: ignore[misc,django-manag
     def subtree_q(self, prefix: str = "") -> Q:
         return Q(**{f"{prefix}path__startswith": self.path})
 
+    def ancestor_paths(self, *, include_self: bool = True) -> list[str]:
+        """The paths from the root down to this organization (the path of each ancestor is a prefix
+        of its own), itself last unless `include_self` is False."""
+        end = len(self.path) + (1 if include_self else 0)
+        return [self.path[:i] for i in range(self.steplen, end, self.steplen)]
+
 
 class OrgEventKind(models.TextChoices):
     CREATED = "created", "成立"

@@ -92,7 +92,7 @@ class Summary:
 
 def template_for(org: Organization) -> str:
     """The organization's own narrative template, else its nearest ancestor's, else the default."""
-    paths = [org.path[:i] for i in range(org.steplen, len(org.path) + 1, org.steplen)]
+    paths = org.ancestor_paths()
     own = (
         NarrativeTemplate.objects.filter(organization__path__in=paths)
         .select_related("organization")
