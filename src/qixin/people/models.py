@@ -14,11 +14,11 @@ from django.utils import timezone
 
 from qixin.core.fields import EncryptedTextField
 from qixin.core.models import TimeStampedModel, User
-from qixin.core.periods import add_years, whole_years_between
+from qixin.core.periods import whole_years_between
 from qixin.core.rules import rulebook
 from qixin.orgs.models import Organization
 
-from .rulebook import probation_years
+from .rulebook import regular_probation_end
 
 
 class Gender(models.TextChoices):
@@ -207,23 +207,14 @@ class Membership(TimeStampedModel):
     def is_lost_contact(self) -> bool:
         return self.lost_contact_since is not None
 
-    def probation_due_under(self, years: int) -> date | None:
-        """The day a probationary member's probation is over: `years` (the rule
-        `member.probation_years`) after the 党员大会 vote that admitted them, or the extended date
-        (RULES.md, Members). None for a full member."""
-        if self.category != Category.PROBATIONARY:
-            return None
-        return self.probation_extended_until or add_years(self.joined_on, years)
-
     @property
     def probation_due(self) -> date | None:
-        """probation_due_under the rule of the member's branch. One query for the rulebook: pages and
-        services that need it for many members compute it with `rulebooks_for` instead."""
+        """The day a probationary member's probation is over (RULES.md, Members): the extended date,
+        else `member.probation_years` of the member's branch after the 党员大会 vote that admitted
+        them. None for a full member. One query for the rulebook when not extended."""
         if self.category != Category.PROBATIONARY:
             return None
-        if self.probation_extended_until is not None:
-            return self.probation_extended_until
-        return self.probation_due_under(probation_years(rulebook(self.branch)))
+        return self.probation_extended_until or regular_probation_end(self.joined_on, rulebook(self.branch))
 
     def party_age(self, on: date | None = None) -> int | None:
         """党龄 counts whole years from becoming a full member (RULES.md, Members)."""

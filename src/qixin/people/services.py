@@ -24,7 +24,7 @@ from qixin.orgs.services import full_clean
 
 from .models import Category, EmploymentStatus, EndReason, Membership, MembershipTransfer, Person, Standing
 from .permissions import can_add_to, can_manage
-from .rulebook import extended_probation_end, extension_bounds, min_age, regular_probation_end
+from .rulebook import extended_probation_end, extension_bounds, min_age
 
 PERSON_FIELDS = (
     "employee_no",
@@ -284,11 +284,6 @@ def _require_probationary(membership: Membership, what: str) -> None:
         raise ApplicationError("not_probationary", f"只有在册预备党员才能{what}。")
 
 
-def _probation_due(membership: Membership, book: Rulebook) -> date:
-    """The day the member's probation is over: the extended date, else the rule of the branch."""
-    return membership.probation_extended_until or regular_probation_end(membership.joined_on, book)
-
-
 def _check_decision(membership: Membership, decided_on: date, approved_on: date, reason: str) -> str:
     """A decision on a probation: voted by the 党员大会 after admission and not in the future, approved
     by the superior on or after the vote (RULES.md, Members), with its reason written down."""
@@ -322,8 +317,8 @@ def membership_confirm_full(*, actor: User | None, membership: Membership, full_
     _require_probationary(membership, "办理转正")
     if full_on < membership.joined_on or full_on > timezone.localdate():
         raise ApplicationError("bad_date", "转正日期应在入党日期之后，且不晚于今天。")
-    due = _probation_due(membership, rulebook(membership.branch))
-    if full_on < due:
+    due = membership.probation_due
+    if due is not None and full_on < due:
         raise ApplicationError(
             "probation_not_over",
             f"预备期到{due:%Y年%m月%d日}才满，预备期满后才能讨论转正（转正日期不能早于预备期满之日）。",
