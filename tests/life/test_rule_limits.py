@@ -2,6 +2,7 @@
 of organizational life is the superior's decision (RULES.md: overrides "where its superior allows")."""
 
 import pytest
+from django.test import Client
 from tests.builders import D
 
 from qixin.core.errors import ApplicationError
@@ -101,3 +102,31 @@ def test_a_topic_of_the_committee_cannot_be_dropped_by_the_branch(world):
         effective_from=D(2026, 1, 1),
     )
     assert "安全生产" in added.value["topics"]
+
+
+def test_the_rules_page_reads_in_chinese_and_keeps_a_refused_form_open(world):
+    client = Client()
+    client.force_login(world.secretary)
+    url = f"/life/org/{world.branch.pk}/rules/"
+
+    page = client.get(url).content.decode()
+    refused = client.post(
+        url,
+        {
+            "form": "frequency",
+            "kind": world.kind("theme_day").pk,
+            "every": "quarter",
+            "times": 1,
+            "org_kinds": ["branch"],
+            "effective_from": "2026-12-01",
+        },
+    )
+
+    assert "<td>党支部</td>" in page
+    assert "<td>branch</td>" not in page
+    assert "选举有效的到会比例（有表决权党员，不低于）：4/5" in page
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "不能把频次从“每月1次”改为“每季度1次”" in body
+    assert '<details class="card" open><summary>设定频次' in body
+    assert '<option value="quarter" selected>' in body

@@ -14,6 +14,7 @@ from typing import Any
 from qixin.core.errors import ApplicationError
 from qixin.core.periods import add_months
 from qixin.core.rules import Rulebook, define
+from qixin.orgs.models import OrgKind
 
 SOURCE_BRANCH = "中国共产党支部工作条例（试行）（2018）"
 SOURCE_LIFE = "关于新形势下党内政治生活的若干准则（2016）；中国共产党支部工作条例（试行）（2018）"
@@ -109,6 +110,11 @@ class Frequency:
     def label(self) -> str:
         return f"{EVERY_LABELS.get(self.every, self.every)}{self.times}次"
 
+    @property
+    def org_kind_labels(self) -> list[str]:
+        """党支部, 党小组 …: the kinds of organization it applies to, as a user reads them."""
+        return [str(OrgKind(k).label) if k in OrgKind.values else k for k in self.org_kinds]
+
     def applies_to(self, org_kind: str, has_committee: bool) -> bool:
         return org_kind in self.org_kinds and (has_committee or not self.committee_only)
 
@@ -179,6 +185,13 @@ def windows_with_deadline_in(start: date, end: date, every: str) -> list[Window]
             windows.append(window)
         window = Window(window.end, add_months(window.end, EVERY_MONTHS[every]))
     return windows
+
+
+def rule_text(value: Any) -> str:
+    """A rule's value as a party-affairs office writes it: a quorum [4, 5] as 4/5."""
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        return f"{value[0]}/{value[1]}"
+    return str(value)
 
 
 def fraction(value: Any) -> tuple[int, int]:

@@ -1161,7 +1161,7 @@ def rulebook_page_for(*, actor: Any, org: Organization, on: date) -> RulebookPag
             )
         )
     others = [
-        (REGISTRY[key].label, book.get(key), origin.get(key, "默认"))
+        (REGISTRY[key].label, rb.rule_text(book.get(key)), origin.get(key, "默认"))
         for key in (
             "life.election_quorum",
             "life.committee_quorum",

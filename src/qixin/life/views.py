@@ -540,6 +540,7 @@ def rules(request: AuthedRequest, pk: int) -> HttpResponse:
     kinds = selectors.kinds_for(org=org)
     keeps = bool(can_keep_life(request.user, org))
     frequency_form = forms.FrequencyForm(kinds=kinds, initial={"effective_from": today})
+    kind_form = forms.KindForm()
     topics_form = forms.TopicsForm(
         initial={
             "name": page.topics.get("name"),
@@ -619,8 +620,9 @@ def rules(request: AuthedRequest, pk: int) -> HttpResponse:
         "keeps": keeps,
         "frequency_form": frequency_form,
         "topics_form": topics_form,
-        "kind_form": forms.KindForm(),
+        "kind_form": kind_form,
         "error": error,
+        "refused_form": request.POST.get("form") if error else "",  # shown open, with what was typed
     }
     return render(request, "life/rules.html", context, status=400 if error else 200)
 
