@@ -11,13 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
-from ninja.security import django_auth
 
 from qixin.advocacy.api import router as advocacy_router
 from qixin.brand.api import router as brand_router
 from qixin.care.api import router as care_router
 from qixin.core import audit
-from qixin.core.api import ErrorOut, TokenAuth, error_body, validation_body
+from qixin.core.api import ErrorOut, GatedSessionAuth, TokenAuth, error_body, validation_body
 from qixin.core.errors import ApplicationError
 from qixin.core.middleware import SAFE_METHODS
 from qixin.improve.api import router as improve_router
@@ -68,7 +67,7 @@ api = QixinAPI(
     title="旗心 API",
     version="1",
     description="旗心的 REST 接口。以个人 API 令牌认证（Authorization: Bearer 令牌），权限范围与该用户在页面上的一致。",
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), GatedSessionAuth()],
     urls_namespace="api",
 )
 

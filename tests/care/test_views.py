@@ -158,7 +158,8 @@ def test_calendar_page_lists_the_chosen_year_in_a_fixed_number_of_queries(
     _mark(D(2025, 10, 1), name="去年国庆")
     client = _client(dept_worker)
     client.get(reverse("care:calendar"))  # warm the session
-    with django_assert_num_queries(12):  # session, user, scope, 2FA; the marks; the orgs; perms; session
+    # session, user, the login gate, scope; the marks; the orgs; perms; session
+    with django_assert_num_queries(11):
         response = client.get(reverse("care:calendar") + "?year=2026")
     page = response.content.decode()
     rows = page.split('<table id="calendar">')[1].split("</table>")[0]

@@ -275,7 +275,7 @@ def test_compliance_page_query_count_does_not_grow_with_branches(world, django_a
     url = f"/life/org/{world.root.pk}/compliance/"
     client.get(url)
     # 17: the page's reads, one of them asking whether the root is the tree's only one (access.subtree_q).
-    with django_assert_num_queries(17) as small:
+    with django_assert_num_queries(16) as small:
         assert client.get(url).status_code == 200
 
     for n in range(4, 30):
@@ -328,11 +328,12 @@ def test_meeting_page_and_index_take_a_fixed_number_of_queries(
     )
     secretary_client.get("/life/")
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         assert secretary_client.get(f"/life/meetings/{meeting.pk}/").status_code == 200
-    # 29: what is due (23) and the warning before 自行脱党 (6: members, their latest attendance,
+    # 28: what is due (22, with the request's session, user, login gate and scope) and the warning
+    # before 自行脱党 (6: members, their latest attendance,
     # transfers in, what the branch's meetings record, the branch, its rulebook)
-    with django_assert_num_queries(29) as first:
+    with django_assert_num_queries(28) as first:
         assert secretary_client.get("/life/").status_code == 200
 
     for month in range(1, 11):

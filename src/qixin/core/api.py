@@ -8,13 +8,21 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Schema
 from ninja.pagination import LimitOffsetPagination
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 from pydantic import Field, field_validator
 
-from . import selectors
+from . import gate, selectors
 from .errors import ApplicationError
 
 ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+def _refuse_pending(user: Any, *, session: bool) -> None:
+    """The login gate (core.gate) holds for the API as for the pages: a user with a step still to
+    take (an initial password, a second factor) is refused, whichever way the request authenticated."""
+    step = gate.pending_step(user, session=session)
+    if step is not None:
+        raise ApplicationError("step_required", gate.MESSAGES[step], status=403)
 
 
 class TokenAuth(HttpBearer):
@@ -23,7 +31,18 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = selectors.api_token_user(token)
         if user is not None:
+            _refuse_pending(user, session=False)
             request.user = user
+        return user
+
+
+class GatedSessionAuth(SessionAuth):
+    """The browser's session (for the interactive documentation), once it has passed the login gate."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user:
+            _refuse_pending(user, session=True)
         return user
 
 

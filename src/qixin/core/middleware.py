@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from . import audit
+from . import audit, gate
 from .errors import ApplicationError
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -83,36 +83,44 @@ class LanguageMiddleware:
         return response
 
 
-EXEMPT_PREFIXES = ("/logout/", "/login/", "/account/", "/static/", "/i18n/", "/api/", "/media/")
-
-
 class AccountSecurityMiddleware:
-    """Before anything else a logged-in user must: change an initial password (accounts opened for
-    them), pass their TOTP second factor if they have one, and set one up if their role requires it."""
+    """A session that has not passed every step its account requires (core.gate) reaches the page of
+    that step, logout and static files, nothing else: every other page redirects to the step, and
+    every API call, whatever its prefix, is refused with the step named."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from django.shortcuts import redirect
-
-        user = request.user
-        if user.is_authenticated and not request.path.startswith(EXEMPT_PREFIXES):
-            from django_otp import user_has_device
-
-            from .services import two_factor_required
-
-            if getattr(user, "must_change_password", False):
-                return redirect("password_change")
-            if user_has_device(user):
-                if not passed_second_factor(user):
-                    return redirect("otp_verify")
-            elif two_factor_required(user):
-                return redirect("two_factor_setup")
+        step = gate.pending_step(request.user)
+        if step is not None and not _open_during(step, request.path):
+            return _step_required(request, step)
         return self.get_response(request)
 
 
-def passed_second_factor(user: object) -> bool:
-    """django-otp's OTPMiddleware marks the user verified once a device's token was accepted."""
-    check = getattr(user, "is_verified", None)
-    return bool(check()) if callable(check) else False
+def _open_during(step: gate.Step, path: str) -> bool:
+    """The only paths a session with a pending step may reach."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    static = "/" + settings.STATIC_URL.lstrip("/")
+    return path in (reverse(step.value), reverse("logout"), reverse("login")) or path.startswith(
+        (static, "/i18n/")
+    )
+
+
+def _step_required(request: HttpRequest, step: gate.Step) -> HttpResponse:
+    from django.shortcuts import redirect
+    from django.urls import reverse
+
+    if request.path.startswith("/api/"):
+        from .api import error_body  # (as in refuse(): the API kernel loads ninja)
+
+        body = error_body(ApplicationError("step_required", gate.MESSAGES[step], status=403))
+        return JsonResponse(body, status=403, json_dumps_params={"ensure_ascii": False})
+    if request.headers.get("HX-Request") == "true":  # (django-htmx's middleware runs later)
+        # A partial swap would put the step's page inside another page: send the browser there.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse(step.value)
+        return response
+    return redirect(step.value)

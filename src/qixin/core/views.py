@@ -12,7 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
@@ -22,7 +24,7 @@ from qixin.orgs import selectors as org_selectors
 from . import access, selectors, services
 from .errors import NotFound
 from .forms import ApiTokenForm, AuditFilterForm, PasswordChangeForm, RevokeForm, RoleGrantForm, TokenForm
-from .middleware import passed_second_factor
+from .gate import passed_second_factor
 from .models import Role
 from .pages import AuthedRequest, form_page
 
@@ -63,6 +65,17 @@ def password_change(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def safe_next(request: AuthedRequest) -> str:
+    """Where to go after a login step: `next` when it points into this site (as Django's LoginView
+    checks it), else the home page; never another site."""
+    wanted = request.GET.get("next", "")
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return reverse("home")
+
+
 @login_required
 def otp_verify(request: AuthedRequest) -> HttpResponse:
     """Second step of the login for users with a TOTP device."""
@@ -74,7 +87,7 @@ def otp_verify(request: AuthedRequest) -> HttpResponse:
         if device is None:
             services.two_factor_failed(user=request.user)
         otp_login(request, device)
-        return redirect(request.GET.get("next") or "home")
+        return redirect(safe_next(request))
 
     return form_page(
         request,
