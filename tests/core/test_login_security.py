@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -76,12 +76,39 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(user):
     assert logged_in(attempt("zhang", PASSWORD, address="10.0.0.2"))
 
 
-def test_five_failures_from_one_address_lock_that_address_only(user, branch):
+def test_unknown_user_names_from_a_shared_address_lock_nobody_out(user):
+    """The probe: five failed logins with user names that do not exist, from one office address,
+    locked every valid user at that address out for 15 minutes."""
+    for name in ("a", "b", "c", "d", "e", "f", "g"):
+        assert attempt(name, "wrong-password", address="10.9.9.9").status_code == 200
+    assert logged_in(attempt("zhang", PASSWORD, address="10.9.9.9"))
+
+
+def test_one_person_mistyping_locks_their_own_account_only(user):
     User.objects.create_user("li", password=PASSWORD)
-    for name in ("a", "b", "c", "d", "e"):
-        attempt(name, "wrong-password", address="10.9.9.9")
-    assert attempt("zhang", PASSWORD, address="10.9.9.9").status_code == 429
+    for _ in range(5):
+        attempt("li", "wrong-password", address="10.9.9.9")
+    assert attempt("li", PASSWORD, address="10.9.9.9").status_code == 429
+    assert logged_in(attempt("zhang", PASSWORD, address="10.9.9.9"))  # a colleague behind the same address
+
+
+@override_settings(QIXIN_ADDRESS_FAILURE_LIMIT=12)
+def test_guessing_across_many_real_accounts_locks_that_address_only(user):
+    for n in range(6):
+        User.objects.create_user(f"u{n}", password=PASSWORD)
+    # Unknown names do not count towards the address's limit, however many.
+    for name in ("x1", "x2", "x3", "x4", "x5", "x6"):
+        assert attempt(name, "guess", address="10.6.6.6").status_code == 200
+    for n in range(6):  # two guesses at each account: no account reaches its own limit of five
+        for _ in range(2):
+            assert attempt(f"u{n}", "guess", address="10.6.6.6").status_code == 200
+    for _ in range(6):  # refused there, and not counted against zhang's own account
+        assert attempt("zhang", PASSWORD, address="10.6.6.6").status_code == 429
+    assert AuditEntry.objects.filter(action="lockout", changes__address="10.6.6.6").count() == 6
     assert logged_in(attempt("zhang", PASSWORD, address="10.0.0.3"))
+    # After the cool-off the address opens again.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - dt.timedelta(minutes=16))
+    assert logged_in(attempt("zhang", PASSWORD, address="10.6.6.6"))
 
 
 def test_a_session_expires_after_thirty_idle_minutes(user):
@@ -158,3 +185,4 @@ def test_an_administrator_can_require_a_second_factor_for_a_role(user, branch):
     # Someone who is not an administrator cannot change the policy.
     with pytest.raises(ApplicationError):
         two_factor_require(actor=user, role=Role.PARTY_WORKER, required=False)
+
