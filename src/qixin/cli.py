@@ -278,6 +278,10 @@ def accounts_create(code: str, out: Path, username: str | None) -> None:
         people_selectors.person_search_for(actor=actor, filters=people_selectors.PersonFilters(org=org))
     )
     created = services.accounts_create(actor=actor, people=people)
+    # Initial passwords: readable by the operator only, from the first byte written (the writers
+    # truncate an existing file and keep its mode, so it is made private before they open it).
+    out.touch(mode=0o600, exist_ok=True)
+    out.chmod(0o600)
     tabular.write(
         out,
         ["工号", "姓名", "所在组织", "初始密码"],

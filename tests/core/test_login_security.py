@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from axes.models import AccessAttempt
+from click.testing import CliRunner
 from django.contrib.sessions.models import Session
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.builders import D, org, person
 
+from qixin.cli import main as cli
 from qixin.core.errors import ApplicationError
 from qixin.core.models import AuditEntry, Role, RoleGrant, User
 from qixin.core.services import accounts_create, password_change, system_user, two_factor_require
@@ -186,3 +188,14 @@ def test_an_administrator_can_require_a_second_factor_for_a_role(user, branch):
     with pytest.raises(ApplicationError):
         two_factor_require(actor=user, role=Role.PARTY_WORKER, required=False)
 
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_the_initial_password_list_is_readable_by_its_owner_only(branch, tmp_path, suffix):
+    person(branch, "QX0777", name="赵新")
+    out = tmp_path / f"初始密码{suffix}"
+    out.write_text("old")
+    out.chmod(0o644)  # a file left there before is made private too
+    result = CliRunner().invoke(cli, ["accounts", "create", "--org", "B", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_mode & 0o777 == 0o600
+    assert User.objects.filter(username="QX0777", must_change_password=True).exists()
