@@ -7,9 +7,9 @@ none does the caller apply all rows in one transaction.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from python_calamine import CalamineWorkbook
 
+from . import xlsx_scan
 from .errors import ApplicationError, Problem
 from .text import spreadsheet_safe
 
@@ -125,52 +126,234 @@ def _cell_text(value: Any) -> str:
     return text_value
 
 
-def _raw_rows(data: bytes, filename: str) -> Iterator[list[str]]:
+@dataclass(frozen=True)
+class Limits:
+    """How large an uploaded file may be, checked while it is read and before anything is held for
+    it (settings QIXIN_IMPORT_MAX_*, docs/import-formats.md): reading stops at the first limit."""
+
+    rows: int
+    columns: int
+    cells: int
+    cell_chars: int
+    uncompressed_bytes: int
+    members: int
+    compression_ratio: int
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        return cls(
+            rows=settings.QIXIN_IMPORT_MAX_ROWS,
+            columns=settings.QIXIN_IMPORT_MAX_COLUMNS,
+            cells=settings.QIXIN_IMPORT_MAX_CELLS,
+            cell_chars=settings.QIXIN_IMPORT_MAX_CELL_CHARS,
+            uncompressed_bytes=settings.QIXIN_IMPORT_MAX_UNCOMPRESSED_BYTES,
+            members=settings.QIXIN_IMPORT_MAX_ZIP_MEMBERS,
+            compression_ratio=settings.QIXIN_IMPORT_MAX_COMPRESSION_RATIO,
+        )
+
+
+def _cell_too_large(
+    filename: str, row: int, column: int, limits: Limits, length: int | None = None
+) -> ApplicationError:
+    size = f"有 {length} 个字符，" if length else ""
+    return ApplicationError(
+        "cell_too_large",
+        f"文件“{filename}”第{row}行第{column}列的内容{size}超过上限 {limits.cell_chars} 个字符。",
+    )
+
+
+def _raw_rows(
+    data: bytes, filename: str, limits: Limits, early_header: Callable[[list[str]], None]
+) -> Iterator[list[str]]:
+    """The rows of the file as text, the header row first. `early_header` sees the header's names
+    before the rest of an xlsx sheet is read, and may refuse the file there."""
     suffix = Path(filename).suffix.lower()
+    cells: Iterator[Sequence[Any]]
     if suffix in (".xlsx", ".xlsm"):
-        if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise ApplicationError("bad_file", f"文件“{filename}”不是有效的 Excel（xlsx）文件，可能已损坏。")
-        try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            sheet = workbook.get_sheet_by_index(0)
-            rows = sheet.iter_rows()
-        except Exception as exc:  # calamine raises several types for damaged files
-            raise ApplicationError(
-                "bad_file", f"无法读取 Excel 文件“{filename}”：文件已损坏或格式不对。"
-            ) from exc
-        for cells in rows:
-            yield [_cell_text(v) for v in cells]
+        cells = _xlsx_cells(data, filename, limits, early_header)
     elif suffix == ".csv":
-        try:
-            decoded = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                decoded = data.decode("gb18030")
-            except UnicodeDecodeError:
-                raise ApplicationError(
-                    "bad_file", f"无法识别文件“{filename}”的编码：请保存为 UTF-8 或 GBK 编码的 CSV。"
-                ) from None
-        if "\x00" in decoded:
-            raise ApplicationError("bad_file", f"文件“{filename}”不是文本格式的 CSV 文件。")
-        for row in csv.reader(io.StringIO(decoded, newline="")):
-            yield [_cell_text(v) for v in row]
+        cells = _csv_records(data, filename, limits, early_header)
     else:
         raise ApplicationError(
             "bad_file", f"不支持的文件类型“{suffix or filename}”：请上传 .xlsx 或 .csv 文件。"
         )
+    for number, row in enumerate(cells, start=1):
+        texts = [_cell_text(v) for v in row]
+        if texts and max(map(len, texts)) > limits.cell_chars:
+            index = next(i for i, t in enumerate(texts) if len(t) > limits.cell_chars)
+            raise _cell_too_large(filename, number, index + 1, limits, len(texts[index]))
+        yield texts
+
+
+def _xlsx_cells(
+    data: bytes, filename: str, limits: Limits, early_header: Callable[[list[str]], None]
+) -> Iterator[Sequence[Any]]:
+    # Everything calamine would allocate is bounded first (xlsx_scan); only then is it opened.
+    package = xlsx_scan.open_package(data, filename, limits)
+    sheet_part = xlsx_scan.first_sheet(data, package, filename)
+    try:
+        sheet_info = package.getinfo(sheet_part)
+    except KeyError:
+        raise xlsx_scan.damaged(filename) from None
+
+    def on_header(cells: list[tuple[str, str]]) -> None:
+        wanted = {int(text) for kind, text in cells if kind == "s" and text.strip().isdigit()}
+        strings: dict[int, str] = {}
+        if wanted and "xl/sharedStrings.xml" in package.NameToInfo:
+            info = package.getinfo("xl/sharedStrings.xml")
+            strings = xlsx_scan.shared_strings(xlsx_scan.part_chunks(data, info, filename), wanted, filename)
+        names: list[str] = []
+        for kind, text in cells:
+            if kind == "s" and text.strip().isdigit() and int(text) in strings:
+                names.append(_cell_text(strings[int(text)]))
+            elif kind in ("inlineStr", "str"):
+                names.append(_cell_text(text))
+            # numbers, dates and booleans are left to the full check after calamine's reading
+        early_header(names)
+
+    xlsx_scan.scan_sheet(
+        lambda: xlsx_scan.part_chunks(data, sheet_info, filename), filename, limits, on_header
+    )
+    for info in package.infolist():
+        if info.filename != sheet_part:
+            xlsx_scan.verify_part(data, info, filename)
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+        rows = sheet.iter_rows()
+    except Exception as exc:  # calamine raises several types for damaged files
+        raise xlsx_scan.damaged(filename) from exc
+    yield from rows
+
+
+def _csv_encoding(data: bytes, filename: str) -> str:
+    """UTF-8 (with or without BOM) or else GB18030, checked a megabyte at a time without holding the
+    decoded text."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            for start in range(0, len(data), 1024 * 1024):
+                decoder.decode(data[start : start + 1024 * 1024])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise ApplicationError("bad_file", f"无法识别文件“{filename}”的编码：请保存为 UTF-8 或 GBK 编码的 CSV。")
+
+
+def _csv_records(
+    data: bytes, filename: str, limits: Limits, early_header: Callable[[list[str]], None]
+) -> Iterator[list[str]]:
+    """The records of a csv file. A first pass through the csv module's C reader checks the header
+    and every limit without keeping anything; only a file that passes is read for its rows."""
+    if b"\x00" in data:  # neither UTF-8 nor GB18030 text has a NUL byte; a binary file does
+        raise ApplicationError("bad_file", f"文件“{filename}”不是文本格式的 CSV 文件。")
+    encoding = _csv_encoding(data, filename)
+    for count, record in enumerate(_csv_reader(data, encoding, filename, limits), start=1):
+        if count == 1:
+            early_header([_cell_text(v) for v in record])
+        if count > limits.rows:
+            raise ApplicationError(
+                "too_many_rows", f"文件“{filename}”的行数超过上限 {limits.rows} 行，请分批导入。"
+            )
+        if len(record) > limits.columns:
+            raise ApplicationError(
+                "too_many_columns",
+                f"文件“{filename}”第{count}行有 {len(record)} 列，超过上限 {limits.columns} 列：请只保留导入模板中的列。",
+            )
+        if record and max(map(len, record)) > limits.cell_chars:
+            index = next(i for i, v in enumerate(record) if len(v) > limits.cell_chars)
+            raise _cell_too_large(filename, count, index + 1, limits, len(record[index]))
+    yield from _csv_reader(data, encoding, filename, limits)
+
+
+def _csv_reader(data: bytes, encoding: str, filename: str, limits: Limits) -> Iterator[list[str]]:
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    # A physical line is read with a bound, so that a file without line breaks is not decoded whole.
+    longest = (limits.cell_chars + 3) * limits.columns
+    line_number = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal line_number
+        while line := stream.readline(longest + 1):
+            line_number += 1
+            if len(line) > longest:
+                raise ApplicationError(
+                    "cell_too_large",
+                    f"文件“{filename}”第{line_number}行超过 {longest} 个字符：单元格不能超过 {limits.cell_chars} 个字符。",
+                )
+            yield line
+
+    reader = csv.reader(lines())
+    try:
+        yield from reader
+    except csv.Error as exc:
+        # The csv module stops at 131,072 characters a field (csv.field_size_limit, one setting for
+        # the whole process, so it is left alone): a larger cell is past our own limit anyway.
+        if "field larger than field limit" in str(exc):
+            raise ApplicationError(
+                "cell_too_large",
+                f"文件“{filename}”第{reader.line_num}行有单元格超过上限 {limits.cell_chars} 个字符。",
+            ) from None
+        raise ApplicationError(
+            "bad_file", f"文件“{filename}”第{reader.line_num}行不是有效的 CSV 格式，请检查引号是否成对。"
+        ) from None
+
+
+def _header_problems(header: Sequence[str], columns: Sequence[Column]) -> list[Problem]:
+    known = {c.header for c in columns}
+    problems = [
+        Problem(message=f"缺少必填列“{c.header}”", row=1)
+        for c in columns
+        if c.required and c.header not in header
+    ]
+    problems += [
+        Problem(message=f"无法识别的列“{_shortened(h)}”，请使用导入模板的表头", row=1, column=_shortened(h))
+        for h in header
+        if h and h not in known
+    ]
+    seen: set[str] = set()
+    for h in header:
+        if h in seen:
+            problems.append(Problem(message=f"列“{_shortened(h)}”重复出现", row=1, column=_shortened(h)))
+        seen.add(h)
+    return problems
+
+
+def _shortened(text: str, length: int = 40) -> str:
+    """A cell's text as a message quotes it: a header cell may hold 32,767 characters."""
+    return text if len(text) <= length else text[:length] + "…"
+
+
+def _bad_header(problems: list[Problem]) -> ApplicationError:
+    return ApplicationError("bad_header", "表头与模板不一致，没有导入任何数据。", problems)
 
 
 def read(
     data: bytes, filename: str, columns: Sequence[Column]
 ) -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:
     """Parse every row. Returns (rows as (row number, {key: value}), problems); rows with a
-    problem are still returned (without the bad cells) so that row-level checks can go on."""
+    problem are still returned (without the bad cells) so that row-level checks can go on.
+
+    The header is checked before the rows are read, and the file is refused at the first limit
+    it passes (Limits), before the rest of it is read."""
     if not data:
         raise ApplicationError("empty_file", f"文件“{filename}”是空的。")
     if len(data) > settings.QIXIN_IMPORT_MAX_BYTES:
         limit = settings.QIXIN_IMPORT_MAX_BYTES // (1024 * 1024)
         raise ApplicationError("file_too_large", f"文件“{filename}”超过{limit} MB，请分批导入。")
-    rows = _raw_rows(data, filename)
+
+    limits = Limits.from_settings()
+
+    def early_header(names: list[str]) -> None:
+        for index, name in enumerate(names):
+            if len(name) > limits.cell_chars:
+                raise _cell_too_large(filename, 1, index + 1, limits, len(name))
+        problems = _header_problems([n for n in names if n], columns)
+        if problems:
+            raise _bad_header(problems)
+
+    rows = _raw_rows(data, filename, limits, early_header)
     header = next(rows, None)
     if header is None or not any(header):
         raise ApplicationError("empty_file", f"文件“{filename}”没有表头，也没有数据。")
@@ -178,23 +361,9 @@ def read(
     while header and not header[-1]:
         header.pop()
     known = {c.header: c for c in columns}
-    problems = [
-        Problem(message=f"缺少必填列“{c.header}”", row=1)
-        for c in columns
-        if c.required and c.header not in header
-    ]
-    problems += [
-        Problem(message=f"无法识别的列“{h}”，请使用导入模板的表头", row=1, column=h)
-        for h in header
-        if h and h not in known
-    ]
-    seen: set[str] = set()
-    for h in header:
-        if h in seen:
-            problems.append(Problem(message=f"列“{h}”重复出现", row=1, column=h))
-        seen.add(h)
+    problems = _header_problems(header, columns)
     if problems:
-        raise ApplicationError("bad_header", "表头与模板不一致，没有导入任何数据。", problems)
+        raise _bad_header(problems)
 
     parsed: list[tuple[int, dict[str, Any]]] = []
     for number, raw in enumerate(rows, start=2):

@@ -145,6 +145,24 @@ QIXIN_IMPORT_MAX_BYTES = env.int("QIXIN_IMPORT_MAX_BYTES", default=20 * 1024 * 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- Import limits (qixin.core.tabular.Limits; docs/import-formats.md) ---------------------------
+# Checked while a file is read, before anything is allocated for it; reading stops at the first one
+# passed. A 35,000-row roster is 35,001 rows × 25 columns, 38 MB of sheet XML.
+QIXIN_IMPORT_MAX_ROWS = env.int("QIXIN_IMPORT_MAX_ROWS", default=200_000)  # the header row included
+QIXIN_IMPORT_MAX_COLUMNS = env.int("QIXIN_IMPORT_MAX_COLUMNS", default=100)
+# Rows × columns of the span of an xlsx sheet's cells: calamine holds that grid, 32 bytes a cell.
+QIXIN_IMPORT_MAX_CELLS = env.int("QIXIN_IMPORT_MAX_CELLS", default=5_000_000)
+QIXIN_IMPORT_MAX_CELL_CHARS = env.int("QIXIN_IMPORT_MAX_CELL_CHARS", default=32_767)  # Excel's own limit
+QIXIN_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "QIXIN_IMPORT_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024
+)
+QIXIN_IMPORT_MAX_ZIP_MEMBERS = env.int("QIXIN_IMPORT_MAX_ZIP_MEMBERS", default=1000)
+# Real sheets compress 12–17 times (a roster of random or of identical rows); a zip bomb, hundreds.
+QIXIN_IMPORT_MAX_COMPRESSION_RATIO = env.int("QIXIN_IMPORT_MAX_COMPRESSION_RATIO", default=100)
+# A previewed upload waits this long (seconds) for its confirmation, then is deleted.
+QIXIN_IMPORT_PREVIEW_SECONDS = env.int("QIXIN_IMPORT_PREVIEW_SECONDS", default=3600)
+# --- end of import limits --------------------------------------------------------------------------
+
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="qixin@localhost")
 
