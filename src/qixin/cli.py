@@ -157,11 +157,13 @@ def _kind(kind: str) -> tuple[Callable[..., Any], Callable[..., int], Any]:
 @handles_errors
 def import_(kind: str, file: Path, dry_run: bool, username: str | None) -> None:
     """导入组织（orgs）或人员花名册（people），xlsx 或 csv。全部行校验通过才写入。"""
+    from qixin.core.imports import path_bytes
+
     runner, _export, _columns = _kind(kind)
     started = time.perf_counter()
     report = runner(
         actor=_actor(username),
-        data=file.read_bytes(),
+        data=path_bytes(file),
         filename=file.name,
         dry_run=dry_run,
         progress=sys.stderr.isatty() or bool(os.environ.get("QIXIN_PROGRESS")),
@@ -194,6 +196,19 @@ def template(kind: str, file: Path) -> None:
 
     tabular.write_template(file, _kind(kind)[2])
     click.secho(f"已写出模板 {file}", fg="green")
+
+
+@main.group("imports")
+def imports_group() -> None:
+    """导入时暂存的文件。"""
+
+
+@imports_group.command("purge")
+def imports_purge() -> None:
+    """删除已过期（超过 QIXIN_IMPORT_PREVIEW_SECONDS）的导入预览暂存文件。可由定时任务每小时运行。"""
+    from qixin.core.imports import preview_purge
+
+    click.secho(f"已删除 {preview_purge()} 个过期的导入暂存文件。", fg="green")
 
 
 @main.group("orgs")

@@ -5,6 +5,7 @@ from typing import Any
 from ninja import File, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
+from qixin.core import imports
 from qixin.core.api import ErrorOut, ImportReportOut, ObjectId, Pagination
 from qixin.core.pages import AuthedRequest
 from qixin.core.tabular import Report
@@ -138,7 +139,10 @@ def recognition_create(request: AuthedRequest, payload: RecognitionIn) -> Any:
 @router.post("/recognitions/import", response={200: ImportReportOut, **ERRORS}, summary="导入荣誉名册")
 def recognition_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
     report = importers.import_recognitions(
-        actor=request.user, data=file.read(), filename=file.name or "upload.xlsx", dry_run=dry_run
+        actor=request.user,
+        data=imports.upload_bytes(file),
+        filename=file.name or "upload.xlsx",
+        dry_run=dry_run,
     )
     return report_out(report)
 

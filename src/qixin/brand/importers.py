@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-from qixin.core import audit, tabular
+from qixin.core import audit, imports, tabular
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
 from qixin.core.tabular import Column, Report, choice, text
@@ -21,6 +21,7 @@ from qixin.people.selectors import person_from_input
 
 from . import services
 from .models import Recognition, RecognitionKind, RecognitionLevel
+from .permissions import can_import_recognitions
 
 # What a row callback returns: "created", "unchanged" (already there) or "updated", and a preview line.
 RowResult = tuple[str, str]
@@ -109,6 +110,7 @@ COLUMNS = [
 HEADERS = [c.header for c in COLUMNS]
 
 
+@imports.runner(what="荣誉名册", permitted=can_import_recognitions)
 def import_recognitions(
     *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
 ) -> Report:

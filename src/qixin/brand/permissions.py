@@ -34,6 +34,11 @@ def can_record_deed(user: Any, person: Person) -> bool:
     return access.is_self(user, person.pk) or access.manages_org(user, person.organization)
 
 
+def can_import_recognitions(user: Any) -> bool:
+    """Start a recognitions import: who keeps some organization's records."""
+    return access.manages_any_org(user)
+
+
 add_perm("brand.view_org", can_view_org)
 add_perm("brand.manage_org", can_manage_org)
 add_perm("brand.view_person", can_view_person)

@@ -150,6 +150,14 @@ def is_admin(user: User | Any) -> bool:
     return scope_for(user).is_admin
 
 
+def manages_any_org(user: User | Any) -> bool:
+    """Whether the actor keeps the records of some organization (or is an administrator): who may
+    start an import of records at all, before its file is read; each row is then checked against
+    its own organization."""
+    scope = scope_for(user)
+    return scope.is_admin or bool(scope.manage)
+
+
 def reads_org(user: User | Any, org: Organization) -> bool:
     scope = scope_for(user)
     return scope.covers(scope.read, org.path)

@@ -4,13 +4,11 @@ a preview, and downloads."""
 from __future__ import annotations
 
 import tempfile
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -42,14 +40,8 @@ def form_error(form: forms.Form) -> ApplicationError:
     return ApplicationError("invalid", "填写的内容有误，请修改后再提交。", problems)
 
 
-def _staging_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def import_view(
-    request: HttpRequest,
+    request: AuthedRequest,
     *,
     runner: Callable[..., Report],
     template: str,
@@ -57,46 +49,43 @@ def import_view(
 ) -> HttpResponse:
     """Upload → dry-run preview (every problem listed, nothing written) → confirm → apply.
 
-    The uploaded file waits in a private staging folder under a random token between the two steps.
+    Between the two steps the upload waits, encrypted and private, under a random token
+    (core.imports.preview_stage); it is deleted when the confirmation runs, whatever its outcome,
+    or when it expires. A refusal of the actor (403, 404) is a refusal page, audited; a problem
+    with the file is shown above the form with its 4xx status.
     """
     from .forms import ImportForm
+    from .imports import preview_stage, preview_take, upload_bytes
 
     ctx = dict(context)
+    status = 200
     if request.method == "POST" and request.POST.get("token"):
-        token = request.POST["token"]
-        try:
-            uuid.UUID(token)
-        except ValueError:
-            raise ApplicationError("invalid", "导入凭据无效，请重新上传文件。") from None
-        staged = _staging_dir() / f"{request.user.pk}-{token}"
         name = request.POST.get("filename", "upload.xlsx")
-        if not staged.exists():
-            raise ApplicationError("expired", "待导入的文件已过期，请重新上传。")
         try:
-            ctx["report"] = runner(actor=request.user, data=staged.read_bytes(), filename=name)
+            data = preview_take(user=request.user, token=request.POST["token"])
+            ctx["report"] = runner(actor=request.user, data=data, filename=name)
         except ApplicationError as exc:
-            ctx["error"] = exc
-        finally:
-            staged.unlink(missing_ok=True)
+            if exc.status in (403, 404):
+                raise
+            ctx["error"], status = exc, exc.status
         ctx["form"] = ImportForm()
-        return render(request, template, ctx)
+        return render(request, template, ctx, status=status)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > settings.QIXIN_IMPORT_MAX_BYTES:
-            ctx["error"] = ApplicationError("file_too_large", "文件太大，请分批导入。")
+        try:
+            data = upload_bytes(upload)
+            ctx["preview"] = runner(actor=request.user, data=data, filename=upload.name, dry_run=True)
+        except ApplicationError as exc:
+            if exc.status in (403, 404):
+                raise
+            ctx["error"], status = exc, exc.status
         else:
-            data = upload.read()
-            try:
-                ctx["preview"] = runner(actor=request.user, data=data, filename=upload.name, dry_run=True)
-            except ApplicationError as exc:
-                ctx["error"] = exc
-            else:
-                token = str(uuid.uuid4())
-                (_staging_dir() / f"{request.user.pk}-{token}").write_bytes(data)
-                ctx["token"], ctx["filename"] = token, upload.name
+            ctx["token"], ctx["filename"] = preview_stage(user=request.user, data=data), upload.name
+    elif request.method == "POST":
+        status = 400
     ctx["form"] = form
-    return render(request, template, ctx)
+    return render(request, template, ctx, status=status)
 
 
 def download(path_writer: Callable[[Path], Any], filename: str) -> FileResponse:

@@ -5,6 +5,7 @@ from typing import Any
 from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
+from qixin.core import imports
 from qixin.core.api import ErrorOut, ImportReportOut, ObjectId, Pagination
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.pages import AuthedRequest
@@ -500,7 +501,10 @@ def import_file(request: AuthedRequest, kind: str, file: File[UploadedFile], dry
     if spec is None:
         raise NotFound()
     report = spec.runner(
-        actor=request.user, data=file.read(), filename=file.name or "upload.xlsx", dry_run=dry_run
+        actor=request.user,
+        data=imports.upload_bytes(file),
+        filename=file.name or "upload.xlsx",
+        dry_run=dry_run,
     )
     return {
         "dry_run": report.dry_run,

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from qixin.core import audit, tabular
+from qixin.core import audit, imports, tabular
 from qixin.core.errors import ApplicationError, NotFound, Problem
 from qixin.core.models import User
 from qixin.core.tabular import CellError, Column, Report, choice, parse_date, text
@@ -39,6 +39,7 @@ from .models import (
     Suggestion,
     SuggestionKind,
 )
+from .permissions import can_import_as_employee, can_import_as_manager, can_submit_suggestion
 
 
 def money(value: str) -> Decimal:
@@ -428,11 +429,18 @@ class Kind:
     columns: list[Column]
     apply: Apply
     rows: Callable[[User | None], Iterable[list[Any]]]
+    permitted: Callable[[Any], bool]  # who may start an import of this kind at all
 
     def runner(
         self, *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
     ) -> Report:
-        return run_import(self, actor=actor, data=data, filename=filename, dry_run=dry_run)
+        @imports.runner(what=self.label, permitted=self.permitted)
+        def run(
+            *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
+        ) -> Report:
+            return run_import(self, actor=actor, data=data, filename=filename, dry_run=dry_run)
+
+        return run(actor=actor, data=data, filename=filename, dry_run=dry_run, progress=progress)
 
     def exporter(self, *, actor: User | None, path: Path | str) -> int:
         count = tabular.write(path, [c.header for c in self.columns], self.rows(actor))
@@ -497,12 +505,24 @@ def run_import(
 
 
 KINDS: dict[str, Kind] = {
-    "improve_alliances": Kind("降本联盟", Alliance, ALLIANCE_COLUMNS, _alliance, _alliance_rows),
-    "improve_projects": Kind("降本项目", Project, PROJECT_COLUMNS, _project, _project_rows),
-    "improve_savings": Kind("节约台账", SavingsEntry, SAVINGS_COLUMNS, _savings, _savings_rows),
-    "improve_suggestions": Kind("建议", Suggestion, SUGGESTION_COLUMNS, _suggestion, _suggestion_rows),
-    "improve_studios": Kind("创新工作室", Studio, STUDIO_COLUMNS, _studio, _studio_rows),
-    "improve_cases": Kind("改善案例", ImprovementCase, CASE_COLUMNS, _case, _case_rows),
+    "improve_alliances": Kind(
+        "降本联盟", Alliance, ALLIANCE_COLUMNS, _alliance, _alliance_rows, can_import_as_manager
+    ),
+    "improve_projects": Kind(
+        "降本项目", Project, PROJECT_COLUMNS, _project, _project_rows, can_import_as_employee
+    ),
+    "improve_savings": Kind(
+        "节约台账", SavingsEntry, SAVINGS_COLUMNS, _savings, _savings_rows, can_import_as_employee
+    ),
+    "improve_suggestions": Kind(
+        "建议", Suggestion, SUGGESTION_COLUMNS, _suggestion, _suggestion_rows, can_submit_suggestion
+    ),
+    "improve_studios": Kind(
+        "创新工作室", Studio, STUDIO_COLUMNS, _studio, _studio_rows, can_import_as_manager
+    ),
+    "improve_cases": Kind(
+        "改善案例", ImprovementCase, CASE_COLUMNS, _case, _case_rows, can_import_as_manager
+    ),
 }
 
 # Module-level names for TABULAR_KINDS in qixin/cli.py: (module, import function, export function, columns).

@@ -265,6 +265,17 @@ def can_select_excellent(user: Any, org: Organization) -> bool:
     return org.kind == OrgKind.COMMITTEE and access.manages_org(user, org)
 
 
+def can_import_as_manager(user: Any) -> bool:
+    """Start an import of alliances, studios or cases: who keeps some organization's records."""
+    return access.manages_any_org(user)
+
+
+def can_import_as_employee(user: Any) -> bool:
+    """Start an import of projects or savings: also an employee with a record, who may register
+    projects of their organization (党员立项) and claim the savings of their projects."""
+    return access.manages_any_org(user) or access.scope_for(user).person_id is not None
+
+
 add_perm("improve.view_org", can_view_org)
 add_perm("improve.manage_org", can_manage_org)
 add_perm("improve.run_campaigns", can_run_campaigns)

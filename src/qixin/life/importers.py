@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from qixin.core import access, audit, tabular
+from qixin.core import access, audit, imports, tabular
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
 from qixin.core.rules import rulebooks_for
@@ -19,6 +19,7 @@ from qixin.core.tabular import Column, Report, parse_date, text
 from qixin.orgs.models import Organization
 
 from .models import Meeting, MeetingKind, MeetingStatus
+from .permissions import can_import_meetings
 
 if TYPE_CHECKING:
     from .selectors import LapseReport, LapseWarning
@@ -144,6 +145,7 @@ def read_meetings(data: bytes, filename: str, actor: User | None) -> list[tuple[
     return rows
 
 
+@imports.runner(what="会议记录", permitted=can_import_meetings)
 def import_meetings(
     *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
 ) -> Report:

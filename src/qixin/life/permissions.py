@@ -54,6 +54,11 @@ def sees_any_lapse(user: Any) -> bool:
     return scope.is_admin or bool(scope.manage)
 
 
+def can_import_meetings(user: Any) -> bool:
+    """Start a meetings history import: who keeps some organization's records."""
+    return access.manages_any_org(user)
+
+
 add_perm("life.view_life", can_view_life)
 add_perm("life.keep_life", can_keep_life)
 add_perm("life.view_compliance", can_see_compliance)

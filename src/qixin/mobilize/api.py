@@ -7,6 +7,7 @@ from ninja.pagination import paginate
 
 from qixin.brand.api import report_out
 from qixin.brand.schemas import DeedOut
+from qixin.core import imports
 from qixin.core.api import ErrorOut, ImportReportOut, ObjectId, Pagination
 from qixin.core.pages import AuthedRequest
 from qixin.orgs.selectors import org_from_input
@@ -104,7 +105,10 @@ def team_member_add(request: AuthedRequest, pk: ObjectId, payload: TeamMemberIn)
 @router.post("/teams/import", response={200: ImportReportOut, **ERRORS}, summary="导入队伍与队员")
 def team_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
     report = importers.import_team_members(
-        actor=request.user, data=file.read(), filename=file.name or "upload.xlsx", dry_run=dry_run
+        actor=request.user,
+        data=imports.upload_bytes(file),
+        filename=file.name or "upload.xlsx",
+        dry_run=dry_run,
     )
     return report_out(report)
 
@@ -250,7 +254,10 @@ def deployment_deed(request: AuthedRequest, pk: ObjectId, payload: PartDeedIn) -
 @router.post("/deployments/import", response={200: ImportReportOut, **ERRORS}, summary="导入派驻名单")
 def deployment_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
     report = importers.import_deployments(
-        actor=request.user, data=file.read(), filename=file.name or "upload.xlsx", dry_run=dry_run
+        actor=request.user,
+        data=imports.upload_bytes(file),
+        filename=file.name or "upload.xlsx",
+        dry_run=dry_run,
     )
     return report_out(report)
 

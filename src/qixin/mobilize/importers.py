@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from qixin.brand.importers import RowResult, apply_rows
-from qixin.core import audit, tabular
+from qixin.core import audit, imports, tabular
 from qixin.core.errors import ApplicationError
 from qixin.core.models import User
 from qixin.core.tabular import Column, Report, choice, parse_date, text
@@ -18,6 +18,7 @@ from qixin.people.selectors import person_from_input
 
 from . import services
 from .models import Deployment, DeploymentKind, Team, TeamKind, TeamMember
+from .permissions import can_import
 
 TEAM_MEMBER_COLUMNS = [
     Column("组建组织编码", "org_code", text, required=True, example="SV-ZZ", doc="队伍由哪个党组织组建"),
@@ -46,6 +47,7 @@ TEAM_MEMBER_COLUMNS = [
 TEAM_MEMBER_HEADERS = [c.header for c in TEAM_MEMBER_COLUMNS]
 
 
+@imports.runner(what="队伍与队员", permitted=can_import)
 def import_team_members(
     *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
 ) -> Report:
@@ -139,6 +141,7 @@ DEPLOYMENT_COLUMNS = [
 DEPLOYMENT_HEADERS = [c.header for c in DEPLOYMENT_COLUMNS]
 
 
+@imports.runner(what="派驻名单", permitted=can_import)
 def import_deployments(
     *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
 ) -> Report:

@@ -44,6 +44,12 @@ def can_record_deployment_deed(user: Any, deployment: Deployment) -> bool:
     return bool(can_record_deed(user, deployment.person))
 
 
+def can_import(user: Any) -> bool:
+    """Start a teams or deployments import: who keeps some organization's records (forming a team
+    and recording a deployment are theirs)."""
+    return access.manages_any_org(user)
+
+
 add_perm("mobilize.view_org", can_view_org)
 add_perm("mobilize.manage_org", can_manage_org)
 add_perm("mobilize.manage_person", can_manage_person)

@@ -5,6 +5,7 @@ from typing import Any
 from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
+from qixin.core import imports
 from qixin.core.api import ERRORS, ImportReportOut, ObjectId, Pagination
 from qixin.core.pages import AuthedRequest
 from qixin.core.tabular import Report
@@ -115,7 +116,10 @@ def report_out(report: Report) -> dict[str, Any]:
 @router.post("/import", response={200: ImportReportOut, **ERRORS}, summary="导入组织（xlsx 或 csv）")
 def org_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
     report = importers.import_orgs(
-        actor=request.user, data=file.read(), filename=file.name or "upload.xlsx", dry_run=dry_run
+        actor=request.user,
+        data=imports.upload_bytes(file),
+        filename=file.name or "upload.xlsx",
+        dry_run=dry_run,
     )
     return report_out(report)
 
@@ -161,7 +165,10 @@ def position_end(request: AuthedRequest, pk: ObjectId, payload: PositionEndIn) -
 )
 def position_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
     report = importers.import_positions(
-        actor=request.user, data=file.read(), filename=file.name or "upload.xlsx", dry_run=dry_run
+        actor=request.user,
+        data=imports.upload_bytes(file),
+        filename=file.name or "upload.xlsx",
+        dry_run=dry_run,
     )
     return report_out(report)
 

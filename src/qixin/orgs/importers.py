@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from qixin.core import access, audit, tabular
+from qixin.core import access, audit, imports, tabular
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
 from qixin.core.tabular import Column, Report, choice, parse_date, text
@@ -29,6 +29,7 @@ from .models import (
     tree_insert,
     tree_move,
 )
+from .permissions import can_import_orgs
 
 KIND_BY_LABEL = {label: value for value, label in OrgKind.choices}
 
@@ -177,6 +178,7 @@ def read_orgs(data: bytes, filename: str, actor: User | None) -> list[tuple[int,
     return _ordered(rows)
 
 
+@imports.runner(what="组织", permitted=can_import_orgs)
 def import_orgs(
     *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
 ) -> Report:
@@ -347,6 +349,7 @@ def _position_key(values: dict[str, Any], org_id: int, person_id: int) -> tuple[
     return (org_id, person_id, values["title"], values.get("custom_title", ""), values["started_on"])
 
 
+@imports.runner(what="党内职务", permitted=can_import_orgs)
 def import_positions(
     *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
 ) -> Report:

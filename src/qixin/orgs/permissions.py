@@ -39,6 +39,12 @@ def can_see_health(user: Any, org: Organization) -> bool:
     )
 
 
+def can_import_orgs(user: Any) -> bool:
+    """Start an organization or positions import: who keeps some organization's records (each row
+    is then checked: a new root is for administrators, a post for the organization's managers)."""
+    return access.manages_any_org(user)
+
+
 add_perm("orgs.view_org", can_view)
 add_perm("orgs.manage_org", can_manage)
 add_perm("orgs.add_child", can_manage)

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
+from qixin.core import imports
 from qixin.core.api import ERRORS, ImportReportOut, ObjectId, Pagination
 from qixin.core.pages import AuthedRequest
 from qixin.core.text import mask_address, mask_id_number, mask_phone
@@ -257,6 +258,9 @@ def person_standing(request: AuthedRequest, pk: ObjectId, payload: StandingIn) -
 @router.post("/import", response={200: ImportReportOut, **ERRORS}, summary="导入人员花名册（xlsx 或 csv）")
 def person_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
     report = importers.import_roster(
-        actor=request.user, data=file.read(), filename=file.name or "upload.xlsx", dry_run=dry_run
+        actor=request.user,
+        data=imports.upload_bytes(file),
+        filename=file.name or "upload.xlsx",
+        dry_run=dry_run,
     )
     return report_out(report)

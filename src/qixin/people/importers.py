@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from tqdm import tqdm
 
-from qixin.core import access, audit, bulk, crypto, tabular
+from qixin.core import access, audit, bulk, crypto, imports, tabular
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
 from qixin.core.rules import Rulebook, rulebooks_for
@@ -34,6 +34,7 @@ from .models import (
     Person,
     Standing,
 )
+from .permissions import can_import_roster
 from .services import PERSON_FIELDS, _person_values, check_person
 
 NON_MEMBER = "群众"
@@ -233,6 +234,7 @@ MEMBERSHIP_COMPARED = (
 )
 
 
+@imports.runner(what="人员花名册", permitted=can_import_roster)
 def import_roster(
     *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
 ) -> Report:

@@ -34,6 +34,11 @@ def can_add_to(user: Any, org: Organization) -> bool:
     return access.manages_org(user, org)
 
 
+def can_import_roster(user: Any) -> bool:
+    """Start a roster import: who keeps some organization's records (rows outside it are refused)."""
+    return access.manages_any_org(user)
+
+
 add_perm("people.view_person", can_view)
 add_perm("people.view_sensitive", can_view_sensitive)
 add_perm("people.manage_person", can_manage)
