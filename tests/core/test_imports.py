@@ -263,7 +263,7 @@ def test_a_confirmation_that_meets_a_held_lock_is_a_409_on_the_page(
     def locked(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(people_importers.bulk, "insert", locked)
+    monkeypatch.setattr(people_importers.bulk, "execute", locked)
     response = confirm(client, token)
     assert (response.status_code, response.context["error"].code) == (409, "import_busy")
     assert "另一项导入正在进行，请稍后再试。" in response.content.decode()

@@ -12,15 +12,32 @@ new rows again by a unique field.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import connections, models, router
 from django.db.models.fields import AutoFieldMixin
 
 
-def insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
-    """INSERT `objects` (new instances of `model`, without primary keys) in one statement."""
-    if not objects:
-        return
+@dataclass
+class Prepared:
+    """An INSERT with its rows' values ready for the driver: made before the write transaction (the
+    values' preparation, encryption included, is most of an insert's time), executed inside it."""
+
+    model: type[models.Model]
+    sql: str
+    columns: list[str]  # the fields' attribute names, in the order of each row's values
+    rows: list[list[Any]]
+
+    def set_column(self, attname: str, values: Sequence[Any]) -> None:
+        """Set one column of every row, e.g. a foreign key known only once its rows were written."""
+        index = self.columns.index(attname)
+        for row, value in zip(self.rows, values, strict=True):
+            row[index] = value
+
+
+def prepare(model: type[models.Model], objects: Sequence[models.Model]) -> Prepared:
+    """The INSERT of `objects` (new instances of `model`, without primary keys), values prepared."""
     connection = connections[router.db_for_write(model)]
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
@@ -29,5 +46,19 @@ def insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
     columns = ", ".join(quote(str(f.column)) for f in fields)
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
     rows = [[f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in objects]
+    return Prepared(model, sql, [f.attname for f in fields], rows)
+
+
+def execute(prepared: Prepared) -> None:
+    """Run a prepared INSERT in one statement."""
+    if not prepared.rows:
+        return
+    connection = connections[router.db_for_write(prepared.model)]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        cursor.executemany(prepared.sql, prepared.rows)
+
+
+def insert(model: type[models.Model], objects: Sequence[models.Model]) -> None:
+    """INSERT `objects` (new instances of `model`, without primary keys) in one statement."""
+    if objects:
+        execute(prepare(model, objects))

@@ -363,18 +363,24 @@ def import_roster(
     if dry_run or not (creates or updates or new_memberships or membership_updates or transfers):
         return report  # a re-import that changes nothing writes nothing, not even an audit entry
 
+    # Everything that is not the database's own work is done before the write transaction, so that
+    # the database is locked only while the rows are written (SQLite has one writer at a time).
+    new_people = [p for p, _ in creates]
+    people_rows = bulk.prepare(Person, new_people)
+    memberships = [
+        _new_membership(person, values)
+        for person, values in [*zip(new_people, [v for _, v in creates], strict=True), *new_memberships]
+        if values.get("category")
+    ]
+    membership_rows = bulk.prepare(Membership, memberships)
     with transaction.atomic():
-        new_people = [p for p, _ in creates]
-        bulk.insert(Person, new_people)
+        bulk.execute(people_rows)
         _read_back_keys(new_people)
         if updates and changed_fields:
             Person.objects.bulk_update(updates, sorted(changed_fields | {"organization"}), batch_size=2000)
-        memberships = [
-            _new_membership(person, values)
-            for person, values in [*zip(new_people, [v for _, v in creates], strict=True), *new_memberships]
-            if values.get("category")
-        ]
-        bulk.insert(Membership, memberships)
+        # A new person's key is known only now: their membership was prepared without it.
+        membership_rows.set_column("person_id", [m.person.pk for m in memberships])
+        bulk.execute(membership_rows)
         for membership, target in transfers:
             MembershipTransfer.objects.create(
                 membership=membership,
