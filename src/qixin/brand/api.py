@@ -6,7 +6,7 @@ from ninja import File, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.core import imports
-from qixin.core.api import ErrorOut, ImportReportOut, ObjectId, Pagination
+from qixin.core.api import IMPORT_ERRORS, ErrorOut, ImportReportOut, ObjectId, Pagination
 from qixin.core.pages import AuthedRequest
 from qixin.core.tabular import Report
 from qixin.orgs.selectors import org_from_input
@@ -136,7 +136,7 @@ def recognition_create(request: AuthedRequest, payload: RecognitionIn) -> Any:
     return Status(201, recognition)
 
 
-@router.post("/recognitions/import", response={200: ImportReportOut, **ERRORS}, summary="导入荣誉名册")
+@router.post("/recognitions/import", response={200: ImportReportOut, **IMPORT_ERRORS}, summary="导入荣誉名册")
 def recognition_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
     report = importers.import_recognitions(
         actor=request.user,

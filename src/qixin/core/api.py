@@ -74,6 +74,8 @@ class ErrorOut(Schema):
 
 # The error responses every operation documents (the body is ErrorOut in each case).
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# An import also answers 409 when another import holds the database (core.imports).
+IMPORT_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
 
 
 class Pagination(LimitOffsetPagination):

@@ -6,7 +6,7 @@ from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.core import imports
-from qixin.core.api import ErrorOut, ImportReportOut, ObjectId, Pagination
+from qixin.core.api import IMPORT_ERRORS, ErrorOut, ImportReportOut, ObjectId, Pagination
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.pages import AuthedRequest
 from qixin.orgs.selectors import org_from_input
@@ -495,7 +495,9 @@ def case_create(request: AuthedRequest, payload: CaseIn) -> Any:
 # --- imports ------------------------------------------------------------------------------------------
 
 
-@router.post("/import/{kind}", response={200: ImportReportOut, **ERRORS}, summary="导入（xlsx 或 csv）")
+@router.post(
+    "/import/{kind}", response={200: ImportReportOut, **IMPORT_ERRORS}, summary="导入（xlsx 或 csv）"
+)
 def import_file(request: AuthedRequest, kind: str, file: File[UploadedFile], dry_run: bool = False) -> Any:
     spec = importers.KINDS.get(kind)
     if spec is None:

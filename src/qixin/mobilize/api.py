@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from qixin.brand.api import report_out
 from qixin.brand.schemas import DeedOut
 from qixin.core import imports
-from qixin.core.api import ErrorOut, ImportReportOut, ObjectId, Pagination
+from qixin.core.api import IMPORT_ERRORS, ErrorOut, ImportReportOut, ObjectId, Pagination
 from qixin.core.pages import AuthedRequest
 from qixin.orgs.selectors import org_from_input
 from qixin.people.selectors import person_from_input
@@ -102,7 +102,7 @@ def team_member_add(request: AuthedRequest, pk: ObjectId, payload: TeamMemberIn)
     )
 
 
-@router.post("/teams/import", response={200: ImportReportOut, **ERRORS}, summary="导入队伍与队员")
+@router.post("/teams/import", response={200: ImportReportOut, **IMPORT_ERRORS}, summary="导入队伍与队员")
 def team_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
     report = importers.import_team_members(
         actor=request.user,
@@ -251,7 +251,7 @@ def deployment_deed(request: AuthedRequest, pk: ObjectId, payload: PartDeedIn) -
     )
 
 
-@router.post("/deployments/import", response={200: ImportReportOut, **ERRORS}, summary="导入派驻名单")
+@router.post("/deployments/import", response={200: ImportReportOut, **IMPORT_ERRORS}, summary="导入派驻名单")
 def deployment_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
     report = importers.import_deployments(
         actor=request.user,

@@ -6,7 +6,7 @@ from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.core import imports
-from qixin.core.api import ERRORS, ImportReportOut, ObjectId, Pagination
+from qixin.core.api import ERRORS, IMPORT_ERRORS, ImportReportOut, ObjectId, Pagination
 from qixin.core.pages import AuthedRequest
 from qixin.core.tabular import Report
 from qixin.people import selectors as person_selectors
@@ -113,7 +113,7 @@ def report_out(report: Report) -> dict[str, Any]:
     }
 
 
-@router.post("/import", response={200: ImportReportOut, **ERRORS}, summary="导入组织（xlsx 或 csv）")
+@router.post("/import", response={200: ImportReportOut, **IMPORT_ERRORS}, summary="导入组织（xlsx 或 csv）")
 def org_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
     report = importers.import_orgs(
         actor=request.user,
@@ -161,7 +161,7 @@ def position_end(request: AuthedRequest, pk: ObjectId, payload: PositionEndIn) -
 
 
 @router.post(
-    "/positions/import", response={200: ImportReportOut, **ERRORS}, summary="导入职务（xlsx 或 csv）"
+    "/positions/import", response={200: ImportReportOut, **IMPORT_ERRORS}, summary="导入职务（xlsx 或 csv）"
 )
 def position_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
     report = importers.import_positions(

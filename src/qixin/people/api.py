@@ -7,7 +7,7 @@ from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.core import imports
-from qixin.core.api import ERRORS, ImportReportOut, ObjectId, Pagination
+from qixin.core.api import ERRORS, IMPORT_ERRORS, ImportReportOut, ObjectId, Pagination
 from qixin.core.pages import AuthedRequest
 from qixin.core.text import mask_address, mask_id_number, mask_phone
 from qixin.orgs import selectors as org_selectors
@@ -255,7 +255,9 @@ def person_standing(request: AuthedRequest, pk: ObjectId, payload: StandingIn) -
     return _detail(request, pk)
 
 
-@router.post("/import", response={200: ImportReportOut, **ERRORS}, summary="导入人员花名册（xlsx 或 csv）")
+@router.post(
+    "/import", response={200: ImportReportOut, **IMPORT_ERRORS}, summary="导入人员花名册（xlsx 或 csv）"
+)
 def person_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
     report = importers.import_roster(
         actor=request.user,
