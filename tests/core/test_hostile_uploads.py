@@ -356,3 +356,22 @@ def test_the_documented_limits_are_the_defaults():
         for value in [getattr(django_settings, name)]
     }
     assert len(documented) == 8
+
+
+@pytest.mark.parametrize(
+    ("cells", "code"),
+    [
+        (b'<c x:r="A2" r="XFD1048576" xmlns:x="urn:x"><v>1</v></c>', "too_many_rows"),  # a prefixed decoy
+        (b'<c r="A2" r="XFD1048576"><v>1</v></c>', "bad_file"),  # readers differ on which one counts
+        (b'<c r="&#88;FD1048576"><v>1</v></c>', "too_many_rows"),  # a character reference
+        (b'<c r="xfd1048576"><v>1</v></c>', "too_many_rows"),
+        (b'<c r=" XFD1048576"><v>1</v></c>', "bad_file"),
+        (b"<c><v>1</v></c>" * 101, "too_many_columns"),  # cells without a reference, counted
+    ],
+)
+def test_a_cell_whose_place_is_disguised_is_still_measured(cells, code):
+    sheet = hostile.SHEET_START + b"<sheetData>" + hostile.header_row(["工号"])
+    data = hostile.package(sheet + b'<row r="2">' + cells + b"</row></sheetData></worksheet>")
+    with pytest.raises(ApplicationError) as refused:
+        tabular.read(data, "伪装.xlsx", [tabular.Column("工号", "no", required=True)])
+    assert refused.value.code == code

@@ -45,7 +45,9 @@ _DIMENSION = re.compile(
     rb"(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?[\"']"
 )
 _CELL_TAG = re.compile(rb"<" + _PREFIX + rb"c[\s/>]")
-_CELL_REF = re.compile(rb"<" + _PREFIX + rb"c\s[^>]*?\br\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
+# The `r` attribute itself (after white space: not `x:r`), as calamine's XML reader takes it.
+_CELL_REF = re.compile(rb"<" + _PREFIX + rb"c(?=\s)[^>]*?\sr\s*=\s*[\"']([A-Za-z]{1,3})([0-9]{1,7})[\"']")
+_TWO_REFS = re.compile(rb"<" + _PREFIX + rb"c(?=\s)[^>]*?\sr\s*=[^>]*?\sr\s*=")
 
 
 def damaged(filename: str) -> ApplicationError:
@@ -446,9 +448,13 @@ def _scan_references(
         references = _CELL_REF.findall(text)
         if len(references) != len(_CELL_TAG.findall(text)):
             raise _NoReference
+        if _TWO_REFS.search(text):  # an attribute twice is not XML; readers differ on which counts
+            raise damaged(filename)
         if references:
             # Few distinct column letters, many rows: the set and map() keep the loop in C.
-            columns = [column_number(letters.decode()) for letters in {letters for letters, _ in references}]
+            columns = [
+                column_number(letters.decode().upper()) for letters in {letters for letters, _ in references}
+            ]
             numbers = list(map(int, [row for _, row in references]))
             extent.add(min(numbers), max(numbers), min(columns), max(columns))
             extent.check(filename, limits)
@@ -462,7 +468,7 @@ def _scan_elements(chunks: Iterator[bytes], filename: str, limits: Limits) -> No
     """The same check with an XML parser, for sheets whose cells may have no reference."""
     extent = _Extent()
     place = {"row": 0, "column": 0}
-    reference = re.compile(r"([A-Z]{1,3})([0-9]{1,7})$")
+    reference = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})$")
 
     def start(name: str, attrs: dict[str, str]) -> None:
         local = _local(name)
@@ -471,9 +477,11 @@ def _scan_elements(chunks: Iterator[bytes], filename: str, limits: Limits) -> No
             place["row"] = int(row) if row and row.isdigit() else place["row"] + 1
             place["column"] = 0
         elif local == "c":
-            found = reference.match(attrs.get("r", ""))
-            if found:
-                place["column"], place["row"] = column_number(found[1]), int(found[2])
+            if "r" in attrs:
+                found = reference.match(attrs["r"])
+                if not found:
+                    raise ValueError("a cell reference that is not one")
+                place["column"], place["row"] = column_number(found[1].upper()), int(found[2])
             else:
                 place["column"] += 1
             extent.add(place["row"], place["row"], place["column"], place["column"])
