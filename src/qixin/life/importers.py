@@ -162,6 +162,18 @@ def import_meetings(
         "topics",
         "minutes",
     )
+    # The meetings already on record, found before the write transaction (one query, not one a row),
+    # so that the transaction holds only the writing.
+    on_record: dict[tuple[int, int, datetime], Meeting] = {}
+    if rows:
+        starts = [v["starts_at"] for _, v in rows]
+        for known in Meeting.objects.filter(
+            organization_id__in={v["org"].pk for _, v in rows},
+            starts_at__gte=min(starts),
+            starts_at__lte=max(starts),
+        ).order_by("pk"):
+            # The newest of two at the same time wins, as Meeting's ordering (-starts_at, -id) had it.
+            on_record[(known.organization_id, known.kind_id, known.starts_at)] = known
     with transaction.atomic():
         for _number, v in rows:
             values = {
@@ -174,9 +186,7 @@ def import_meetings(
                 "topics": v.get("topics", []),
                 "minutes": v.get("minutes", ""),
             }
-            meeting = Meeting.objects.filter(
-                organization=v["org"], kind=v["kind"], starts_at=v["starts_at"]
-            ).first()
+            meeting = on_record.get((v["org"].pk, v["kind"].pk, v["starts_at"]))
             label = f"{v['org'].name} {v['day']} {v['kind'].name}"
             if meeting is not None and meeting.status == MeetingStatus.WITHDRAWN:
                 # Withdrawing a record is a decision (with its reason): a file neither revives the

@@ -414,14 +414,13 @@ def import_positions(
         problems += row_problems
 
     report = Report(dry_run=dry_run)
+    existing = {
+        (p.organization_id, p.person_id, p.title, p.custom_title, p.started_on): p
+        for p in Position.objects.filter(
+            organization__in={org.pk for _, _, org, _ in ready}, person_id__in={pid for *_, pid in ready}
+        )
+    }
     with transaction.atomic():
-        existing = {
-            (p.organization_id, p.person_id, p.title, p.custom_title, p.started_on): p
-            for p in Position.objects.filter(
-                organization__in={org.pk for _, _, org, _ in ready}, person_id__in={pid for *_, pid in ready}
-            )
-        }
-
         # Ends first, then past terms, then current ones in date order: a file that ends one
         # secretary's term and starts the next one's applies in the order the handover happened.
         def order(item: tuple[int, dict[str, Any], Organization, int]) -> tuple[int, bool, Any]:
