@@ -284,3 +284,29 @@ def test_the_calendar_is_only_for_those_who_may_edit_it(world, dept_worker):
     assert _marks() == [(dt.date(2026, 11, 4), False, "焊装厂休", "R-B")]
     assert 'href="/care/calendar/"' in _client(dept_worker).get(reverse("care:index")).content.decode()
     assert Client().get(reverse("care:calendar")).status_code == 302  # to the login page
+
+
+def test_a_party_worker_is_not_offered_the_edit_or_remove_form_of_a_global_day(world, dept_worker):
+    """Global days are the administrators' (permissions.can_edit_calendar, as the services ask): a
+    party worker sees them listed, but no form that the save or the removal would refuse."""
+    entry = _mark(dt.date(2026, 10, 1), name="国庆节")
+    client = _client(dept_worker)
+    page = client.get(reverse("care:calendar") + f"?year=2026&edit={entry.pk}").content.decode()
+    assert "您不能修改这条登记：全局登记只有系统管理员可以修改。" in page
+    assert "修改登记" not in page
+    assert 'value="2026-10-01"' not in page
+    assert 'value="国庆节"' not in page
+    confirm = client.get(reverse("care:calendar_remove", args=[entry.pk])).content.decode()
+    assert "确定删除" not in confirm
+    assert "您不能删除这条登记：全局登记只有系统管理员可以删除。" in confirm
+    assert client.post(reverse("care:calendar_remove", args=[entry.pk])).status_code == 403
+    assert _marks() == [(dt.date(2026, 10, 1), False, "国庆节", None)]
+
+
+@pytest.mark.parametrize("edit", ["²", "٣", "1²", "-1", "abc", ""])
+def test_a_malformed_edit_parameter_shows_the_calendar_without_editing(world, edit):
+    entry = _mark(dt.date(2026, 10, 1), name="国庆节")
+    response = _client(world.admin).get(reverse("care:calendar"), {"year": "2026", "edit": edit})
+    assert response.status_code == 200
+    assert "修改登记" not in response.content.decode()
+    assert _marks() == [(entry.day, False, "国庆节", None)]

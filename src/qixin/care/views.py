@@ -23,7 +23,7 @@ from qixin.orgs import selectors as org_selectors
 
 from . import forms, qr, selectors, services
 from .models import Moderation, TicketKind, TicketStatus, WebhookFormat
-from .permissions import can_release_claim, can_withdraw_wish
+from .permissions import can_edit_calendar, can_release_claim, can_withdraw_wish
 
 
 def _act(request: AuthedRequest, action: Callable[[], Any], done: str, back: str) -> HttpResponse:
@@ -268,14 +268,23 @@ def calendar(request: AuthedRequest) -> HttpResponse:
     days = list(selectors.calendar_day_list_for(actor=request.user, year=year))
     orgs = selectors.calendar_orgs_for(actor=request.user)
     initial: dict[str, Any] = {"kind": forms.HOLIDAY, "org": orgs[0].code if orgs else ""}
-    if request.GET.get("edit", "").isdigit():
-        entry = selectors.calendar_day_get_for(actor=request.user, pk=int(request.GET["edit"]))
-        initial = {
-            "day": entry.day,
-            "kind": forms.WORKDAY if entry.is_workday else forms.HOLIDAY,
-            "name": entry.name,
-            "org": entry.organization.code if entry.organization else "",
-        }
+    edit = request.GET.get("edit", "")
+    # isascii too: "²".isdigit() is true, and int("²") fails.
+    if edit.isascii() and edit.isdigit():
+        entry = selectors.calendar_day_get_for(actor=request.user, pk=int(edit))
+        # The same predicate as the service's: a mark the user sees but may not change (a global one,
+        # for a party worker) is not offered for editing only to be refused on saving.
+        if can_edit_calendar(request.user, entry.organization):
+            initial = {
+                "day": entry.day,
+                "kind": forms.WORKDAY if entry.is_workday else forms.HOLIDAY,
+                "name": entry.name,
+                "org": entry.organization.code if entry.organization else "",
+            }
+        elif entry.organization is None:
+            messages.error(request, "您不能修改这条登记：全局登记只有系统管理员可以修改。")
+        else:
+            messages.error(request, f"您不能修改“{entry.organization.name}”的工作日历。")
 
     def save(data: dict[str, Any]) -> HttpResponse:
         org = org_selectors.org_from_input(actor=request.user, code=data["org"]) if data["org"] else None
