@@ -1,6 +1,7 @@
 """The public intake and follow-up pages: light, anonymous for real, and hard to abuse."""
 
 import io
+import json
 import logging
 import re
 
@@ -284,3 +285,119 @@ def test_posts_without_a_device_cookie_share_one_small_budget_per_point(world):
         data = {"kind": "problem", "body": f"脚本{n}", "nonce": nonce, "csrfmiddlewaretoken": csrf}
         statuses.append(client.post(reverse("care:intake", args=[world.point.token]), data).status_code)
     assert statuses == [200, 200, 429]
+
+
+# --- nothing that links a submitter is recorded, on any path of the public channel -----------------
+
+PROBE_ADDRESS = "203.0.113.77"
+PROBE_AGENT = "Mozilla/5.0 (Linux; Android 13) XWEB/5197 MicroMessenger/8.0.47 QixinProbe/4242"
+MISTYPED = "ZQXW-MIST-YPED"
+
+
+def _probe():
+    return _client(address=PROBE_ADDRESS, agent=PROBE_AGENT)
+
+
+def _stored_values():
+    """Every value of every column of every row of every table (text, char, JSON and binary ones
+    included), as text."""
+    values = []
+    seen = set()
+    with connection.cursor() as cursor:
+        for model in apps.get_models(include_auto_created=True):
+            table = model._meta.db_table
+            if model._meta.proxy or not model._meta.managed or table in seen:
+                continue
+            seen.add(table)
+            columns = [f.column for f in model._meta.concrete_fields]
+            names = ", ".join(connection.ops.quote_name(c) for c in columns)
+            cursor.execute(f"SELECT {names} FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            for row in cursor.fetchall():
+                for value in row:
+                    if isinstance(value, bytes | memoryview):
+                        value = bytes(value).decode("utf-8", "replace")
+                    elif isinstance(value, dict | list):
+                        value = json.dumps(value, ensure_ascii=False)
+                    values.append((table, str(value)))
+    return values
+
+
+def _follow_post(world, code, **data):
+    client = _probe()
+    _open(client, world.point)  # the CSRF cookie, as the phone that submitted has
+    return client.post(
+        reverse("care:follow", args=[code]), {"csrfmiddlewaretoken": client.cookies["csrftoken"].value} | data
+    )
+
+
+def _answered_code(world):
+    """A follow-up code of an answered ticket (kept on `world.codes`: it must not be recorded either)."""
+    code = _code(_post(_client(), world.point))
+    services.ticket_answer(actor=world.helper, ticket=Ticket.objects.get(), body="已安排维修")
+    world.codes.append(code)
+    return code
+
+
+def _deactivated(world):
+    client = _probe()
+    _, nonce, csrf = _open(client, world.point)
+    services.point_set_active(actor=world.worker, point=world.point, active=False)
+    data = {"kind": "problem", "body": "停用后提交", "nonce": nonce, "csrfmiddlewaretoken": csrf}
+    assert client.get(reverse("care:intake", args=[world.point.token])).status_code == 404
+    return client.post(reverse("care:intake", args=[world.point.token]), data)
+
+
+def _unknown_point(world):
+    client = _probe()
+    _, nonce, csrf = _open(client, world.point)
+    data = {"kind": "problem", "body": "未知二维码", "nonce": nonce, "csrfmiddlewaretoken": csrf}
+    assert client.get(reverse("care:intake", args=["NoSuchPoint1234"])).status_code == 404
+    return client.post(reverse("care:intake", args=["NoSuchPoint1234"]), data)
+
+
+def _flooded(world):
+    client = _probe()
+    with override_settings(QIXIN_CARE_LIMITS={"device": (1, 600), "held": (1, 600), "lookup": (1, 600)}):
+        statuses = [_post(client, world.point, body=f"刷屏{n}").status_code for n in range(3)]
+        statuses += [client.get(reverse("care:follow", args=[MISTYPED])).status_code for _ in range(2)]
+    assert 429 in statuses
+    return None
+
+
+PUBLIC_PATHS = {
+    "intake page": lambda w: _open(_probe(), w.point)[0],
+    "submission": lambda w: _post(_probe(), w.point),
+    "named submission": lambda w: _post(_probe(), w.point, name="王五", employee_no="E3003"),
+    "submission with errors": lambda w: _post(_probe(), w.point, body=""),
+    "forged form nonce": lambda w: _post(_probe(), w.point, nonce="A" * 30),
+    "honeypot": lambda w: _post(_probe(), w.point, website="http://spam.example"),
+    "flood and guessing": _flooded,
+    "deactivated point": _deactivated,
+    "unknown point": _unknown_point,
+    "lookup with a good code": lambda w: _probe().get(
+        reverse("care:follow_lookup"), {"code": _answered_code(w)}, follow=True
+    ),
+    "lookup with a mistyped code": lambda w: _probe().get(reverse("care:follow_lookup"), {"code": MISTYPED}),
+    "follow-up page, mistyped code": lambda w: _probe().get(reverse("care:follow", args=[MISTYPED])),
+    "reply with a good code": lambda w: _follow_post(w, _answered_code(w), action="reply", body="补充"),
+    "empty reply with a good code": lambda w: _follow_post(w, _answered_code(w), action="reply", body=""),
+    "rating with a good code": lambda w: _follow_post(w, _answered_code(w), action="rate", rating="5"),
+    "reply with a mistyped code": lambda w: _follow_post(w, MISTYPED, action="reply", body="补充"),
+    "rating with a mistyped code": lambda w: _follow_post(w, MISTYPED, action="rate", rating="1"),
+}
+
+
+@pytest.mark.parametrize("path", list(PUBLIC_PATHS))
+def test_no_public_path_records_the_address_the_browser_or_a_mistyped_code(world, caplog, path):
+    """ApplicationErrorMiddleware used to put the client address into every audit entry of a request
+    and to audit refused POSTs with their path: a mistyped follow-up code, or a POST to a stopped
+    QR code, left the submitter's address (and the code) in the audit log."""
+    caplog.set_level(logging.DEBUG)
+    world.codes = []
+    PUBLIC_PATHS[path](world)
+    codes = [MISTYPED, *world.codes]
+    secrets_to_find = [PROBE_ADDRESS, PROBE_AGENT, "QixinProbe", *codes, *(c.replace("-", "") for c in codes)]
+    found = [(table, s) for table, value in _stored_values() for s in secrets_to_find if s in value]
+    assert found == []
+    logged = "\n".join(f"{r.getMessage()} {r.args!r} {getattr(r, 'request', '')!r}" for r in caplog.records)
+    assert [s for s in secrets_to_find if s in logged] == []

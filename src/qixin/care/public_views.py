@@ -1,8 +1,9 @@
 """The public pages: the intake page behind a QR code, and the follow-up page behind a code.
 
 No login, no JavaScript needed, a few kilobytes on a phone (inside WeChat's browser too). Nothing here
-logs or stores who is writing: the device cookie is a random token that only feeds the rate limits
-in the cache, and the client address is used only as a generous ceiling there.
+logs or stores who is writing (core.middleware.anonymous_channel: no address in the audit log, no
+audited refusal, no request-log line): the device cookie is a random token that only feeds the rate
+limits in the cache, and the client address is used only as a generous ceiling there.
 """
 
 from __future__ import annotations
@@ -10,13 +11,12 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
 
 from qixin.core.errors import ApplicationError
-from qixin.core.middleware import client_address
+from qixin.core.middleware import anonymous_channel, client_address
 
 from . import limits, selectors, services
 from .models import TicketKind, TicketStatus
@@ -24,6 +24,7 @@ from .models import TicketKind, TicketStatus
 DEVICE_COOKIE = "qx_device"
 DEVICE_MAX_AGE = 365 * 24 * 3600
 COOKIELESS = "cookieless"
+METHODS = ["GET", "POST"]
 
 
 def _device(request: HttpRequest) -> str:
@@ -51,9 +52,12 @@ def _intake_page(
     return render(request, "care/public/intake.html", {**base, **context}, status=status)
 
 
+@anonymous_channel
 @never_cache
-@require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest, token: str) -> HttpResponse:
+    # No require_http_methods: it writes the refused path to the request log by itself.
+    if request.method not in METHODS:
+        return HttpResponseNotAllowed(METHODS)
     point = selectors.point_by_token(token)
     if request.method == "GET":
         return _keep_device(request, _intake_page(request, point, {}))
@@ -87,6 +91,7 @@ def intake(request: HttpRequest, token: str) -> HttpResponse:
     return _keep_device(request, response)
 
 
+@anonymous_channel
 @never_cache
 def follow_lookup(request: HttpRequest) -> HttpResponse:
     code = services.normalize_code(request.GET.get("code", ""))
@@ -95,9 +100,11 @@ def follow_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "care/public/lookup.html", {"asked": "code" in request.GET})
 
 
+@anonymous_channel
 @never_cache
-@require_http_methods(["GET", "POST"])
 def follow(request: HttpRequest, code: str) -> HttpResponse:
+    if request.method not in METHODS:
+        return HttpResponseNotAllowed(METHODS)
     limits.check_lookup(device=_device(request), address=client_address(request))
     ticket = services.ticket_by_code(code)
     context: dict[str, Any] = {"code": services.normalize_code(code)}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -37,7 +39,10 @@ class ApplicationErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, ApplicationError):
             return None
-        if request.method not in SAFE_METHODS:
+        # A visitor who must stay unknown (anonymous_channel): a refusal there (a stopped QR code, a
+        # mistyped follow-up code) names no one to audit, and its address and path are not kept.
+        anonymous = getattr(request, ANONYMOUS_CHANNEL, False)
+        if request.method not in SAFE_METHODS and not anonymous:
             audit.refusal(
                 actor=getattr(request, "user", None),
                 attempt=f"{request.method} {request.path}",
@@ -45,9 +50,37 @@ class ApplicationErrorMiddleware:
             )
         if exception.status == 404:
             # Nothing in the body that tells a forbidden object from a missing one.
-            return render(request, "core/not_found.html", status=404)
-        template = "core/partials/_error.html" if getattr(request, "htmx", False) else "core/error.html"
-        return render(request, template, {"error": exception}, status=exception.status)
+            response = render(request, "core/not_found.html", status=404)
+        else:
+            template = "core/partials/_error.html" if getattr(request, "htmx", False) else "core/error.html"
+            response = render(request, template, {"error": exception}, status=exception.status)
+        return unlogged(response) if anonymous else response
+
+
+ANONYMOUS_CHANNEL = "qixin_anonymous_channel"
+
+
+def anonymous_channel(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark a page whose visitors must stay unknown (the employee voice's QR pages, which promise
+    that no network address is recorded): its writes are audited without a source address, its
+    refusals are not audited at all (ApplicationErrorMiddleware), and its refusals are not written to
+    the request log, whose lines carry the path (a follow-up code, typed right or wrong)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        setattr(request, ANONYMOUS_CHANNEL, True)
+        with audit.source(""):
+            response = view(request, *args, **kwargs)
+        return unlogged(response) if response.status_code >= 400 else response
+
+    return wrapped
+
+
+def unlogged(response: HttpResponse) -> HttpResponse:
+    """Django's request log skips a response it has already logged; mark this one so. Only answers a
+    page chose (a refusal, 请稍后重试): an unexpected server error is still logged, for the operators."""
+    setattr(response, "_has_been_logged", True)  # noqa: B010  (django.utils.log.log_response)
+    return response
 
 
 def client_address(request: HttpRequest) -> str:
