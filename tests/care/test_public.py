@@ -8,7 +8,7 @@ import re
 import pytest
 from django.apps import apps
 from django.contrib.staticfiles import finders
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.test import Client, override_settings
 from django.urls import reverse
 from PIL import Image
@@ -401,3 +401,129 @@ def test_no_public_path_records_the_address_the_browser_or_a_mistyped_code(world
     assert found == []
     logged = "\n".join(f"{r.getMessage()} {r.args!r} {getattr(r, 'request', '')!r}" for r in caplog.records)
     assert [s for s in secrets_to_find if s in logged] == []
+
+
+# --- a busy database (a long import on SQLite) ----------------------------------------------------
+
+
+class WriteLock:
+    """Another connection holding the database's write lock, as a long roster import does: SQLite's
+    one write lock (BEGIN IMMEDIATE); on PostgreSQL, a lock on the tickets table that lets readers
+    through and makes every writer wait."""
+
+    def __init__(self):
+        self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        cursor = self.connection.cursor()
+        if self.connection.vendor == "sqlite":
+            cursor.execute("BEGIN IMMEDIATE")
+        else:
+            cursor.execute("BEGIN")
+            cursor.execute(f"LOCK TABLE {Ticket._meta.db_table} IN EXCLUSIVE MODE")
+        self.held = True
+
+    def release(self):
+        if self.held:
+            self.connection.cursor().execute("ROLLBACK")
+            self.connection.close()
+            self.held = False
+
+
+def _typed_form(client, point):
+    _, nonce, csrf = _open(client, point)
+    return {
+        "kind": "suggestion",
+        "body": "建议食堂增加夜班窗口",
+        "name": "赵六",
+        "employee_no": "E4004",
+        "nonce": nonce,
+        "csrfmiddlewaretoken": csrf,
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_waits_while_the_database_is_busy_and_is_stored_once_it_is_free(
+    world, monkeypatch, settings
+):
+    settings.QIXIN_CARE_BUSY_SECONDS = 3
+    client = _client()
+    data = _typed_form(client, world.point)
+    lock = WriteLock()
+    pauses = []
+
+    def pause(seconds):  # the import commits while the submission waits to try again
+        pauses.append(seconds)
+        lock.release()
+
+    monkeypatch.setattr(services, "sleep", pause)
+    try:
+        response = client.post(reverse("care:intake", args=[world.point.token]), data)
+    finally:
+        lock.release()
+    assert response.status_code == 200
+    assert pauses == [0.1]
+    ticket = Ticket.objects.get()
+    assert (ticket.body, ticket.submitter_name, ticket.moderation) == (
+        "建议食堂增加夜班窗口",
+        "赵六",
+        "visible",
+    )
+    assert _code(response) == services.code_for(data["nonce"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_that_the_busy_database_cannot_take_in_time_keeps_the_form_for_a_retry(world, settings):
+    """It used to answer 500 after SQLite's 5 s busy timeout, and the ticket was lost."""
+    settings.QIXIN_CARE_BUSY_SECONDS = 0.3
+    client = _client()
+    data = _typed_form(client, world.point)
+    photos_before = _stored_photos()
+    lock = WriteLock()
+    try:
+        response = client.post(
+            reverse("care:intake", args=[world.point.token]), data | {"photo": _jpeg_with_exif()}
+        )
+    finally:
+        lock.release()
+    page = response.content.decode()
+    assert response.status_code == 503
+    assert "系统繁忙，您写的内容还没有保存。请稍后再点一次“提交”" in page
+    assert "建议食堂增加夜班窗口" in page
+    assert 'value="赵六"' in page
+    assert 'value="E4004"' in page
+    assert 'value="suggestion" required checked' in page
+    assert re.search(r'name="nonce" value="([^"]+)"', page).group(1) == data["nonce"]
+    assert Ticket.objects.count() == 0
+    assert _stored_photos() == photos_before  # the photo written before the transaction is gone again
+    again = client.post(reverse("care:intake", args=[world.point.token]), data)  # the same form, later
+    assert again.status_code == 200
+    assert _code(again) == services.code_for(data["nonce"])
+    assert Ticket.objects.get().body == "建议食堂增加夜班窗口"
+
+
+def _stored_photos():
+    from django.conf import settings
+
+    folder = settings.MEDIA_ROOT / "care" / "photos"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_follow_up_reply_keeps_its_text_when_the_busy_database_cannot_take_it(world, settings):
+    settings.QIXIN_CARE_BUSY_SECONDS = 0.3
+    client = _client()
+    code = _code(_post(client, world.point))
+    lock = WriteLock()
+    try:
+        response = _follow_reply(client, code, "补充：夜班也一样")
+    finally:
+        lock.release()
+    assert response.status_code == 503
+    assert "补充：夜班也一样</textarea>" in response.content.decode()
+    assert Ticket.objects.get().messages.count() == 0
+
+
+def _follow_reply(client, code, body):
+    csrf = client.cookies["csrftoken"].value
+    return client.post(
+        reverse("care:follow", args=[code]), {"action": "reply", "body": body, "csrfmiddlewaretoken": csrf}
+    )

@@ -108,6 +108,7 @@ def follow(request: HttpRequest, code: str) -> HttpResponse:
     limits.check_lookup(device=_device(request), address=client_address(request))
     ticket = services.ticket_by_code(code)
     context: dict[str, Any] = {"code": services.normalize_code(code)}
+    error: ApplicationError | None = None
     if request.method == "POST":
         try:
             if request.POST.get("action") == "rate":
@@ -116,16 +117,19 @@ def follow(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 services.ticket_reply(code=code, body=request.POST.get("body", ""))
                 context["notice"] = "已收到您的追问，我们会尽快答复。"
-        except (ApplicationError, ValueError) as exc:
-            context["error"] = (
-                exc if isinstance(exc, ApplicationError) else ApplicationError("invalid", "评价有误。")
-            )
+        except ApplicationError as exc:
+            error = exc
+        except ValueError:
+            error = ApplicationError("invalid", "评价有误。")
+        if error is not None and request.POST.get("action") != "rate":
+            context["body"] = request.POST.get("body", "")  # what was typed is kept
         ticket = services.ticket_by_code(code)
     context |= {
+        "error": error,
         "ticket": ticket,
         "messages_public": selectors.public_messages(ticket),
         "can_rate": ticket.status != TicketStatus.OPEN or ticket.first_response_at is not None,
         "stars": [5, 4, 3, 2, 1],
     }
-    status = 400 if context.get("error") else 200
+    status = error.status if error is not None else 200
     return _keep_device(request, render(request, "care/public/follow.html", context, status=status))

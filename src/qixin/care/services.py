@@ -12,15 +12,18 @@ import functools
 import hashlib
 import hmac
 import importlib
+import logging
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import IO, Any
+from time import monotonic, sleep
+from typing import IO, Any, TypeVar
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -66,6 +69,8 @@ from .permissions import (
 
 BODY_MIN, BODY_MAX = 1, 2000
 NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _now(now: datetime | None) -> datetime:
@@ -435,6 +440,10 @@ def ticket_submit(
     submission of the same form (same nonce) returns the first ticket: stored exactly once (the
     unique code digest decides, also between concurrent requests).
 
+    While the database is busy (a long import on SQLite) the write is tried again for
+    QIXIN_CARE_BUSY_SECONDS, then refused with a 503 that keeps the form's nonce valid: nothing was
+    stored.
+
     Not wrapped whole in one transaction on purpose: the photo is decoded and re-encoded before the
     transaction starts, so that SQLite's write lock is never held while an image is being processed.
     """
@@ -455,87 +464,169 @@ def ticket_submit(
     clean_photo = photos.clean_photo(photo, photo_size) if photo is not None else None
     moment = _now(now)
     respond_due, close_due = deadlines.due_dates(kind, point.organization, moment)
-    ticket = Ticket(
-        point=point,
-        organization=point.organization,
-        team_id=point.team_id,
-        kind=kind,
-        body=body,
-        is_anonymous=not (name or employee_no),
-        submitter_name=name,
-        submitter_employee_no=employee_no,
-        wish_consent=bool(wish_consent) and kind == TicketKind.WISH,
-        code_digest=digest,
-        submitted_at=moment,
-        respond_due=respond_due,
-        close_due=close_due,
-    )
+    photo_name = ""
+    if clean_photo is not None:
+        # Written once, outside the transaction: a retry while the database is busy reuses it.
+        draft = Ticket()
+        draft.photo.save(clean_photo.name or "photo.jpg", clean_photo, save=False)
+        photo_name = draft.photo.name or ""
+    storage = Ticket._meta.get_field("photo").storage
+
+    def store() -> Ticket:
+        ticket = Ticket(
+            point=point,
+            organization=point.organization,
+            team_id=point.team_id,
+            kind=kind,
+            body=body,
+            photo=photo_name,
+            is_anonymous=not (name or employee_no),
+            submitter_name=name,
+            submitter_employee_no=employee_no,
+            wish_consent=bool(wish_consent) and kind == TicketKind.WISH,
+            code_digest=digest,
+            submitted_at=moment,
+            respond_due=respond_due,
+            close_due=close_due,
+        )
+        ticket.save(force_insert=True)
+        # No source address in the audit log for a public submission, named or not.
+        with audit.source(""):
+            audit.record(
+                actor=None,
+                action="care_submit",
+                obj=ticket,
+                changes={"kind": kind, "point": point.pk, "anonymous": ticket.is_anonymous},
+            )
+        # robust: the ticket is stored; a notice that fails (a busy database) must not turn the
+        # employee's answer into an error. The team sees the ticket in its queue anyway.
+        transaction.on_commit(functools.partial(notify_team, ticket.pk, "new"), robust=True)
+        return ticket
+
     try:
-        with transaction.atomic():
-            if clean_photo is not None:
-                ticket.photo.save(clean_photo.name or "photo.jpg", clean_photo, save=False)
-            ticket.save(force_insert=True)
-            # No source address in the audit log for a public submission, named or not.
-            with audit.source(""):
-                audit.record(
-                    actor=None,
-                    action="care_submit",
-                    obj=ticket,
-                    changes={"kind": kind, "point": point.pk, "anonymous": ticket.is_anonymous},
-                )
-            transaction.on_commit(lambda: notify_team(ticket.pk, "new"))
+        ticket = _while_busy(store)
     except IntegrityError:
         # The same form submitted concurrently: the other request stored it.
-        if ticket.photo:
-            ticket.photo.delete(save=False)
+        if photo_name:
+            storage.delete(photo_name)
         existing = Ticket.objects.filter(code_digest=digest).first()
         if existing is None:
             raise
         return existing, code, False
+    except ApplicationError:
+        if photo_name:
+            storage.delete(photo_name)
+        raise
     return ticket, code, True
+
+
+def busy_seconds() -> float:
+    return float(getattr(settings, "QIXIN_CARE_BUSY_SECONDS", 15))
+
+
+def _is_busy(error: OperationalError) -> bool:
+    """The database could not take the write now (another writer holds the lock), as opposed to a
+    broken query or a lost connection."""
+    cause = error.__cause__
+    sqlite_code = getattr(cause, "sqlite_errorcode", None)
+    if sqlite_code is not None:
+        return sqlite_code & 0xFF in (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED (and their extended codes)
+    # lock_not_available (lock_timeout), serialization_failure, deadlock_detected
+    return getattr(cause, "sqlstate", None) in ("55P03", "40001", "40P01")
+
+
+def _limit_lock_wait(seconds: float) -> None:
+    """PostgreSQL waits for a lock as long as it takes; give up after `seconds` instead, as SQLite
+    does after its busy_timeout, so that the attempt can be retried or the employee told."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, true)", [f"{max(1, int(seconds * 1000))}ms"]
+            )
+
+
+def _while_busy(write: Callable[[], T]) -> T:
+    """Run `write` in one transaction, again while the database is busy, for QIXIN_CARE_BUSY_SECONDS.
+
+    Public writes come from employees who cannot "try again later" by themselves without losing what
+    they typed. A long write elsewhere (a roster import on SQLite) holds the write lock; each attempt
+    waits for it (SQLite's busy_timeout; on PostgreSQL a third of the budget), then this pauses and
+    tries again. Past the budget: a 503 that says nothing was stored. A new attempt starts only within
+    the budget, so the worst case is the budget plus one attempt's wait (15 + 5 s by default), below
+    gunicorn's 30 s timeout."""
+    budget = busy_seconds()
+    deadline = monotonic() + budget
+    pause = 0.1
+    while True:
+        try:
+            with transaction.atomic():
+                _limit_lock_wait(max(0.001, min(deadline - monotonic(), budget / 3)))
+                return write()
+        except OperationalError as error:
+            if not _is_busy(error):
+                raise
+            if monotonic() + pause >= deadline:
+                logger.warning(
+                    "care: the database stayed busy for %.0f s; a public write was refused", budget
+                )
+                raise ApplicationError(
+                    "busy",
+                    "系统繁忙，您写的内容还没有保存。请稍后再点一次“提交”（内容已保留；如有照片，请重新选择）。",
+                    status=503,
+                ) from None
+            sleep(pause)
+            pause = min(pause * 2, 1.0)
 
 
 def _message(ticket: Ticket, kind: str, body: str, author: User | None, now: datetime) -> TicketMessage:
     return TicketMessage.objects.create(ticket=ticket, kind=kind, body=body, author=author, created_at=now)
 
 
-@transaction.atomic
 def ticket_reply(*, actor: None = None, code: str, body: str, now: datetime | None = None) -> Ticket:
-    """The submitter writes again with the follow-up code. On a closed ticket that reopens it."""
-    ticket = ticket_by_code(code)
+    """The submitter writes again with the follow-up code. On a closed ticket that reopens it.
+    Retried while the database is busy, like a submission (ticket_submit)."""
     body = _text(body, "内容")
-    moment = _now(now)
-    _message(ticket, MessageKind.REPLY, body, None, moment)
-    reopened = ticket.status == TicketStatus.CLOSED
-    if reopened:
-        ticket.reopen_count += 1
-        ticket.closed_at = None
-        ticket.close_due = deadlines.due_dates(ticket.kind, ticket.organization, moment)[1]
-        _message(ticket, MessageKind.EVENT, "员工重新打开", None, moment)
-    ticket.status = TicketStatus.OPEN
-    ticket.save(update_fields=["status", "reopen_count", "closed_at", "close_due"])
-    with audit.source(""):
-        audit.record(actor=None, action="care_reopen" if reopened else "care_reply", obj=ticket)
-    transaction.on_commit(lambda: notify_team(ticket.pk, "reopened" if reopened else "reply"))
-    return ticket
+
+    def write() -> Ticket:
+        ticket = ticket_by_code(code)
+        moment = _now(now)
+        _message(ticket, MessageKind.REPLY, body, None, moment)
+        reopened = ticket.status == TicketStatus.CLOSED
+        if reopened:
+            ticket.reopen_count += 1
+            ticket.closed_at = None
+            ticket.close_due = deadlines.due_dates(ticket.kind, ticket.organization, moment)[1]
+            _message(ticket, MessageKind.EVENT, "员工重新打开", None, moment)
+        ticket.status = TicketStatus.OPEN
+        ticket.save(update_fields=["status", "reopen_count", "closed_at", "close_due"])
+        with audit.source(""):
+            audit.record(actor=None, action="care_reopen" if reopened else "care_reply", obj=ticket)
+        event = "reopened" if reopened else "reply"
+        transaction.on_commit(functools.partial(notify_team, ticket.pk, event), robust=True)
+        return ticket
+
+    return _while_busy(write)
 
 
-@transaction.atomic
 def ticket_rate(*, actor: None = None, code: str, rating: int, now: datetime | None = None) -> Ticket:
     """The submitter rates the handling from 1 to 5, once it has been answered."""
-    ticket = ticket_by_code(code)
-    if ticket.status == TicketStatus.OPEN and ticket.first_response_at is None:
-        raise ApplicationError("not_answered", "答复之后才能评价。")
-    if rating not in (1, 2, 3, 4, 5):
-        raise ApplicationError(
-            "invalid", "评价有误。", [Problem(message="请选择 1 到 5 颗星", field="满意度")]
-        )
-    ticket.rating = rating
-    ticket.rated_at = _now(now)
-    ticket.save(update_fields=["rating", "rated_at"])
-    with audit.source(""):
-        audit.record(actor=None, action="care_rate", obj=ticket, changes={"rating": rating})
-    return ticket
+
+    def write() -> Ticket:
+        ticket = ticket_by_code(code)
+        if ticket.status == TicketStatus.OPEN and ticket.first_response_at is None:
+            raise ApplicationError("not_answered", "答复之后才能评价。")
+        if rating not in (1, 2, 3, 4, 5):
+            raise ApplicationError(
+                "invalid", "评价有误。", [Problem(message="请选择 1 到 5 颗星", field="满意度")]
+            )
+        ticket.rating = rating
+        ticket.rated_at = _now(now)
+        ticket.save(update_fields=["rating", "rated_at"])
+        with audit.source(""):
+            audit.record(actor=None, action="care_rate", obj=ticket, changes={"rating": rating})
+        return ticket
+
+    return _while_busy(write)
 
 
 # --- handling -------------------------------------------------------------------------------------

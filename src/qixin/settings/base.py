@@ -221,3 +221,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# --- 员工心声 (care): the public QR intake ------------------------------------------------------
+# How long a public write keeps trying while the database is busy (a long import holds SQLite's
+# write lock) before it answers 请稍后重试 (503) with the form kept. The worst case is this plus one
+# attempt's wait (SQLite's busy_timeout, 5 s): 20 s, below gunicorn's 30 s timeout.
+QIXIN_CARE_BUSY_SECONDS = env.float("QIXIN_CARE_BUSY_SECONDS", default=15.0)
