@@ -64,3 +64,13 @@ BORN = D(1990, 1, 1)
 
 def id_number(born: dt.date = BORN, sequence: int = 1, gender: str = "男") -> str:
     return idcard.make("310101", born, sequence, gender)
+
+
+def intake_form(point: Any, now: dt.datetime | None = None) -> str:
+    """The nonce of a QR intake form fetched a minute before `now` (an employee writes for a while;
+    a form sent back at once is held for moderation)."""
+    from django.utils import timezone
+
+    from qixin.care import services as care_services
+
+    return care_services.new_nonce(point=point, now=(now or timezone.now()) - dt.timedelta(minutes=1))

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
+from tests.builders import intake_form
 
 from qixin.care import services
 from qixin.core.models import Role, RoleGrant, User
@@ -86,7 +87,7 @@ def world(db):
 def submit(world):
     def do(kind="appeal", body="食堂晚班没有热饭", now=None, **extra):
         ticket, code, _ = services.ticket_submit(
-            point=world.point, kind=kind, body=body, nonce=services.new_nonce(), now=now, **extra
+            point=world.point, kind=kind, body=body, nonce=intake_form(world.point, now), now=now, **extra
         )
         return ticket, code
 

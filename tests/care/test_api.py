@@ -198,3 +198,58 @@ def test_calendar_api_says_which_field_is_wrong(world, body, status, problem):
     assert response.status_code == status
     assert [{"field": p["field"], "message": p["message"]} for p in response.json()["problems"]] == [problem]
     assert _marks() == []
+
+
+def _held(submit, body):
+    from django.test import override_settings
+
+    with override_settings(QIXIN_CARE_LIMITS={"point": (0, 600)}):
+        ticket, _ = submit(body=body)
+    return ticket
+
+
+def test_the_moderation_queue_through_the_api(world, submit, django_assert_max_num_queries):
+    from qixin.care.models import Moderation
+
+    submit(body="正常")
+    held = [_held(submit, f"灌水帖{n}") for n in range(3)]
+    client = _client(world.leader)
+    assert [t["body"] for t in client.get("/api/v1/care/tickets").json()["items"]] == ["正常"]
+    with django_assert_max_num_queries(10):
+        listing = client.get("/api/v1/care/held")
+    assert [(t["body"], t["moderation"], t["hold_reason"]) for t in listing.json()["items"]] == [
+        (f"灌水帖{n}", "held", "此收集点短时间内提交过多") for n in (2, 1, 0)
+    ]
+    released = client.post(
+        "/api/v1/care/held/moderate",
+        {"ids": [held[0].pk], "action": "release"},
+        content_type="application/json",
+    )
+    assert released.status_code == 200
+    assert [t["moderation"] for t in released.json()] == ["visible"]
+    discarded = client.post(
+        "/api/v1/care/held/moderate",
+        {"ids": [held[1].pk, held[2].pk], "action": "discard"},
+        content_type="application/json",
+    )
+    assert [t["moderation"] for t in discarded.json()] == ["spam", "spam"]
+    assert dict(Ticket.objects.values_list("body", "moderation")) == {
+        "正常": Moderation.VISIBLE,
+        "灌水帖0": Moderation.VISIBLE,
+        "灌水帖1": Moderation.SPAM,
+        "灌水帖2": Moderation.SPAM,
+    }
+
+
+@pytest.mark.parametrize("who", ["helper", "outsider", "dept_helper"])
+def test_who_may_not_moderate_cannot_release_through_the_api(world, submit, who):
+    held = _held(submit, "灌水帖")
+    client = _client(getattr(world, who))
+    assert client.get("/api/v1/care/held").json()["count"] == 0
+    refused = client.post(
+        "/api/v1/care/held/moderate", {"ids": [held.pk], "action": "release"}, content_type="application/json"
+    )
+    assert refused.status_code == 404
+    held.refresh_from_db()
+    assert held.moderation == "held"
+    assert world.helper.care_notifications.count() == 0

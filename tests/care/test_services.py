@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from tests.builders import intake_form
 
 from qixin.care import deadlines, selectors, services
 from qixin.care.models import (
@@ -300,7 +301,7 @@ def test_ticket_stays_stored_when_its_point_is_disabled(world, submit):
     services.point_set_active(actor=world.worker, point=world.point, active=False)
     assert services.ticket_by_code(code).pk == ticket.pk
     with pytest.raises(ApplicationError):
-        services.ticket_submit(point=world.point, kind="appeal", body="再来", nonce=services.new_nonce())
+        services.ticket_submit(point=world.point, kind="appeal", body="再来", nonce=intake_form(world.point))
     assert Ticket.objects.count() == 1
 
 
@@ -309,7 +310,11 @@ def test_a_branch_point_handled_by_the_department_team_escalates_above_that_team
         actor=world.admin, team=world.dept_team, name="总装一支部食堂", organization=world.branch
     )
     ticket, _, _ = services.ticket_submit(
-        point=point, kind="appeal", body="食堂排队太久", nonce=services.new_nonce(), now=at(2026, 11, 2, 9)
+        point=point,
+        kind="appeal",
+        body="食堂排队太久",
+        nonce=intake_form(point, at(2026, 11, 2, 9)),
+        now=at(2026, 11, 2, 9),
     )
     assert (ticket.organization, ticket.team) == (world.branch, world.dept_team)
     services.tickets_escalate(actor=world.admin, now=at(2026, 11, 5, 8))
@@ -326,3 +331,75 @@ def test_an_administrator_sees_every_team_and_ticket(world, submit):
 
     assert teams == {world.team, world.dept_team, world.root_team}
     assert tickets == [ticket]
+
+
+# --- held submissions (待审核) ----------------------------------------------------------------------
+
+
+def test_a_held_submission_notifies_no_one_and_its_release_counts_deadlines_from_then(
+    world, submit, settings, django_capture_on_commit_callbacks
+):
+    settings.QIXIN_CARE_LIMITS = {"point": (0, 600)}
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket, _ = submit(body="夜班没有热水", now=at(2026, 11, 2, 9))  # Monday
+    assert (ticket.moderation, ticket.hold_reason) == (Moderation.HELD, "此收集点短时间内提交过多")
+    assert (ticket.respond_due, ticket.close_due) == (at(2026, 11, 5, 0, 0), at(2026, 11, 17, 0, 0))
+    assert Notification.objects.count() == 0
+    assert not selectors.ticket_list_for(actor=world.helper).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.ticket_moderate(
+            actor=world.leader, ticket=ticket, moderation=Moderation.VISIBLE, now=at(2026, 11, 4, 10)
+        )
+    ticket.refresh_from_db()
+    # Released on Wednesday: Thu 5, Fri 6 to answer; ten working days to close, from the release.
+    assert (ticket.moderation, ticket.respond_due, ticket.close_due) == (
+        Moderation.VISIBLE,
+        at(2026, 11, 7, 0, 0),
+        at(2026, 11, 19, 0, 0),
+    )
+    assert sorted(n.user.username for n in Notification.objects.all()) == ["leader", "tiexin"]
+    assert AuditEntry.objects.get(action="care_moderate").changes == {"moderation": ["held", "visible"]}
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "message"),
+    [
+        (Moderation.VISIBLE, Moderation.HELD, "不能由“正常”改为“待审核（疑似刷屏）”"),
+        (Moderation.SPAM, Moderation.HELD, "不能由“垃圾信息”改为“待审核（疑似刷屏）”"),
+        (Moderation.VISIBLE, Moderation.VISIBLE, "已是“正常”"),
+    ],
+)
+def test_nobody_holds_a_ticket_by_hand_and_a_change_that_changes_nothing_is_refused(
+    world, submit, before, after, message
+):
+    ticket, _ = submit()
+    if before != Moderation.VISIBLE:
+        services.ticket_moderate(actor=world.leader, ticket=ticket, moderation=before)
+    entries = AuditEntry.objects.count()
+    with pytest.raises(ApplicationError) as refused:
+        services.ticket_moderate(actor=world.leader, ticket=ticket, moderation=after)
+    assert message in refused.value.message
+    ticket.refresh_from_db()
+    assert ticket.moderation == before
+    assert AuditEntry.objects.count() == entries
+
+
+def test_the_same_form_sent_again_after_it_expired_still_shows_its_ticket(world, settings):
+    form = intake_form(world.point, at(2026, 11, 2, 9))
+    ticket, code, created = services.ticket_submit(
+        point=world.point, kind="appeal", body="一次", nonce=form, now=at(2026, 11, 2, 9)
+    )
+    again, same_code, created_again = services.ticket_submit(
+        point=world.point, kind="appeal", body="一次", nonce=form, now=at(2026, 11, 9, 9)
+    )
+    assert (again.pk, same_code, created, created_again) == (ticket.pk, code, True, False)
+    with pytest.raises(ApplicationError) as expired:
+        services.ticket_submit(
+            point=world.point,
+            kind="appeal",
+            body="另一次",
+            nonce=intake_form(world.point, at(2026, 11, 2, 9)),
+            now=at(2026, 11, 9, 9),
+        )
+    assert expired.value.code == services.FORM_EXPIRED
+    assert Ticket.objects.count() == 1

@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from qixin.care.models import Moderation, Ticket, TicketStatus
@@ -310,3 +310,110 @@ def test_a_malformed_edit_parameter_shows_the_calendar_without_editing(world, ed
     assert response.status_code == 200
     assert "修改登记" not in response.content.decode()
     assert _marks() == [(entry.day, False, "国庆节", None)]
+
+
+def test_only_those_who_may_moderate_see_the_moderation_form(world, submit):
+    ticket, _ = submit()
+    url = reverse("care:ticket", args=[ticket.pk])
+    assert 'name="moderation"' in _client(world.leader).get(url).content.decode()
+    assert 'name="moderation"' not in _client(world.helper).get(url).content.decode()
+    refused = _client(world.helper).post(
+        reverse("care:ticket_moderate", args=[ticket.pk]), {"moderation": "spam"}
+    )
+    assert refused.status_code == 404
+    ticket.refresh_from_db()
+    assert ticket.moderation == Moderation.VISIBLE
+
+
+# --- the moderation queue (待审核) ------------------------------------------------------------------
+
+
+def _held(submit, body):
+    from qixin.care import limits
+
+    with override_settings(QIXIN_CARE_LIMITS={"point": (0, 600)}):
+        ticket, _ = submit(body=body)
+    assert (ticket.moderation, ticket.hold_reason) == (Moderation.HELD, limits.POINT_BURST)
+    return ticket
+
+
+def test_held_submissions_wait_in_their_own_queue_not_in_the_teams(world, submit, django_assert_num_queries):
+    submit(body="正常的反映")
+    for n in range(3):
+        _held(submit, f"灌水帖{n}")
+    client = _client(world.leader)
+    index = client.get(reverse("care:index")).content.decode()
+    assert "正常的反映" in index
+    assert "灌水帖" not in index
+    assert "3 件提交待审核（疑似刷屏）" in index
+    client.get(reverse("care:held"))  # warm the session
+    # session, user, 2FA, scope; the count and the rows; the menu's permission check; the session saved
+    with django_assert_num_queries(11):
+        page = client.get(reverse("care:held")).content.decode()
+    rows = page.split('<table id="held-tickets">')[1].split("</table>")[0]
+    assert [f"灌水帖{n}" in rows for n in range(3)] == [True] * 3
+    assert "正常的反映" not in rows
+    assert rows.count("此收集点短时间内提交过多") == 3
+
+
+def test_a_moderator_releases_one_held_submission_and_discards_the_rest(
+    world, submit, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    genuine = _held(submit, "真实的反映")
+    flood = [_held(submit, f"灌水帖{n}") for n in range(2)]
+    client = _client(world.leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        released = client.post(
+            reverse("care:held"), {"action": "release", "ticket": [str(genuine.pk)]}, follow=True
+        )
+    assert "已放行1件，转入待办并通知团队。" in released.content.decode()
+    discarded = client.post(
+        reverse("care:held"), {"action": "discard", "ticket": [str(t.pk) for t in flood]}, follow=True
+    )
+    assert "已将2件标为垃圾信息（不删除）。" in discarded.content.decode()
+    genuine.refresh_from_db()
+    assert genuine.moderation == Moderation.VISIBLE
+    assert genuine.respond_due > timezone.now()  # its deadlines count from the release
+    assert Ticket.objects.filter(moderation=Moderation.SPAM).count() == 2
+    assert [n.text for n in world.helper.care_notifications.all()] == ["新的诉求（一车间休息室）"]
+    assert list(genuine.messages.values_list("body", flat=True)) == [
+        "待审核：此收集点短时间内提交过多",
+        "审核：放行，转入待办",
+    ]
+
+
+def test_a_team_member_who_may_not_moderate_cannot_release_and_nothing_changes(world, submit):
+    held = _held(submit, "灌水帖")
+    client = _client(world.helper)
+    assert "灌水帖" not in client.get(reverse("care:held")).content.decode()
+    response = client.post(reverse("care:held"), {"action": "release", "ticket": [str(held.pk)]})
+    assert response.status_code == 404
+    held.refresh_from_db()
+    assert held.moderation == Moderation.HELD
+
+
+def test_releasing_a_ticket_a_colleague_already_released_says_so_and_changes_nothing(world, submit):
+    first, second = _held(submit, "一"), _held(submit, "二")
+    from qixin.care import services
+
+    services.ticket_moderate(actor=world.worker, ticket=first, moderation=Moderation.VISIBLE)
+    response = _client(world.leader).post(
+        reverse("care:held"), {"action": "discard", "ticket": [str(first.pk), str(second.pk)]}, follow=True
+    )
+    assert (
+        f"{first}已不在待审核中（已有人处理），请刷新后再试；所选事项均未改动。" in response.content.decode()
+    )
+    second.refresh_from_db()
+    assert second.moderation == Moderation.HELD
+
+
+def test_nobody_holds_a_ticket_by_hand(world, submit):
+    ticket, _ = submit()
+    response = _client(world.leader).post(
+        reverse("care:ticket_moderate", args=[ticket.pk]), {"moderation": "held"}, follow=True
+    )
+    assert "不能由“正常”改为“待审核（疑似刷屏）”" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.moderation == Moderation.VISIBLE

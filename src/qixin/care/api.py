@@ -14,6 +14,7 @@ from qixin.core.pages import AuthedRequest
 from qixin.orgs import selectors as org_selectors
 
 from . import selectors, services
+from .models import Moderation
 from .schemas import (
     AssignIn,
     CalendarDayIn,
@@ -25,6 +26,7 @@ from .schemas import (
     CloseIn,
     ForwardIn,
     FulfilIn,
+    HeldModerateIn,
     ModerateIn,
     NotificationOut,
     PointOut,
@@ -108,6 +110,27 @@ def ticket_moderate(request: AuthedRequest, pk: ObjectId, payload: ModerateIn) -
     ticket = selectors.ticket_get_for(actor=request.user, pk=pk)
     services.ticket_moderate(actor=request.user, ticket=ticket, moderation=payload.moderation)
     return _detail(request, pk)
+
+
+@router.get("/held", response=list[TicketOut], summary="待审核（疑似刷屏）的提交")
+@paginate(Pagination)
+def held_list(request: AuthedRequest) -> Any:
+    return selectors.held_ticket_list_for(actor=request.user)
+
+
+HELD_ACTIONS = {"release": Moderation.VISIBLE, "discard": Moderation.SPAM}
+
+
+@router.post(
+    "/held/moderate",
+    response={200: list[TicketOut], **ERRORS},
+    summary="放行或标为垃圾信息（待审核的提交，全部或全不）",
+)
+def held_moderate(request: AuthedRequest, payload: HeldModerateIn) -> Any:
+    tickets = selectors.tickets_to_moderate_for(actor=request.user, pks=payload.ids)
+    return services.held_tickets_moderate(
+        actor=request.user, tickets=tickets, moderation=HELD_ACTIONS[payload.action]
+    )
 
 
 @router.post("/tickets/{pk}/forward", response={200: TicketDetailOut, **ERRORS}, summary="建议转入合理化建议")

@@ -31,6 +31,9 @@ class TicketStatus(models.TextChoices):
 
 class Moderation(models.TextChoices):
     VISIBLE = "visible", "正常"
+    # Stored but not yet shown to the team: a submission beyond the intake's limits (limits.py), which
+    # a moderator releases to the team's queue or marks as spam.
+    HELD = "held", "待审核（疑似刷屏）"
     HIDDEN = "hidden", "已隐藏"
     SPAM = "spam", "垃圾信息"
 
@@ -144,6 +147,7 @@ class Ticket(models.Model):
     moderation = models.CharField(
         "审核", max_length=10, choices=Moderation.choices, default=Moderation.VISIBLE
     )
+    hold_reason = models.CharField("待审核原因", max_length=60, blank=True)
     submitted_at = models.DateTimeField("提交时间", db_index=True)
     respond_due = models.DateTimeField("答复期限")
     close_due = models.DateTimeField("办结期限")

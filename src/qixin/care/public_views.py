@@ -2,8 +2,8 @@
 
 No login, no JavaScript needed, a few kilobytes on a phone (inside WeChat's browser too). Nothing here
 logs or stores who is writing (core.middleware.anonymous_channel: no address in the audit log, no
-audited refusal, no request-log line): the device cookie is a random token that only feeds the rate
-limits in the cache, and the client address is used only as a generous ceiling there.
+audited refusal, no request-log line): the device cookie is a random token that only feeds the limits
+in the cache, and the client address only a generous ceiling on follow-up look-ups there.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ from .models import TicketKind, TicketStatus
 
 DEVICE_COOKIE = "qx_device"
 DEVICE_MAX_AGE = 365 * 24 * 3600
-COOKIELESS = "cookieless"
 METHODS = ["GET", "POST"]
+# A refused form whose nonce cannot be sent again gets a new one; any other keeps its own, so that
+# the form is still the one fetched when the employee started writing (limits.py).
+NONCE_REFUSALS = (services.FORM_INVALID, services.FORM_EXPIRED)
 
 
 def _device(request: HttpRequest) -> str:
@@ -32,24 +34,21 @@ def _device(request: HttpRequest) -> str:
     return value if 16 <= len(value) <= 64 and value.isascii() else ""
 
 
-def _keep_device(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    if not _device(request):
+def _keep_device(request: HttpRequest, device: str, response: HttpResponse) -> HttpResponse:
+    if device != _device(request):
         response.set_cookie(
-            DEVICE_COOKIE,
-            secrets.token_urlsafe(18),
-            max_age=DEVICE_MAX_AGE,
-            httponly=True,
-            samesite="Lax",
-            path="/care/",
+            DEVICE_COOKIE, device, max_age=DEVICE_MAX_AGE, httponly=True, samesite="Lax", path="/care/"
         )
     return response
 
 
 def _intake_page(
-    request: HttpRequest, point: Any, context: dict[str, Any], status: int = 200
+    request: HttpRequest, point: Any, device: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    base = {"point": point, "kinds": TicketKind.choices, "nonce": services.new_nonce(), "values": {}}
-    return render(request, "care/public/intake.html", {**base, **context}, status=status)
+    context = {"point": point, "kinds": TicketKind.choices, "values": {}, **context}
+    context["nonce"] = context.get("nonce") or services.new_nonce(point=point, device=device)
+    response = render(request, "care/public/intake.html", context, status=status)
+    return _keep_device(request, device, response)
 
 
 @anonymous_channel
@@ -59,17 +58,16 @@ def intake(request: HttpRequest, token: str) -> HttpResponse:
     if request.method not in METHODS:
         return HttpResponseNotAllowed(METHODS)
     point = selectors.point_by_token(token)
+    # The form is given to this phone's device cookie, a new one when it has none yet.
+    device = _device(request) or secrets.token_urlsafe(18)
     if request.method == "GET":
-        return _keep_device(request, _intake_page(request, point, {}))
+        return _intake_page(request, point, device, {})
     data = request.POST
     values = {k: data.get(k, "") for k in ("kind", "body", "name", "employee_no", "wish_consent")}
     if data.get("website"):
         # The honeypot field is invisible to people; a bot that fills it gets a plain thank-you.
         return render(request, "care/public/received.html", {"point": point, "code": ""})
     try:
-        limits.check_submission(
-            point_token=point.token, device=_device(request) or COOKIELESS, address=client_address(request)
-        )
         upload = request.FILES.get("photo")
         ticket, code, _ = services.ticket_submit(
             point=point,
@@ -81,14 +79,16 @@ def intake(request: HttpRequest, token: str) -> HttpResponse:
             photo=upload.file if upload else None,
             photo_size=upload.size or 0 if upload else 0,
             wish_consent=bool(values["wish_consent"]),
+            device=_device(request),
         )
     except ApplicationError as exc:
         if exc.status == 404:
             raise
-        context = {"error": exc, "values": values, "nonce": data.get("nonce") or services.new_nonce()}
-        return _keep_device(request, _intake_page(request, point, context, status=exc.status))
+        nonce = "" if exc.code in NONCE_REFUSALS else data.get("nonce", "")
+        context = {"error": exc, "values": values, "nonce": nonce}
+        return _intake_page(request, point, device, context, status=exc.status)
     response = render(request, "care/public/received.html", {"point": point, "code": code, "ticket": ticket})
-    return _keep_device(request, response)
+    return _keep_device(request, device, response)
 
 
 @anonymous_channel
@@ -132,4 +132,5 @@ def follow(request: HttpRequest, code: str) -> HttpResponse:
         "stars": [5, 4, 3, 2, 1],
     }
     status = error.status if error is not None else 200
-    return _keep_device(request, render(request, "care/public/follow.html", context, status=status))
+    device = _device(request) or secrets.token_urlsafe(18)
+    return _keep_device(request, device, render(request, "care/public/follow.html", context, status=status))

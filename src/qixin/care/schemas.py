@@ -1,6 +1,6 @@
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -17,6 +17,7 @@ class TicketOut(Schema):
     status: str
     status_label: str = Field(..., alias="get_status_display")
     moderation: str
+    hold_reason: str
     is_anonymous: bool
     submitter_name: str
     submitter_employee_no: str
@@ -73,6 +74,13 @@ class AssignIn(Input):
 
 class ModerateIn(Input):
     moderation: str
+
+
+class HeldModerateIn(Input):
+    ids: list[int] = Field(..., min_length=1, max_length=500, description="事项编号")
+    action: Literal["release", "discard"] = Field(
+        ..., description="release：放行，转入待办并通知团队；discard：标为垃圾信息"
+    )
 
 
 class ForwardIn(Input):

@@ -182,6 +182,43 @@ def ticket_list_for(*, actor: Any, filters: TicketFilters | None = None) -> Quer
     )
 
 
+def _moderation_scope(actor: Any) -> Q:
+    """The tickets the actor may moderate (permissions.can_moderate): the organization's managers
+    and the team's leaders."""
+    leads = (
+        Q(team__members__user=actor, team__members__is_leader=True)
+        if getattr(actor, "is_authenticated", False)
+        else Q(pk__in=[])
+    )
+    return access.org_filter(actor, "organization__path", level="manage") | leads
+
+
+def held_ticket_list_for(*, actor: Any) -> QuerySet[Ticket]:
+    """Submissions held for moderation (待审核) that the actor may release or discard."""
+    held = Ticket.objects.filter(_moderation_scope(actor), moderation=Moderation.HELD).values("pk")
+    return (
+        Ticket.objects.filter(pk__in=held)
+        .select_related("team", "point", "organization")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def tickets_to_moderate_for(*, actor: Any, pks: list[int]) -> list[Ticket]:
+    """The tickets `pks`, all of which the actor may moderate; a 404 when one is not (all or none).
+    Whether each may still change (a colleague released it meanwhile) is the service's to say."""
+    wanted = set(pks)
+    tickets = list(
+        Ticket.objects.filter(
+            pk__in=Ticket.objects.filter(_moderation_scope(actor), pk__in=wanted).values("pk")
+        )
+        .select_related("team", "point", "organization")
+        .order_by("id")
+    )
+    if len(tickets) != len(wanted):
+        raise NotFound()
+    return tickets
+
+
 def ticket_get_for(*, actor: Any, pk: int) -> Ticket:
     ticket = Ticket.objects.select_related("team", "point", "assignee", "organization").filter(pk=pk).first()
     if ticket is None or not can_handle(actor, ticket):
@@ -216,7 +253,7 @@ def wish_wall_for(*, actor: Any, org: Organization, include_done: bool = True) -
     statuses = [WishStatus.PUBLISHED, WishStatus.CLAIMED] + ([WishStatus.FULFILLED] if include_done else [])
     return (
         Wish.objects.filter(organization__path__startswith=org.path, status__in=statuses)
-        .exclude(ticket__moderation__in=[Moderation.HIDDEN, Moderation.SPAM])
+        .filter(ticket__moderation=Moderation.VISIBLE)
         .select_related("organization", "claimed_by_person", "claimed_by_branch")
         .annotate(
             wall_order=Case(

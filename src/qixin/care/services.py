@@ -15,9 +15,9 @@ import importlib
 import logging
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from time import monotonic, sleep
 from typing import IO, Any, TypeVar
 
@@ -34,7 +34,7 @@ from qixin.core.models import User
 from qixin.orgs.models import Organization, OrgKind
 from qixin.orgs.services import full_clean
 
-from . import deadlines, photos, webhooks
+from . import deadlines, limits, photos, webhooks
 from .models import (
     CALENDAR_KINDS,
     CALENDAR_NAME_MAX,
@@ -68,7 +68,6 @@ from .permissions import (
 )
 
 BODY_MIN, BODY_MAX = 1, 2000
-NONCE_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -382,9 +381,68 @@ def calendar_day_remove(*, actor: User | None, entry: CalendarDay) -> None:
 CODE_ALPHABET_RE = re.compile(r"[^0-9A-Z]")
 
 
-def new_nonce() -> str:
-    """A random value put into each rendered intake form: submitting it twice stores one ticket."""
-    return secrets.token_urlsafe(24)
+# A form's nonce: when it was fetched (base 36 seconds), for which device (a keyed digest of its
+# cookie, zeros for none), a random part, and a signature over these and the QR code.
+NONCE_RE = re.compile(r"^([0-9a-z]{1,10})\.([0-9a-f]{16})\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{22})$")
+NO_DEVICE = "0" * 16
+FORM_INVALID = "form_invalid"
+FORM_EXPIRED = "form_expired"
+
+
+@dataclass(frozen=True)
+class FormNonce:
+    """What a valid nonce says: when its form was fetched, and for which device."""
+
+    fetched_at: datetime
+    device_mark: str
+
+    def fetched_with(self, device: str) -> bool:
+        return bool(device) and hmac.compare_digest(self.device_mark, _device_mark(device))
+
+
+def _device_mark(device: str) -> str:
+    if not device:
+        return NO_DEVICE
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"care-device:{device}".encode(), hashlib.sha256
+    ).hexdigest()[:16]
+
+
+def _nonce_signature(point_token: str, fetched: str, device_mark: str, random_part: str) -> str:
+    message = f"care-nonce:{point_token}:{fetched}:{device_mark}:{random_part}".encode()
+    mac = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode()[:22]
+
+
+def _base36(number: int) -> str:
+    digits = ""
+    while True:
+        number, rest = divmod(number, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[rest] + digits
+        if not number:
+            return digits
+
+
+def new_nonce(*, point: IntakePoint, device: str = "", now: datetime | None = None) -> str:
+    """The value put into each rendered intake form: submitting it twice stores one ticket, and it
+    cannot be made up, used at another QR code, or sent back sooner than a person writes (limits.py).
+    `device` is the device cookie the form goes to ("" when none)."""
+    fetched = _base36(int(_now(now).timestamp()))
+    mark = _device_mark(device)
+    random_part = secrets.token_urlsafe(12)
+    return f"{fetched}.{mark}.{random_part}.{_nonce_signature(point.token, fetched, mark, random_part)}"
+
+
+def nonce_read(nonce: str, *, point: IntakePoint) -> FormNonce:
+    """The form behind a submitted nonce, or a refusal when the nonce is not one this QR code's page
+    gave out (an old page from before an update, another point's page, a made-up value)."""
+    match = NONCE_RE.match(nonce or "")
+    if match is None or not hmac.compare_digest(
+        match.group(4), _nonce_signature(point.token, match.group(1), match.group(2), match.group(3))
+    ):
+        raise ApplicationError(FORM_INVALID, "表单已失效，请刷新页面后重新提交。")
+    fetched = datetime.fromtimestamp(int(match.group(1), 36), tz=UTC)
+    return FormNonce(fetched_at=fetched, device_mark=match.group(2))
 
 
 def code_for(nonce: str) -> str:
@@ -420,6 +478,10 @@ def ticket_by_code(code: str) -> Ticket:
 # --- submitting -----------------------------------------------------------------------------------
 
 
+def nonce_max_seconds() -> float:
+    return float(getattr(settings, "QIXIN_CARE_NONCE_MAX_SECONDS", 24 * 3600))
+
+
 def ticket_submit(
     *,
     actor: None = None,
@@ -432,27 +494,29 @@ def ticket_submit(
     photo: IO[bytes] | None = None,
     photo_size: int = 0,
     wish_consent: bool = False,
+    device: str = "",
     now: datetime | None = None,
 ) -> tuple[Ticket, str, bool]:
     """Store what an employee wrote at an intake point: (ticket, follow-up code, created).
 
     Without a name and 工号 the ticket is anonymous and stores nothing about its sender. A repeated
     submission of the same form (same nonce) returns the first ticket: stored exactly once (the
-    unique code digest decides, also between concurrent requests).
+    unique code digest decides, also between concurrent requests). `device` is the device cookie the
+    post came with: counted in the cache (limits.py), never stored.
 
-    While the database is busy (a long import on SQLite) the write is tried again for
-    QIXIN_CARE_BUSY_SECONDS, then refused with a 503 that keeps the form's nonce valid: nothing was
-    stored.
+    A submission beyond the intake's limits is stored but held for moderation (Moderation.HELD,
+    with the reason) and notifies no one; see limits.py. While the database is busy (a long import
+    on SQLite) the write is tried again for QIXIN_CARE_BUSY_SECONDS, then refused with a 503 that
+    keeps the form's nonce valid: nothing was stored.
 
     Not wrapped whole in one transaction on purpose: the photo is decoded and re-encoded before the
     transaction starts, so that SQLite's write lock is never held while an image is being processed.
     """
     if not point.is_active:
         raise ApplicationError("closed", "此二维码已停用。", status=404)
+    form = nonce_read(nonce, point=point)
     if kind not in TicketKind.values:
         raise ApplicationError("invalid", "内容有误。", [Problem(message="请选择类别", field="类别")])
-    if not NONCE_RE.match(nonce or ""):
-        raise ApplicationError("invalid", "表单已失效，请刷新页面后重新提交。")
     body = _text(body, "内容")
     name = _text(name, "姓名", maximum=40, minimum=0)
     employee_no = _text(employee_no, "工号", maximum=20, minimum=0)
@@ -461,8 +525,15 @@ def ticket_submit(
     existing = Ticket.objects.filter(code_digest=digest).first()
     if existing is not None:
         return existing, code, False
-    clean_photo = photos.clean_photo(photo, photo_size) if photo is not None else None
     moment = _now(now)
+    form_age = (moment - form.fetched_at).total_seconds()
+    if form_age > nonce_max_seconds():
+        raise ApplicationError(FORM_EXPIRED, "页面打开时间过长，表单已失效：内容已保留，请再次点击“提交”。")
+    clean_photo = photos.clean_photo(photo, photo_size) if photo is not None else None
+    # Counted once the submission is known to be storable: a refused form uses up no one's budget.
+    held = limits.hold_reason(
+        point_token=point.token, device=device if form.fetched_with(device) else "", form_age=form_age
+    )
     respond_due, close_due = deadlines.due_dates(kind, point.organization, moment)
     photo_name = ""
     if clean_photo is not None:
@@ -485,22 +556,32 @@ def ticket_submit(
             submitter_employee_no=employee_no,
             wish_consent=bool(wish_consent) and kind == TicketKind.WISH,
             code_digest=digest,
+            moderation=Moderation.HELD if held else Moderation.VISIBLE,
+            hold_reason=held,
             submitted_at=moment,
             respond_due=respond_due,
             close_due=close_due,
         )
         ticket.save(force_insert=True)
+        if held:
+            _message(ticket, MessageKind.EVENT, f"待审核：{held}", None, moment)
         # No source address in the audit log for a public submission, named or not.
         with audit.source(""):
             audit.record(
                 actor=None,
                 action="care_submit",
                 obj=ticket,
-                changes={"kind": kind, "point": point.pk, "anonymous": ticket.is_anonymous},
+                changes={
+                    "kind": kind,
+                    "point": point.pk,
+                    "anonymous": ticket.is_anonymous,
+                    "moderation": ticket.moderation,
+                },
             )
-        # robust: the ticket is stored; a notice that fails (a busy database) must not turn the
-        # employee's answer into an error. The team sees the ticket in its queue anyway.
-        transaction.on_commit(functools.partial(notify_team, ticket.pk, "new"), robust=True)
+        if not held:
+            # robust: the ticket is stored; a notice that fails (a busy database) must not turn
+            # the employee's answer into an error. The team sees the ticket in its queue anyway.
+            transaction.on_commit(functools.partial(notify_team, ticket.pk, "new"), robust=True)
         return ticket
 
     try:
@@ -709,21 +790,74 @@ def ticket_close(*, actor: User | None, ticket: Ticket, result: str, now: dateti
     return ticket
 
 
+# Which moderation a ticket may be given from which. Nobody holds a ticket by hand: HELD is what the
+# intake's limits give a submission (ticket_submit), and releasing it sends it to the team.
+MODERATION_CHANGES = {
+    Moderation.HELD: (Moderation.VISIBLE, Moderation.HIDDEN, Moderation.SPAM),
+    Moderation.VISIBLE: (Moderation.HIDDEN, Moderation.SPAM),
+    Moderation.HIDDEN: (Moderation.VISIBLE, Moderation.SPAM),
+    Moderation.SPAM: (Moderation.VISIBLE, Moderation.HIDDEN),
+}
+
+
 @transaction.atomic
-def ticket_moderate(*, actor: User | None, ticket: Ticket, moderation: str) -> Ticket:
-    """Hide a ticket or mark it as spam (or restore it). Nothing is ever deleted."""
+def ticket_moderate(
+    *, actor: User | None, ticket: Ticket, moderation: str, now: datetime | None = None
+) -> Ticket:
+    """Hide a ticket or mark it as spam (or restore it), or release or discard a held submission.
+    Nothing is ever deleted.
+
+    Releasing a held submission (待审核 → 正常) puts it into the team's queue as if it came in now:
+    the team is notified, and its deadlines count from the release (the team could not see it
+    before)."""
     require(can_moderate(actor, ticket), hide=True)
     if moderation not in Moderation.values:
         raise ApplicationError("invalid", "审核状态有误。")
     ticket = _lock(ticket)
     before = ticket.moderation
+    if moderation not in MODERATION_CHANGES[Moderation(before)]:
+        if moderation == before:
+            raise ApplicationError("unchanged", f"{ticket}已是“{Moderation(before).label}”。")
+        raise ApplicationError(
+            "invalid", f"{ticket}不能由“{Moderation(before).label}”改为“{Moderation(moderation).label}”。"
+        )
+    moment = _now(now)
     ticket.moderation = moderation
-    ticket.save(update_fields=["moderation"])
-    _message(ticket, MessageKind.EVENT, f"审核：{Moderation(moderation).label}", actor, timezone.now())
+    fields = ["moderation"]
+    released = before == Moderation.HELD and moderation == Moderation.VISIBLE
+    if released:
+        ticket.respond_due, ticket.close_due = deadlines.due_dates(ticket.kind, ticket.organization, moment)
+        fields += ["respond_due", "close_due"]
+    ticket.save(update_fields=fields)
+    label = "放行，转入待办" if released else Moderation(moderation).label
+    _message(ticket, MessageKind.EVENT, f"审核：{label}", actor, moment)
     audit.record(
         actor=actor, action="care_moderate", obj=ticket, changes={"moderation": [before, moderation]}
     )
+    if released:
+        transaction.on_commit(functools.partial(notify_team, ticket.pk, "new"))
     return ticket
+
+
+@transaction.atomic
+def held_tickets_moderate(
+    *, actor: User | None, tickets: Sequence[Ticket], moderation: str, now: datetime | None = None
+) -> list[Ticket]:
+    """Release or discard several held submissions at once (the 待审核 queue after a flood): all or
+    none, and only while they are still held (a colleague may have dealt with one meanwhile)."""
+    if not tickets:
+        raise ApplicationError("none_selected", "请先勾选要处理的事项。")
+    if moderation not in (Moderation.VISIBLE, Moderation.SPAM):
+        raise ApplicationError("invalid", "请选择放行或标为垃圾信息。")
+    done = []
+    for ticket in tickets:
+        require(can_moderate(actor, ticket), hide=True)
+        if _lock(ticket).moderation != Moderation.HELD:
+            raise ApplicationError(
+                "not_held", f"{ticket}已不在待审核中（已有人处理），请刷新后再试；所选事项均未改动。"
+            )
+        done.append(ticket_moderate(actor=actor, ticket=ticket, moderation=moderation, now=now))
+    return done
 
 
 def _team_above(org: Organization) -> CareTeam | None:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("i/<str:token>/", public_views.intake, name="intake"),
     path("t/", public_views.follow_lookup, name="follow_lookup"),
     path("t/<str:code>/", public_views.follow, name="follow"),
+    path("held/", views.held, name="held"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket"),
     path("tickets/<int:pk>/photo/", views.ticket_photo, name="ticket_photo"),
     path("tickets/<int:pk>/answer/", views.ticket_answer, name="ticket_answer"),

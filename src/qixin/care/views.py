@@ -60,8 +60,34 @@ def index(request: AuthedRequest) -> HttpResponse:
         "kinds": TicketKind.choices,
         "moderations": Moderation.choices,
         "unread": selectors.notifications_for(actor=request.user, unread_only=True).count(),
+        "held": selectors.held_ticket_list_for(actor=request.user).count(),
     }
     return render(request, "care/index.html", context)
+
+
+HELD_ACTIONS = {
+    "release": (Moderation.VISIBLE, "已放行{n}件，转入待办并通知团队。"),
+    "discard": (Moderation.SPAM, "已将{n}件标为垃圾信息（不删除）。"),
+}
+
+
+@login_required
+def held(request: AuthedRequest) -> HttpResponse:
+    """The moderation queue: submissions held by the intake's limits (待审核), to release to the
+    team or mark as spam, one by one or all those ticked."""
+    if request.method == "POST":
+        pks = sorted({int(v) for v in request.POST.getlist("ticket") if v.isascii() and v.isdigit()})
+        moderation, done = HELD_ACTIONS.get(request.POST.get("action", ""), ("", ""))
+
+        def moderate() -> None:
+            tickets = selectors.tickets_to_moderate_for(actor=request.user, pks=pks)
+            services.held_tickets_moderate(actor=request.user, tickets=tickets, moderation=moderation)
+
+        return _act(request, moderate, done.format(n=len(pks)), reverse("care:held"))
+    page = Paginator(selectors.held_ticket_list_for(actor=request.user), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "care/held.html", {"page": page})
 
 
 @login_required
@@ -71,7 +97,8 @@ def ticket_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "ticket": ticket,
         "messages_all": selectors.ticket_messages_for(actor=request.user, ticket=ticket),
         "assignable": selectors.assignable_for(actor=request.user, ticket=ticket),
-        "moderations": Moderation.choices,
+        # What a moderator may set by hand: nobody holds a ticket (services.MODERATION_CHANGES).
+        "moderations": [(v, label) for v, label in Moderation.choices if v != Moderation.HELD],
         "wish": getattr(ticket, "wish", None) if ticket.kind == TicketKind.WISH else None,
     }
     return render(request, "care/ticket.html", context)

@@ -223,6 +223,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- 员工心声 (care): the public QR intake ------------------------------------------------------
+# An intake form sent back sooner than this after it was fetched is held for moderation (no one
+# writes that fast; a script does); one older than the maximum is refused as expired (docs/care.md).
+QIXIN_CARE_NONCE_MIN_SECONDS = env.int("QIXIN_CARE_NONCE_MIN_SECONDS", default=3)
+QIXIN_CARE_NONCE_MAX_SECONDS = env.int("QIXIN_CARE_NONCE_MAX_SECONDS", default=24 * 3600)
 # How long a public write keeps trying while the database is busy (a long import holds SQLite's
 # write lock) before it answers 请稍后重试 (503) with the form kept. The worst case is this plus one
 # attempt's wait (SQLite's busy_timeout, 5 s): 20 s, below gunicorn's 30 s timeout.
