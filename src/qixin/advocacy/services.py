@@ -14,8 +14,8 @@ from qixin.core import audit
 from qixin.core.access import is_self, reads_org, require
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
+from qixin.core.validation import full_clean
 from qixin.orgs.models import Organization
-from qixin.orgs.services import full_clean
 from qixin.people.models import Person
 
 from .models import Campaign, ContentItem, Share

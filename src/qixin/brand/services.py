@@ -19,8 +19,8 @@ from qixin.core import audit, rules
 from qixin.core.access import is_self, reads_org, require
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
+from qixin.core.validation import full_clean
 from qixin.orgs.models import Organization, OrgKind
-from qixin.orgs.services import full_clean
 from qixin.people.models import Category, Membership, Person
 
 from .evaluation_rules import BALLOT_SHARE_MIN, EXCELLENT_SHARE_MAX

@@ -31,8 +31,8 @@ from qixin.core import audit
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError, NotFound, PermissionDenied, Problem
 from qixin.core.models import User
+from qixin.core.validation import full_clean
 from qixin.orgs.models import Organization, OrgKind
-from qixin.orgs.services import full_clean
 
 from . import deadlines, limits, photos, webhooks
 from .models import (

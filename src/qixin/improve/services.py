@@ -21,8 +21,8 @@ from qixin.core.access import require
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
 from qixin.core.rules import rulebook
+from qixin.core.validation import full_clean
 from qixin.orgs.models import Organization, OrgKind
-from qixin.orgs.services import full_clean
 from qixin.people.models import Membership, Person
 
 from . import search, similarity, text

@@ -25,8 +25,8 @@ from qixin.core.access import require
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import RuleOverride, User
 from qixin.core.rules import REGISTRY, rulebook
+from qixin.core.validation import full_clean
 from qixin.orgs.models import COMMITTEE_TITLES, Organization, OrgKind, Position
-from qixin.orgs.services import full_clean
 from qixin.people.models import Category, Membership, Person, Standing
 
 from . import rulebook as rb

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from qixin.core import audit
 from qixin.core.access import require
-from qixin.core.errors import ApplicationError, Problem
+from qixin.core.errors import ApplicationError
 from qixin.core.models import User
 from qixin.core.rules import rulebook
+from qixin.core.validation import full_clean
 
 from .models import (
     ALLOWED_CHILDREN,
@@ -28,23 +28,6 @@ from .models import (
     tree_move,
 )
 from .permissions import can_manage, can_restructure
-
-
-def _validation_error(exc: ValidationError) -> ApplicationError:
-    problems = [
-        Problem(message=str(msg), field=None if name == "__all__" else name)
-        for name, msgs in exc.message_dict.items()
-        for msg in msgs
-    ]
-    return ApplicationError("invalid", "填写的内容有误，请修改后再提交。", problems)
-
-
-def full_clean(obj: object, exclude: list[str] | None = None) -> None:
-    """Model.full_clean with errors turned into an ApplicationError in Chinese."""
-    try:
-        obj.full_clean(exclude=exclude)  # type: ignore[attr-defined]
-    except ValidationError as exc:
-        raise _validation_error(exc) from None
 
 
 def _check_child_kind(parent: Organization | None, kind: str) -> None:

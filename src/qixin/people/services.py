@@ -19,8 +19,8 @@ from qixin.core.models import User
 from qixin.core.periods import whole_years_between
 from qixin.core.rules import Rulebook, rulebook
 from qixin.core.text import pinyin_full, pinyin_initials
+from qixin.core.validation import full_clean
 from qixin.orgs.models import Organization, OrgKind
-from qixin.orgs.services import full_clean
 
 from .models import Category, EmploymentStatus, EndReason, Membership, MembershipTransfer, Person, Standing
 from .permissions import can_add_to, can_manage
