@@ -7,16 +7,20 @@ account. It goes through the same services and selectors as the pages and the AP
 from __future__ import annotations
 
 import gc
-import importlib
 import os
 import sys
 import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import click
+
+from qixin.care.cli import care_group
+from qixin.core.commands import actor_for, fail, handles_errors
+from qixin.life.cli import life_group
 
 # The commands that serve pages or run any Django management command: they need every installed app.
 WEB_COMMANDS = frozenset({"run", "manage"})
@@ -44,52 +48,6 @@ def _setup(settings_module: str = "qixin.settings.dev", *, serves_web: bool = Tr
     finally:
         gc.freeze()
         gc.enable()
-
-
-def _actor(username: str | None) -> Any:
-    from qixin.core.models import User
-    from qixin.core.services import system_user
-
-    if not username:
-        return system_user()
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise click.UsageError(f"找不到用户“{username}”。")
-    return user
-
-
-def _known_user(username: str | None) -> Any:
-    from qixin.core.models import User
-
-    return User.objects.filter(username=username).first() if username else None
-
-
-def _fail(exc: Exception) -> None:
-    click.secho(str(exc), fg="red", err=True)
-    sys.exit(1)
-
-
-def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    import functools
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from qixin.core import audit
-        from qixin.core.errors import ApplicationError
-
-        try:
-            with audit.source("cli"):
-                return func(*args, **kwargs)
-        except ApplicationError as exc:
-            with audit.source("cli"):
-                audit.refusal(
-                    actor=_known_user(kwargs.get("username")),
-                    attempt="qixin " + " ".join(sys.argv[1:]),
-                    error=exc,
-                )
-            _fail(exc)
-
-    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -141,11 +99,40 @@ TABULAR_KINDS: dict[str, tuple[str, str, str, str]] = {
 KINDS = tuple(TABULAR_KINDS)
 
 
-def _kind(kind: str) -> tuple[Callable[..., Any], Callable[..., int], Any]:
-    import importlib
+def _importers(module_name: str) -> ModuleType:
+    """The importers module a kind names. Imported here, when a command needs it, not at the top: each
+    loads its app's services and the spreadsheet reader, start-up time that the other commands (a
+    report, `qixin care escalate`) should not pay."""
+    if module_name == "qixin.orgs.importers":
+        from qixin.orgs import importers as org_importers
 
+        return org_importers
+    if module_name == "qixin.people.importers":
+        from qixin.people import importers as people_importers
+
+        return people_importers
+    if module_name == "qixin.brand.importers":
+        from qixin.brand import importers as brand_importers
+
+        return brand_importers
+    if module_name == "qixin.mobilize.importers":
+        from qixin.mobilize import importers as mobilize_importers
+
+        return mobilize_importers
+    if module_name == "qixin.improve.importers":
+        from qixin.improve import importers as improve_importers
+
+        return improve_importers
+    if module_name == "qixin.life.importers":
+        from qixin.life import importers as life_importers
+
+        return life_importers
+    raise KeyError(module_name)
+
+
+def _kind(kind: str) -> tuple[Callable[..., Any], Callable[..., int], Any]:
     module_name, import_name, export_name, columns_name = TABULAR_KINDS[kind]
-    module = importlib.import_module(module_name)
+    module = _importers(module_name)
     return getattr(module, import_name), getattr(module, export_name), getattr(module, columns_name)
 
 
@@ -162,7 +149,7 @@ def import_(kind: str, file: Path, dry_run: bool, username: str | None) -> None:
     runner, _export, _columns = _kind(kind)
     started = time.perf_counter()
     report = runner(
-        actor=_actor(username),
+        actor=actor_for(username),
         data=path_bytes(file),
         filename=file.name,
         dry_run=dry_run,
@@ -182,7 +169,7 @@ def import_(kind: str, file: Path, dry_run: bool, username: str | None) -> None:
 def export(kind: str, file: Path, username: str | None) -> None:
     """导出组织或人员花名册到 xlsx 或 csv（可直接再导入）。"""
     _import, exporter, _columns = _kind(kind)
-    count = exporter(actor=_actor(username), path=file)
+    count = exporter(actor=actor_for(username), path=file)
     click.secho(f"已导出 {count} 行到 {file}", fg="green")
 
 
@@ -225,7 +212,7 @@ def orgs_check(code: str | None, on: Any, username: str | None) -> None:
     """组织健康检查：列出不符合组织规则的组织。发现问题时退出码为 1。"""
     from qixin.orgs import selectors
 
-    actor = _actor(username)
+    actor = actor_for(username)
     roots = [selectors.org_get_for(actor=actor, code=code)] if code else selectors.org_roots_for(actor=actor)
     day: date | None = on.date() if on else None
     findings = [f for root in roots for f in selectors.org_health_for(actor=actor, org=root, on=day)]
@@ -287,7 +274,7 @@ def accounts_create(code: str, out: Path, username: str | None) -> None:
     from qixin.orgs import selectors as org_selectors
     from qixin.people import selectors as people_selectors
 
-    actor = _actor(username)
+    actor = actor_for(username)
     org = org_selectors.org_get_for(actor=actor, code=code)
     people = list(
         people_selectors.person_search_for(actor=actor, filters=people_selectors.PersonFilters(org=org))
@@ -319,7 +306,7 @@ def token_create(username: str, name: str, days: int) -> None:
     """为用户创建 API 令牌（只显示一次）。"""
     from qixin.core import services
 
-    _token, key = services.api_token_create(actor=_actor(username), name=name, days=days)
+    _token, key = services.api_token_create(actor=actor_for(username), name=name, days=days)
     click.echo(key)
 
 
@@ -356,7 +343,7 @@ def report_summary(
 
     from qixin.reports import exports, selectors
 
-    actor = _actor(username)
+    actor = actor_for(username)
     org = selectors.org_for_report(actor=actor, code=code)
     period = selectors.period_from(first.date() if first else None, last.date() if last else None)
     summary = selectors.summary_for(actor=actor, org=org, period=period)
@@ -383,7 +370,7 @@ def seed_demo(scale: str, seed: int) -> None:
     try:
         ctx = demo.run(scale=scale, seed=seed, log=click.echo)
     except (RuntimeError, ValueError) as exc:
-        _fail(exc)
+        fail(exc)
     click.secho(
         f"演示数据已载入（{scale}，种子 {seed}），用时 {time.perf_counter() - started:.1f} 秒。", fg="green"
     )
@@ -431,10 +418,8 @@ def manage(ctx: click.Context) -> None:
     execute_from_command_line(["qixin manage", *ctx.args])
 
 
-from qixin.care.cli import care_group  # noqa: E402  (an app's command group)
-
 main.add_command(care_group)
-main.add_command(importlib.import_module("qixin.life.cli").life_group)
+main.add_command(life_group)
 
 
 if __name__ == "__main__":

@@ -7,14 +7,14 @@ from typing import Any
 
 import click
 
-from qixin.cli import _actor, handles_errors
+from qixin.core.commands import actor_for, handles_errors
 
 
 def _care() -> None:
     """员工心声：超期升级、群机器人推送重试、工作日历。"""
 
 
-# Annotated: qixin.cli imports this module back to register the group.
+# Annotated: the group is registered in qixin.cli, which imports it from here.
 care_group: click.Group = click.group("care")(_care)
 
 
@@ -35,7 +35,7 @@ def escalate(now: datetime | None, username: str | None) -> None:
     直到新团队的期限也过去。"""
     from qixin.care import services
 
-    escalated = services.tickets_escalate(actor=_actor(username), now=_moment(now))
+    escalated = services.tickets_escalate(actor=actor_for(username), now=_moment(now))
     for ticket in escalated:
         click.echo(f"{ticket} → {ticket.team.name}（第{ticket.escalation_level}次升级）")
     click.secho(f"共升级 {len(escalated)} 项。", fg="green")
@@ -48,7 +48,7 @@ def deliver(username: str | None) -> None:
     """重试到期的群机器人推送（企业微信、钉钉）；5 次失败后不再重试。"""
     from qixin.care import services
 
-    count = services.deliveries_retry(actor=_actor(username))
+    count = services.deliveries_retry(actor=actor_for(username))
     click.secho(f"已重试 {count} 条推送。", fg="green")
 
 
@@ -79,7 +79,7 @@ def calendar(
 
     if kind is None:
         raise click.UsageError("请指定 --holiday 或 --workday。")
-    actor = _actor(username)
+    actor = actor_for(username)
     org = org_selectors.org_get_for(actor=actor, code=code) if code else None
     if until is not None and until.date() != day.date():
         change = services.calendar_days_set(
@@ -112,7 +112,7 @@ def calendar_remove(day: datetime, code: str | None, username: str | None) -> No
     from qixin.care import selectors, services
     from qixin.orgs import selectors as org_selectors
 
-    actor = _actor(username)
+    actor = actor_for(username)
     org = org_selectors.org_get_for(actor=actor, code=code) if code else None
     entry = selectors.calendar_day_get_for(actor=actor, day=day.date(), organization=org)
     services.calendar_day_remove(actor=actor, entry=entry)

@@ -82,6 +82,13 @@ def user_by_username_for(*, actor: Any, username: str) -> User:
     return user
 
 
+def user_named(username: str, *, active: bool = False) -> User | None:
+    """The account with this username (only an active one when `active`), or None: the user a command
+    runs as (`--as`) or names. What that user may do is the services' decision, not this lookup's."""
+    users = User.objects.filter(username=username)
+    return (users.filter(is_active=True) if active else users).first()
+
+
 def api_tokens_for(*, actor: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=actor).order_by("-created_at")
 

@@ -2,41 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
 import click
 
-
-def _actor(username: str | None) -> Any:
-    from qixin.core.models import User
-    from qixin.core.services import system_user
-
-    if not username:
-        return system_user()
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise click.UsageError(f"找不到用户“{username}”。")
-    return user
-
-
-def _handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from qixin.core import audit
-        from qixin.core.errors import ApplicationError
-
-        try:
-            with audit.source("cli"):
-                return func(*args, **kwargs)
-        except ApplicationError as exc:
-            click.secho(str(exc), fg="red", err=True)
-            sys.exit(1)
-
-    return wrapper
+from qixin.core.commands import actor_for, handles_errors
 
 
 @click.group("life")
@@ -48,13 +20,13 @@ def life_group() -> None:
 @click.option("--org", "code", help="组织编码（默认：您负责的全部组织）。")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="按该日期计算（默认今天）。")
 @click.option("--as", "username", help="以该用户的身份执行。")
-@_handles_errors
+@handles_errors
 def remind(code: str | None, today: Any, username: str | None) -> None:
     """截止日期临近仍未完成的组织生活要求，以及较长时间未参加组织生活的党员（每个党支部每月一条）：
     在应用中提醒并给支部书记发邮件。每个截止日期只提醒一次，可反复运行。"""
     from qixin.life import selectors, services
 
-    actor = _actor(username)
+    actor = actor_for(username)
     org = selectors.org_for_life(actor=actor, code=code) if code else None
     day: date | None = today.date() if today else None
     sent = services.reminders_send(actor=actor, today=day, org=org)
@@ -78,7 +50,7 @@ def remind(code: str | None, today: Any, username: str | None) -> None:
 )
 @click.option("--behind", is_flag=True, help="只列出未达标的组织。")
 @click.option("--as", "username", help="以该用户的身份执行。")
-@_handles_errors
+@handles_errors
 def compliance(code: str, first: Any, last: Any, behind: bool, username: str | None) -> None:
     """组织生活落实情况：每个组织哪些要求未达标、差几次。有未达标的组织时退出码为 1。"""
     from django.utils import timezone
@@ -86,7 +58,7 @@ def compliance(code: str, first: Any, last: Any, behind: bool, username: str | N
     from qixin.core.periods import Period
     from qixin.life import selectors
 
-    actor = _actor(username)
+    actor = actor_for(username)
     org = selectors.org_for_life(actor=actor, code=code)
     today = timezone.localdate()
     start = first.date() if first else date(today.year, 1, 1)
