@@ -11,7 +11,6 @@ import base64
 import functools
 import hashlib
 import hmac
-import importlib
 import logging
 import re
 import secrets
@@ -27,11 +26,16 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from qixin.brand.services import deed_record
 from qixin.core import audit
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError, NotFound, PermissionDenied, Problem
 from qixin.core.models import User
 from qixin.core.validation import full_clean
+from qixin.improve.models import Category as SuggestionCategory
+from qixin.improve.models import Source as SuggestionSource
+from qixin.improve.models import SuggestionKind
+from qixin.improve.services import suggestion_submit
 from qixin.orgs.models import Organization, OrgKind
 
 from . import deadlines, limits, photos, webhooks
@@ -935,16 +939,18 @@ def tickets_escalate(*, actor: User | None, now: datetime | None = None) -> list
 
 # --- improvement suggestions ---------------------------------------------------------------------
 
-# topic → (improve.SuggestionKind, improve.Category), by value so that care does not depend on the
-# improve app being installed.
-FORWARD_TOPICS = {"cost": ("降本建议", "制造降本"), "quality": ("合理化建议", "质量改进")}
+# topic → the kind and category of the suggestion it becomes in the improve app.
+FORWARD_TOPICS = {
+    "cost": (SuggestionKind.COST, SuggestionCategory.MANUFACTURING),
+    "quality": (SuggestionKind.RATIONAL, SuggestionCategory.QUALITY),
+}
 
 
 @transaction.atomic
 def ticket_forward_suggestion(*, actor: User | None, ticket: Ticket, topic: str) -> Ticket:
     """Forward a 建议 about costs or quality into the improvement suggestion workflow (improve app).
 
-    This is the one place that connects the two apps; it refuses when that workflow is not there."""
+    This is the one place that connects the two apps (care depends on improve, never the reverse)."""
     require(can_handle(actor, ticket), hide=True)
     if ticket.kind != TicketKind.SUGGESTION:
         raise ApplicationError("not_suggestion", "只有“建议”可以转入合理化建议。")
@@ -952,38 +958,27 @@ def ticket_forward_suggestion(*, actor: User | None, ticket: Ticket, topic: str)
         raise ApplicationError("invalid", "请选择建议涉及成本还是质量。")
     if ticket.forwarded_ref:
         raise ApplicationError("already_forwarded", "该建议已转入。")
-    submit = _optional("qixin.improve.services", "suggestion_submit")
-    if submit is None:
-        raise ApplicationError("unavailable", "合理化建议功能尚未启用，暂不能转入。")
     from qixin.core.services import system_user
 
     kind, category = FORWARD_TOPICS[topic]
     # The improvement workflow takes channel submissions from the system account (its docstring);
     # the ticket number is the external reference, so forwarding twice cannot create two.
-    created = submit(
+    created = suggestion_submit(
         actor=system_user(),
         organization=ticket.organization,
         text=ticket.body,
         submitter=None,
-        source="qr",
+        source=SuggestionSource.QR,
         kind=kind,
         category=category,
         external_ref=f"care-{ticket.pk}",
         submitted_at=ticket.submitted_at,
     )
-    ticket.forwarded_ref = str(getattr(created, "pk", created))[:64]
+    ticket.forwarded_ref = str(created.pk)[:64]
     ticket.save(update_fields=["forwarded_ref"])
     _message(ticket, MessageKind.EVENT, "已转入合理化建议", actor, timezone.now())
     audit.record(actor=actor, action="care_forward", obj=ticket, changes={"ref": ticket.forwarded_ref})
     return ticket
-
-
-def _optional(module: str, name: str) -> Any:
-    try:
-        found = importlib.import_module(module)
-    except ImportError:
-        return None
-    return getattr(found, name, None)
 
 
 # --- wishes (点亮心愿) -----------------------------------------------------------------------------
@@ -1082,14 +1077,13 @@ def record_contribution(*, actor: User | None, wish: Wish) -> str:
     in the brand app (brand.services.deed_record) with the wish as its source. A wish claimed by a
     branch has no single member to credit, so it stays a record of the branch here. Returns the
     deed's id, or "" when there is none."""
-    record = _optional("qixin.brand.services", "deed_record")
-    if record is None or wish.claimed_by_person is None:
+    if wish.claimed_by_person is None:
         return ""
     from qixin.core.services import system_user
 
     assert wish.fulfilled_at is not None
     # Recorded by the system account: the fulfilment was authorized above, the deed follows from it.
-    deed = record(
+    deed = deed_record(
         actor=system_user(),
         person=wish.claimed_by_person,
         pillars=[],
