@@ -378,7 +378,7 @@ def seed_demo(scale: str, seed: int) -> None:
 
 
 def _print_logins(logins: list[tuple[str, str, str]]) -> None:
-    from qixin.demo.seed import DEMO_PASSWORD
+    from qixin.demo.context import DEMO_PASSWORD
 
     click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
     for role, username, who in logins:
@@ -393,10 +393,9 @@ def run(addr: str, scale: str) -> None:
     from django.core.management import call_command
 
     from qixin.demo import seed as demo
-    from qixin.orgs.models import Organization
 
     call_command("migrate", interactive=False, verbosity=0)
-    if not Organization.objects.exists():
+    if not demo.has_organizations():
         click.echo(f"首次运行：正在载入演示数据（{scale}）……")
         started = time.perf_counter()
         ctx = demo.run(scale=scale, seed=1, log=click.echo)

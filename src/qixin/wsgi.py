@@ -22,6 +22,7 @@ def _load_everything_and_freeze() -> None:
 
     # Libraries that our modules import where they use them, so that short-lived commands skip them;
     # the server takes them now, so that no first request waits for them and they are frozen too.
+    # By name: they are third-party libraries, not our modules, so no dependency of ours is hidden.
     for library in LAZY_LIBRARIES:
         importlib.import_module(library)
     pinyin_full("旗心")  # loads pypinyin's dictionaries (imported lazily for short-lived commands)

@@ -1,6 +1,7 @@
 """Each group of metrics reads only the apps it declares: its figures are kept under those apps'
 data versions, so a table it read without declaring it could change under a kept figure."""
 
+import pkgutil
 import re
 
 from django.apps import apps
@@ -9,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from qixin.core import versions
 from qixin.core.periods import Period
-from qixin.reports import selectors  # noqa: F401  (registers the metrics)
+from qixin.reports import definitions, selectors  # noqa: F401  (registers the metrics)
 from qixin.reports.metrics import GROUPS, REGISTRY, Scope
 
 from .conftest import D
@@ -41,3 +42,9 @@ def test_a_table_outside_the_declared_apps_is_caught():
         "care_ticket",
         "orgs_organization",
     }
+
+
+def test_every_definitions_module_is_registered_in_the_order_of_the_sections():
+    modules = {info.name for info in pkgutil.iter_modules(definitions.__path__)}
+    assert list(GROUPS) == ["orgs", "life", "improve", "brand", "mobilize", "advocacy", "care"]
+    assert set(GROUPS) == modules

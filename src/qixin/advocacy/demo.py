@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from qixin.brand.demo import enterprises, insert_rows
-from qixin.demo.seed import Context
+from qixin.demo.context import Context
 
 from .models import Campaign, Channel, ContentItem, Share
 

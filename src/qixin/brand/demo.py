@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
-from qixin.demo.seed import Context
+from qixin.demo.context import Context
 from qixin.orgs.models import Organization, OrgKind
 from qixin.people.models import Category, Membership
 

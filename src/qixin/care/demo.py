@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from qixin.core.models import User
-from qixin.demo.seed import Context
+from qixin.demo.context import Context
 from qixin.orgs.models import Organization, OrgKind
 
 from . import deadlines

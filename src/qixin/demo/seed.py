@@ -3,26 +3,31 @@
 `vw` is the article's scale: one enterprise committee, 297 branches, 9,735 party members among
 35,000 employees. `group` is ten enterprises of that size under a group committee. The same seed
 gives the same data. Writes go through bulk inserts: this is a loader of trusted data, not a user.
-Later apps add their own steps to STEPS; each receives the Context built so far.
+Each app adds its step (its demo.py) to APP_STEPS; each receives the Context built so far
+(qixin.demo.context).
 """
 
 from __future__ import annotations
 
-import importlib
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from faker import Faker
 
+from qixin.advocacy import demo as advocacy_demo
+from qixin.brand import demo as brand_demo
+from qixin.care import demo as care_demo
 from qixin.core import crypto, idcard
 from qixin.core.models import Role, RoleGrant, User
 from qixin.core.periods import add_years
 from qixin.core.text import pinyin_full, pinyin_initials
+from qixin.improve import demo as improve_demo
+from qixin.life import demo as life_demo
+from qixin.mobilize import demo as mobilize_demo
 from qixin.orgs.models import (
     Election,
     Organization,
@@ -36,16 +41,9 @@ from qixin.orgs.models import (
 )
 from qixin.people.models import Category, Education, EmploymentStatus, Membership, Person
 
-DEMO_PASSWORD = "qixin-demo-2026"  # noqa: S105  (printed by `make run`; demo data only)
+from .context import DEMO_PASSWORD, Context, Scale
+
 TODAY = date(2026, 11, 1)
-
-
-@dataclass(frozen=True)
-class Scale:
-    enterprises: int
-    branches: int
-    members: int
-    employees: int
 
 
 SCALES = {
@@ -106,22 +104,6 @@ EDUCATION_WEIGHTS = [
     (Education.HIGH_SCHOOL, 6),
     (Education.JUNIOR, 2),
 ]
-
-
-@dataclass
-class Context:
-    rng: random.Random
-    fake: Faker
-    scale: Scale
-    today: date
-    roots: list[Organization] = field(default_factory=list)
-    branches: list[Organization] = field(default_factory=list)
-    people: list[Person] = field(default_factory=list)
-    members: list[Membership] = field(default_factory=list)
-    logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role, username, who)
-    id_numbers: set[str] = field(default_factory=set)  # issued so far (they must be unique)
-    names: dict[str, list[str]] = field(default_factory=dict)  # gender → a pool of names
-    log: Callable[[str], None] = print
 
 
 def _split(total: int, weights: list[int], rng: random.Random) -> list[int]:
@@ -465,19 +447,31 @@ def seed_accounts(ctx: Context) -> None:
 
 
 STEPS: list[Callable[[Context], None]] = [seed_orgs_and_people, seed_accounts]
-# Each app's demo data, in this order (later apps may use earlier ones' records): `<app>.demo.seed`.
-APP_STEPS = ["life", "brand", "mobilize", "advocacy", "improve", "care"]
+# Each app's demo data, in this order (later apps may use earlier ones' records).
+APP_STEPS: list[Callable[[Context], None]] = [
+    life_demo.seed,
+    brand_demo.seed,
+    mobilize_demo.seed,
+    advocacy_demo.seed,
+    improve_demo.seed,
+    care_demo.seed,
+]
 
 
 def steps() -> list[Callable[[Context], None]]:
-    return STEPS + [importlib.import_module(f"qixin.{app}.demo").seed for app in APP_STEPS]
+    return STEPS + APP_STEPS
+
+
+def has_organizations() -> bool:
+    """Whether the database holds organizations already: the demo data loads only into an empty one."""
+    return Organization.objects.exists()
 
 
 def run(scale: str = "vw", seed: int = 1, log: Callable[[str], None] = print) -> Context:
     """Load the demo data set into an empty database."""
     if scale not in SCALES:
         raise ValueError(f"未知规模“{scale}”，可选：{'、'.join(SCALES)}")
-    if Organization.objects.exists():
+    if has_organizations():
         raise RuntimeError("数据库中已有组织数据：演示数据只能载入空数据库。")
     fake = Faker("zh_CN")
     fake.seed_instance(seed)

@@ -28,7 +28,7 @@ from django.db.models import Max, Model
 from django.utils import timezone
 
 from qixin.core.models import User
-from qixin.demo.seed import DEMO_PASSWORD, Context
+from qixin.demo.context import DEMO_PASSWORD, Context
 from qixin.orgs.models import Organization, OrgKind
 from qixin.people.models import Person
 

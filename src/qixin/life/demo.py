@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from qixin.core.periods import add_months
-from qixin.demo.seed import Context
+from qixin.demo.context import Context
 from qixin.orgs.models import Organization, OrgKind, Position, PositionTitle
 from qixin.people.models import Category, Membership
 

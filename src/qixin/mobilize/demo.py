@@ -20,7 +20,7 @@ from django.urls import reverse
 from qixin.brand.demo import enterprise_members, insert_rows, scaled
 from qixin.brand.models import Deed, Pillar
 from qixin.brand.selectors import frameworks_effective
-from qixin.demo.seed import Context
+from qixin.demo.context import Context
 from qixin.orgs.models import Organization
 from qixin.people.models import Membership, Person
 

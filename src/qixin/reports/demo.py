@@ -1,6 +1,6 @@
 """Demo data of this app, a step of `qixin seed-demo` (see qixin.demo.seed)."""
 
-from qixin.demo.seed import Context
+from qixin.demo.context import Context
 
 
 def seed(ctx: Context) -> None:
