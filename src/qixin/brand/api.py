@@ -6,9 +6,8 @@ from ninja import File, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.core import imports
-from qixin.core.api import IMPORT_ERRORS, ErrorOut, ImportReportOut, ObjectId, Pagination
+from qixin.core.api import IMPORT_ERRORS, ErrorOut, ImportReportOut, ObjectId, Pagination, report_out
 from qixin.core.pages import AuthedRequest
-from qixin.core.tabular import Report
 from qixin.orgs.selectors import org_from_input
 from qixin.people.selectors import person_from_input
 
@@ -30,16 +29,6 @@ from .schemas import (
 
 router = Router(tags=["党员品牌"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-def report_out(report: Report) -> dict[str, Any]:
-    return {
-        "dry_run": report.dry_run,
-        "created": report.created,
-        "updated": report.updated,
-        "unchanged": report.unchanged,
-        "changes": report.changes,
-    }
 
 
 @router.get("/frameworks", response=list[FrameworkOut], summary="党员品牌列表")

@@ -3,7 +3,7 @@ input types that refuse what the database cannot store."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Schema
@@ -13,6 +13,9 @@ from pydantic import Field, field_validator
 
 from . import gate, selectors
 from .errors import ApplicationError
+
+if TYPE_CHECKING:
+    from .tabular import Report
 
 ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
@@ -92,6 +95,17 @@ class ImportReportOut(Schema):
     updated: int
     unchanged: int
     changes: list[str]
+
+
+def report_out(report: Report) -> dict[str, Any]:
+    """An import's report as every import operation returns it (ImportReportOut)."""
+    return {
+        "dry_run": report.dry_run,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "changes": report.changes,
+    }
 
 
 def error_body(exc: ApplicationError) -> dict[str, Any]:

@@ -5,10 +5,9 @@ from typing import Any
 from ninja import File, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
-from qixin.brand.api import report_out
 from qixin.brand.schemas import DeedOut
 from qixin.core import imports
-from qixin.core.api import IMPORT_ERRORS, ErrorOut, ImportReportOut, ObjectId, Pagination
+from qixin.core.api import IMPORT_ERRORS, ErrorOut, ImportReportOut, ObjectId, Pagination, report_out
 from qixin.core.pages import AuthedRequest
 from qixin.orgs.selectors import org_from_input
 from qixin.people.selectors import person_from_input

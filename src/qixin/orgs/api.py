@@ -6,9 +6,8 @@ from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.core import imports
-from qixin.core.api import ERRORS, IMPORT_ERRORS, ImportReportOut, ObjectId, Pagination
+from qixin.core.api import ERRORS, IMPORT_ERRORS, ImportReportOut, ObjectId, Pagination, report_out
 from qixin.core.pages import AuthedRequest
-from qixin.core.tabular import Report
 from qixin.people import selectors as person_selectors
 
 from . import importers, selectors, services
@@ -101,16 +100,6 @@ def org_update(request: AuthedRequest, pk: ObjectId, payload: OrgUpdateIn) -> An
         established_on=payload.established_on,
     )
     return _detail(request, pk)
-
-
-def report_out(report: Report) -> dict[str, Any]:
-    return {
-        "dry_run": report.dry_run,
-        "created": report.created,
-        "updated": report.updated,
-        "unchanged": report.unchanged,
-        "changes": report.changes,
-    }
 
 
 @router.post("/import", response={200: ImportReportOut, **IMPORT_ERRORS}, summary="导入组织（xlsx 或 csv）")

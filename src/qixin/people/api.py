@@ -7,11 +7,10 @@ from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.core import imports
-from qixin.core.api import ERRORS, IMPORT_ERRORS, ImportReportOut, ObjectId, Pagination
+from qixin.core.api import ERRORS, IMPORT_ERRORS, ImportReportOut, ObjectId, Pagination, report_out
 from qixin.core.pages import AuthedRequest
 from qixin.core.text import mask_address, mask_id_number, mask_phone
 from qixin.orgs import selectors as org_selectors
-from qixin.orgs.api import report_out
 
 from . import importers, selectors, services
 from .models import Membership, Person
