@@ -1,6 +1,7 @@
 """Pages, API and imports of the mobilize app."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -202,3 +203,52 @@ def test_secretary_disbands_a_team_and_records_hours_for_it(client, world):
     team.refresh_from_db()
     assert team.disbanded_on == D(2026, 3, 1)
     assert team.members.get().left_on == D(2026, 3, 1)
+
+
+def test_a_persons_mobilization_page_lists_teams_missions_deployments_and_hours(client, world):
+    w = world
+    team = services.team_create(
+        actor=w["admin"], organization=w["b1"], name="总装突击队", kind="党员突击队", formed_on=D(2026, 2, 1)
+    )
+    services.team_member_add(actor=w["admin"], team=team, person=w["m2"], joined_on=D(2026, 2, 2))
+    mission = services.mission_create(
+        actor=w["admin"],
+        organization=w["b1"],
+        name="复工攻坚",
+        kind="专项攻坚",
+        goal="复产",
+        starts_on=D(2026, 2, 5),
+    )
+    services.mission_assign(actor=w["admin"], mission=mission, person=w["m2"], part="调试")
+    services.deployment_record(
+        actor=w["admin"],
+        person=w["m2"],
+        kind="驰援",
+        destination="武汉",
+        starts_on=D(2026, 3, 1),
+        ends_on=D(2026, 3, 20),
+    )
+    services.service_record(actor=w["admin"], person=w["m2"], served_on=D(2026, 3, 2), hours=Decimal("3.5"))
+    services.service_record(actor=w["admin"], person=w["m2"], served_on=D(2026, 3, 3), hours=Decimal("2"))
+    client.force_login(w["secretary"])
+
+    page = client.get(f"/mobilize/people/{w['m2'].pk}/").content.decode()
+    facts = page.split('id="mobilization">', 1)[1].split("</dl>", 1)[0]
+    assert [re.sub(r"<[^>]+>", "", dd).strip() for dd in re.findall(r"<dd>(.*?)</dd>", facts, re.S)] == [
+        "总装突击队（党员突击队）",
+        "复工攻坚：调试",
+        "驰援武汉（2026年3月1日 — 2026年3月20日）",
+        "5.5 小时",
+    ]
+    # Linked from the person's pages, with the other pages about them.
+    assert f'href="/mobilize/people/{w["m2"].pk}/"' in client.get(f"/people/{w['m2'].pk}/").content.decode()
+    assert (
+        f'href="/mobilize/people/{w["m2"].pk}/"'
+        in client.get(f"/brand/people/{w['m2'].pk}/").content.decode()
+    )
+
+
+def test_a_mobilization_page_outside_the_scope_is_404(client, world):
+    client.force_login(world["member"])
+    assert client.get(f"/mobilize/people/{world['n1'].pk}/").status_code == 404
+    assert client.get(f"/mobilize/people/{world['m2'].pk}/").status_code == 200

@@ -55,6 +55,7 @@ def test_list_and_detail_pages_are_bounded(client, world):
         "/mobilize/missions/",
         "/brand/recognitions/",
         f"/brand/people/{world['m2'].pk}/",
+        f"/mobilize/people/{world['m2'].pk}/",
         f"/brand/orgs/{world['b1'].pk}/",
     ]
     add_rows(world, 3, 0)

@@ -58,8 +58,6 @@ def org_page(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def person_page(request: AuthedRequest, pk: int) -> HttpResponse:
-    from qixin.mobilize.selectors import person_mobilization_for
-
     year = _year(request)
     person = selectors.person_get_for(actor=request.user, pk=pk)
     page = selectors.person_deeds_for(actor=request.user, person_pk=pk, year=year)
@@ -68,7 +66,6 @@ def person_page(request: AuthedRequest, pk: int) -> HttpResponse:
         "person": person,
         "year": year,
         "recognitions": list(selectors.recognition_list_for(actor=request.user).filter(person_id=pk)),
-        "mobilization": person_mobilization_for(actor=request.user, person=person),
         "evaluations": selectors.person_evaluations_for(actor=request.user, person=person),
     }
     return render(request, "brand/person.html", context)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("deployments/new/", views.deployment_new, name="deployment_new"),
     path("deployments/<int:pk>/deed/", views.deployment_deed, name="deployment_deed"),
     path("service/new/", views.service_new, name="service_new"),
+    path("people/<int:pk>/", views.person_page, name="person"),
     path("import/<slug:kind>/", views.import_page, name="import"),
     path("export/<slug:kind>.<str:fmt>", views.export, name="export"),
     path("template/<slug:kind>.<str:fmt>", views.template_download, name="template"),

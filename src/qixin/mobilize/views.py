@@ -19,7 +19,7 @@ from qixin.core.access import require
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view, titled_form_page
 from qixin.orgs.selectors import org_from_input
-from qixin.people.selectors import person_from_input
+from qixin.people.selectors import person_from_input, person_get_for
 
 from . import forms, importers, selectors, services
 from .models import DeploymentKind, MissionKind, MissionStatus, TeamKind
@@ -360,6 +360,17 @@ def deployments(request: AuthedRequest) -> HttpResponse:
         "deeds": selectors.deployments_with_deeds(shown),
     }
     return render(request, "mobilize/deployments.html", context)
+
+
+@login_required
+def person_page(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One person's teams, missions, deployments and hours (linked from their person page)."""
+    person = person_get_for(actor=request.user, pk=pk)
+    context = {
+        "person": person,
+        "mobilization": selectors.person_mobilization_for(actor=request.user, person=person),
+    }
+    return render(request, "mobilize/person.html", context)
 
 
 @login_required
