@@ -235,11 +235,10 @@ def audit_group() -> None:
 @audit_group.command("verify")
 def audit_verify() -> None:
     """检查审计日志的哈希链；发现被改动或删除的记录时指出第一条并以退出码 1 结束。"""
-    from qixin.core import audit
-    from qixin.core.models import AuditEntry
+    from qixin.core import audit, selectors
 
     broken = audit.verify()
-    total = AuditEntry.objects.count()
+    total = selectors.audit_entry_count()
     if broken is None:
         click.secho(f"审计日志完整：{total} 条记录的哈希链全部校验通过。", fg="green")
         return

@@ -5,13 +5,9 @@ from typing import Any
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from qixin.core import access
 from qixin.core.api import ErrorOut, ObjectId, Pagination
-from qixin.core.errors import ApplicationError
 from qixin.core.pages import AuthedRequest
 from qixin.orgs.selectors import org_from_input
-from qixin.people.models import Person
-from qixin.people.selectors import person_from_input
 
 from . import selectors, services
 from .schemas import (
@@ -80,14 +76,7 @@ def campaign_items(request: AuthedRequest, pk: ObjectId) -> Any:
 @router.post("/campaigns/{pk}/shares", response={201: ShareOut, **ERRORS}, summary="登记分享")
 def share_create(request: AuthedRequest, pk: ObjectId, payload: ShareIn) -> Any:
     campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
-    if payload.employee_no:
-        person = person_from_input(actor=request.user, employee_no=payload.employee_no)
-    else:
-        own = access.scope_for(request.user).person_id
-        found = Person.objects.select_related("organization").filter(pk=own).first() if own else None
-        if found is None:
-            raise ApplicationError("no_person", "您的账号未关联人员信息，请填写参与人工号。")
-        person = found
+    person = selectors.participant_for(actor=request.user, employee_no=payload.employee_no)
     item = campaign.items.filter(pk=payload.item_id).first() if payload.item_id else None
     return Status(
         201,

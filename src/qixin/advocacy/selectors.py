@@ -9,9 +9,10 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from qixin.core import access
-from qixin.core.errors import NotFound
+from qixin.core.errors import ApplicationError, NotFound
 from qixin.orgs.models import Organization
 from qixin.people.models import Person
+from qixin.people.selectors import person_from_input
 
 from .models import Campaign, Share
 from .permissions import can_view_campaign, own_org_path
@@ -63,6 +64,17 @@ def share_list_for(
     return rows.select_related("person", "person__organization", "organization", "campaign", "item").order_by(
         "-shared_on", "-id"
     )
+
+
+def participant_for(*, actor: Any, employee_no: str | None) -> Person:
+    """Who shared: the person whose 工号 was given, else the actor's own record."""
+    if employee_no:
+        return person_from_input(actor=actor, employee_no=employee_no)
+    own = access.scope_for(actor).person_id
+    person = Person.objects.select_related("organization").filter(pk=own).first() if own else None
+    if person is None:
+        raise ApplicationError("no_person", "您的账号未关联人员信息，请填写参与人工号。")
+    return person
 
 
 def share_get_for(*, actor: Any, pk: int) -> Share:

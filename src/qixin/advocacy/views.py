@@ -14,11 +14,8 @@ from django.utils import timezone
 
 from qixin.core import access
 from qixin.core.access import require
-from qixin.core.errors import ApplicationError
 from qixin.core.pages import AuthedRequest, form_page, titled_form_page
 from qixin.orgs.selectors import org_from_input
-from qixin.people.models import Person
-from qixin.people.selectors import person_from_input
 
 from . import forms, selectors, services
 from .permissions import can_delete_share, can_manage_campaign
@@ -84,14 +81,7 @@ def share_new(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = context["campaign"]
 
     def save(data: dict[str, Any]) -> HttpResponse:
-        if data["employee_no"]:
-            person = person_from_input(actor=request.user, employee_no=data["employee_no"])
-        else:
-            own = access.scope_for(request.user).person_id
-            person_row = Person.objects.select_related("organization").filter(pk=own).first() if own else None
-            if person_row is None:
-                raise ApplicationError("no_person", "您的账号未关联人员信息，请填写参与人工号。")
-            person = person_row
+        person = selectors.participant_for(actor=request.user, employee_no=data["employee_no"])
         services.share_register(
             actor=request.user,
             campaign=campaign,

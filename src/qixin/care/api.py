@@ -9,7 +9,6 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from qixin.core.api import ErrorOut, ObjectId, Pagination
-from qixin.core.models import User
 from qixin.core.pages import AuthedRequest
 from qixin.orgs import selectors as org_selectors
 
@@ -96,7 +95,7 @@ def ticket_close(request: AuthedRequest, pk: ObjectId, payload: CloseIn) -> Any:
 @router.post("/tickets/{pk}/assign", response={200: TicketDetailOut, **ERRORS}, summary="分派给团队成员")
 def ticket_assign(request: AuthedRequest, pk: ObjectId, payload: AssignIn) -> Any:
     ticket = selectors.ticket_get_for(actor=request.user, pk=pk)
-    assignee = User.objects.filter(pk=payload.user_id).first() if payload.user_id else None
+    assignee = selectors.assignee_from_input(payload.user_id)
     services.ticket_assign(actor=request.user, ticket=ticket, assignee=assignee)
     return _detail(request, pk)
 

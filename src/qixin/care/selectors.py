@@ -20,6 +20,7 @@ from django.utils import timezone
 from qixin.core import access
 from qixin.core.errors import NotFound
 from qixin.core.functions import SecondsBetween
+from qixin.core.models import User
 from qixin.orgs.models import Organization
 
 from .models import (
@@ -241,6 +242,12 @@ def public_messages(ticket: Ticket) -> list[TicketMessage]:
 def assignable_for(*, actor: Any, ticket: Ticket) -> list[Any]:
     ticket_get_for(actor=actor, pk=ticket.pk)
     return [m.user for m in ticket.team.members.select_related("user").order_by("user__username")]
+
+
+def assignee_from_input(user_id: int | None) -> User | None:
+    """The account a ticket is given to, by its id (none, or an unknown id: back to the team). Whether
+    it may take the ticket is ticket_assign's rule: a member of the ticket's team."""
+    return User.objects.filter(pk=user_id).first() if user_id else None
 
 
 # --- wishes ---------------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError, NotFound
-from qixin.core.models import User
 from qixin.core.pages import AuthedRequest, form_page
+from qixin.core.selectors import user_named
 from qixin.orgs import selectors as org_selectors
 
 from . import forms, qr, selectors, services
@@ -136,7 +136,7 @@ def _ticket_action(name: str) -> Callable[[AuthedRequest, int], HttpResponse]:
                 lambda: services.ticket_assign(
                     actor=actor,
                     ticket=ticket,
-                    assignee=User.objects.filter(pk=int(data.get("assignee") or 0)).first(),
+                    assignee=selectors.assignee_from_input(int(data.get("assignee") or 0)),
                 ),
                 "已分派。",
             ),
@@ -235,9 +235,7 @@ def team_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             )
 
         def add_member() -> None:
-            user = User.objects.filter(
-                username=request.POST.get("username", "").strip(), is_active=True
-            ).first()
+            user = user_named(request.POST.get("username", "").strip(), active=True)
             if user is None:
                 raise ApplicationError("no_user", "找不到该用户名（工号）。")
             services.team_member_add(

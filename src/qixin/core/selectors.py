@@ -1,4 +1,5 @@
-"""Kernel reads: the audit log (administrators), role grants, one's API tokens."""
+"""Kernel reads: the audit log (administrators), role grants, accounts, one's API tokens and second
+factor."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import access
 from .errors import NotFound
@@ -50,6 +52,11 @@ def audit_search_for(*, actor: Any, filters: AuditFilters) -> QuerySet[AuditEntr
 
 def audit_actions() -> list[str]:
     return list(AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct())
+
+
+def audit_entry_count() -> int:
+    """How many entries the audit log holds (for `qixin audit verify`, run on the server itself)."""
+    return AuditEntry.objects.count()
 
 
 def role_grants_for(*, actor: Any, include_ended: bool = False) -> QuerySet[RoleGrant]:
@@ -115,6 +122,11 @@ def api_token_user(key: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def totp_device_pending_for(*, actor: User) -> TOTPDevice | None:
+    """The authenticator the actor began to set up and has not yet confirmed with a code."""
+    return TOTPDevice.objects.filter(user=actor, confirmed=False).first()
 
 
 def two_factor_roles(*, actor: Any) -> set[str]:

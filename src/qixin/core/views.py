@@ -101,9 +101,7 @@ def otp_verify(request: AuthedRequest) -> HttpResponse:
 @login_required
 def two_factor_setup(request: AuthedRequest) -> HttpResponse:
     """Scan a QR code with an authenticator app, then confirm with a code."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    device = selectors.totp_device_pending_for(actor=request.user)
     if device is None or request.GET.get("new"):
         device = services.totp_device_start(user=request.user)
 
