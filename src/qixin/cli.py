@@ -269,16 +269,17 @@ def accounts_group() -> None:
 @handles_errors
 def accounts_create(code: str, out: Path, username: str | None) -> None:
     """批量开通账号（用户名为工号），首次登录须修改密码。"""
-    from qixin.core import services, tabular
+    from qixin.core import tabular
     from qixin.orgs import selectors as org_selectors
     from qixin.people import selectors as people_selectors
+    from qixin.people import services as people_services
 
     actor = actor_for(username)
     org = org_selectors.org_get_for(actor=actor, code=code)
     people = list(
         people_selectors.person_search_for(actor=actor, filters=people_selectors.PersonFilters(org=org))
     )
-    created = services.accounts_create(actor=actor, people=people)
+    created = people_services.accounts_create(actor=actor, people=people)
     # Initial passwords: readable by the operator only, from the first byte written (the writers
     # truncate an existing file and keep its mode, so it is made private before they open it).
     out.touch(mode=0o600, exist_ok=True)

@@ -17,8 +17,9 @@ from tests.builders import D, org, person
 from qixin.cli import main as cli
 from qixin.core.errors import ApplicationError
 from qixin.core.models import AuditEntry, Role, RoleGrant, User
-from qixin.core.services import accounts_create, password_change, system_user, two_factor_require
+from qixin.core.services import password_change, system_user, two_factor_require
 from qixin.orgs.models import OrgKind
+from qixin.people.services import accounts_create
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Qixin-login-2026"

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from qixin.orgs.models import Organization
-    from qixin.people.models import Person
 
 SYSTEM_USERNAME = "system"
 TOKEN_MAX_DAYS = 366
@@ -109,41 +108,6 @@ def role_revoke(*, actor: User | None, grant: RoleGrant, ends_on: date | None = 
 
 
 # --- accounts -----------------------------------------------------------------------------------------
-
-
-def _initial_password() -> str:
-    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return "".join(secrets.choice(alphabet) for _ in range(12))
-
-
-@transaction.atomic
-def accounts_create(*, actor: User | None, people: list[Person]) -> list[tuple[Person, str]]:
-    """Open accounts (username = 工号) for people who have none, each with a one-time initial password
-    that must be changed at first login. Returns the passwords to hand over; they are not stored."""
-    from qixin.people.permissions import can_manage
-
-    created: list[tuple[Person, str]] = []
-    for person in people:
-        require(can_manage(actor, person))
-        if (
-            User.objects.filter(person=person).exists()
-            or User.objects.filter(username=person.employee_no).exists()
-        ):
-            continue
-        password = _initial_password()
-        user = User(
-            username=person.employee_no, first_name=person.name, person=person, must_change_password=True
-        )
-        user.set_password(password)
-        user.save()
-        created.append((person, password))
-    audit.record(
-        actor=actor,
-        action="accounts_create",
-        model="core.User",
-        changes={"employee_nos": [p.employee_no for p, _ in created]},
-    )
-    return created
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ value refused in one is refused in all.
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from typing import Any
 
@@ -574,3 +575,42 @@ def person_leave(*, actor: User | None, person: Person, on: date, status: str) -
     person.save(update_fields=["employment_status", "left_on", "updated_at"])
     audit.record(actor=actor, action="leave", obj=person, changes={"status": status, "on": on})
     return person
+
+
+# --- accounts -----------------------------------------------------------------------------------------
+
+
+def _initial_password() -> str:
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+@transaction.atomic
+def accounts_create(*, actor: User | None, people: list[Person]) -> list[tuple[Person, str]]:
+    """Open accounts (username = 工号) for people who have none, each with a one-time initial password
+    that must be changed at first login. Returns the passwords to hand over; they are not stored.
+
+    Here, not in the kernel: the account is core's User, but whether one may open it is the registry's
+    rule (who manages the person)."""
+    created: list[tuple[Person, str]] = []
+    for person in people:
+        require(can_manage(actor, person))
+        if (
+            User.objects.filter(person=person).exists()
+            or User.objects.filter(username=person.employee_no).exists()
+        ):
+            continue
+        password = _initial_password()
+        user = User(
+            username=person.employee_no, first_name=person.name, person=person, must_change_password=True
+        )
+        user.set_password(password)
+        user.save()
+        created.append((person, password))
+    audit.record(
+        actor=actor,
+        action="accounts_create",
+        model="core.User",
+        changes={"employee_nos": [p.employee_no for p, _ in created]},
+    )
+    return created
