@@ -2,6 +2,10 @@
 
 Every command that reads or writes data runs as a user (`--as 用户名`); without it, as the system
 account. It goes through the same services and selectors as the pages and the API.
+
+The commands import what they use inside their functions: this module is imported before `main` sets
+Django up (no model can be imported yet), and each command then loads only its own part of the apps
+(start-up time, pinned by tests/test_cli_startup.py).
 """
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""`qixin care …`: the scheduled jobs of the employee voice (run them from cron or a timer)."""
+"""`qixin care …`: the scheduled jobs of the employee voice (run them from cron or a timer).
+
+Imported by qixin.cli before Django is set up: the commands import the app inside their functions."""
 
 from __future__ import annotations
 

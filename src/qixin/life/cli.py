@@ -1,4 +1,6 @@
-"""`qixin life ...`: reminders and compliance from the command line (registered in qixin.cli)."""
+"""`qixin life ...`: reminders and compliance from the command line (registered in qixin.cli).
+
+Imported by qixin.cli before Django is set up: the commands import the app inside their functions."""
 
 from __future__ import annotations
 
