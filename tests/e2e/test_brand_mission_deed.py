@@ -89,5 +89,8 @@ def test_secretary_runs_a_mission_and_sees_the_deed_on_the_members_page(live_ser
     pillar = page.locator("section.pillar", has=page.get_by_role("heading", name="责任在前"))
     expect(pillar).to_contain_text("参加先锋行动“复工攻坚”：线体调试")
     expect(pillar.get_by_role("link", name="复工攻坚：李小梅")).to_be_visible()
+    # The deployment is on her mobilization page, one of the pages about her.
+    page.get_by_role("link", name="急难险重任务中的表现").click()
+    expect(page.get_by_role("heading", name="李小梅 · 急难险重任务中的表现")).to_be_visible()
     expect(page.get_by_text("坚守坚守工厂")).to_be_visible()
     assert member.deeds.count() == 1
