@@ -6,7 +6,7 @@ from ninja import File, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.core import imports
-from qixin.core.api import IMPORT_ERRORS, ErrorOut, ImportReportOut, ObjectId, Pagination, report_out
+from qixin.core.api import IMPORT_ERRORS, ErrorOut, ImportReportOut, ObjectId, Pagination, Year, report_out
 from qixin.core.pages import AuthedRequest
 from qixin.orgs.selectors import org_from_input
 from qixin.people.selectors import person_from_input
@@ -63,7 +63,7 @@ def framework_define(request: AuthedRequest, pk: ObjectId, payload: FrameworkIn)
 
 
 @router.get("/people/{pk}/deeds", response={200: list[DeedOut], **ERRORS}, summary="党员事迹")
-def person_deeds(request: AuthedRequest, pk: ObjectId, year: int | None = None) -> Any:
+def person_deeds(request: AuthedRequest, pk: ObjectId, year: Year | None = None) -> Any:
     page = selectors.person_deeds_for(actor=request.user, person_pk=pk, year=year)
     seen: dict[int, Any] = {}
     for group in page.groups:
@@ -94,7 +94,7 @@ def deed_delete(request: AuthedRequest, pk: ObjectId) -> Any:
 
 @router.get("/recognitions", response=list[RecognitionOut], summary="荣誉列表")
 @paginate(Pagination)
-def recognition_list(request: AuthedRequest, year: int | None = None, kind: str = "") -> Any:
+def recognition_list(request: AuthedRequest, year: Year | None = None, kind: str = "") -> Any:
     rows = selectors.recognition_list_for(actor=request.user)
     if year:
         rows = rows.filter(year=year)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from qixin.core import access
 from qixin.core.errors import ApplicationError
 from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view, render_htmx
+from qixin.core.params import query_choice, query_year
 from qixin.orgs.selectors import org_from_input
 from qixin.people.selectors import person_from_input
 
@@ -23,11 +24,6 @@ from . import forms, importers, selectors, services
 from .models import Grade, RecognitionKind
 
 LIST_LIMIT = 200
-
-
-def _year(request: AuthedRequest) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and 1949 <= int(value) <= 2100 else None
 
 
 @login_required
@@ -45,7 +41,7 @@ def index(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def org_page(request: AuthedRequest, pk: int) -> HttpResponse:
-    year = _year(request)
+    year = query_year(request)
     org = selectors.org_get_for(actor=request.user, pk=pk)
     page = selectors.org_deeds_for(actor=request.user, org_pk=pk, year=year, limit=LIST_LIMIT)
     in_subtree = selectors.recognition_list_for(actor=request.user).filter(
@@ -58,7 +54,7 @@ def org_page(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def person_page(request: AuthedRequest, pk: int) -> HttpResponse:
-    year = _year(request)
+    year = query_year(request)
     person = selectors.person_get_for(actor=request.user, pk=pk)
     page = selectors.person_deeds_for(actor=request.user, person_pk=pk, year=year)
     context = {
@@ -178,7 +174,7 @@ def framework_remove(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def recognitions(request: AuthedRequest) -> HttpResponse:
     rows = selectors.recognition_list_for(actor=request.user)
-    kind, year = request.GET.get("kind", ""), _year(request)
+    kind, year = query_choice(request, "kind", RecognitionKind.values) or "", query_year(request)
     if kind:
         rows = rows.filter(kind=kind)
     if year:

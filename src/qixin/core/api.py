@@ -3,6 +3,7 @@ input types that refuse what the database cannot store."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
 from django.http import HttpRequest
@@ -13,11 +14,15 @@ from pydantic import Field, field_validator
 
 from . import gate, selectors
 from .errors import ApplicationError
+from .params import EARLIEST_DAY, EARLIEST_YEAR, ISO_DATE, LARGEST_ID, LATEST_DAY, LATEST_YEAR
 
 if TYPE_CHECKING:
     from .tabular import Report
 
-ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+ObjectId = Annotated[int, Field(ge=1, le=LARGEST_ID)]
+# The years and dates the application computes with, as on the pages (core.params).
+Year = Annotated[int, Field(ge=EARLIEST_YEAR, le=LATEST_YEAR)]
+Day = Annotated[date, Field(ge=EARLIEST_DAY, le=LATEST_DAY)]
 
 
 def _refuse_pending(user: Any, *, session: bool) -> None:
@@ -155,9 +160,24 @@ def validation_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
         ]
         message = PYDANTIC_MESSAGES.get(str(error.get("type")), "取值无效")
         ctx = error.get("ctx") or {}
+        message = _bound_message(str(error.get("type")), ctx) or message
         if error.get("type") == "value_error" and ctx.get("error"):
             message = str(ctx["error"])
         problems.append(
             {"message": message, "field": ".".join(location) or None, "row": None, "column": None}
         )
     return {"code": "invalid", "message": "提交的内容有误。", "problems": problems}
+
+
+def _bound_message(kind: str, ctx: dict[str, Any]) -> str | None:
+    """A bound broken, with the bound itself: "不能早于1900-01-01", "不能大于500"."""
+    for key, for_date, for_number in (
+        ("ge", "不能早于", "不能小于"),
+        ("gt", "应晚于", "应大于"),
+        ("le", "不能晚于", "不能大于"),
+        ("lt", "应早于", "应小于"),
+    ):
+        if kind.startswith(("greater", "less")) and key in ctx:
+            bound = str(ctx[key])  # a date bound comes written YYYY-MM-DD
+            return f"{for_date if ISO_DATE.fullmatch(bound) else for_number}{bound}"
+    return None

@@ -3,8 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from .models import Role
+from .params import EARLIEST_DAY, LATEST_DAY
 
 
 class DateInput(forms.DateInput):
@@ -15,6 +17,20 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class FilterDateField(forms.DateField):
+    """A date of a filter in the address (?from=…&to=…): between 1900-01-01 and 2999-12-31, the dates
+    a period can be computed with (its end is the day after the last day; date.max has none)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", DateInput)
+        message = f"日期应在{EARLIEST_DAY.isoformat()}至{LATEST_DAY.isoformat()}之间。"
+        super().__init__(**kwargs)
+        self.validators += [
+            MinValueValidator(EARLIEST_DAY, message=message),
+            MaxValueValidator(LATEST_DAY, message=message),
+        ]
 
 
 class ImportForm(forms.Form):
@@ -60,8 +76,8 @@ class AuditFilterForm(forms.Form):
     model = forms.CharField(label="对象类型", required=False)
     text = forms.CharField(label="对象", required=False)
     source = forms.CharField(label="来源地址", required=False)
-    since = forms.DateField(label="从", required=False, widget=DateInput)
-    until = forms.DateField(label="到", required=False, widget=DateInput)
+    since = FilterDateField(label="从", required=False)
+    until = FilterDateField(label="到", required=False)
 
 
 class RoleGrantForm(forms.Form):

@@ -26,7 +26,7 @@ from .errors import NotFound
 from .forms import ApiTokenForm, AuditFilterForm, PasswordChangeForm, RevokeForm, RoleGrantForm, TokenForm
 from .gate import passed_second_factor
 from .models import Role
-from .pages import AuthedRequest, form_page
+from .pages import AuthedRequest, form_error, form_page
 
 ROLE_LABELS = {**dict(Role.choices), "member": "党员", "employee": "员工"}
 
@@ -169,7 +169,9 @@ def api_token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def audit_log(request: AuthedRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    filters = selectors.AuditFilters(**form.cleaned_data) if form.is_valid() else selectors.AuditFilters()
+    if form.is_bound and not form.is_valid():
+        raise form_error(form)
+    filters = selectors.AuditFilters(**form.cleaned_data) if form.is_bound else selectors.AuditFilters()
     entries = selectors.audit_search_for(actor=request.user, filters=filters).select_related("actor")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -6,7 +6,7 @@ from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.core import imports
-from qixin.core.api import IMPORT_ERRORS, ErrorOut, ImportReportOut, ObjectId, Pagination
+from qixin.core.api import IMPORT_ERRORS, ErrorOut, ImportReportOut, ObjectId, Pagination, Year
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.pages import AuthedRequest
 from qixin.orgs.selectors import org_from_input
@@ -314,7 +314,7 @@ def studio_list(request: AuthedRequest, q: str = "") -> Any:
 
 @router.get("/cases", response=list[CaseOut], summary="改善案例（可检索）")
 @paginate(Pagination)
-def case_list(request: AuthedRequest, q: str = "", year: int | None = None, excellent: bool = False) -> Any:
+def case_list(request: AuthedRequest, q: str = "", year: Year | None = None, excellent: bool = False) -> Any:
     return selectors.case_search_for(actor=request.user, search_text=q[:200], year=year, excellent=excellent)
 
 

@@ -21,6 +21,7 @@ from qixin.core import tabular
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view, titled_form_page
+from qixin.core.params import query_choice, query_year
 from qixin.core.periods import Period
 from qixin.orgs import selectors as org_selectors
 from qixin.orgs.models import Organization
@@ -29,7 +30,7 @@ from qixin.people.models import Person
 from qixin.people.selectors import person_from_input
 
 from . import forms, importers, selectors, services
-from .models import Category, Source, Stage, SuggestionStatus
+from .models import Category, Source, Stage, StudioKind, SuggestionStatus
 from .permissions import (
     can_claim_savings,
     can_edit_project,
@@ -93,8 +94,8 @@ def index(request: AuthedRequest) -> HttpResponse:
 def suggestion_list(request: AuthedRequest) -> HttpResponse:
     filters = selectors.SuggestionFilters(
         search=request.GET.get("q", "").strip()[:200],
-        status=request.GET.get("status", ""),
-        category=request.GET.get("category", ""),
+        status=query_choice(request, "status", SuggestionStatus.values) or "",
+        category=query_choice(request, "category", Category.values) or "",
         mine=request.GET.get("mine") == "1",
         to_review=request.GET.get("to_review") == "1",
     )
@@ -323,8 +324,8 @@ def attachment(request: AuthedRequest, pk: int, attachment_pk: int) -> HttpRespo
 def project_list(request: AuthedRequest) -> HttpResponse:
     filters = selectors.ProjectFilters(
         search=request.GET.get("q", "").strip()[:200],
-        stage=request.GET.get("stage", ""),
-        category=request.GET.get("category", ""),
+        stage=query_choice(request, "stage", Stage.values) or "",
+        category=query_choice(request, "category", Category.values) or "",
         mine=request.GET.get("mine") == "1",
     )
     rows = selectors.project_search_for(actor=request.user, filters=filters)
@@ -746,7 +747,7 @@ def campaign_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def studio_list(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     rows = selectors.studio_search_for(
-        actor=request.user, search_text=query, kind=request.GET.get("kind", "")
+        actor=request.user, search_text=query, kind=query_choice(request, "kind", StudioKind.values) or ""
     )
     return render(request, "improve/studios.html", {"page": _page(request, rows), "q": query})
 
@@ -809,13 +810,12 @@ def studio_close(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def case_list(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    year_text = request.GET.get("year", "")
-    year = int(year_text) if year_text.isdigit() else None
+    year = query_year(request)
     rows = selectors.case_search_for(
         actor=request.user, search_text=query, year=year, excellent=request.GET.get("excellent") == "1"
     )
     return render(
-        request, "improve/cases.html", {"page": _page(request, rows), "q": query, "year": year_text}
+        request, "improve/cases.html", {"page": _page(request, rows), "q": query, "year": year or ""}
     )
 
 

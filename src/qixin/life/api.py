@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from qixin.core.api import ErrorOut, ObjectId, Pagination
+from qixin.core.api import Day, ErrorOut, ObjectId, Pagination
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.pages import AuthedRequest
 from qixin.core.periods import Period
@@ -233,8 +233,8 @@ def checkin(request: AuthedRequest, payload: CheckinIn) -> Any:
 def compliance(
     request: AuthedRequest,
     org: str,
-    start: date | None = None,
-    end: date | None = None,
+    start: Day | None = None,
+    end: Day | None = None,
     behind_only: bool = False,
 ) -> Any:
     """start 与 end 均含当日；默认为今年全年。"""

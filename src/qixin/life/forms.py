@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from qixin.core.forms import DateInput
+from qixin.core.forms import DateInput, FilterDateField
 
 from .models import AttendanceStatus
 from .rulebook import EVERY_LABELS
@@ -130,8 +130,8 @@ class CampaignForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label="开始日期", required=False, widget=DateInput)
-    end = forms.DateField(label="结束日期（含）", required=False, widget=DateInput)
+    start = FilterDateField(label="开始日期", required=False)
+    end = FilterDateField(label="结束日期（含）", required=False)
     behind = forms.BooleanField(label="只看未达标", required=False)
 
 

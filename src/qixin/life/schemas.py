@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from qixin.core.api import Input
+from qixin.core.api import Day, Input
 
 from .models import AttendanceStatus
 
@@ -66,8 +66,8 @@ class MeetingFiltersIn(Input):
     org: str = Field("", max_length=32, description="组织编码（含下级）")
     status: str = Field("", description="planned、held、cancelled 或 withdrawn（已撤销记录）")
     kind: str = Field("", max_length=40, description="会议类型编码，如 theme_day")
-    start: date | None = Field(None, description="开始日期（含）")
-    end: date | None = Field(None, description="结束日期（不含）")
+    start: Day | None = Field(None, description="开始日期（含）")
+    end: Day | None = Field(None, description="结束日期（不含）")
 
 
 class MeetingCreateIn(Input):

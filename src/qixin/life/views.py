@@ -20,6 +20,7 @@ from qixin.core import tabular
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view
+from qixin.core.params import query_year
 from qixin.core.periods import Period
 from qixin.core.rules import rulebook
 from qixin.orgs.models import OrgKind
@@ -126,11 +127,7 @@ def calendar(request: AuthedRequest, pk: int) -> HttpResponse:
     org = selectors.org_for_life(actor=request.user, pk=pk)
     require(can_see_compliance(request.user, org), hide=True)
     today = _today()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        year = today.year
-    year = min(max(year, 2000), 2100)
+    year = min(max(query_year(request) or today.year, 2000), 2100)
     months = selectors.calendar_for(actor=request.user, org=org, year=year, today=today)
     context = {"org": org, "months": months, "year": year, "prev": year - 1, "next": year + 1}
     return render(request, "life/calendar.html", context)

@@ -18,6 +18,7 @@ from qixin.brand.selectors import framework_effective
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view, titled_form_page
+from qixin.core.params import query_choice, query_id
 from qixin.orgs.selectors import org_from_input
 from qixin.people.selectors import person_from_input, person_get_for
 
@@ -158,7 +159,8 @@ def team_disband(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def missions(request: AuthedRequest) -> HttpResponse:
-    kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
+    kind = query_choice(request, "kind", MissionKind.values) or ""
+    status = query_choice(request, "status", MissionStatus.values) or ""
     rows = selectors.mission_list_for(actor=request.user, kind=kind, status=status)
     context = {
         "missions": list(rows[:LIST_LIMIT]),
@@ -349,7 +351,7 @@ def assignment_deed(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def deployments(request: AuthedRequest) -> HttpResponse:
-    kind = request.GET.get("kind", "")
+    kind = query_choice(request, "kind", DeploymentKind.values) or ""
     rows = selectors.deployment_list_for(actor=request.user, kind=kind)
     shown = list(rows[:LIST_LIMIT])
     context = {
@@ -416,10 +418,8 @@ def deployment_deed(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def deployment_new(request: AuthedRequest) -> HttpResponse:
-    mission_pk = request.GET.get("mission", "")
-    mission = (
-        selectors.mission_get_for(actor=request.user, pk=int(mission_pk)) if mission_pk.isdigit() else None
-    )
+    mission_pk = query_id(request, "mission")
+    mission = selectors.mission_get_for(actor=request.user, pk=mission_pk) if mission_pk else None
 
     def save(data: dict[str, Any]) -> HttpResponse:
         person = person_from_input(actor=request.user, employee_no=data.pop("employee_no"))

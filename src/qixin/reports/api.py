@@ -5,7 +5,7 @@ from typing import Any
 
 from ninja import Field, Query, Router, Schema
 
-from qixin.core.api import ErrorOut, Input
+from qixin.core.api import Day, ErrorOut, Input
 from qixin.core.pages import AuthedRequest
 
 from . import selectors
@@ -40,8 +40,8 @@ class SummaryOut(Schema):
 
 class SummaryQuery(Input):
     org: str = Field("", max_length=32, description="组织编码；默认为您能看到的最上级组织")
-    from_: date | None = Field(None, alias="from", description="开始日期（含），默认本年1月1日")
-    to: date | None = Field(None, description="结束日期（含），默认今天")
+    from_: Day | None = Field(None, alias="from", description="开始日期（含），默认本年1月1日")
+    to: Day | None = Field(None, description="结束日期（含），默认今天")
 
 
 @router.get(

@@ -2,18 +2,18 @@ from typing import Any
 
 from django import forms
 
-from qixin.core.forms import DateInput
+from qixin.core.forms import FilterDateField
 
 
 class ReportFilterForm(forms.Form):
     """?org=CODE&from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive dates), the same names as the CLI and API."""
 
     org = forms.CharField(label="组织编码", required=False, max_length=32)
-    to = forms.DateField(label="结束日期", required=False, widget=DateInput)
+    to = FilterDateField(label="结束日期", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["from"] = forms.DateField(label="开始日期", required=False, widget=DateInput)
+        self.fields["from"] = FilterDateField(label="开始日期", required=False)
 
 
 class TemplateForm(forms.Form):

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from qixin.core.errors import ApplicationError
-from qixin.core.pages import AuthedRequest, download, form_page
+from qixin.core.pages import AuthedRequest, download, form_error, form_page
 
 from . import exports, selectors, services
 from .forms import ReportFilterForm, TemplateForm
@@ -28,7 +28,7 @@ def _scope(request: AuthedRequest) -> tuple[ReportFilterForm, Any, Any]:
     form = ReportFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     if request.GET and not form.is_valid():
-        raise ApplicationError("invalid", "查询条件有误，请检查日期。")
+        raise ApplicationError("invalid", "查询条件有误，请检查日期。", form_error(form).problems)
     org = selectors.org_for_report(actor=request.user, code=data.get("org") or None)
     period = selectors.period_from(data.get("from"), data.get("to"))
     return form, org, period
