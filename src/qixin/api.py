@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
@@ -18,7 +20,7 @@ from qixin.care.api import router as care_router
 from qixin.core import audit
 from qixin.core.api import ErrorOut, GatedSessionAuth, TokenAuth, error_body, validation_body
 from qixin.core.errors import ApplicationError
-from qixin.core.middleware import SAFE_METHODS
+from qixin.core.middleware import SAFE_METHODS, unreadable_body_error
 from qixin.improve.api import router as improve_router
 from qixin.life.api import router as life_router
 from qixin.mobilize.api import router as mobilize_router
@@ -39,6 +41,7 @@ ERROR_RESPONSES = {
     "401": "未认证：缺少或无效的 API 令牌",
     "403": "无权进行此操作",
     "404": "未找到（或不在您的权限范围内）",
+    "413": "提交的内容过大",
     "422": "参数校验未通过（逐项说明在 problems 中）",
 }
 
@@ -101,6 +104,15 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(
         request, {"code": "not_found", "message": "未找到该记录。", "problems": []}, status=404
     )
+
+
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(MultiPartParserError)
+def unreadable_body(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE, a multipart form without its boundary...: the client's
+    mistake, answered in Chinese (ninja would answer a 500 under DEBUG, Django an English 400 page)."""
+    error = unreadable_body_error(exc)
+    return api.create_response(request, error_body(error), status=error.status)
 
 
 @api.exception_handler(HttpError)

@@ -157,3 +157,49 @@ def _step_required(request: HttpRequest, step: gate.Step) -> HttpResponse:
         response["HX-Redirect"] = reverse(step.value)
         return response
     return redirect(step.value)
+
+
+def unreadable_body_error(exc: Exception) -> ApplicationError:
+    """What to answer, in Chinese, for a request body Django refused to read (a SuspiciousOperation
+    while parsing it, or a MultiPartParserError)."""
+    from django.conf import settings
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+        return ApplicationError(
+            "too_large", f"提交的内容过大：除上传的文件外，不能超过{limit:g} MB。", status=413
+        )
+    if isinstance(exc, TooManyFieldsSent):
+        return ApplicationError("invalid", "提交的字段过多，无法处理。")
+    if isinstance(exc, TooManyFilesSent):
+        return ApplicationError("invalid", "一次提交的文件过多，无法处理。")
+    return ApplicationError(
+        "invalid", "无法读取提交的内容：表单格式有误（例如 multipart/form-data 缺少 boundary 分隔符）。"
+    )
+
+
+class RequestBodyMiddleware:
+    """A page's POST body Django refuses to read (over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a
+    multipart form without its boundary) is the client's mistake: a 400 or 413 in Chinese, with DEBUG on
+    or off. Otherwise the CSRF check, the first to read it, would end in Django's English 400 page, or
+    its technical page under DEBUG. The form is parsed here once and everything after reads that parse.
+
+    Not the API's: there a JSON body is read as raw bytes, which a parsed multipart stream no longer
+    has; the API's exception handler answers the same errors the same way."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.core.exceptions import SuspiciousOperation
+        from django.http.multipartparser import MultiPartParserError
+
+        if request.method == "POST" and not request.path.startswith("/api/"):
+            try:
+                request.POST  # noqa: B018  (the parse is the point)
+            except (SuspiciousOperation, MultiPartParserError) as exc:
+                return ApplicationErrorMiddleware.refuse(request, unreadable_body_error(exc))
+            except OSError:
+                pass  # the client went away mid-upload: left to the CSRF check and the view, as before
+        return self.get_response(request)
