@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -72,6 +73,22 @@ def test_member_submits_through_the_page_and_sees_the_hint(client, world, make):
     created = Suggestion.objects.get(submitter=world.member)
     assert response.status_code == 302
     assert (created.source, created.organization_id) == (Source.UI, world.branch.pk)
+
+
+def test_member_submits_a_suggestion_with_two_attachments_through_the_page(client, world):
+    client.force_login(world.member_user)
+    files = [
+        SimpleUploadedFile("照片.png", b"\x89PNG\r\n\x1a\n"),
+        SimpleUploadedFile("测算.txt", "节电30万度".encode()),
+    ]
+    response = client.post(
+        reverse("improve:suggestion_new"),
+        {"text": ORIGINAL, "kind": "降本建议", "category": "能耗", "attachments": files},
+    )
+
+    assert response.status_code == 302
+    created = Suggestion.objects.get(submitter=world.member)
+    assert sorted(created.attachments.values_list("name", "size")) == [("测算.txt", 14), ("照片.png", 8)]
 
 
 def test_reviewer_merges_from_the_review_queue(client, world, make):

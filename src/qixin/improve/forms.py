@@ -3,6 +3,8 @@ decide whether it is allowed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from qixin.core.forms import DateInput
@@ -12,6 +14,21 @@ from .models import AwardLevel, Category, Stage, StudioKind, SuggestionKind
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field. The widget hands over the list the browser sent, which
+    FileField.clean (one file) refused whole with 未提交文件。请检查表单的编码类型."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(widget=MultipleFileInput(), **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        one = super().clean
+        return [one(file, initial) for file in files]
 
 
 class SuggestionForm(forms.Form):
@@ -35,7 +52,7 @@ class SuggestionForm(forms.Form):
     submitter_no = forms.CharField(
         label="提交人工号", max_length=20, required=False, help_text="代为录入时填写；留空为匿名。"
     )
-    attachments = forms.FileField(label="附件", required=False, widget=MultipleFileInput())
+    attachments = MultipleFileField(label="附件", required=False)
 
 
 class DecideForm(forms.Form):

@@ -143,7 +143,7 @@ def suggestion_new(request: AuthedRequest) -> HttpResponse:
             services.AttachmentUpload(
                 name=f.name or "附件", content=f.read(), content_type=f.content_type or ""
             )
-            for f in request.FILES.getlist("attachments")
+            for f in data["attachments"]
         ]
         suggestion = services.suggestion_submit(
             actor=request.user,
