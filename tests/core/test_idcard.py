@@ -17,6 +17,10 @@ def test_valid_numbers_parse(value):
     assert parsed.value == value.upper()
 
 
+def test_a_number_typed_in_full_width_digits_is_the_same_number():
+    assert idcard.parse("１１０１０５１９４９１２３１００２ｘ").value == "11010519491231002X"
+
+
 def test_birth_date_and_gender_come_from_the_number():
     parsed = idcard.parse("11010519491231002X")
     assert parsed.birth_date == D(1949, 12, 31)
@@ -30,6 +34,8 @@ def test_birth_date_and_gender_come_from_the_number():
         ("11010519491231002", "应为18位，实际为17位"),
         ("1101051949123100211", "应为18位，实际为19位"),
         ("11010519491231A02X", "前17位应为数字"),
+        ("11010519491231²02X", "前17位应为数字"),
+        ("1101051949123100²X", "前17位应为数字"),
         ("110105194912310021", "校验位不正确"),
         ("110105194902300027", "不是有效日期"),
         ("110105180001010011", "不合理"),

@@ -10,6 +10,8 @@ from datetime import date
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
+# A Chinese input method types full-width digits (１２３) and Ｘ: the same number, written in ASCII.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789XX")
 
 
 class IdNumberError(ValueError):
@@ -29,10 +31,11 @@ def check_character(first17: str) -> str:
 
 def parse(raw: str) -> IdNumber:
     """Validate and normalise an ID number, or raise IdNumberError with a Chinese reason."""
-    value = raw.strip().upper()
+    value = raw.strip().translate(_FULL_WIDTH).upper()
     if len(value) != 18:
         raise IdNumberError(f"身份证号应为18位，实际为{len(value)}位")
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    # ASCII digits: '²'.isdigit() is true too, and int() refuses it.
+    if not value.isascii() or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
         raise IdNumberError("身份证号前17位应为数字，最后一位为数字或X")
     try:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
