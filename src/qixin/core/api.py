@@ -60,11 +60,20 @@ class Input(Schema):
     @field_validator("*", mode="before")
     @classmethod
     def no_nul(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            if "\x00" in value:
-                raise ValueError("包含不允许的控制字符")
-            return value.strip()
-        return value
+        if _has_nul(value):
+            raise ValueError("包含不允许的控制字符")
+        return value.strip() if isinstance(value, str) else value
+
+
+def _has_nul(value: Any) -> bool:
+    """A NUL anywhere in the value: in a text, or in the texts of a list (pillars, codes) or object."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    return False
 
 
 class ProblemOut(Schema):
