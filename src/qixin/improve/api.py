@@ -6,7 +6,7 @@ from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.core import imports
-from qixin.core.api import IMPORT_ERRORS, ErrorOut, ImportReportOut, ObjectId, Pagination, Year
+from qixin.core.api import IMPORT_ERRORS, ErrorOut, ImportReportOut, ObjectId, Pagination, Year, report_out
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.pages import AuthedRequest
 from qixin.orgs.selectors import org_from_input
@@ -508,10 +508,4 @@ def import_file(request: AuthedRequest, kind: str, file: File[UploadedFile], dry
         filename=file.name or "upload.xlsx",
         dry_run=dry_run,
     )
-    return {
-        "dry_run": report.dry_run,
-        "created": report.created,
-        "updated": report.updated,
-        "unchanged": report.unchanged,
-        "changes": report.changes,
-    }
+    return report_out(report)
