@@ -4,7 +4,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from qixin.core.api import Input
+from qixin.core.api import Input, ObjectId
 
 from .models import CALENDAR_NAME_MAX
 
@@ -77,7 +77,7 @@ class ModerateIn(Input):
 
 
 class HeldModerateIn(Input):
-    ids: list[int] = Field(..., min_length=1, max_length=500, description="事项编号")
+    ids: list[ObjectId] = Field(..., min_length=1, max_length=500, description="事项编号")
     action: Literal["release", "discard"] = Field(
         ..., description="release：放行，转入待办并通知团队；discard：标为垃圾信息"
     )
