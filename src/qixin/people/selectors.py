@@ -217,9 +217,15 @@ def _subtrees(orgs: list[Organization], path_field: str) -> Q:
     return q
 
 
+def _distinct(orgs: list[Organization]) -> list[Organization]:
+    """Each organization once: a caller may name one twice (a dashboard's own scope is also among the
+    organizations it compares), and a row must then still count once for it."""
+    return list({o.pk: o for o in orgs}.values())
+
+
 def _per_org(orgs: list[Organization], path: str) -> list[int]:
-    """The orgs (by pk) whose subtree holds the node at `path`."""
-    return [o.pk for o in orgs if path.startswith(o.path)]
+    """The orgs (by pk) whose subtree holds the node at `path`, each once."""
+    return [o.pk for o in _distinct(orgs) if path.startswith(o.path)]
 
 
 def membership_counts_by_org_for(
