@@ -44,15 +44,22 @@ def test_xlsx_and_docx_files(world, tmp_path):
     assert runner.invoke(main, [*ARGS, "--format", "xlsx", "--out", str(tmp_path / "r.xlsx")]).exit_code == 0
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx").active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("类别", "指标", "键", "数值", "单位")
-    assert ("组织与党员", "党员", "members.total", 4, "名") in rows
+    assert rows[0] == ("类别", "指标", "数值", "单位")  # no internal keys such as orgs.committee
+    assert ("组织与党员", "党员", 4, "名") in rows
+    assert not any("." in str(cell) for row in rows for cell in row if isinstance(cell, str))
 
     assert runner.invoke(main, [*ARGS, "--format", "docx", "--out", str(tmp_path / "r.docx")]).exit_code == 0
     document = Document(str(tmp_path / "r.docx"))
     title = document.paragraphs[0]
     assert title.text == "总装党总支2026年1月1日至2026年6月30日党建工作报告"
     fonts = title.runs[0]._element.rPr.rFonts
-    assert (fonts.get(qn("w:eastAsia")), title.runs[0].font.bold) == ("黑体", True)
+    assert (fonts.get(qn("w:eastAsia")), title.runs[0].font.size.pt) == ("方正小标宋简体", 22)
+    section = document.sections[0]  # GB/T 9704: A4, 天头 37 mm, 订口 28 mm
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert [round(m.mm) for m in (section.top_margin, section.bottom_margin)] == [37, 35]
+    assert [round(m.mm) for m in (section.left_margin, section.right_margin)] == [28, 26]
+    assert document.styles["Normal"].font.size.pt == 16  # 3号仿宋
+    assert "PAGE" in section.footer.paragraphs[0]._element.xml
     body = document.paragraphs[1]
     assert body.text.startswith("总装党总支现有党员4名[1]（正式党员3名[2]")
     assert body.runs[1]._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋"

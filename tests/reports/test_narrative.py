@@ -54,3 +54,27 @@ def test_a_template_naming_an_unknown_metric_is_refused_and_nothing_saved(world)
         "第2行：“约”不是可用的写法（可用：exact、多、余、超过）",
     ]
     assert selectors.template_for(world["plant"]) == narrative.default_template()
+
+
+def test_a_sentence_whose_figures_are_all_zero_is_left_out_and_the_paragraph_still_ends_with_a_full_stop(
+    world,
+):
+    services.narrative_template_save(
+        actor=world["admin"],
+        org=world["root"],
+        text="{org.name}有党员{members.total}；{period}发展党员{members.admitted}。",
+    )
+    summary = selectors.summary_for(
+        actor=world["admin"],
+        org=world["plant"],
+        period=Period.inclusive(dt.date(2020, 1, 1), dt.date(2020, 1, 31)),
+    )
+    assert narrative.plain(summary.paragraphs) == ["总装党总支有党员2名。"]
+
+
+def test_the_default_report_of_a_branch_says_nothing_of_studios_it_does_not_have(world):
+    summary = selectors.summary_for(actor=world["admin"], org=world["b1"], period=YEAR)
+    text = "".join(narrative.plain(summary.paragraphs))
+    assert "创新工作室" not in text
+    assert "0%" not in text
+    assert "总装第一党支部现有党员3名" in text

@@ -73,7 +73,7 @@ def write_figure(value: Value, style: str | None) -> str:
 
 def render(text: str, values: dict[str, Value], org_name: str, period_label: str) -> list[list[Segment]]:
     """Paragraphs as lists of text and figures. A paragraph naming a metric that is not available
-    (an app not installed) is left out rather than printed with a gap, and so is a paragraph whose
+    (an app not installed) is left out rather than printed with a gap, and so is a sentence whose
     figures are all zero (nothing recorded yet for that work): a report does not say "0个" to no end."""
     paragraphs: list[list[Segment]] = []
     for block in re.split(r"\n\s*\n", text.strip()):
@@ -93,10 +93,45 @@ def render(text: str, values: dict[str, Value], org_name: str, period_label: str
                 complete = False
             position = match.end()
         segments.append(block[position:])
-        figures = [s for s in segments if isinstance(s, Figure)]
-        if complete and not (figures and all(f.value == 0 for f in figures)):
-            paragraphs.append([s for s in segments if s != ""])
+        if not complete:
+            continue
+        kept = [segment for sentence in _sentences(segments) if _applies(sentence) for segment in sentence]
+        if any(isinstance(s, Figure) for s in kept):
+            paragraphs.append(_closed([s for s in kept if s != ""]))
     return paragraphs
+
+
+SENTENCE_END = re.compile(r"(?<=[。；！？])")
+
+
+def _sentences(segments: list[Segment]) -> list[list[Segment]]:
+    """The segments cut after each 。；！？ (a figure never ends a sentence by itself)."""
+    sentences: list[list[Segment]] = [[]]
+    for segment in segments:
+        if isinstance(segment, Figure):
+            sentences[-1].append(segment)
+            continue
+        pieces = SENTENCE_END.split(segment)
+        for number, piece in enumerate(pieces):
+            if number:
+                sentences.append([])
+            sentences[-1].append(piece)
+    return [s for s in sentences if any(isinstance(x, Figure) or x.strip() for x in s)]
+
+
+def _applies(sentence: list[Segment]) -> bool:
+    """A sentence whose figures are all zero says nothing for this organization (a branch has no
+    innovation studio: "创新工作室0个中，党员挂帅的0%" is left out); one without figures stays."""
+    figures = [s for s in sentence if isinstance(s, Figure)]
+    return not figures or any(f.value != 0 for f in figures)
+
+
+def _closed(segments: list[Segment]) -> list[Segment]:
+    """A paragraph whose last sentences were left out ends with 。, not with the ； before them."""
+    last = segments[-1]
+    if isinstance(last, str) and last.endswith("；"):
+        segments[-1] = last[:-1] + "。"
+    return segments
 
 
 def plain(paragraphs: list[list[Segment]]) -> list[str]:
