@@ -21,7 +21,6 @@ urlpatterns = [
     path("roles/", core_views.roles, name="roles"),
     path("roles/<int:pk>/revoke/", core_views.role_revoke, name="role_revoke"),
     path("settings/security/", core_views.security_policy, name="security_policy"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("qixin.orgs.urls")),
     path("people/", include("qixin.people.urls")),
     path("life/", include("qixin.life.urls")),

@@ -95,10 +95,11 @@ def client_address(request: HttpRequest) -> str:
 
 
 class LanguageMiddleware:
-    """Chinese unless the user chose otherwise (the language cookie set by /i18n/setlang/).
+    """Chinese, whatever the browser asks for.
 
     Django's LocaleMiddleware would follow the browser's Accept-Language, which on many office
-    computers is English; the product's language is Chinese by default (DESIGN.md)."""
+    computers is English; the product's language is Chinese (DESIGN.md), and it offers no other until
+    an issue asks for one (the strings stay in gettext)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -107,12 +108,10 @@ class LanguageMiddleware:
         from django.conf import settings
         from django.utils import translation
 
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
+        translation.activate(settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = settings.LANGUAGE_CODE
         response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
+        response.headers.setdefault("Content-Language", settings.LANGUAGE_CODE)
         return response
 
 
@@ -137,9 +136,7 @@ def _open_during(step: gate.Step, path: str) -> bool:
     from django.urls import reverse
 
     static = "/" + settings.STATIC_URL.lstrip("/")
-    return path in (reverse(step.value), reverse("logout"), reverse("login")) or path.startswith(
-        (static, "/i18n/")
-    )
+    return path in (reverse(step.value), reverse("logout"), reverse("login")) or path.startswith(static)
 
 
 def _step_required(request: HttpRequest, step: gate.Step) -> HttpResponse:
