@@ -40,7 +40,8 @@ sys.path.insert(0, str(ROOT / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qixin.settings.test")
 django.setup()
 
-from qixin.improve import phrases, similarity  # noqa: E402
+from qixin.improve import phrases  # noqa: E402
+from qixin.improve.text import similarity  # noqa: E402
 
 PAIRS = ROOT / "tests" / "data" / "improve_dedup_pairs.csv"
 RESULTS = ROOT / "bench" / "results" / "bench_improve_dedup.json"

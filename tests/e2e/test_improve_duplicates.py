@@ -8,8 +8,9 @@ from playwright.sync_api import expect
 from tests.builders import person
 
 from qixin.core.models import Role, RoleGrant, User
-from qixin.improve import services, similarity
+from qixin.improve import services
 from qixin.improve.models import Suggestion, SuggestionStatus
+from qixin.improve.text import similarity
 from qixin.orgs import services as org_services
 from qixin.orgs.models import OrgKind
 

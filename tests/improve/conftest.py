@@ -16,8 +16,9 @@ import pytest
 from django.utils import timezone
 
 from qixin.core.models import Role, RoleGrant, User
-from qixin.improve import services, similarity
+from qixin.improve import services
 from qixin.improve.models import Category, DesignationKind, Stage
+from qixin.improve.text import similarity
 from qixin.orgs import services as org_services
 from qixin.orgs.models import Organization, OrgKind, PositionTitle
 from qixin.people import services as people_services

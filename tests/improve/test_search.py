@@ -3,8 +3,9 @@ Chinese/English/number text, on SQLite (FTS5) and PostgreSQL (tsvector with GIN)
 
 Run once on PostgreSQL with DATABASE_URL=postgres://… PYTEST_ADDOPTS=--create-db."""
 
-from qixin.improve import search, selectors, services
+from qixin.improve import selectors, services
 from qixin.improve.models import Category, ImprovementCase, Project, Suggestion
+from qixin.improve.text import search
 
 ENERGY = "涂装车间烘炉停线时仍保持工作温度，能耗很高，建议停线30分钟以上自动降温待机。"
 MEB = "MEB焊装线3号工位节拍偏长，是全线瓶颈，建议把两台焊枪的焊点重新分配，节拍可缩短5秒。"

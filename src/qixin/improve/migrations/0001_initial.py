@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-# The full-text index of suggestions, projects and improvement cases (see qixin.improve.search):
+# The full-text index of suggestions, projects and improvement cases (see qixin.improve.text.search):
 # - SQLite: one FTS5 table `<table>_fts` per model (rowid = the record's id), kept by the services;
 # - PostgreSQL: a stored generated column `search_vector` = to_tsvector('simple', search_tokens) with
 #   a GIN index, kept by PostgreSQL itself.

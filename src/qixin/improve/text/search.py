@@ -1,7 +1,7 @@
 """Full-text search over suggestions, projects and improvement cases, on SQLite and PostgreSQL.
 
 Each searchable model stores `search_tokens`: its text segmented by jieba, with synonyms and Chinese
-bigrams (text.index_tokens), filled by the services. The database indexes that column:
+bigrams (segment.index_tokens), filled by the services. The database indexes that column:
 
 - SQLite: an FTS5 table `<table>_fts` (rowid = the record's id), created by the migration for the
   sqlite vendor only and kept in step by `index_rows` / `index_delete` / `index_rebuild` (the
@@ -22,7 +22,7 @@ from django.db import connection, models
 from django.db.models import FloatField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
-from . import text
+from . import segment
 
 M = TypeVar("M", bound=models.Model)
 
@@ -42,15 +42,15 @@ class Term:
 def query_terms(query: str) -> list[Term]:
     """The words of a query. A Chinese word of three or more characters also matches as the
     conjunction of its bigrams, so a record segmented differently is still found."""
-    table = text.synonyms()
+    table = segment.synonyms()
     terms: list[Term] = []
     seen: set[str] = set()
-    for token in text.tokenizer().cut(text.normalize(query)):
+    for token in segment.tokenizer().cut(segment.normalize(query)):
         token = token.strip()
-        if not token or not text.WORD.match(token):
+        if not token or not segment.WORD.match(token):
             continue
         if token.isascii():
-            for part in text.split_ascii(token):
+            for part in segment.split_ascii(token):
                 if part not in seen:
                     seen.add(part)
                     terms.append(Term(((table.get(part, part),),), prefix=not part.isdigit()))
@@ -62,7 +62,7 @@ def query_terms(query: str) -> list[Term]:
         if len(word) <= 2:
             terms.append(Term(((word,),)))
         else:
-            bigrams = tuple(dict.fromkeys(text.cjk_bigrams(word)))
+            bigrams = tuple(dict.fromkeys(segment.cjk_bigrams(word)))
             terms.append(Term(((word,), bigrams)))
     return terms
 

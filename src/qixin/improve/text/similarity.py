@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from . import text
+from . import segment
 
 K = TypeVar("K")
 
@@ -227,7 +227,7 @@ class CharNgramEditScorer(_RankingMixin):
 
     @staticmethod
     def grams(value: str) -> Counter[str]:
-        value = "".join(ch for ch in text.normalize(value) if text.WORD.match(ch))
+        value = "".join(ch for ch in segment.normalize(value) if segment.WORD.match(ch))
         return Counter(value[i : i + n] for n in (2, 3) for i in range(len(value) - n + 1))
 
     def fit(self, texts: Iterable[str]) -> CharNgramEditScorer:
@@ -241,8 +241,8 @@ class CharNgramEditScorer(_RankingMixin):
 
     def score(self, a: str, b: str) -> float:
         cosine = _cosine(self.vector(a), self.vector(b))
-        clean_a = "".join(ch for ch in text.normalize(a) if text.WORD.match(ch))
-        clean_b = "".join(ch for ch in text.normalize(b) if text.WORD.match(ch))
+        clean_a = "".join(ch for ch in segment.normalize(a) if segment.WORD.match(ch))
+        clean_b = "".join(ch for ch in segment.normalize(b) if segment.WORD.match(ch))
         return self.cosine_weight * cosine + (1 - self.cosine_weight) * edit_ratio(clean_a, clean_b)
 
 
@@ -265,7 +265,7 @@ class Analysis:
 
     @classmethod
     def of_text(cls, value: str) -> Analysis:
-        return cls.of_words(text.words(value))
+        return cls.of_words(segment.words(value))
 
     @classmethod
     def of_tokens(cls, tokens: str) -> Analysis:
@@ -275,7 +275,7 @@ class Analysis:
 
 def dedup_tokens(value: str) -> str:
     """What a suggestion stores for duplicate detection: its words, space-separated."""
-    return " ".join(text.words(value))
+    return " ".join(segment.words(value))
 
 
 class SuggestionScorer(_RankingMixin):

@@ -1,0 +1,105 @@
+"""Pages of cost reduction and innovation. Thin: parse the form, call a service or a selector, render."""
+
+from ._common import PAGE_SIZE, render_list
+from .alliances import (
+    alliance_detail,
+    alliance_dissolve,
+    alliance_edit,
+    alliance_list,
+    alliance_member_add,
+    alliance_member_remove,
+    alliance_new,
+)
+from .awards import award_list, award_new
+from .campaigns import campaign_detail, campaign_edit, campaign_list, campaign_new
+from .cases import case_detail, case_edit, case_list, case_new, case_rate, case_select, excellent_unselect
+from .data import data_page, export, import_page, template_download
+from .designations import designation_end, designations
+from .home import index
+from .projects import project_detail, project_edit, project_list, project_move, project_new, project_team
+from .savings import (
+    savings_claim,
+    savings_claim_edit,
+    savings_pending,
+    savings_reject,
+    savings_reverse,
+    savings_verify,
+    savings_withdraw,
+)
+from .studios import studio_close, studio_detail, studio_list, studio_members, studio_new
+from .suggestions import (
+    attachment,
+    duplicate_dismiss,
+    review_queue,
+    suggestion_convert,
+    suggestion_decide,
+    suggestion_detail,
+    suggestion_hints,
+    suggestion_implement,
+    suggestion_list,
+    suggestion_merge,
+    suggestion_new,
+    suggestion_review,
+)
+
+__all__ = [
+    "PAGE_SIZE",
+    "alliance_detail",
+    "alliance_dissolve",
+    "alliance_edit",
+    "alliance_list",
+    "alliance_member_add",
+    "alliance_member_remove",
+    "alliance_new",
+    "attachment",
+    "award_list",
+    "award_new",
+    "campaign_detail",
+    "campaign_edit",
+    "campaign_list",
+    "campaign_new",
+    "case_detail",
+    "case_edit",
+    "case_list",
+    "case_new",
+    "case_rate",
+    "case_select",
+    "data_page",
+    "designation_end",
+    "designations",
+    "duplicate_dismiss",
+    "excellent_unselect",
+    "export",
+    "import_page",
+    "index",
+    "project_detail",
+    "project_edit",
+    "project_list",
+    "project_move",
+    "project_new",
+    "project_team",
+    "render_list",
+    "review_queue",
+    "savings_claim",
+    "savings_claim_edit",
+    "savings_pending",
+    "savings_reject",
+    "savings_reverse",
+    "savings_verify",
+    "savings_withdraw",
+    "studio_close",
+    "studio_detail",
+    "studio_list",
+    "studio_members",
+    "studio_new",
+    "suggestion_convert",
+    "suggestion_decide",
+    "suggestion_detail",
+    "suggestion_hints",
+    "suggestion_implement",
+    "suggestion_list",
+    "suggestion_merge",
+    "suggestion_new",
+    "suggestion_review",
+    "template_download",
+]
