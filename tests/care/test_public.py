@@ -19,6 +19,7 @@ from PIL import Image
 from qixin.care import limits, selectors, services
 from qixin.care.models import Moderation, Notification, Ticket, TicketStatus
 from qixin.care.public_views import DEVICE_COOKIE
+from qixin.care.services import submitting
 
 ADDRESS = "10.77.66.55"
 AGENT = "Mozilla/5.0 (Linux; Android 14; SM-S9180) MicroMessenger/8.0.49 QixinTestAgent/7731"
@@ -596,7 +597,7 @@ def test_a_submission_waits_while_the_database_is_busy_and_is_stored_once_it_is_
         pauses.append(seconds)
         lock.release()
 
-    monkeypatch.setattr(services, "sleep", pause)
+    monkeypatch.setattr(submitting, "sleep", pause)
     try:
         response = client.post(reverse("care:intake", args=[world.point.token]), data)
     finally:
