@@ -5,6 +5,7 @@ import pytest
 from qixin.core.errors import ApplicationError
 from qixin.life import services
 from qixin.life.models import Attendance, Meeting, MeetingStatus, Resolution
+from qixin.life.services import attachments
 
 from .conftest import at
 
@@ -180,7 +181,7 @@ def test_attachment_is_checked_by_content_not_by_name(world):
 
 
 def test_attachment_size_is_limited(world, monkeypatch):
-    monkeypatch.setattr(services, "MAX_ATTACHMENT_BYTES", 1024 * 1024)
+    monkeypatch.setattr(attachments, "MAX_ATTACHMENT_BYTES", 1024 * 1024)
     meeting = _planned(world)
 
     with pytest.raises(ApplicationError) as caught:

@@ -1,0 +1,274 @@
+"""Pages of meetings: planning, recording, correcting, check-in."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from qixin.core.access import require
+from qixin.core.errors import ApplicationError
+from qixin.core.pages import AuthedRequest, form_page
+from qixin.core.rules import rulebook
+from qixin.people.selectors import person_or_none_from_input
+
+from .. import forms, selectors, services
+from ..models import AttendanceStatus, MeetingStatus
+from ..permissions import can_keep_life
+from ._common import _employee_no, _today
+
+
+@login_required
+def meetings(request: AuthedRequest, pk: int) -> HttpResponse:
+    org = selectors.org_for_life(actor=request.user, pk=pk)
+    rows = selectors.meeting_list_for(actor=request.user, org=org)[:200]
+    return render(request, "life/meetings.html", {"org": org, "meetings": rows})
+
+
+@login_required
+def meeting_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    org = selectors.org_for_life(actor=request.user, pk=pk)
+    require(can_keep_life(request.user, org), hide=True)
+    kinds = selectors.kinds_for(org=org)
+    campaigns = list(selectors.campaign_list_for(actor=request.user, org=org).filter(ends_on__gte=_today()))
+    start = timezone.localtime().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    form = forms.MeetingPlanForm(
+        request.POST or None,
+        kinds=kinds,
+        campaigns=campaigns,
+        initial={"starts_at": start, "ends_at": start + timedelta(hours=2)},
+    )
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        campaign = next((c for c in campaigns if c.pk == data["campaign"]), None)
+        meeting = services.meeting_plan(
+            actor=request.user,
+            org=org,
+            kind=selectors.kind_get(org=org, pk=data["kind"]),
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            title=data["title"],
+            place=data["place"],
+            host=person_or_none_from_input(actor=request.user, employee_no=data["host"]),
+            speaker=person_or_none_from_input(actor=request.user, employee_no=data["speaker"]),
+            campaign=campaign,
+        )
+        messages.success(request, "已安排会议。会议开始前可在会议页面展示签到二维码。")
+        return redirect("life:meeting", pk=meeting.pk)
+
+    context = {"org": org, "title": f"“{org.name}”安排会议", "action": request.path}
+    return form_page(request, form=form, context=context, template="life/form.html", on_valid=save)
+
+
+@login_required
+def meeting_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    page = selectors.meeting_page_for(actor=request.user, pk=pk)
+    context = {
+        "page": page,
+        "meeting": page.meeting,
+        "resolution_form": forms.ResolutionForm(),
+        "attachment_form": forms.AttachmentForm(),
+        "checkin_url": request.build_absolute_uri(reverse("life:checkin", args=[page.meeting.checkin_token])),
+    }
+    return render(request, "life/meeting.html", context)
+
+
+@login_required
+def meeting_record(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Attendance from the roster (present / excused with a reason / absent), topics, minutes."""
+    meeting = selectors.meeting_get_for(actor=request.user, pk=pk)
+    require(can_keep_life(request.user, meeting.organization), hide=True)
+    roster = services.roster(meeting.organization)
+    existing = {a.person_id: a for a in meeting.attendance.all()}
+    topics = list(rulebook(meeting.organization, meeting.held_on).get("life.topics")["topics"])
+    error = None
+    status = 200
+    posted: dict[str, Any] = {}
+    if request.method == "POST":
+        posted = {
+            "topics": request.POST.getlist("topics"),
+            "minutes": request.POST.get("minutes", ""),
+            "has_election": request.POST.get("has_election") == "on",
+        }
+        attendance = {
+            m.person_id: services.AttendanceEntry(
+                request.POST.get(f"status_{m.person_id}", ""), request.POST.get(f"reason_{m.person_id}", "")
+            )
+            for m in roster
+        }
+        try:
+            services.meeting_record(
+                actor=request.user,
+                meeting=meeting,
+                attendance=attendance,
+                topics=posted["topics"],
+                minutes=posted["minutes"],
+                has_election=posted["has_election"],
+                speaker=person_or_none_from_input(
+                    actor=request.user, employee_no=request.POST.get("speaker", "")
+                ),
+                host=person_or_none_from_input(actor=request.user, employee_no=request.POST.get("host", "")),
+            )
+        except ApplicationError as exc:
+            if exc.status == 404:
+                raise
+            error, status = exc, 400
+        else:
+            messages.success(request, "会议记录已保存。")
+            return redirect("life:meeting", pk=meeting.pk)
+    rows = []
+    for m in roster:
+        current = existing.get(m.person_id)
+        chosen = request.POST.get(f"status_{m.person_id}") if request.method == "POST" else None
+        rows.append(
+            {
+                "membership": m,
+                "status": chosen or (current.status if current else AttendanceStatus.PRESENT),
+                "reason": request.POST.get(f"reason_{m.person_id}", "")
+                if request.method == "POST"
+                else (current.reason if current else ""),
+                "checked_in": bool(current and current.checked_in_at),
+                "has_vote": services.has_vote(m),
+            }
+        )
+    context = {
+        "meeting": meeting,
+        "rows": rows,
+        "statuses": AttendanceStatus.choices,
+        "topics": topics,
+        "chosen_topics": posted.get("topics", meeting.topics),
+        "minutes": posted.get("minutes", meeting.minutes),
+        "has_election": posted.get("has_election", meeting.has_election),
+        "error": error,
+    }
+    return render(request, "life/record.html", context, status=status)
+
+
+@login_required
+@require_POST
+def meeting_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for(actor=request.user, pk=pk)
+    services.meeting_cancel(actor=request.user, meeting=meeting, reason=request.POST.get("reason", ""))
+    messages.success(request, "会议已取消。")
+    return redirect("life:meeting", pk=meeting.pk)
+
+
+@login_required
+def meeting_correct(request: AuthedRequest, pk: int) -> HttpResponse:
+    """更正: kind, time, title, place, host, speaker, campaign of a planned or held meeting."""
+    meeting = selectors.meeting_get_for(actor=request.user, pk=pk)
+    org = meeting.organization
+    require(can_keep_life(request.user, org), hide=True)
+    kinds = selectors.kinds_for(org=org)
+    campaigns = list(selectors.campaign_list_for(actor=request.user, org=org))
+    initial = {
+        "kind": meeting.kind_id,
+        "title": meeting.title,
+        "starts_at": timezone.localtime(meeting.starts_at),
+        "ends_at": timezone.localtime(meeting.ends_at),
+        "place": meeting.place,
+        "host": _employee_no(meeting.host),
+        "speaker": _employee_no(meeting.speaker),
+        "campaign": meeting.campaign_id,
+    }
+    form = forms.MeetingCorrectForm(request.POST or None, kinds=kinds, campaigns=campaigns, initial=initial)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.meeting_correct(
+            actor=request.user,
+            meeting=meeting,
+            kind=selectors.kind_get(org=org, pk=data["kind"]),
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            title=data["title"],
+            place=data["place"],
+            host=person_or_none_from_input(actor=request.user, employee_no=data["host"]),
+            speaker=person_or_none_from_input(actor=request.user, employee_no=data["speaker"]),
+            campaign=next((c for c in campaigns if c.pk == data["campaign"]), None),
+            reason=data["reason"],
+        )
+        messages.success(request, "会议信息已更正。")
+        return redirect("life:meeting", pk=meeting.pk)
+
+    note = (
+        "这次会议已召开并记录。更正日期或会议类型后，落实情况按更正后的日期和类型重新计算；"
+        "出席情况请在“修改会议记录”中更正。"
+        if meeting.status == MeetingStatus.HELD
+        else ""
+    )
+    context = {
+        "org": org,
+        "title": f"更正会议：{meeting.kind.name} {meeting.held_on:%Y年%m月%d日}",
+        "action": request.path,
+        "note": note,
+        "back": meeting.get_absolute_url(),
+    }
+    return form_page(request, form=form, context=context, template="life/form.html", on_valid=save)
+
+
+@login_required
+def meeting_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    """撤销记录: a confirmation page with the reason; the record is kept, marked withdrawn."""
+    meeting = selectors.meeting_get_for(actor=request.user, pk=pk)
+    require(can_keep_life(request.user, meeting.organization), hide=True)
+
+    def save(data: dict[str, Any]) -> HttpResponse:
+        services.meeting_withdraw(actor=request.user, meeting=meeting, reason=data["reason"])
+        messages.success(request, "会议记录已撤销，不再计入落实情况。")
+        return redirect("life:meeting", pk=meeting.pk)
+
+    context = {
+        "org": meeting.organization,
+        "title": f"撤销会议记录：{meeting.kind.name} {meeting.held_on:%Y年%m月%d日}",
+        "what": "撤销后，这次会议不再计入组织生活落实情况、专题教育和组织生活预警；"
+        "出席情况、决议和附件保留备查，撤销原因记入操作日志。此操作不能恢复。",
+        "button": "确认撤销记录",
+        "action": request.path,
+        "back": meeting.get_absolute_url(),
+    }
+    form = forms.ReasonForm(request.POST or None, label="撤销原因")
+    return form_page(request, form=form, context=context, template="life/confirm.html", on_valid=save)
+
+
+@login_required
+def meeting_qr(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The check-in QR code as an SVG image (an image URL, so the CSP needs no inline content)."""
+    meeting = selectors.meeting_get_for(actor=request.user, pk=pk)
+    require(can_keep_life(request.user, meeting.organization), hide=True)
+    url = request.build_absolute_uri(reverse("life:checkin", args=[meeting.checkin_token]))
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=6, border=2, xmldecl=False)
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+def checkin(request: AuthedRequest, token: str) -> HttpResponse:
+    """Scanned on a phone: shows the meeting and a check-in button (a POST, so a link preview or a
+    prefetch never checks anyone in)."""
+    meeting = selectors.meeting_by_token(token=token)
+    context: dict[str, Any] = {"meeting": meeting}
+    status = 200
+    if meeting is None:
+        context["error"] = ApplicationError(
+            "checkin_unknown", "签到码无效：没有找到这次会议，请向支部书记确认。"
+        )
+        status = 404
+    elif request.method == "POST":
+        try:
+            row = services.checkin(actor=request.user, token=token)
+        except ApplicationError as exc:
+            context["error"], status = exc, (exc.status if exc.status != 404 else 400)
+        else:
+            context["done"] = row
+    return render(request, "life/checkin.html", context, status=status)
