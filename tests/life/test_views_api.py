@@ -1,4 +1,5 @@
-"""Pages and API: scoping, the QR image, check-in page, recording through the form, compliance."""
+"""Pages and API: scoping, the QR image, check-in page, recording through the form, compliance, and
+corrections (who sees the links, the confirmation pages, the endpoints and their refusals)."""
 
 import datetime as dt
 import json
@@ -7,10 +8,11 @@ import pytest
 from django.test import Client
 
 from qixin.core import services as core_services
+from qixin.core.models import AuditEntry
 from qixin.life import services
-from qixin.life.models import Meeting, MeetingStatus
+from qixin.life.models import Attachment, Campaign, Meeting, MeetingStatus, Resolution
 
-from .conftest import at
+from .conftest import D, at
 
 
 @pytest.fixture
@@ -380,3 +382,327 @@ def test_compliance_table_escapes_names(world):
     assert "<script>alert(1)</script>" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;党支部" in text
     assert 'data-org="Q-&lt;b&gt;"' in text
+
+
+def _api(method, url, user, body=None):
+    client = Client()
+    call = getattr(client, method)
+    if body is None:
+        return call(url, **_token(user))
+    return call(url, json.dumps(body), content_type="application/json", **_token(user))
+
+
+def _held_with_everything(world):
+    meeting = world.hold("party_congress", at(2026, 5, 8))
+    resolution = services.resolution_add(
+        actor=world.admin, meeting=meeting, text="整改问题清单", owner=world.full[1], due_on=D(2026, 6, 1)
+    )
+    attachment = services.attachment_add(
+        actor=world.admin, meeting=meeting, name="纪要.pdf", data=b"%PDF-1.7\n..."
+    )
+    return meeting, resolution, attachment
+
+
+# --- pages ------------------------------------------------------------------------------------------
+def test_the_secretary_sees_the_correction_links_a_member_does_not(world, secretary_client, member_client):
+    meeting, resolution, attachment = _held_with_everything(world)
+    links = [
+        f'href="/life/meetings/{meeting.pk}/correct/"',
+        f'href="/life/meetings/{meeting.pk}/withdraw/"',
+        f'href="/life/resolutions/{resolution.pk}/correct/"',
+        f'href="/life/resolutions/{resolution.pk}/withdraw/"',
+        f'href="/life/attachments/{attachment.pk}/delete/"',
+    ]
+
+    keeper = secretary_client.get(f"/life/meetings/{meeting.pk}/").content.decode()
+    member = member_client.get(f"/life/meetings/{meeting.pk}/").content.decode()
+
+    assert [link in keeper for link in links] == [True] * 5
+    assert [link in member for link in links] == [False] * 5
+    assert "撤销记录" in keeper
+    assert "删除附件" in keeper
+
+
+def test_a_member_cannot_open_the_correction_pages(world, member_client):
+    meeting, resolution, attachment = _held_with_everything(world)
+
+    for url in (
+        f"/life/meetings/{meeting.pk}/correct/",
+        f"/life/meetings/{meeting.pk}/withdraw/",
+        f"/life/resolutions/{resolution.pk}/correct/",
+        f"/life/resolutions/{resolution.pk}/withdraw/",
+        f"/life/attachments/{attachment.pk}/delete/",
+    ):
+        assert member_client.get(url).status_code == 404, url
+        assert member_client.post(url, {"reason": "想改"}).status_code == 404, url
+
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.HELD
+    assert Resolution.objects.get(pk=resolution.pk).withdrawn_at is None
+    assert Attachment.objects.filter(pk=attachment.pk).exists()
+
+
+def test_the_correction_form_moves_the_meeting(world, secretary_client):
+    meeting = world.hold("theme_day", at(2026, 3, 10))
+    page = secretary_client.get(f"/life/meetings/{meeting.pk}/correct/")
+    assert page.status_code == 200
+    assert 'value="2026-03-10T14:00"' in page.content.decode()
+
+    response = secretary_client.post(
+        f"/life/meetings/{meeting.pk}/correct/",
+        {
+            "kind": meeting.kind_id,
+            "title": "",
+            "starts_at": "2026-04-02T14:00",
+            "ends_at": "2026-04-02T16:00",
+            "place": "",
+            "host": "",
+            "speaker": "",
+            "campaign": "",
+            "reason": "日期录入错误",
+        },
+    )
+
+    assert response.status_code == 302
+    assert Meeting.objects.get(pk=meeting.pk).held_on == D(2026, 4, 2)
+
+
+def test_the_correction_form_refuses_a_held_meeting_without_reason_and_keeps_the_input(
+    world, secretary_client
+):
+    meeting = world.hold("theme_day", at(2026, 3, 10))
+
+    response = secretary_client.post(
+        f"/life/meetings/{meeting.pk}/correct/",
+        {
+            "kind": meeting.kind_id,
+            "starts_at": "2026-04-02T14:00",
+            "ends_at": "2026-04-02T16:00",
+        },
+    )
+
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "“更正原因”：不能为空" in text
+    assert 'value="2026-04-02T14:00"' in text
+    assert Meeting.objects.get(pk=meeting.pk).held_on == D(2026, 3, 10)
+
+
+def test_withdrawing_goes_through_a_confirmation_page(world, secretary_client):
+    meeting = world.hold("theme_day", at(2026, 3, 10))
+
+    confirm = secretary_client.get(f"/life/meetings/{meeting.pk}/withdraw/")
+    assert confirm.status_code == 200
+    assert "此操作不能恢复" in confirm.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.HELD  # opening it does nothing
+
+    empty = secretary_client.post(f"/life/meetings/{meeting.pk}/withdraw/", {"reason": ""})
+    assert empty.status_code == 400
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.HELD
+
+    done = secretary_client.post(f"/life/meetings/{meeting.pk}/withdraw/", {"reason": "重复录入"})
+    assert done.status_code == 302
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.WITHDRAWN
+    page = secretary_client.get(f"/life/meetings/{meeting.pk}/").content.decode()
+    assert "撤销原因：重复录入" in page
+    assert f'href="/life/meetings/{meeting.pk}/correct/"' not in page
+    assert f'href="/life/meetings/{meeting.pk}/withdraw/"' not in page
+
+
+def test_resolution_and_attachment_pages(world, secretary_client):
+    meeting, resolution, attachment = _held_with_everything(world)
+
+    corrected = secretary_client.post(
+        f"/life/resolutions/{resolution.pk}/correct/",
+        {"text": "整改问题清单（第二批）", "owner": "A2", "due_on": "2026-07-01", "reason": "记错了"},
+    )
+    assert corrected.status_code == 302
+    assert Resolution.objects.get(pk=resolution.pk).due_on == D(2026, 7, 1)
+
+    withdrawn = secretary_client.post(f"/life/resolutions/{resolution.pk}/withdraw/", {"reason": "误登记"})
+    assert withdrawn.status_code == 302
+    page = secretary_client.get(f"/life/meetings/{meeting.pk}/").content.decode()
+    assert "<del>整改问题清单（第二批）</del>" in page
+    assert f'action="/life/resolutions/{resolution.pk}/follow-up/"' not in page
+
+    deleted = secretary_client.post(f"/life/attachments/{attachment.pk}/delete/", {"reason": ""})
+    assert deleted.status_code == 302
+    assert not Attachment.objects.filter(pk=attachment.pk).exists()
+
+
+def test_campaign_edit_link_and_page_for_the_committee_only(world, secretary_client):
+    campaign = services.campaign_create(
+        actor=world.admin,
+        org=world.root,
+        name="“四史”学习教育",
+        starts_on=D(2026, 3, 1),
+        ends_on=D(2026, 6, 30),
+        required_sessions=2,
+    )
+    admin = Client()
+    admin.force_login(world.admin)
+
+    assert (
+        f'href="/life/campaigns/{campaign.pk}/edit/"'
+        in admin.get(f"/life/campaigns/{campaign.pk}/").content.decode()
+    )
+    branch_page = secretary_client.get(f"/life/campaigns/{campaign.pk}/")
+    assert branch_page.status_code == 200
+    assert f'href="/life/campaigns/{campaign.pk}/edit/"' not in branch_page.content.decode()
+    assert secretary_client.get(f"/life/campaigns/{campaign.pk}/edit/").status_code == 404
+
+    refused = admin.post(
+        f"/life/campaigns/{campaign.pk}/edit/",
+        {
+            "name": "“四史”学习教育",
+            "starts_on": "2026-03-01",
+            "ends_on": "2026-02-01",
+            "required_sessions": 2,
+        },
+    )
+    assert refused.status_code == 400
+    assert "“结束日期”：早于开始日期" in refused.content.decode()
+    saved = admin.post(
+        f"/life/campaigns/{campaign.pk}/edit/",
+        {
+            "name": "“四史”学习教育",
+            "starts_on": "2026-03-01",
+            "ends_on": "2026-09-30",
+            "required_sessions": 3,
+        },
+    )
+    assert saved.status_code == 302
+    assert Campaign.objects.values_list("ends_on", "required_sessions").get(pk=campaign.pk) == (
+        D(2026, 9, 30),
+        3,
+    )
+
+
+# --- API --------------------------------------------------------------------------------------------
+def test_api_patch_moves_a_held_meeting_keeping_its_duration(world):
+    meeting = world.hold("theme_day", at(2026, 3, 10))
+
+    response = _api(
+        "patch",
+        f"/api/v1/life/meetings/{meeting.pk}",
+        world.secretary,
+        {"starts_at": "2026-04-02T09:00:00+08:00", "reason": "日期录入错误"},
+    )
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["starts_at"], body["ends_at"], body["status"]) == (
+        "2026-04-02T01:00:00Z",
+        "2026-04-02T03:00:00Z",
+        "held",
+    )
+    assert (
+        AuditEntry.objects.get(action="correct", object_pk=str(meeting.pk)).changes["reason"]
+        == "日期录入错误"
+    )
+
+
+def test_api_patch_refusals(world):
+    meeting = world.hold("theme_day", at(2026, 3, 10))
+    url = f"/api/v1/life/meetings/{meeting.pk}"
+
+    no_reason = _api("patch", url, world.secretary, {"starts_at": "2026-04-02T09:00:00+08:00"})
+    assert no_reason.status_code == 400
+    assert no_reason.json()["code"] == "reason_required"
+    assert no_reason.json()["problems"][0]["field"] == "更正原因"
+
+    bad_kind = _api("patch", url, world.secretary, {"kind": "nonsense", "reason": "类型"})
+    assert (bad_kind.status_code, bad_kind.json()["problems"][0]["field"]) == (400, "kind")
+
+    member = _api("patch", url, world.member_user, {"title": "改名", "reason": "想改"})
+    assert member.status_code == 403
+    outsider = _api("patch", url, world.outsider_user, {"title": "改名", "reason": "想改"})
+    assert outsider.status_code == 404
+
+    stored = Meeting.objects.get(pk=meeting.pk)
+    assert (stored.held_on, stored.title) == (D(2026, 3, 10), "")
+
+
+def test_api_withdraw_a_meeting(world):
+    meeting = world.hold("theme_day", at(2026, 3, 10))
+    url = f"/api/v1/life/meetings/{meeting.pk}/withdraw"
+
+    missing = _api("post", url, world.secretary, {"reason": ""})
+    assert missing.status_code == 422
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.HELD
+
+    response = _api("post", url, world.secretary, {"reason": "重复录入"})
+
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["withdrawn_reason"]) == ("withdrawn", "重复录入")
+    listed = _api("get", "/api/v1/life/meetings?org=Q-1&status=held", world.secretary).json()
+    assert listed["items"] == []
+
+
+def test_api_resolution_correct_and_withdraw(world):
+    _meeting, resolution, _attachment = _held_with_everything(world)
+    url = f"/api/v1/life/resolutions/{resolution.pk}"
+
+    early = _api("patch", url, world.secretary, {"due_on": "2026-05-01", "reason": "期限有误"})
+    assert (early.status_code, early.json()["problems"][0]["field"]) == (400, "完成期限")
+
+    corrected = _api("patch", url, world.secretary, {"due_on": "2026-07-01", "reason": "期限有误"})
+    assert corrected.status_code == 200, corrected.content
+    assert (corrected.json()["due_on"], corrected.json()["text"]) == ("2026-07-01", "整改问题清单")
+
+    member = _api("post", f"{url}/withdraw", world.member_user, {"reason": "不想做"})
+    assert member.status_code == 403
+
+    withdrawn = _api("post", f"{url}/withdraw", world.secretary, {"reason": "误登记"})
+    assert withdrawn.status_code == 200
+    assert withdrawn.json()["withdrawn_reason"] == "误登记"
+    assert withdrawn.json()["withdrawn_at"] is not None
+
+
+def test_api_delete_an_attachment(world):
+    _meeting, _resolution, attachment = _held_with_everything(world)
+    url = f"/api/v1/life/attachments/{attachment.pk}?reason=重复上传"
+
+    assert _api("delete", url, world.member_user).status_code == 403
+    assert Attachment.objects.filter(pk=attachment.pk).exists()
+
+    assert _api("delete", url, world.secretary).status_code == 204
+    assert not Attachment.objects.filter(pk=attachment.pk).exists()
+    assert AuditEntry.objects.get(action="delete", model="life.Attachment").changes["reason"] == "重复上传"
+
+
+def test_api_patch_a_campaign(world):
+    campaign = services.campaign_create(
+        actor=world.admin,
+        org=world.root,
+        name="“四史”学习教育",
+        starts_on=D(2026, 3, 1),
+        ends_on=D(2026, 6, 30),
+        required_sessions=2,
+    )
+    url = f"/api/v1/life/campaigns/{campaign.pk}"
+
+    refused = _api("patch", url, world.admin, {"ends_on": "2026-02-01"})
+    assert (refused.status_code, refused.json()["problems"][0]["field"]) == (400, "结束日期")
+    assert _api("patch", url, world.secretary, {"required_sessions": 1}).status_code == 403
+
+    response = _api("patch", url, world.admin, {"required_sessions": 4})
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["required_sessions"], response.json()["ends_on"]) == (4, "2026-06-30")
+    assert Campaign.objects.get(pk=campaign.pk).required_sessions == 4
+
+
+def test_planned_meeting_page_shows_correct_but_not_withdraw(world, secretary_client):
+    start = at(2026, 12, 10)
+    meeting = services.meeting_plan(
+        actor=world.admin,
+        org=world.branch,
+        kind=world.kind("theme_day"),
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+    )
+
+    page = secretary_client.get(f"/life/meetings/{meeting.pk}/").content.decode()
+
+    assert f'href="/life/meetings/{meeting.pk}/correct/"' in page
+    assert f'href="/life/meetings/{meeting.pk}/withdraw/"' not in page
