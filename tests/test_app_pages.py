@@ -3,6 +3,7 @@ pages (each app declares them on its AppConfig)."""
 
 import pytest
 from django.urls import reverse
+from tests.builders import account
 from tests.test_query_counts import world
 
 from qixin.people.models import Membership
@@ -25,12 +26,11 @@ def test_the_person_and_organization_pages_link_the_apps_pages_about_them(client
 
 
 def test_an_employee_is_offered_only_the_pages_they_can_use(client):
-    from qixin.core.models import User
     from qixin.people.models import Person
 
     worker, _root, _branch = world(6)
     employee = Person.objects.filter(employee_no="E0000").get()
-    user = User.objects.create_user("E0000", password="unused-password-2026", person=employee)
+    user = account("E0000", password="unused-password-2026", person=employee)
     client.force_login(user)
     menu = client.get(reverse("home")).content.decode().split("<nav>", 1)[1].split("</nav>", 1)[0]
     assert reverse("improve:index") in menu

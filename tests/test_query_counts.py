@@ -5,9 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from tests.builders import D, org, person
+from tests.builders import D, account, grant, org, person
 
-from qixin.core.models import Role, RoleGrant, User
+from qixin.core.models import Role
 from qixin.core.services import system_user
 from qixin.orgs import services as org_services
 from qixin.orgs.models import OrgKind, PositionTitle
@@ -55,8 +55,8 @@ def world(size: int):
     for branch in branches:
         org_services.election_record(actor=system_user(), org=branch, held_on=D(2024, 1, 1))
         org(branch, f"{branch.code}-G", OrgKind.GROUP, "党小组")
-    worker = User.objects.create_user("dangwu", password="x-unused-password-1")
-    RoleGrant.objects.create(user=worker, role=Role.PARTY_WORKER, organization=root, starts_on=D(2020, 1, 1))
+    worker = account("dangwu", password="x-unused-password-1")
+    grant(worker, Role.PARTY_WORKER, root)
     return worker, root, branches[0]
 
 

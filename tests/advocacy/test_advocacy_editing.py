@@ -8,11 +8,12 @@ import json
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from tests.builders import account
 
 from qixin.advocacy import services
 from qixin.advocacy.models import Campaign, Share
 from qixin.core.errors import ApplicationError, NotFound, PermissionDenied
-from qixin.core.models import AuditEntry, User
+from qixin.core.models import AuditEntry
 
 D = dt.date
 TODAY = timezone.localdate()
@@ -21,7 +22,7 @@ TOMORROW = TODAY + dt.timedelta(days=1)
 
 @pytest.fixture
 def outsider(db):
-    return User.objects.create_user("outsider", password="x-pass-2026")
+    return account("outsider", password="x-pass-2026")
 
 
 @pytest.fixture
@@ -301,7 +302,7 @@ def test_a_participant_deletes_their_own_share_and_the_audit_keeps_it(world, cam
 
 
 def test_the_branch_deletes_a_members_share_but_a_colleague_cannot(world, campaign, share):
-    colleague = User.objects.create_user("mem3", password="x-pass-2026", person=world["m3"])
+    colleague = account("mem3", password="x-pass-2026", person=world["m3"])
 
     with pytest.raises(PermissionDenied):
         services.share_delete(actor=colleague, share=share)
@@ -315,7 +316,7 @@ def test_the_branch_deletes_a_members_share_but_a_colleague_cannot(world, campai
 def test_deleting_is_confirmed_on_its_page_and_done_by_the_post(client, world, campaign, share, outsider):
     url = reverse("advocacy:share_delete", args=[share.pk])
     detail_url = reverse("advocacy:campaign", args=[campaign.pk])
-    colleague = User.objects.create_user("mem3", password="x-pass-2026", person=world["m3"])
+    colleague = account("mem3", password="x-pass-2026", person=world["m3"])
     client.force_login(colleague)
     colleague_detail = client.get(detail_url).content.decode()
     colleague_post = client.post(url)
@@ -339,7 +340,7 @@ def test_deleting_is_confirmed_on_its_page_and_done_by_the_post(client, world, c
 
 
 def test_api_deletes_a_share(client, world, share, outsider):
-    colleague = User.objects.create_user("mem3", password="x-pass-2026", person=world["m3"])
+    colleague = account("mem3", password="x-pass-2026", person=world["m3"])
     path = f"shares/{share.pk}"
 
     refused = _api(client, colleague, "delete", path)

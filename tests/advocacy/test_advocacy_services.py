@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from tests.builders import account
 
 from qixin.advocacy import selectors, services
 from qixin.advocacy.models import Share
@@ -144,9 +145,8 @@ def test_branch_campaign_does_not_take_other_branches(world):
 
 
 def user_for(world, key):
-    from qixin.core.models import User
 
-    return User.objects.create_user(f"u-{key}", password="x-pass-2026", person=world[key])
+    return account(f"u-{key}", password="x-pass-2026", person=world[key])
 
 
 def test_member_registers_own_share_on_the_page(client, world, campaign):

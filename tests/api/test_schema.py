@@ -27,11 +27,11 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation.meta import TestPhase
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
-from tests.builders import D, org, person
+from tests.builders import D, account, grant, org, person
 
 from qixin.advocacy import services as advocacy_services
 from qixin.brand import services as brand_services
-from qixin.core.models import Role, RoleGrant, User
+from qixin.core.models import Role
 from qixin.core.services import api_token_create, system_user
 from qixin.improve import services as improve_services
 from qixin.life import services as life_services
@@ -89,16 +89,16 @@ def world(db, keep_connection):
     org_services.position_assign(
         actor=system_user(), org=branch, person_id=secretary.pk, title="secretary", started_on=D(2024, 1, 1)
     )
-    admin = User.objects.create_user("api-admin")
-    RoleGrant.objects.create(user=admin, role=Role.ADMIN, starts_on=D(2020, 1, 1))
-    worker = User.objects.create_user("api-worker")
-    RoleGrant.objects.create(user=worker, role=Role.PARTY_WORKER, organization=root, starts_on=D(2020, 1, 1))
+    admin = account("api-admin")
+    grant(admin, Role.ADMIN)
+    worker = account("api-worker")
+    grant(worker, Role.PARTY_WORKER, root)
     users = {
         "系统管理员": admin,
         "党务工作者": worker,
-        "支部书记": User.objects.create_user("QX0001", person=secretary),
-        "党员": User.objects.create_user("QX0002", person=member),
-        "员工": User.objects.create_user("QX0005", person=employee),
+        "支部书记": account("QX0001", person=secretary),
+        "党员": account("QX0002", person=member),
+        "员工": account("QX0005", person=employee),
     }
     starts = timezone.now() + dt.timedelta(days=3)
     lately = timezone.localdate() - dt.timedelta(days=30)  # what services take as already begun

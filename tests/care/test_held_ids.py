@@ -2,17 +2,17 @@
 
 import pytest
 from django.test import Client
-from tests.builders import D
+from tests.builders import account, grant
 
-from qixin.core.models import Role, RoleGrant, User
+from qixin.core.models import Role
 from qixin.core.services import api_token_create
 
 pytestmark = pytest.mark.django_db
 
 
 def test_an_id_beyond_the_database_range_is_refused_in_chinese():
-    admin = User.objects.create_user("admin", password="x-unused-password-1")
-    RoleGrant.objects.create(user=admin, role=Role.ADMIN, starts_on=D(2020, 1, 1))
+    admin = account("admin", password="x-unused-password-1")
+    grant(admin, Role.ADMIN)
     key = api_token_create(actor=admin, name="t", days=30)[1]
     response = Client().post(
         "/api/v1/care/held/moderate",

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
+from tests.builders import account
 
 from qixin.care.models import Moderation, Ticket, TicketStatus
 
@@ -120,9 +121,8 @@ def services_ticket_assign(world, ticket):
 
 
 def test_an_employee_without_a_wall_sees_an_empty_wall(world):
-    from qixin.core.models import User
 
-    nobody = User.objects.create_user("nobody", password="x-secret-2026")
+    nobody = account("nobody", password="x-secret-2026")
     response = _client(nobody).get(reverse("care:wall"))
     assert response.status_code == 200
     assert "心愿墙上还没有心愿" in response.content.decode()

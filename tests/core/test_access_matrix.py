@@ -17,10 +17,10 @@ import pytest
 from click.testing import CliRunner
 from django.test import Client
 from django.urls import reverse
-from tests.builders import D, org, person
+from tests.builders import D, account, grant, org, person
 
 from qixin.cli import main as cli
-from qixin.core.models import AuditEntry, Role, RoleGrant, User
+from qixin.core.models import AuditEntry, Role
 from qixin.core.services import api_token_create, system_user
 from qixin.orgs import services as org_services
 from qixin.orgs.models import Organization, OrgKind, PositionTitle
@@ -76,15 +76,13 @@ def world():
             actor=system_user(), org=a1, person_id=people[who].pk, title=title, started_on=D(2024, 1, 1)
         )
     users = {
-        "admin": User.objects.create_user("admin1", password=PASSWORD),
-        "worker": User.objects.create_user("worker1", password=PASSWORD),
+        "admin": account("admin1", password=PASSWORD),
+        "worker": account("worker1", password=PASSWORD),
     }
-    RoleGrant.objects.create(user=users["admin"], role=Role.ADMIN, starts_on=D(2020, 1, 1))
-    RoleGrant.objects.create(
-        user=users["worker"], role=Role.PARTY_WORKER, organization=a, starts_on=D(2020, 1, 1)
-    )
+    grant(users["admin"], Role.ADMIN)
+    grant(users["worker"], Role.PARTY_WORKER, a)
     for role, who in USER_PERSON.items():
-        users[role] = User.objects.create_user(f"{role}1", password=PASSWORD, person=people[who])
+        users[role] = account(f"{role}1", password=PASSWORD, person=people[who])
     return {"people": people, "users": users, "orgs": {o.code: o for o in Organization.objects.all()}}
 
 

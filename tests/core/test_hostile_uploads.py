@@ -22,13 +22,13 @@ from click.testing import CliRunner
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from tests import hostile_files as hostile
-from tests.builders import org, person
+from tests.builders import account, org, person, superuser
 
 from qixin.cli import KINDS, TABULAR_KINDS
 from qixin.cli import main as cli
 from qixin.core import tabular
 from qixin.core.errors import ApplicationError
-from qixin.core.models import AuditEntry, User
+from qixin.core.models import AuditEntry
 from qixin.orgs.models import Organization, OrgKind
 from qixin.people.models import Person
 
@@ -103,8 +103,8 @@ def world(settings, tmp_path):
     branch = org(root, "B1", name="第一党支部")
     member = person(branch, "M1", category="正式党员", name="马党员")
     return {
-        "admin": User.objects.create_superuser("admin", password="x-Password-2026"),
-        "member": User.objects.create_user("member", password="x-Password-2026", person=member),
+        "admin": superuser("admin", password="x-Password-2026"),
+        "member": account("member", password="x-Password-2026", person=member),
     }
 
 

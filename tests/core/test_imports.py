@@ -14,13 +14,12 @@ from click.testing import CliRunner
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.urls import reverse
-from tests.builders import D, id_number, org
+from tests.builders import D, id_number, org, superuser
 from tests.hostile_files import csv_bytes
 
 from qixin.cli import main as cli
 from qixin.core import tabular
 from qixin.core.errors import ApplicationError
-from qixin.core.models import User
 from qixin.core.services import api_token_create
 from qixin.orgs.models import Organization, OrgKind
 from qixin.people import importers as people_importers
@@ -52,7 +51,7 @@ def branch(settings, tmp_path):
 
 @pytest.fixture
 def admin(db):
-    return User.objects.create_superuser("admin", password="x-Password-2026")
+    return superuser("admin", password="x-Password-2026")
 
 
 def staged(settings) -> list[str]:
@@ -138,7 +137,7 @@ def test_a_second_preview_replaces_the_first(client, admin, branch, settings):
 def test_another_user_cannot_confirm_a_preview(client, admin, branch, settings):
     client.force_login(admin)
     token = preview(client).context["token"]
-    other = User.objects.create_superuser("other", password="x-Password-2026")
+    other = superuser("other", password="x-Password-2026")
     client.force_login(other)
     assert confirm(client, token).context["error"].code == "expired"
     assert Person.objects.count() == 0
@@ -149,7 +148,7 @@ def test_another_user_cannot_confirm_a_preview(client, admin, branch, settings):
 def test_purge_deletes_expired_previews_only_and_a_new_preview_purges_too(client, admin, branch, settings):
     client.force_login(admin)
     old_token = preview(client).context["token"]
-    other = User.objects.create_superuser("other", password="x-Password-2026")
+    other = superuser("other", password="x-Password-2026")
     client.force_login(other)
     fresh_token = preview(client).context["token"]
     old = time.time() - settings.QIXIN_IMPORT_PREVIEW_SECONDS - 1
@@ -237,9 +236,7 @@ def test_an_import_while_another_holds_the_database_is_told_so_on_the_command_li
 
 def test_an_import_while_another_holds_the_database_is_a_409_on_the_api(hold, client):
     # A token, not a session: every page request saves its session, which the lock would block too.
-    key = api_token_create(
-        actor=User.objects.create_superuser("admin", password="x-Password-2026"), name="t", days=1
-    )[1]
+    key = api_token_create(actor=superuser("admin", password="x-Password-2026"), name="t", days=1)[1]
     headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     assert client.get("/api/v1/people/", **headers).status_code == 200  # notes the token's use first
     hold()
@@ -313,7 +310,7 @@ def test_the_roster_is_read_and_checked_outside_the_write_transaction(transactio
 
     monkeypatch.setattr(tabular, "read", reading)
     monkeypatch.setattr(people_importers, "check_person", checking)
-    admin = User.objects.create_superuser("admin", password="x-Password-2026")
+    admin = superuser("admin", password="x-Password-2026")
     report = people_importers.import_roster(actor=admin, data=roster(), filename="花名册.csv")
     assert report.created == 1
     assert seen == [("read", False), ("check", False)]

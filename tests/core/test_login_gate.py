@@ -13,9 +13,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from tests.builders import D, org, person
+from tests.builders import account, grant, org, person
 
-from qixin.core.models import ApiToken, AuditEntry, Role, RoleGrant, TwoFactorRequirement, User
+from qixin.core.models import ApiToken, AuditEntry, Role, TwoFactorRequirement, User
 from qixin.core.services import api_token_create, system_user, two_factor_require
 from qixin.orgs.models import OrgKind
 
@@ -50,13 +50,8 @@ def branch():
 
 @pytest.fixture
 def user(branch):
-    account = User.objects.create_user(
-        "zhang", password=PASSWORD, person=person(branch, "QX0123", name="张晓明", category="正式党员")
-    )
-    RoleGrant.objects.create(
-        user=account, role=Role.PARTY_WORKER, organization=branch, starts_on=D(2020, 1, 1)
-    )
-    return account
+    zhang = person(branch, "QX0123", name="张晓明", category="正式党员")
+    return grant(account("zhang", password=PASSWORD, person=zhang), Role.PARTY_WORKER, branch)
 
 
 def device_for(user: User) -> TOTPDevice:

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from tests.builders import D, org, person
+from tests.builders import account, grant, org, person
 
 from qixin.cli import main as cli
 from qixin.core.errors import ApplicationError
-from qixin.core.models import AuditEntry, Role, RoleGrant, User
+from qixin.core.models import AuditEntry, Role, User
 from qixin.core.services import password_change, system_user, two_factor_require
 from qixin.orgs.models import OrgKind
 from qixin.people.services import accounts_create
@@ -32,7 +32,7 @@ def branch():
 
 @pytest.fixture
 def user(branch):
-    return User.objects.create_user(
+    return account(
         "zhang", password=PASSWORD, first_name="张晓明", person=person(branch, "QX0123", name="张晓明")
     )
 
@@ -88,7 +88,7 @@ def test_unknown_user_names_from_a_shared_address_lock_nobody_out(user):
 
 
 def test_one_person_mistyping_locks_their_own_account_only(user):
-    User.objects.create_user("li", password=PASSWORD)
+    account("li", password=PASSWORD)
     for _ in range(5):
         attempt("li", "wrong-password", address="10.9.9.9")
     assert attempt("li", PASSWORD, address="10.9.9.9").status_code == 429
@@ -98,7 +98,7 @@ def test_one_person_mistyping_locks_their_own_account_only(user):
 @override_settings(QIXIN_ADDRESS_FAILURE_LIMIT=12)
 def test_guessing_across_many_real_accounts_locks_that_address_only(user):
     for n in range(6):
-        User.objects.create_user(f"u{n}", password=PASSWORD)
+        account(f"u{n}", password=PASSWORD)
     # Unknown names do not count towards the address's limit, however many.
     for name in ("x1", "x2", "x3", "x4", "x5", "x6"):
         assert attempt(name, "guess", address="10.6.6.6").status_code == 200
@@ -177,9 +177,9 @@ def test_a_user_with_an_authenticator_must_enter_its_code(user):
 
 
 def test_an_administrator_can_require_a_second_factor_for_a_role(user, branch):
-    admin = User.objects.create_user("admin", password=PASSWORD)
-    RoleGrant.objects.create(user=admin, role=Role.ADMIN, starts_on=D(2020, 1, 1))
-    RoleGrant.objects.create(user=user, role=Role.PARTY_WORKER, organization=branch, starts_on=D(2020, 1, 1))
+    admin = account("admin", password=PASSWORD)
+    grant(admin, Role.ADMIN)
+    grant(user, Role.PARTY_WORKER, branch)
     two_factor_require(actor=admin, role=Role.PARTY_WORKER, required=True)
     client = Client()
     client.post(reverse("login"), {"username": "zhang", "password": PASSWORD})

@@ -4,10 +4,10 @@ names the parameter; never a 500. The API bounds the same parameters in its sche
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
-from tests.builders import D, org, person
+from tests.builders import D, account, grant, org, person
 
 from qixin.core.errors import ApplicationError
-from qixin.core.models import Role, RoleGrant, User
+from qixin.core.models import Role
 from qixin.core.params import query_choice, query_date, query_id, query_int, query_year
 from qixin.core.services import api_token_create
 from qixin.orgs.models import OrgKind
@@ -75,8 +75,8 @@ def world(db):
     root = org(None, "R", OrgKind.COMMITTEE, "示例党委")
     branch = org(root, "R-1", name="总装一支部")
     member = person(branch, "QX0001", category="正式党员")
-    admin = User.objects.create_user("admin-1")
-    RoleGrant.objects.create(user=admin, role=Role.ADMIN, starts_on=D(2020, 1, 1))
+    admin = account("admin-1")
+    grant(admin, Role.ADMIN)
     return {"root": root, "branch": branch, "member": member, "admin": admin}
 
 

@@ -4,9 +4,9 @@ otherwise)."""
 
 import pytest
 from django.urls import reverse
-from tests.builders import D, org
+from tests.builders import account, grant, org
 
-from qixin.core.models import Role, RoleGrant, User
+from qixin.core.models import Role
 from qixin.core.services import api_token_create
 from qixin.orgs.models import Organization, OrgKind
 
@@ -20,8 +20,8 @@ pytestmark = pytest.mark.parametrize("debug", [True, False], ids=["DEBUG", "no D
 @pytest.fixture
 def admin(db):
     org(None, "R", OrgKind.COMMITTEE, "示例党委")
-    user = User.objects.create_user("admin-1")
-    RoleGrant.objects.create(user=user, role=Role.ADMIN, starts_on=D(2020, 1, 1))
+    user = account("admin-1")
+    grant(user, Role.ADMIN)
     return user
 
 

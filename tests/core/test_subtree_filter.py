@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.builders import org, person
+from tests.builders import account, grant, org, person, superuser
 
 from qixin.core import access
-from qixin.core.models import Role, RoleGrant, User
+from qixin.core.models import Role
 from qixin.orgs.models import Organization, OrgKind
 from qixin.people.models import Membership, Person
 
@@ -24,10 +24,10 @@ def tree():
     two = org(root, "R2")
     for code, where in (("P0", root), ("P1", one), ("P2", two)):
         person(where, code, category="正式党员" if where != root else "")
-    worker = User.objects.create_user("worker", password="x")
-    RoleGrant.objects.create(user=worker, role=Role.PARTY_WORKER, organization=root, starts_on=D(2020, 1, 1))
-    secretary = User.objects.create_user("secretary", password="x")
-    RoleGrant.objects.create(user=secretary, role=Role.SECRETARY, organization=one, starts_on=D(2020, 1, 1))
+    worker = account("worker", password="x")
+    grant(worker, Role.PARTY_WORKER, root)
+    secretary = account("secretary", password="x")
+    grant(secretary, Role.SECRETARY, one)
     return {"root": root, "one": one, "two": two, "worker": worker, "secretary": secretary}
 
 
@@ -69,7 +69,7 @@ def test_below_the_root_or_beyond_the_users_reach_the_path_decides(tree):
 def test_a_second_root_turns_the_shortcut_off(tree):
     other = org(None, "S", OrgKind.COMMITTEE)
     person(other, "Q0")
-    admin = User.objects.create_superuser("admin", password="x")
+    admin = superuser("admin", password="x")
     people = Person.objects.filter(access.subtree_q(admin, fresh(tree["root"].pk), "organization__path"))
     assert numbers(people) == ["P0", "P1", "P2"]
     people = Person.objects.filter(access.subtree_q(admin, fresh(other.pk), "organization__path"))

@@ -5,10 +5,9 @@ import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
-from tests.builders import person
+from tests.builders import account, person, superuser
 
 from qixin.brand import services as brand_services
-from qixin.core.models import User
 from qixin.orgs import services as org_services
 from qixin.orgs.models import OrgKind
 
@@ -17,7 +16,7 @@ PASSWORD = "e2e-secret-pass-2026"
 
 
 def test_secretary_runs_a_mission_and_sees_the_deed_on_the_members_page(live_server, page, login):
-    admin = User.objects.create_superuser("root", password=PASSWORD)
+    admin = superuser("root", password=PASSWORD)
     committee = org_services.org_create(
         actor=admin, parent=None, code="C", name="测试公司党委", kind=OrgKind.COMMITTEE
     )
@@ -29,7 +28,7 @@ def test_secretary_runs_a_mission_and_sees_the_deed_on_the_members_page(live_ser
     org_services.position_assign(
         actor=admin, org=branch, person_id=secretary.pk, title="secretary", started_on=dt.date(2024, 1, 1)
     )
-    User.objects.create_user("E001", password=PASSWORD, person=secretary, first_name="张晓明")
+    account("E001", password=PASSWORD, person=secretary, first_name="张晓明")
     brand_services.framework_define(
         actor=admin,
         organization=committee,

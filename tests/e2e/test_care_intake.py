@@ -4,9 +4,9 @@ employee reads the answer with the code."""
 
 import pytest
 from playwright.sync_api import expect
+from tests.builders import account, superuser
 
 from qixin.care import services
-from qixin.core.models import User
 from qixin.orgs import services as org_services
 from qixin.orgs.models import OrgKind
 
@@ -27,14 +27,14 @@ PHONE = {
 def test_anonymous_phone_submission_is_answered_by_the_care_team(live_server, browser, settings):
     # The robot fills the form in milliseconds; a person takes seconds (a faster form is held).
     settings.QIXIN_CARE_NONCE_MIN_SECONDS = 0
-    admin = User.objects.create_superuser("root", password=PASSWORD)
+    admin = superuser("root", password=PASSWORD)
     committee = org_services.org_create(
         actor=admin, parent=None, code="C", name="测试公司党委", kind=OrgKind.COMMITTEE
     )
     branch = org_services.org_create(
         actor=admin, parent=committee, code="C-1", name="总装第一党支部", kind=OrgKind.BRANCH
     )
-    helper = User.objects.create_user("tiexin", password=PASSWORD, first_name="贴心人小王")
+    helper = account("tiexin", password=PASSWORD, first_name="贴心人小王")
     team = services.team_create(actor=admin, organization=branch, name="总装一支部连心桥")
     services.team_member_add(actor=admin, team=team, user=helper)
     point = services.point_create(actor=admin, team=team, name="一车间休息室")

@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
+from tests.builders import account, grant, superuser
 
-from qixin.core.models import Role, RoleGrant, User
+from qixin.core.models import Role
 from qixin.orgs import services as org_services
 from qixin.orgs.models import OrgKind
 from qixin.people import services as people_services
@@ -15,7 +16,7 @@ PASSWORD = "e2e-secret-pass-2026"
 
 
 def test_party_worker_finds_member_by_pinyin_and_opens_person_page(live_server, page, login):
-    admin = User.objects.create_superuser("root", password=PASSWORD)
+    admin = superuser("root", password=PASSWORD)
     committee = org_services.org_create(
         actor=admin, parent=None, code="C", name="测试公司党委", kind=OrgKind.COMMITTEE
     )
@@ -37,10 +38,8 @@ def test_party_worker_finds_member_by_pinyin_and_opens_person_page(live_server, 
                 "full_on": dt.date(2016, 7, 1),
             },
         )
-    worker = User.objects.create_user("dangwu", password=PASSWORD, first_name="党建工作部")
-    RoleGrant.objects.create(
-        user=worker, role=Role.PARTY_WORKER, organization=committee, starts_on=dt.date(2020, 1, 1)
-    )
+    worker = account("dangwu", password=PASSWORD, first_name="党建工作部")
+    grant(worker, Role.PARTY_WORKER, committee)
 
     login("dangwu", PASSWORD)
     expect(page.get_by_role("heading", name="您好，党建工作部")).to_be_visible()

@@ -1,13 +1,11 @@
 """A member writes a suggestion and is shown a similar one already made; a party worker then finds
 the likely duplicate in the review queue and merges it, both submitters credited."""
 
-import datetime as dt
-
 import pytest
 from playwright.sync_api import expect
-from tests.builders import person
+from tests.builders import account, grant, person, superuser
 
-from qixin.core.models import Role, RoleGrant, User
+from qixin.core.models import Role
 from qixin.improve import services
 from qixin.improve.models import Suggestion, SuggestionStatus
 from qixin.improve.text import similarity
@@ -24,7 +22,7 @@ COPY = "总装车间空压机夜间和周末低负荷时仍然满功率运行，
 
 def test_member_sees_similar_suggestion_and_worker_merges_it(live_server, page, login):
     similarity.forget_indexes()
-    admin = User.objects.create_superuser("root", password=PASSWORD)
+    admin = superuser("root", password=PASSWORD)
     committee = org_services.org_create(
         actor=admin, parent=None, code="C", name="测试公司党委", kind=OrgKind.COMMITTEE
     )
@@ -33,8 +31,8 @@ def test_member_sees_similar_suggestion_and_worker_merges_it(live_server, page, 
     )
     first = person(branch, "E001", category="正式党员", name="张晓明", department="总装车间")
     second = person(branch, "E002", category="正式党员", name="李小梅", department="总装车间")
-    User.objects.create_user("E002", password=PASSWORD, person=second, first_name="李小梅")
-    author = User.objects.create_user("E001", password=PASSWORD, person=first, first_name="张晓明")
+    account("E002", password=PASSWORD, person=second, first_name="李小梅")
+    author = account("E001", password=PASSWORD, person=first, first_name="张晓明")
     original = services.suggestion_submit(
         actor=author,
         organization=branch,
@@ -43,10 +41,8 @@ def test_member_sees_similar_suggestion_and_worker_merges_it(live_server, page, 
         category="能耗",
         department="总装车间",
     )
-    worker = User.objects.create_user("dangwu", password=PASSWORD, first_name="党建工作部")
-    RoleGrant.objects.create(
-        user=worker, role=Role.PARTY_WORKER, organization=committee, starts_on=dt.date(2020, 1, 1)
-    )
+    worker = account("dangwu", password=PASSWORD, first_name="党建工作部")
+    grant(worker, Role.PARTY_WORKER, committee)
 
     login("E002", PASSWORD)
     page.goto(f"{live_server.url}/improve/suggestions/new/")

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
+from tests.builders import account
 
-from qixin.core.models import User
 from qixin.core.services import system_user
 from qixin.life import services as life_services
 from qixin.life.models import Attendance, Meeting, MeetingKind
@@ -60,7 +60,7 @@ def test_secretary_records_meeting_and_branch_becomes_compliant(live_server, pag
     org_services.position_assign(
         actor=admin, org=branch, person_id=people[0].pk, title="secretary", started_on=last_month
     )
-    User.objects.create_user("E001", password=PASSWORD, person=people[0], first_name="张晓明")
+    account("E001", password=PASSWORD, person=people[0], first_name="张晓明")
 
     login("E001", PASSWORD)
     page.get_by_role("link", name="组织生活", exact=True).click()

@@ -7,11 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
-from tests.builders import person
+from tests.builders import account, person
 
 from qixin.brand import services as brand_services
 from qixin.brand.models import Deed
-from qixin.core.models import User
 from qixin.core.services import system_user
 from qixin.improve.models import Suggestion
 from qixin.life import services as life_services
@@ -48,12 +47,12 @@ def secretary(branch):
     org_services.position_assign(
         actor=system_user(), org=branch, person_id=who.pk, title="secretary", started_on=dt.date(2024, 1, 1)
     )
-    return User.objects.create_user("E001", password=PASSWORD, person=who, first_name="张晓明")
+    return account("E001", password=PASSWORD, person=who, first_name="张晓明")
 
 
 def test_a_member_submits_a_suggestion_with_two_attachments(live_server, page, login, branch):
     member = person(branch, "E002", category="正式党员", name="李小梅", department="总装车间")
-    User.objects.create_user("E002", password=PASSWORD, person=member, first_name="李小梅")
+    account("E002", password=PASSWORD, person=member, first_name="李小梅")
 
     login("E002", PASSWORD)
     page.goto(f"{live_server.url}/improve/suggestions/new/")

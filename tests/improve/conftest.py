@@ -14,16 +14,17 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from tests import builders
 
-from qixin.core.models import Role, RoleGrant, User
+from qixin.core.models import Role, User
 from qixin.improve import services
 from qixin.improve.models import Category, DesignationKind, Stage
 from qixin.improve.text import similarity
 from qixin.orgs import services as org_services
 from qixin.orgs.models import Organization, OrgKind, PositionTitle
-from qixin.people import services as people_services
 from qixin.people.models import Person
 
+PASSWORD = "x-secret-pass-1"
 TODAY = timezone.localdate()
 START = dt.date(2026, 1, 5) if dt.date(2026, 3, 1) <= TODAY else TODAY - dt.timedelta(days=60)
 
@@ -42,21 +43,18 @@ def _media(settings, tmp_path):
 
 
 def person(actor: User, org: Organization, number: str, name: str, *, member: bool) -> Person:
-    values: dict[str, Any] = {
-        "employee_no": number,
-        "name": name,
-        "gender": "男",
-        "birth_date": dt.date(1988, 3, 1),
-        "department": "总装车间",
-    }
-    if member:
-        values |= {
-            "category": "正式党员",
-            "branch": org,
-            "joined_on": dt.date(2012, 7, 1),
-            "full_on": dt.date(2013, 7, 1),
-        }
-    return people_services.person_create(actor=actor, organization=org, values=values)
+    """Someone of 总装车间 (with `member`, a full party member since 2012)."""
+    return builders.person(
+        org,
+        number,
+        actor=actor,
+        name=name,
+        birth_date=dt.date(1988, 3, 1),
+        hired_on=None,
+        department="总装车间",
+        category="正式党员" if member else "",
+        joined=dt.date(2012, 7, 1),
+    )
 
 
 @dataclass
@@ -84,22 +82,12 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    admin = User.objects.create_superuser("root", password="x-secret-pass-1")
-    committee = org_services.org_create(
-        actor=admin, parent=None, code="C", name="旗心汽车党委", kind=OrgKind.COMMITTEE
-    )
-    branch = org_services.org_create(
-        actor=admin, parent=committee, code="C-1", name="总装第一党支部", kind=OrgKind.BRANCH, unit="总装车间"
-    )
-    branch2 = org_services.org_create(
-        actor=admin, parent=committee, code="C-2", name="总装第二党支部", kind=OrgKind.BRANCH, unit="总装车间"
-    )
-    other_committee = org_services.org_create(
-        actor=admin, parent=None, code="X", name="另一公司党委", kind=OrgKind.COMMITTEE
-    )
-    other_branch = org_services.org_create(
-        actor=admin, parent=other_committee, code="X-1", name="另一支部", kind=OrgKind.BRANCH
-    )
+    admin = builders.superuser("root", password=PASSWORD)
+    committee = builders.org(None, "C", OrgKind.COMMITTEE, "旗心汽车党委", actor=admin)
+    branch = builders.org(committee, "C-1", name="总装第一党支部", unit="总装车间", actor=admin)
+    branch2 = builders.org(committee, "C-2", name="总装第二党支部", unit="总装车间", actor=admin)
+    other_committee = builders.org(None, "X", OrgKind.COMMITTEE, "另一公司党委", actor=admin)
+    other_branch = builders.org(other_committee, "X-1", name="另一支部", actor=admin)
     member = person(admin, branch, "E001", "张明", member=True)
     employee = person(admin, branch, "E002", "李强", member=False)
     secretary = person(admin, branch, "E003", "王书记", member=True)
@@ -114,16 +102,10 @@ def world(db) -> World:
     )
 
     def account(username: str, who: Person | None = None) -> User:
-        return User.objects.create_user(username, password="x-secret-pass-1", person=who, first_name=username)
+        return builders.account(username, password=PASSWORD, person=who, first_name=username)
 
-    worker = account("dangwu")
-    RoleGrant.objects.create(
-        user=worker, role=Role.PARTY_WORKER, organization=committee, starts_on=dt.date(2020, 1, 1)
-    )
-    outsider = account("waibu")
-    RoleGrant.objects.create(
-        user=outsider, role=Role.PARTY_WORKER, organization=other_committee, starts_on=dt.date(2020, 1, 1)
-    )
+    worker = builders.grant(account("dangwu"), Role.PARTY_WORKER, committee, actor=admin)
+    outsider = builders.grant(account("waibu"), Role.PARTY_WORKER, other_committee, actor=admin)
     finance = account("caiwu")
     reviewer = account("pingshen")
     services.designation_grant(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.utils import timezone
+from tests.builders import D, account, org, person
 
 from qixin.core.models import User
 from qixin.core.services import system_user
@@ -14,10 +15,9 @@ from qixin.life import services
 from qixin.life.models import MeetingKind
 from qixin.orgs import services as org_services
 from qixin.orgs.models import Organization, OrgKind
-from qixin.people import services as people_services
 from qixin.people.models import Person
 
-D = dt.date
+PASSWORD = "pw-secret-2026"
 TZ = timezone.get_fixed_timezone(8 * 60)
 
 
@@ -26,17 +26,16 @@ def at(year, month, day, hour=14, minute=0):
 
 
 def add_person(admin, org, number, category="正式党员"):
-    values = {
-        "employee_no": number,
-        "name": f"党员{number}",
-        "gender": "男",
-        "birth_date": D(1985, 1, 1),
-        "category": category,
-        "branch": org,
-        "joined_on": D(2010, 7, 1) if category == "正式党员" else D(2026, 6, 1),
-        "full_on": D(2011, 7, 1) if category == "正式党员" else None,
-    }
-    return people_services.person_create(actor=admin, organization=org, values=values)
+    """A party member of `org` (a full member since 2010, or probationary since June 2026)."""
+    return person(
+        org,
+        number,
+        actor=admin,
+        name=f"党员{number}",
+        hired_on=None,
+        category=category,
+        joined=D(2010, 7, 1) if category == "正式党员" else D(2026, 6, 1),
+    )
 
 
 @dataclass
@@ -93,49 +92,19 @@ class World:
 @pytest.fixture
 def world(db):
     admin = system_user()
-    root = org_services.org_create(
-        actor=admin,
-        parent=None,
-        code="Q",
-        name="示例公司党委",
-        kind=OrgKind.COMMITTEE,
-        established_on=D(2000, 1, 1),
-    )
-    branch = org_services.org_create(
-        actor=admin,
-        parent=root,
-        code="Q-1",
-        name="总装第一党支部",
-        kind=OrgKind.BRANCH,
-        established_on=D(2000, 1, 1),
-    )
-    new_branch = org_services.org_create(
-        actor=admin,
-        parent=root,
-        code="Q-2",
-        name="新成立党支部",
-        kind=OrgKind.BRANCH,
-        established_on=D(2026, 3, 15),
-    )
-    other = org_services.org_create(
-        actor=admin,
-        parent=root,
-        code="Q-3",
-        name="研发党支部",
-        kind=OrgKind.BRANCH,
-        established_on=D(2000, 1, 1),
-    )
+    root = org(None, "Q", OrgKind.COMMITTEE, "示例公司党委")
+    branch = org(root, "Q-1", name="总装第一党支部")
+    new_branch = org(root, "Q-2", name="新成立党支部", established_on=D(2026, 3, 15))
+    other = org(root, "Q-3", name="研发党支部")
     full = [add_person(admin, branch, f"A{i}") for i in range(1, 6)]
     probationary = add_person(admin, branch, "P1", category="预备党员")
     outsider = add_person(admin, other, "X1")
     org_services.position_assign(
         actor=admin, org=branch, person_id=full[0].pk, title="secretary", started_on=D(2024, 1, 1)
     )
-    secretary = User.objects.create_user(
-        "sec", password="pw-secret-2026", person=full[0], email="sec@example.com"
-    )
-    member_user = User.objects.create_user("mem", password="pw-secret-2026", person=full[1])
-    outsider_user = User.objects.create_user("out", password="pw-secret-2026", person=outsider)
+    secretary = account("sec", password=PASSWORD, person=full[0], email="sec@example.com")
+    member_user = account("mem", password=PASSWORD, person=full[1])
+    outsider_user = account("out", password=PASSWORD, person=outsider)
     return World(
         admin,
         root,

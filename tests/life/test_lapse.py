@@ -11,10 +11,11 @@ import json
 import pytest
 from django.core import mail
 from django.test import Client
+from tests.builders import account, grant
 
 from qixin.core import services as core_services
 from qixin.core.errors import ApplicationError
-from qixin.core.models import Role, RoleGrant, RuleOverride, User
+from qixin.core.models import Role, RuleOverride
 from qixin.life import rulebook as rb
 from qixin.life import selectors, services
 from qixin.life.models import Reminder
@@ -250,10 +251,8 @@ def test_a_warning_not_before_the_lapse_is_refused_and_nothing_saved(spring):
 
 @pytest.fixture
 def party_worker(world):
-    user = User.objects.create_user("dangwu", password="pw-secret-2026")
-    RoleGrant.objects.create(
-        user=user, role=Role.PARTY_WORKER, organization=world.root, starts_on=dt.date(2020, 1, 1)
-    )
+    user = account("dangwu", password="pw-secret-2026")
+    grant(user, Role.PARTY_WORKER, world.root)
     return user
 
 
@@ -266,7 +265,7 @@ def committee_member(world):
         title="organization",
         started_on=D(2024, 1, 1),
     )
-    return User.objects.create_user("weiyuan", password="pw-secret-2026", person=world.full[2])
+    return account("weiyuan", password="pw-secret-2026", person=world.full[2])
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,10 @@
 """Who may plan and record meetings, set rules, see compliance: a role matrix; a refusal changes nothing."""
 
-import datetime as dt
-
 import pytest
+from tests.builders import account, grant
 
 from qixin.core.errors import ApplicationError
-from qixin.core.models import Role, RoleGrant, User
+from qixin.core.models import Role
 from qixin.life import selectors, services
 from qixin.life.models import Meeting
 
@@ -15,10 +14,8 @@ from .test_compliance import TODAY, YEAR
 
 @pytest.fixture
 def party_worker(world):
-    user = User.objects.create_user("dangwu", password="pw-secret-2026")
-    RoleGrant.objects.create(
-        user=user, role=Role.PARTY_WORKER, organization=world.root, starts_on=dt.date(2020, 1, 1)
-    )
+    user = account("dangwu", password="pw-secret-2026")
+    grant(user, Role.PARTY_WORKER, world.root)
     return user
 
 

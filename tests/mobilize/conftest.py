@@ -1,3 +1,3 @@
 """The known world of tests/brand/conftest.py, shared by brand, mobilize and advocacy."""
 
-from tests.brand.conftest import make_person, world  # noqa: F401
+from tests.brand.conftest import world  # noqa: F401

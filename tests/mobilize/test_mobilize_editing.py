@@ -9,11 +9,12 @@ import json
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from tests.builders import account
 
 from qixin.brand import services as brand_services
 from qixin.brand.models import Deed
 from qixin.core.errors import ApplicationError, NotFound, PermissionDenied
-from qixin.core.models import AuditEntry, User
+from qixin.core.models import AuditEntry
 from qixin.mobilize import services
 from qixin.mobilize.models import Assignment, Mission, Team, TeamMember
 
@@ -23,7 +24,7 @@ TODAY = timezone.localdate()
 
 @pytest.fixture
 def outsider(db):
-    return User.objects.create_user("outsider", password="x-pass-2026")
+    return account("outsider", password="x-pass-2026")
 
 
 def _audited(action, obj):

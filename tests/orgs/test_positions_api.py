@@ -6,9 +6,8 @@ import json
 
 import pytest
 from django.utils import timezone
-from tests.builders import D, org, person
+from tests.builders import D, account, org, person, superuser
 
-from qixin.core.models import User
 from qixin.core.services import api_token_create, system_user
 from qixin.orgs import services
 from qixin.orgs.models import Election, OrgKind, Position, PositionTitle
@@ -36,9 +35,9 @@ def world():
         "group": group,
         "full": full,
         "probationary": probationary,
-        "admin": User.objects.create_superuser("admin", password="x-Password-2026"),
-        "member": User.objects.create_user("member", password="x-Password-2026", person=member),
-        "b2_secretary": User.objects.create_user("s2", password="x-Password-2026", person=other_secretary),
+        "admin": superuser("admin", password="x-Password-2026"),
+        "member": account("member", password="x-Password-2026", person=member),
+        "b2_secretary": account("s2", password="x-Password-2026", person=other_secretary),
     }
 
 

@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from django.utils import timezone
-from tests.builders import D, org, person
+from tests.builders import D, account, org, person, superuser
 
 from qixin.cli import main as cli
 from qixin.core.errors import ApplicationError
-from qixin.core.models import AuditEntry, User
+from qixin.core.models import AuditEntry
 from qixin.core.services import system_user
 from qixin.orgs import services
 from qixin.orgs.importers import POSITION_COLUMNS, POSITION_HEADERS, export_positions, import_positions
@@ -186,7 +186,7 @@ def test_an_organization_outside_the_actors_management_is_refused(world):
     services.position_assign(
         actor=system_user(), org=world["b1"], person_id=_pk("F1"), title="secretary", started_on=D(2021, 1, 1)
     )
-    secretary = User.objects.create_user("sec", password="x-Password-2026", person_id=_pk("F1"))
+    secretary = account("sec", password="x-Password-2026", person_id=_pk("F1"))
     with pytest.raises(ApplicationError) as caught:
         import_positions(
             actor=secretary,
@@ -260,7 +260,7 @@ def test_the_import_page_previews_then_applies(world, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
-    client.force_login(User.objects.create_superuser("admin", password="x-Password-2026"))
+    client.force_login(superuser("admin", password="x-Password-2026"))
     url = reverse("orgs:position_import")
     assert "任职日期" in client.get(url).content.decode()
     upload = SimpleUploadedFile("职务.csv", csv_bytes(GOOD), content_type="text/csv")
@@ -281,7 +281,7 @@ def test_the_appointment_page_replaces_the_secretary_only_when_asked(world, clie
     services.position_assign(
         actor=system_user(), org=world["b1"], person_id=_pk("F1"), title="secretary", started_on=D(2021, 1, 1)
     )
-    client.force_login(User.objects.create_superuser("admin", password="x-Password-2026"))
+    client.force_login(superuser("admin", password="x-Password-2026"))
     url = reverse("orgs:position_new", args=[world["b1"].pk])
     form = {"employee_no": "F2", "title": "secretary", "custom_title": "", "started_on": "2024-05-01"}
     refused = client.post(url, form)

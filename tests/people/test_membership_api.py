@@ -6,9 +6,8 @@ import json
 
 import pytest
 from django.utils import timezone
-from tests.builders import D, org, person
+from tests.builders import D, account, org, person, superuser
 
-from qixin.core.models import User
 from qixin.core.periods import add_months, add_years
 from qixin.core.services import api_token_create
 from qixin.orgs.models import OrgKind
@@ -35,9 +34,9 @@ def world():
         "membership": Membership.objects.get(person=probationary),
         "employee": employee,
         "full": full,
-        "admin": User.objects.create_superuser("admin", password="x-Password-2026"),
-        "member": User.objects.create_user("member", password="x-Password-2026", person=full),
-        "outsider": User.objects.create_user("outsider", password="x-Password-2026", person=outsider),
+        "admin": superuser("admin", password="x-Password-2026"),
+        "member": account("member", password="x-Password-2026", person=full),
+        "outsider": account("outsider", password="x-Password-2026", person=outsider),
     }
 
 

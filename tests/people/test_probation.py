@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from tests.builders import D, org, person
+from tests.builders import D, account, org, person
 
 from qixin.core.errors import ApplicationError
-from qixin.core.models import AuditEntry, RuleOverride, User
+from qixin.core.models import AuditEntry, RuleOverride
 from qixin.core.periods import add_months, add_years
 from qixin.core.services import system_user
 from qixin.orgs import services as org_services
@@ -58,9 +58,9 @@ def world():
         "membership": Membership.objects.get(person=probationary),
         "fresh": Membership.objects.get(person=fresh),
         "full": Membership.objects.get(person=full),
-        "secretary": User.objects.create_user("secretary", password="x-Password-2026", person=secretary),
-        "member": User.objects.create_user("member", password="x-Password-2026", person=full),
-        "outsider": User.objects.create_user("outsider", password="x-Password-2026", person=outsider),
+        "secretary": account("secretary", password="x-Password-2026", person=secretary),
+        "member": account("member", password="x-Password-2026", person=full),
+        "outsider": account("outsider", password="x-Password-2026", person=outsider),
     }
 
 

@@ -5,10 +5,10 @@ import json
 
 import pytest
 from django.urls import reverse
-from tests.builders import D, org, person
+from tests.builders import D, account, org, person, superuser
 
 from qixin.core.errors import ApplicationError
-from qixin.core.models import AuditEntry, User
+from qixin.core.models import AuditEntry
 from qixin.core.services import api_token_create, system_user
 from qixin.orgs.models import OrgKind
 from qixin.people.models import Membership
@@ -26,8 +26,8 @@ def world():
     return {
         "member": member,
         "membership": Membership.objects.get(person=member),
-        "outsider": User.objects.create_user("outsider", password="x-Password-2026", person=outsider),
-        "admin": User.objects.create_superuser("admin", password="x-Password-2026"),
+        "outsider": account("outsider", password="x-Password-2026", person=outsider),
+        "admin": superuser("admin", password="x-Password-2026"),
     }
 
 

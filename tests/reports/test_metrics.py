@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from tests.builders import account, grant
 
 from qixin.core.periods import Period
 from qixin.reports import selectors
@@ -50,12 +51,10 @@ def test_a_branch_founded_after_the_period_end_is_not_counted(world):
 
 
 def test_a_party_worker_of_one_subtree_sees_only_its_figures(world):
-    from qixin.core.models import Role, RoleGrant, User
+    from qixin.core.models import Role
 
-    worker = User.objects.create_user("worker", password="x-very-long-pass")
-    RoleGrant.objects.create(
-        user=worker, role=Role.PARTY_WORKER, organization=world["other"], starts_on=dt.date(2020, 1, 1)
-    )
+    worker = account("worker", password="x-very-long-pass")
+    grant(worker, Role.PARTY_WORKER, world["other"])
     summary = selectors.summary_for(actor=worker, org=world["other"], period=FIRST_HALF)
     got = {v.metric.key: v.value for v in summary.values}
     assert (got["members.total"], got["employees.total"]) == (2, 2)
