@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
-from tests.builders import account, person, superuser
+from tests.builders import account, org, person, superuser
 
 from qixin.brand import services as brand_services
 from qixin.orgs import services as org_services
@@ -17,12 +17,8 @@ PASSWORD = "e2e-secret-pass-2026"
 
 def test_secretary_runs_a_mission_and_sees_the_deed_on_the_members_page(live_server, page, login):
     admin = superuser("root", password=PASSWORD)
-    committee = org_services.org_create(
-        actor=admin, parent=None, code="C", name="测试公司党委", kind=OrgKind.COMMITTEE
-    )
-    branch = org_services.org_create(
-        actor=admin, parent=committee, code="C-1", name="总装第一党支部", kind=OrgKind.BRANCH
-    )
+    committee = org(None, "C", OrgKind.COMMITTEE, "测试公司党委", actor=admin, established_on=None)
+    branch = org(committee, "C-1", name="总装第一党支部", actor=admin, established_on=None)
     secretary = person(branch, "E001", category="正式党员", name="张晓明")
     member = person(branch, "E002", category="正式党员", name="李小梅")
     org_services.position_assign(

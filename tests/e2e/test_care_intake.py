@@ -4,10 +4,9 @@ employee reads the answer with the code."""
 
 import pytest
 from playwright.sync_api import expect
-from tests.builders import account, superuser
+from tests.builders import account, org, superuser
 
 from qixin.care import services
-from qixin.orgs import services as org_services
 from qixin.orgs.models import OrgKind
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -28,12 +27,8 @@ def test_anonymous_phone_submission_is_answered_by_the_care_team(live_server, br
     # The robot fills the form in milliseconds; a person takes seconds (a faster form is held).
     settings.QIXIN_CARE_NONCE_MIN_SECONDS = 0
     admin = superuser("root", password=PASSWORD)
-    committee = org_services.org_create(
-        actor=admin, parent=None, code="C", name="测试公司党委", kind=OrgKind.COMMITTEE
-    )
-    branch = org_services.org_create(
-        actor=admin, parent=committee, code="C-1", name="总装第一党支部", kind=OrgKind.BRANCH
-    )
+    committee = org(None, "C", OrgKind.COMMITTEE, "测试公司党委", actor=admin, established_on=None)
+    branch = org(committee, "C-1", name="总装第一党支部", actor=admin, established_on=None)
     helper = account("tiexin", password=PASSWORD, first_name="贴心人小王")
     team = services.team_create(actor=admin, organization=branch, name="总装一支部连心桥")
     services.team_member_add(actor=admin, team=team, user=helper)

@@ -4,12 +4,10 @@ import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
-from tests.builders import account, grant, superuser
+from tests.builders import account, grant, org, person, superuser
 
 from qixin.core.models import Role
-from qixin.orgs import services as org_services
 from qixin.orgs.models import OrgKind
-from qixin.people import services as people_services
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "e2e-secret-pass-2026"
@@ -17,26 +15,19 @@ PASSWORD = "e2e-secret-pass-2026"
 
 def test_party_worker_finds_member_by_pinyin_and_opens_person_page(live_server, page, login):
     admin = superuser("root", password=PASSWORD)
-    committee = org_services.org_create(
-        actor=admin, parent=None, code="C", name="测试公司党委", kind=OrgKind.COMMITTEE
-    )
-    branch = org_services.org_create(
-        actor=admin, parent=committee, code="C-1", name="总装第一党支部", kind=OrgKind.BRANCH
-    )
+    committee = org(None, "C", OrgKind.COMMITTEE, "测试公司党委", actor=admin, established_on=None)
+    branch = org(committee, "C-1", name="总装第一党支部", actor=admin, established_on=None)
     for number, name in (("E001", "张晓明"), ("E002", "李小梅"), ("E003", "王建国")):
-        people_services.person_create(
+        person(
+            branch,
+            number,
             actor=admin,
-            organization=branch,
-            values={
-                "employee_no": number,
-                "name": name,
-                "gender": "男",
-                "birth_date": dt.date(1990, 5, 1),
-                "category": "正式党员",
-                "branch": branch,
-                "joined_on": dt.date(2015, 7, 1),
-                "full_on": dt.date(2016, 7, 1),
-            },
+            name=name,
+            birth_date=dt.date(1990, 5, 1),
+            hired_on=None,
+            category="正式党员",
+            joined=dt.date(2015, 7, 1),
+            full=dt.date(2016, 7, 1),
         )
     worker = account("dangwu", password=PASSWORD, first_name="党建工作部")
     grant(worker, Role.PARTY_WORKER, committee)

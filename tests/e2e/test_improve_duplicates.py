@@ -3,13 +3,12 @@ the likely duplicate in the review queue and merges it, both submitters credited
 
 import pytest
 from playwright.sync_api import expect
-from tests.builders import account, grant, person, superuser
+from tests.builders import account, grant, org, person, superuser
 
 from qixin.core.models import Role
 from qixin.improve import services
 from qixin.improve.models import Suggestion, SuggestionStatus
 from qixin.improve.text import similarity
-from qixin.orgs import services as org_services
 from qixin.orgs.models import OrgKind
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -23,12 +22,8 @@ COPY = "总装车间空压机夜间和周末低负荷时仍然满功率运行，
 def test_member_sees_similar_suggestion_and_worker_merges_it(live_server, page, login):
     similarity.forget_indexes()
     admin = superuser("root", password=PASSWORD)
-    committee = org_services.org_create(
-        actor=admin, parent=None, code="C", name="测试公司党委", kind=OrgKind.COMMITTEE
-    )
-    branch = org_services.org_create(
-        actor=admin, parent=committee, code="C-1", name="总装第一党支部", kind=OrgKind.BRANCH
-    )
+    committee = org(None, "C", OrgKind.COMMITTEE, "测试公司党委", actor=admin, established_on=None)
+    branch = org(committee, "C-1", name="总装第一党支部", actor=admin, established_on=None)
     first = person(branch, "E001", category="正式党员", name="张晓明", department="总装车间")
     second = person(branch, "E002", category="正式党员", name="李小梅", department="总装车间")
     account("E002", password=PASSWORD, person=second, first_name="李小梅")

@@ -6,14 +6,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
-from tests.builders import account
+from tests.builders import account, org, person
 
 from qixin.core.services import system_user
 from qixin.life import services as life_services
 from qixin.life.models import Attendance, Meeting, MeetingKind
 from qixin.orgs import services as org_services
 from qixin.orgs.models import OrgKind
-from qixin.people import services as people_services
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "e2e-secret-pass-2026"
@@ -23,17 +22,8 @@ def test_secretary_records_meeting_and_branch_becomes_compliant(live_server, pag
     admin = system_user()
     today = timezone.localdate()
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    committee = org_services.org_create(
-        actor=admin, parent=None, code="C", name="测试公司党委", kind=OrgKind.COMMITTEE
-    )
-    branch = org_services.org_create(
-        actor=admin,
-        parent=committee,
-        code="C-1",
-        name="总装第一党支部",
-        kind=OrgKind.BRANCH,
-        established_on=last_month,
-    )
+    committee = org(None, "C", OrgKind.COMMITTEE, "测试公司党委", actor=admin, established_on=None)
+    branch = org(committee, "C-1", name="总装第一党支部", actor=admin, established_on=last_month)
     # The committee keeps only the monthly 主题党日 for this test: last month's is due and missing.
     for kind in MeetingKind.objects.exclude(code="theme_day"):
         life_services.frequency_set(
@@ -42,19 +32,16 @@ def test_secretary_records_meeting_and_branch_becomes_compliant(live_server, pag
     people = []
     for number, name in (("E001", "张晓明"), ("E002", "李小梅"), ("E003", "王建国")):
         people.append(
-            people_services.person_create(
+            person(
+                branch,
+                number,
                 actor=admin,
-                organization=branch,
-                values={
-                    "employee_no": number,
-                    "name": name,
-                    "gender": "男",
-                    "birth_date": dt.date(1990, 5, 1),
-                    "category": "正式党员",
-                    "branch": branch,
-                    "joined_on": dt.date(2015, 7, 1),
-                    "full_on": dt.date(2016, 7, 1),
-                },
+                name=name,
+                birth_date=dt.date(1990, 5, 1),
+                hired_on=None,
+                category="正式党员",
+                joined=dt.date(2015, 7, 1),
+                full=dt.date(2016, 7, 1),
             )
         )
     org_services.position_assign(

@@ -4,12 +4,10 @@ import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
-from tests.builders import account, grant, superuser
+from tests.builders import account, grant, org, person, superuser
 
 from qixin.core.models import Role
-from qixin.orgs import services as org_services
 from qixin.orgs.models import OrgKind
-from qixin.people import services as people_services
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "e2e-secret-pass-2026"
@@ -17,26 +15,19 @@ PASSWORD = "e2e-secret-pass-2026"
 
 def test_dashboard_figure_leads_to_its_records(live_server, page, login):
     admin = superuser("root", password=PASSWORD)
-    committee = org_services.org_create(
-        actor=admin, parent=None, code="C", name="测试公司党委", kind=OrgKind.COMMITTEE
-    )
-    branch = org_services.org_create(
-        actor=admin, parent=committee, code="C-1", name="焊装党支部", kind=OrgKind.BRANCH
-    )
+    committee = org(None, "C", OrgKind.COMMITTEE, "测试公司党委", actor=admin, established_on=None)
+    branch = org(committee, "C-1", name="焊装党支部", actor=admin, established_on=None)
     for number, name, joined in (("E1", "张明", dt.date(2026, 2, 1)), ("E2", "李华", dt.date(2015, 7, 1))):
-        people_services.person_create(
+        person(
+            branch,
+            number,
             actor=admin,
-            organization=branch,
-            values={
-                "employee_no": number,
-                "name": name,
-                "gender": "男",
-                "birth_date": dt.date(1990, 1, 1),
-                "category": "预备党员" if joined.year == 2026 else "正式党员",
-                "branch": branch,
-                "joined_on": joined,
-                "full_on": None if joined.year == 2026 else dt.date(2016, 7, 1),
-            },
+            name=name,
+            birth_date=dt.date(1990, 1, 1),
+            hired_on=None,
+            category="预备党员" if joined.year == 2026 else "正式党员",
+            joined=joined,
+            full=None if joined.year == 2026 else dt.date(2016, 7, 1),
         )
     worker = account("dangwu", password=PASSWORD, first_name="党建工作部")
     grant(worker, Role.PARTY_WORKER, committee)

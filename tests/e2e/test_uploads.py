@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
-from tests.builders import account, person
+from tests.builders import account, org, person
 
 from qixin.brand import services as brand_services
 from qixin.brand.models import Deed
@@ -28,17 +28,8 @@ PNG = (
 
 @pytest.fixture
 def branch(db):
-    committee = org_services.org_create(
-        actor=system_user(), parent=None, code="C", name="测试公司党委", kind=OrgKind.COMMITTEE
-    )
-    return org_services.org_create(
-        actor=system_user(),
-        parent=committee,
-        code="C-1",
-        name="总装第一党支部",
-        kind=OrgKind.BRANCH,
-        established_on=dt.date(2020, 1, 1),
-    )
+    committee = org(None, "C", OrgKind.COMMITTEE, "测试公司党委", established_on=None)
+    return org(committee, "C-1", name="总装第一党支部", established_on=dt.date(2020, 1, 1))
 
 
 @pytest.fixture
