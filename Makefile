@@ -36,7 +36,7 @@ test: lint suite
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	$(BIN)/mypy src bench
+	$(BIN)/mypy src bench tests
 	DJANGO_SETTINGS_MODULE=qixin.settings.test $(BIN)/python -m django makemigrations --check --dry-run
 	$(BIN)/lint-imports
 	$(BIN)/djlint src --lint

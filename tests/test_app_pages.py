@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 def test_the_person_and_organization_pages_link_the_apps_pages_about_them(client):
     worker, root, branch = world(6)
     client.force_login(worker)
-    member = Membership.objects.filter(branch=branch).first().person
+    membership = Membership.objects.filter(branch=branch).first()
+    assert membership is not None
+    member = membership.person
     person_page = client.get(reverse("people:detail", args=[member.pk])).content.decode()
     assert reverse("brand:person", args=[member.pk]) in person_page
     org_page = client.get(reverse("orgs:detail", args=[branch.pk])).content.decode()

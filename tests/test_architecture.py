@@ -11,6 +11,7 @@ cannot state, checked over the source as Zulip's lint rules are:
 
 import ast
 from pathlib import Path
+from typing import TypeGuard
 
 import grimp
 
@@ -104,7 +105,7 @@ def test_a_cycle_through_a_third_module_is_found():
     assert import_cycles(graph) == [["a", "b", "c"], ["e"]]
 
 
-def _loads_by_name(node: ast.AST) -> bool:
+def _loads_by_name(node: ast.AST) -> TypeGuard[ast.Call]:
     if not isinstance(node, ast.Call):
         return False
     function = node.func

@@ -11,6 +11,7 @@ from qixin.brand.models import Deed, EvaluationEntry
 from qixin.brand.selectors import framework_effective
 from qixin.core.services import system_user
 from qixin.demo import seed as demo
+from qixin.demo.context import Context
 from qixin.mobilize import selectors as mobilize_selectors
 from qixin.mobilize.models import Team
 from qixin.orgs.models import Organization
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def seeded():
     fake = Faker("zh_CN")
     fake.seed_instance(1)
-    ctx = demo.Context(
+    ctx = Context(
         rng=random.Random(1), fake=fake, scale=demo.SCALES["small"], today=demo.TODAY, log=lambda _: None
     )
     for step in demo.STEPS:
@@ -55,7 +56,9 @@ def test_demo_follows_the_article_scaled_and_the_rules(seeded):
         assert entry.grade
         if entry.grade == "不合格":
             assert entry.follow_up
-    names = {framework_effective(b).name for b in Organization.objects.filter(kind="branch")}
+    frameworks = [framework_effective(b) for b in Organization.objects.filter(kind="branch")]
+    assert None not in frameworks  # every branch has a brand, its own or inherited
+    names = {f.name for f in frameworks if f is not None}
     assert names == {"五个在前", "通融达道·思源致远"}  # one department overrides the committee's brand
     linked = Deed.objects.filter(source_model="mobilize.assignment")
     assert linked.exists()

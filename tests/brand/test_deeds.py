@@ -155,4 +155,6 @@ def test_pillar_tagging_deeds_cannot_be_removed(world):
         services.framework_define(
             actor=world["admin"], organization=world["root"], name="五个在前", pillars=["信念在前"]
         )
-    assert selectors.framework_effective(world["b1"]).pillars.count() == 5
+    framework = selectors.framework_effective(world["b1"])
+    assert framework is not None
+    assert framework.pillars.count() == 5

@@ -6,9 +6,11 @@ from django.core.cache import cache
 from tests.builders import D, account, grant, intake_form, org, person
 
 from qixin.care import services
-from qixin.core.models import Role
+from qixin.care.models import CareTeam, IntakePoint
+from qixin.core.models import Role, User
 from qixin.core.services import system_user
-from qixin.orgs.models import OrgKind
+from qixin.orgs.models import Organization, OrgKind
+from qixin.people.models import Person
 
 PASSWORD = "x-secret-2026"
 
@@ -21,11 +23,30 @@ def _fresh_cache():
 
 
 class World:
-    pass
+    """The known world, filled in by the fixture below (a test may add what it keeps, e.g. `codes`)."""
+
+    admin: User
+    root: Organization
+    dept: Organization  # 总装党委, under root
+    branch: Organization  # under dept: its team has the intake point
+    other: Organization  # 焊装党总支, under root
+    member_person: Person
+    member: User
+    helper: User  # of the branch's team
+    leader: User  # the branch team's leader
+    dept_helper: User
+    root_helper: User
+    outsider: User
+    worker: User  # 党务工作者 of root
+    team: CareTeam
+    dept_team: CareTeam
+    root_team: CareTeam
+    point: IntakePoint
+    codes: list[str]
 
 
 @pytest.fixture
-def world(db):
+def world(db) -> World:
     w = World()
     w.admin = system_user()
     w.root = org(None, "R", OrgKind.COMMITTEE, "示例公司党委")

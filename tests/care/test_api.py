@@ -18,6 +18,7 @@ def test_team_member_lists_answers_and_closes_through_the_api(world, submit, dja
     for n in range(3):
         submit(body=f"问题{n}")
     ticket = Ticket.objects.order_by("id").first()
+    assert ticket is not None
     client = _client(world.helper)
     with django_assert_max_num_queries(12):
         listing = client.get("/api/v1/care/tickets?limit=10")

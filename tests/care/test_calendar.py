@@ -17,8 +17,8 @@ SH = ZoneInfo("Asia/Shanghai")
 D = dt.date
 
 
-def at(*args):
-    return dt.datetime(*args, tzinfo=SH)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=SH)
 
 
 def marks():

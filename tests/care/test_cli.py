@@ -55,7 +55,7 @@ def test_calendar_remove_command_removes_only_the_named_mark(world):
     result = CliRunner().invoke(main, ["care", "calendar-remove", "2026-11-03", "--org", "R-A"])
     assert result.exit_code == 0, result.output
     assert "已删除：2026-11-03 上班 保供" in result.output
-    assert list(CalendarDay.objects.values_list("day", "organization")) == [(dt.date(2026, 11, 3), None)]
+    assert [(d.day, d.organization_id) for d in CalendarDay.objects.all()] == [(dt.date(2026, 11, 3), None)]
 
 
 def test_calendar_commands_refuse_a_pointless_mark_and_an_unknown_one(world):

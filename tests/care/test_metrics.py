@@ -7,13 +7,20 @@ from qixin.care import services
 from qixin.care.models import Moderation
 from qixin.core.periods import Period
 from qixin.reports import selectors as report_selectors  # noqa: F401  (registers the metrics)
-from qixin.reports.metrics import REGISTRY, Scope
+from qixin.reports.metrics import REGISTRY, Drill, Scope
 
 SH = ZoneInfo("Asia/Shanghai")
 
 
-def at(*args):
-    return dt.datetime(*args, tzinfo=SH)
+def _drill(key: str, scope: Scope) -> Drill:
+    """The records behind the figure `key` (every figure here has them)."""
+    drill = REGISTRY[key].drill
+    assert drill is not None, key
+    return drill(scope)
+
+
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=SH)
 
 
 def test_care_metrics_and_their_drill_downs(world, submit):
@@ -46,11 +53,11 @@ def test_care_metrics_and_their_drill_downs(world, submit):
         "care.satisfaction": "5.0",
         "care.wishes_fulfilled": "1",
     }
-    drill = REGISTRY["care.overdue_share"].drill(scope)
+    drill = _drill("care.overdue_share", scope)
     rows = list(drill.rows)
     assert len(rows) == 2
     assert {row[1] for row in rows} == {"诉求", "心愿"}
-    wishes = list(REGISTRY["care.wishes_fulfilled"].drill(scope).rows)
+    wishes = list(_drill("care.wishes_fulfilled", scope).rows)
     assert [(row[0][0], row[2]) for row in wishes] == [("参观车间", "张晓明")]
     outsider = Scope(actor=world.outsider, org=world.root, period=scope.period)
     assert REGISTRY["care.tickets"].compute(outsider) == 0

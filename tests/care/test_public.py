@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.contrib.staticfiles import finders
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Model
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +24,20 @@ from qixin.care.services import submitting
 
 ADDRESS = "10.77.66.55"
 AGENT = "Mozilla/5.0 (Linux; Android 14; SM-S9180) MicroMessenger/8.0.49 QixinTestAgent/7731"
+
+
+def _found(pattern: str, text: str) -> str:
+    """The first group of `pattern` in `text`, which must be there."""
+    match = re.search(pattern, text)
+    assert match is not None, pattern
+    return match.group(1)
+
+
+def _columns(model: type[Model]) -> list[str]:
+    """The database columns of a model (a concrete field always has one)."""
+    columns = [f.column for f in model._meta.concrete_fields]
+    assert None not in columns, model
+    return [c for c in columns if c is not None]
 
 
 def _client(address=ADDRESS, agent=AGENT):
@@ -40,8 +55,8 @@ def _open(client, point, *, writing=WRITING):
         response = client.get(reverse("care:intake", args=[point.token]))
     assert response.status_code == 200
     html = response.content.decode()
-    nonce = re.search(r'name="nonce" value="([^"]+)"', html).group(1)
-    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    nonce = _found(r'name="nonce" value="([^"]+)"', html)
+    csrf = _found(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
     return response, nonce, csrf
 
 
@@ -57,7 +72,7 @@ def _post(client, point, *, writing=WRITING, **fields):
 
 
 def _code(response):
-    return re.search(r'id="follow-code">([A-Z0-9-]+)<', response.content.decode()).group(1)
+    return _found(r'id="follow-code">([A-Z0-9-]+)<', response.content.decode())
 
 
 def test_intake_page_is_light_and_needs_no_javascript(world):
@@ -66,7 +81,9 @@ def test_intake_page_is_light_and_needs_no_javascript(world):
     assert "<script" not in html
     assert "core/base" not in html
     assert "htmx" not in html
-    with open(finders.find("care/intake.css"), "rb") as handle:
+    stylesheet = finders.find("care/intake.css")
+    assert isinstance(stylesheet, str)
+    with open(stylesheet, "rb") as handle:
         css = handle.read()
     assert len(response.content) + len(css) < 50 * 1024
     assert response.cookies[DEVICE_COOKIE]["httponly"]
@@ -112,7 +129,7 @@ def test_anonymous_submission_leaves_no_trace_in_any_table_or_log(world, caplog)
     with connection.cursor() as cursor:
         for model in apps.get_models(include_auto_created=True):
             table = model._meta.db_table
-            columns = [f.column for f in model._meta.concrete_fields]
+            columns = _columns(model)
             cursor.execute(f"SELECT {', '.join(connection.ops.quote_name(c) for c in columns)} FROM {table}")  # noqa: S608
             for row in cursor.fetchall():
                 text = " ".join(str(v) for v in row)
@@ -192,6 +209,7 @@ def test_photo_is_reencoded_without_metadata_under_a_random_name(world):
     assert b"SecretCameraMaker" not in data
     assert b"GPS-Tracker" not in data
     assert b"Exif" not in data
+    assert ticket.photo.name is not None
     assert "IMG_2026" not in ticket.photo.name
     with Image.open(io.BytesIO(data)) as image:
         assert image.size == (40, 30)
@@ -291,7 +309,7 @@ def test_a_made_up_form_nonce_is_refused_and_nothing_is_stored(world, nonce):
     page = response.content.decode()
     assert "表单已失效，请刷新页面后重新提交。" in page
     assert "伪造的表单" in page  # what was typed is kept, with a form that can be sent
-    assert re.search(r'name="nonce" value="([^"]+)"', page).group(1) != nonce
+    assert _found(r'name="nonce" value="([^"]+)"', page) != nonce
     assert Ticket.objects.count() == 0
 
 
@@ -314,7 +332,7 @@ def test_a_form_left_open_too_long_is_refused_with_the_text_kept_and_a_new_form(
     assert "页面打开时间过长，表单已失效" in page
     assert "写了很久" in page
     assert Ticket.objects.count() == 0
-    nonce = re.search(r'name="nonce" value="([^"]+)"', page).group(1)
+    nonce = _found(r'name="nonce" value="([^"]+)"', page)
     assert services.nonce_read(nonce, point=world.point).fetched_with(client.cookies[DEVICE_COOKIE].value)
 
 
@@ -451,7 +469,7 @@ def _stored_values():
             if model._meta.proxy or not model._meta.managed or table in seen:
                 continue
             seen.add(table)
-            columns = [f.column for f in model._meta.concrete_fields]
+            columns = _columns(model)
             names = ", ".join(connection.ops.quote_name(c) for c in columns)
             cursor.execute(f"SELECT {names} FROM {connection.ops.quote_name(table)}")  # noqa: S608
             for row in cursor.fetchall():
@@ -634,7 +652,7 @@ def test_a_submission_that_the_busy_database_cannot_take_in_time_keeps_the_form_
     assert 'value="赵六"' in page
     assert 'value="E4004"' in page
     assert 'value="suggestion" required checked' in page
-    assert re.search(r'name="nonce" value="([^"]+)"', page).group(1) == data["nonce"]
+    assert _found(r'name="nonce" value="([^"]+)"', page) == data["nonce"]
     assert Ticket.objects.count() == 0
     assert _stored_photos() == photos_before  # the photo written before the transaction is gone again
     again = client.post(reverse("care:intake", args=[world.point.token]), data)  # the same form, later

@@ -24,8 +24,8 @@ from qixin.core.models import AuditEntry, RuleOverride
 SH = ZoneInfo("Asia/Shanghai")
 
 
-def at(*args):
-    return dt.datetime(*args, tzinfo=SH)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=SH)
 
 
 # --- deadlines ------------------------------------------------------------------------------------

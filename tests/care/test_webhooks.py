@@ -5,6 +5,7 @@ import datetime as dt
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from qixin.care.models import DeliveryStatus, WebhookDelivery
 class Robot:
     def __init__(self, answers):
         self.answers = list(answers)  # (status, body) per request; the last one repeats
-        self.received = []
+        self.received: list[Any] = []
         robot = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -96,6 +97,7 @@ def test_failed_deliveries_are_retried_with_backoff_until_delivered(
         "HTTP 500",
     )
     first_retry_at = delivery.next_attempt_at
+    assert first_retry_at is not None
     assert services.deliveries_retry(actor=world.admin, now=first_retry_at - dt.timedelta(seconds=1)) == 0
     assert services.deliveries_retry(actor=world.admin, now=first_retry_at) == 1
     delivery.refresh_from_db()

@@ -1,5 +1,7 @@
 """公民身份号码 checks (GB 11643-1999) and how the registry uses them."""
 
+from typing import Any
+
 import pytest
 from tests.builders import D, id_number, org, person
 
@@ -61,7 +63,7 @@ def test_registry_refuses_a_birth_date_or_gender_that_disagrees_with_the_number(
 
 
 def test_registry_fills_birth_date_and_gender_from_the_number():
-    values = {"id_number": id_number(D(1988, 3, 9), 4, "女")}
+    values: dict[str, Any] = {"id_number": id_number(D(1988, 3, 9), 4, "女")}
     assert check_person(values, today=D(2026, 11, 1)) == []
     assert (values["birth_date"], values["gender"]) == (D(1988, 3, 9), "女")
 

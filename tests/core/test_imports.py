@@ -18,11 +18,12 @@ from tests.builders import D, id_number, org, superuser
 from tests.hostile_files import csv_bytes
 
 from qixin.cli import main as cli
-from qixin.core import tabular
+from qixin.core import bulk, tabular
 from qixin.core.errors import ApplicationError
 from qixin.core.services import api_token_create
 from qixin.orgs.models import Organization, OrgKind
 from qixin.people import importers as people_importers
+from qixin.people import services as people_services
 from qixin.people.importers import HEADERS
 from qixin.people.models import Person
 
@@ -260,7 +261,7 @@ def test_a_confirmation_that_meets_a_held_lock_is_a_409_on_the_page(
     def locked(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(people_importers.bulk, "execute", locked)
+    monkeypatch.setattr(bulk, "execute", locked)
     response = confirm(client, token)
     assert (response.status_code, response.context["error"].code) == (409, "import_busy")
     assert "另一项导入正在进行，请稍后再试。" in response.content.decode()
@@ -298,7 +299,7 @@ def test_the_runner_translates_a_lock_conflict_and_a_concurrent_write():
 
 def test_the_roster_is_read_and_checked_outside_the_write_transaction(transactional_db, branch, monkeypatch):
     seen: list[tuple[str, bool]] = []
-    read, check = tabular.read, people_importers.check_person
+    read, check = tabular.read, people_services.check_person
 
     def reading(*args, **kwargs):
         seen.append(("read", connection.in_atomic_block))

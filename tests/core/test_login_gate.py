@@ -158,21 +158,21 @@ def test_a_token_of_an_account_with_a_pending_step_is_refused(user):
     """A token made earlier stops working while its owner must change the password, or set up the
     authenticator that their role now requires; a second factor is a step of sessions only."""
     _token, key = api_token_create(actor=user, name="脚本", days=30)
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-    assert Client().get("/api/v1/people/", **headers).status_code == 200
+    headers = {"Authorization": f"Bearer {key}"}
+    assert Client().get("/api/v1/people/", headers=headers).status_code == 200
 
     User.objects.filter(pk=user.pk).update(must_change_password=True)
-    response = Client().get("/api/v1/people/", **headers)
+    response = Client().get("/api/v1/people/", headers=headers)
     assert (response.status_code, response.json()["code"]) == (403, "step_required")
     User.objects.filter(pk=user.pk).update(must_change_password=False)
 
     two_factor_require(actor=system_user(), role=Role.PARTY_WORKER, required=True)
-    response = Client().get("/api/v1/people/", **headers)
+    response = Client().get("/api/v1/people/", headers=headers)
     assert response.status_code == 403
     assert "双因素认证" in response.json()["message"]
 
     device_for(user)  # set up: the token works again without a code
-    assert Client().get("/api/v1/people/", **headers).status_code == 200
+    assert Client().get("/api/v1/people/", headers=headers).status_code == 200
 
 
 def test_htmx_requests_of_a_pending_session_are_sent_to_the_step(user):

@@ -172,13 +172,13 @@ def make_project(
         alliances=alliances,
         **extra,
     )
-    path = {
+    paths: dict[str, list[str]] = {
         Stage.PROPOSED: [],
         Stage.IMPLEMENTING: [Stage.IMPLEMENTING],
         Stage.ACCEPTANCE: [Stage.IMPLEMENTING, Stage.ACCEPTANCE],
         Stage.CLOSED: [Stage.IMPLEMENTING, Stage.ACCEPTANCE, Stage.CLOSED],
-    }[stage]
-    for step in path:
+    }
+    for step in paths[stage]:
         project = services.project_move(actor=world.worker, project=project, to_stage=step, on=START)
     return project
 

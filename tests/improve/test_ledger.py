@@ -121,7 +121,8 @@ def test_verified_saving_counts_once_across_alliances_and_branches(world, make):
     assert total(world, world.branch2) == Decimal("0.00")
     assert selectors.verified_savings_of(selectors.project_list_for(actor=world.admin)) == Decimal("1000.00")
     by_alliance = {
-        a.code: a.verified for a in selectors.alliance_search_for(actor=world.admin)
+        a.code: a.verified  # type: ignore[attr-defined]  # annotated by the selector
+        for a in selectors.alliance_search_for(actor=world.admin)
     }  # each alliance shows its projects' savings; the totals above count the project once
     assert by_alliance == {first.code: Decimal("1000.00"), second.code: Decimal("1000.00")}
 

@@ -189,7 +189,10 @@ def test_studio_leader_membership_is_read_from_the_registry(world, make):
             founded_on=make.start,
         )
 
-    rows = {s.name: s.leader_is_member for s in selectors.studio_search_for(actor=world.worker)}
+    rows = {
+        s.name: s.leader_is_member  # type: ignore[attr-defined]  # annotated by the selector
+        for s in selectors.studio_search_for(actor=world.worker)
+    }
     assert rows == {"焊装机器人创新工作室": True, "技师工作室": False}
     assert selectors.studio_page_for(actor=world.worker, pk=led.pk).leader_is_member is True
     assert by_member.value.status == 403

@@ -4,12 +4,13 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from tests.builders import D
 
 from qixin.core.errors import ApplicationError
 from qixin.life import selectors, services
 from qixin.life.models import Attendance, Reminder
 
-from .conftest import D, at
+from .conftest import at
 
 
 @pytest.fixture

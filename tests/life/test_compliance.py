@@ -3,14 +3,16 @@ override, organizations founded mid-period, meetings counting for another kind o
 say so, and the compliance numbers of a small known world."""
 
 import pytest
+from tests.builders import D, org
 
 from qixin.core.periods import Period
 from qixin.life import rulebook as rb
 from qixin.life import selectors, services
 from qixin.life.models import MeetingKind
 from qixin.orgs import services as org_services
+from qixin.orgs.models import OrgKind
 
-from .conftest import D, at
+from .conftest import at
 
 YEAR = Period(D(2026, 1, 1), D(2027, 1, 1))
 TODAY = D(2026, 11, 1)
@@ -231,9 +233,7 @@ def test_compliance_of_the_whole_subtree_takes_a_fixed_number_of_queries(world, 
         world.hold("theme_day", at(2026, month, 8))
         world.hold("theme_day", at(2026, month, 9), org=world.other)
     for n in range(4, 10):
-        org_services.org_create(
-            actor=world.admin, parent=world.root, code=f"Q-{n}", name=f"第{n}党支部", kind="branch"
-        )
+        org(world.root, f"Q-{n}", name=f"第{n}党支部", established_on=None)
     services.campaign_create(
         actor=world.admin,
         org=world.root,
@@ -286,9 +286,7 @@ def test_campaign_sessions_and_participation(world):
 
 
 def test_group_meetings_are_due_for_party_groups(world):
-    group = org_services.org_create(
-        actor=world.admin, parent=world.branch, code="Q-1-1", name="第一党小组", kind="group"
-    )
+    group = org(world.branch, "Q-1-1", OrgKind.GROUP, "第一党小组", established_on=None)
     world.hold("group_meeting", at(2026, 10, 12), org=group)
 
     report = selectors.compliance_for(actor=world.admin, org=world.root, period=YEAR, today=TODAY)
@@ -307,18 +305,18 @@ def test_group_meetings_are_due_for_party_groups(world):
 def test_secretary_sees_last_december_in_january(world):
     page = selectors.due_page_for(actor=world.secretary, org=world.branch, today=D(2027, 1, 10))
 
+    assert page.compliance is not None
     theme_day = page.compliance.rule("theme_day")
+    life_meeting = page.compliance.rule("life_meeting")
+    assert theme_day is not None
+    assert life_meeting is not None
     assert [w.window.start for w in theme_day.windows if w.state == "behind"] == [D(2026, 12, 1)]
-    assert page.compliance.rule("life_meeting").behind == 1  # last year's was never held
+    assert life_meeting.behind == 1  # last year's was never held
 
 
 def test_committee_sees_a_summary_per_sub_organization(world):
-    plant = org_services.org_create(
-        actor=world.admin, parent=world.root, code="Q-9", name="焊装党总支", kind="general_branch"
-    )
-    org_services.org_create(
-        actor=world.admin, parent=plant, code="Q-9-1", name="焊装第一党支部", kind="branch"
-    )
+    plant = org(world.root, "Q-9", OrgKind.GENERAL_BRANCH, "焊装党总支", established_on=None)
+    org(plant, "Q-9-1", name="焊装第一党支部", established_on=None)
 
     report = selectors.compliance_for(actor=world.admin, org=world.root, period=YEAR, today=TODAY)
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from tests.builders import D
 
 from qixin.core.errors import ApplicationError
 from qixin.core.models import AuditEntry
@@ -14,7 +15,7 @@ from qixin.core.periods import Period
 from qixin.life import selectors, services
 from qixin.life.models import Attachment, Campaign, Meeting, MeetingStatus, Resolution
 
-from .conftest import D, at
+from .conftest import at
 
 YEAR = Period(D(2026, 1, 1), D(2027, 1, 1))
 TODAY = D(2026, 11, 1)
@@ -23,6 +24,7 @@ TODAY = D(2026, 11, 1)
 def _theme_day_windows(world):
     report = selectors.compliance_for(actor=world.admin, org=world.root, period=YEAR, today=TODAY)
     rule = next(r for r in report.rows if r.org.pk == world.branch.pk).rule("theme_day")
+    assert rule is not None
     return {w.window.start.month: w.held for w in rule.windows if w.window.start.month in (3, 4)}
 
 
@@ -472,6 +474,7 @@ def test_deleting_an_attachment_removes_the_file_once_committed(world, django_ca
         actor=world.admin, meeting=meeting, name="合影.png", data=b"\x89PNG\r\n\x1a\nxx"
     )
     stored = attachment.file.name
+    assert stored is not None
     assert default_storage.exists(stored)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -503,6 +506,7 @@ def test_a_member_cannot_delete_an_attachment(world):
 
     assert caught.value.status == 403
     assert Attachment.objects.filter(pk=attachment.pk).exists()
+    assert attachment.file.name is not None
     assert default_storage.exists(attachment.file.name)
 
 

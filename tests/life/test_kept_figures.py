@@ -5,11 +5,12 @@ minute, and a meeting recorded since is in the next report."""
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from tests.builders import D
 
 from qixin.core.periods import Period
 from qixin.reports import selectors
 
-from .conftest import D, at
+from .conftest import at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 YEAR = Period(D(2026, 1, 1), D(2027, 1, 1))

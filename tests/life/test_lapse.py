@@ -11,7 +11,7 @@ import json
 import pytest
 from django.core import mail
 from django.test import Client
-from tests.builders import account, grant
+from tests.builders import D, account, grant, org
 
 from qixin.core import services as core_services
 from qixin.core.errors import ApplicationError
@@ -23,7 +23,7 @@ from qixin.orgs import services as org_services
 from qixin.people import services as people_services
 from qixin.people.models import Membership
 
-from .conftest import D, add_person, at
+from .conftest import add_person, at
 
 
 def record(world, when, present=(), excused=(), org=None, code="theme_day"):
@@ -317,9 +317,7 @@ def test_query_count_does_not_grow_with_members_and_meetings(spring, django_asse
     assert len(small.warnings) == len(report.warnings) == 6
 
     for n in range(4, 8):
-        branch = org_services.org_create(
-            actor=spring.admin, parent=spring.root, code=f"Q-{n}", name=f"第{n}党支部", kind="branch"
-        )
+        branch = org(spring.root, f"Q-{n}", name=f"第{n}党支部", actor=spring.admin, established_on=None)
         people = [add_person(spring.admin, branch, f"B{n}{i}") for i in range(3)]
         record(spring, at(2026, 3, 1), present=people[:1], org=branch)
         people_services.membership_transfer(

@@ -1,13 +1,22 @@
 """The organizational-life metrics of the reports, each with its drill-down."""
 
+from tests.builders import D
+
 from qixin.core.periods import Period
 from qixin.life import services
 from qixin.reports import selectors as report_selectors  # noqa: F401  (registers the metrics)
-from qixin.reports.metrics import REGISTRY, Scope
+from qixin.reports.metrics import REGISTRY, Drill, Scope
 
-from .conftest import D, at
+from .conftest import at
 
 YEAR = Period(D(2026, 1, 1), D(2027, 1, 1))
+
+
+def _drill(key: str, scope: Scope) -> Drill:
+    """The records behind the figure `key` (every figure here has them)."""
+    drill = REGISTRY[key].drill
+    assert drill is not None, key
+    return drill(scope)
 
 
 def test_life_metrics_and_their_drill_downs(world):
@@ -40,9 +49,9 @@ def test_life_metrics_and_their_drill_downs(world):
     assert str(values["life.attendance_rate"]) == "48.5"  # (30 + 2) of 66
     assert values["life.campaign_sessions"] == 1
     assert str(values["life.campaign_participation_rate"]) == "28.6"  # 2 of 7 members
-    held = REGISTRY["life.meetings_held"].drill(scope)
+    held = _drill("life.meetings_held", scope)
     assert len(list(held.rows)) == 11
-    behind = list(REGISTRY["life.orgs_behind"].drill(scope).rows)
+    behind = list(_drill("life.orgs_behind", scope).rows)
     assert [row[0][0] for row in behind] == ["总装第一党支部", "新成立党支部", "研发党支部"]
     for key in values:
         assert REGISTRY[key].drill is not None

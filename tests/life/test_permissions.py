@@ -1,14 +1,14 @@
 """Who may plan and record meetings, set rules, see compliance: a role matrix; a refusal changes nothing."""
 
 import pytest
-from tests.builders import account, grant
+from tests.builders import D, account, grant
 
 from qixin.core.errors import ApplicationError
 from qixin.core.models import Role
 from qixin.life import selectors, services
 from qixin.life.models import Meeting
 
-from .conftest import D, at
+from .conftest import at
 from .test_compliance import TODAY, YEAR
 
 

@@ -10,11 +10,19 @@ from qixin.core.models import AuditEntry, RuleOverride
 from qixin.core.rules import rulebook
 from qixin.life import rulebook as rb
 from qixin.life import services
+from qixin.orgs.models import Organization
 
 MONTHLY = {"every": "month", "times": 1, "org_kinds": ["branch"]}
 QUARTERLY = {"every": "quarter", "times": 1, "org_kinds": ["branch"]}
 TWICE_A_MONTH = {"every": "month", "times": 2, "org_kinds": ["branch"]}
 THRICE_A_QUARTER = {"every": "quarter", "times": 3, "org_kinds": ["branch"]}
+
+
+def _theme_day_frequency(org: Organization) -> rb.Frequency:
+    """The theme day's frequency in force at `org` in June 2026."""
+    frequency = rb.frequency_for(rulebook(org, D(2026, 6, 1)), "theme_day")
+    assert frequency is not None
+    return frequency
 
 
 def _theme_day(world, actor, frequency, org=None):
@@ -49,10 +57,10 @@ def test_a_secretary_cannot_loosen_the_committees_frequency(world, frequency, wo
 
 def test_a_secretary_may_ask_more_and_the_committee_may_ask_less(world):
     _theme_day(world, world.secretary, TWICE_A_MONTH)
-    assert rb.frequency_for(rulebook(world.branch, D(2026, 6, 1)), "theme_day").times == 2
+    assert _theme_day_frequency(world.branch).times == 2
 
     _theme_day(world, world.admin, QUARTERLY, org=world.branch)  # the superior decides it
-    assert rb.frequency_for(rulebook(world.branch, D(2026, 6, 1)), "theme_day").every == "quarter"
+    assert _theme_day_frequency(world.branch).every == "quarter"
 
 
 def test_what_the_secretary_may_not_lower_follows_the_committees_own_rule(world):

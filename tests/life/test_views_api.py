@@ -6,13 +6,14 @@ import json
 
 import pytest
 from django.test import Client
+from tests.builders import D, org
 
 from qixin.core import services as core_services
 from qixin.core.models import AuditEntry
 from qixin.life import services
 from qixin.life.models import Attachment, Campaign, Meeting, MeetingStatus, Resolution
 
-from .conftest import D, at
+from .conftest import at
 
 
 @pytest.fixture
@@ -53,7 +54,7 @@ def test_secretary_index_shows_what_is_due(world, secretary_client):
 
 def test_secretary_records_meeting_through_the_form(world, secretary_client):
     meeting = _plan(world)
-    data = {f"status_{p.pk}": "present" for p in world.full}
+    data: dict[str, str | list[str]] = {f"status_{p.pk}": "present" for p in world.full}
     data[f"status_{world.probationary.pk}"] = "excused"
     data[f"reason_{world.probationary.pk}"] = "出差"
     data["topics"] = ["形势变化", "思想引领"]
@@ -69,7 +70,7 @@ def test_secretary_records_meeting_through_the_form(world, secretary_client):
 
 def test_record_form_refusal_keeps_input_and_saves_nothing(world, secretary_client):
     meeting = _plan(world)
-    data = {f"status_{p.pk}": "present" for p in world.full}
+    data: dict[str, str | list[str]] = {f"status_{p.pk}": "present" for p in world.full}
     data[f"status_{world.probationary.pk}"] = "excused"
 
     response = secretary_client.post(f"/life/meetings/{meeting.pk}/record/", data)
@@ -270,7 +271,6 @@ def test_import_page_previews_then_imports(world, tmp_path):
 
 
 def test_compliance_page_query_count_does_not_grow_with_branches(world, django_assert_num_queries):
-    from qixin.orgs import services as org_services
 
     client = Client()
     client.force_login(world.admin)
@@ -281,9 +281,7 @@ def test_compliance_page_query_count_does_not_grow_with_branches(world, django_a
         assert client.get(url).status_code == 200
 
     for n in range(4, 30):
-        branch = org_services.org_create(
-            actor=world.admin, parent=world.root, code=f"Q-{n}", name=f"第{n}党支部", kind="branch"
-        )
+        branch = org(world.root, f"Q-{n}", name=f"第{n}党支部", established_on=None)
         services.meeting_record(
             actor=world.admin,
             meeting=services.meeting_plan(
@@ -365,15 +363,7 @@ def test_compliance_page_can_show_only_branches_behind(world):
 
 
 def test_compliance_table_escapes_names(world):
-    from qixin.orgs import services as org_services
-
-    org_services.org_create(
-        actor=world.admin,
-        parent=world.root,
-        code="Q-<b>",
-        name="<script>alert(1)</script>党支部",
-        kind="branch",
-    )
+    org(world.root, "Q-<b>", name="<script>alert(1)</script>党支部", established_on=None)
     client = Client()
     client.force_login(world.admin)
 

@@ -5,6 +5,7 @@ its link and the API."""
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -412,7 +413,7 @@ def brand(world):
 
 
 def _deploy(world, person="m3", mission=None, **kw):
-    values = {
+    values: dict[str, Any] = {
         "kind": "坚守",
         "destination": "安亭工厂",
         "starts_on": D(2026, 2, 1),

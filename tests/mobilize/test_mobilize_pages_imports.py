@@ -155,7 +155,7 @@ def test_team_member_import_with_bad_rows_writes_nothing(world):
     )
     with pytest.raises(ApplicationError) as exc:
         importers.import_team_members(actor=world["secretary"], data=data.encode(), filename="t.csv")
-    assert sorted({p.row for p in exc.value.problems}) == [3, 4, 5, 6]
+    assert {p.row for p in exc.value.problems} == {3, 4, 5, 6}
     assert Team.objects.count() == 0
     assert TeamMember.objects.count() == 0
 
@@ -167,7 +167,7 @@ def test_deployment_import_bad_rows_and_dry_run(world):
     )
     with pytest.raises(ApplicationError) as exc:
         importers.import_deployments(actor=world["secretary"], data=bad.encode(), filename="d.csv")
-    assert sorted({p.row for p in exc.value.problems}) == [2, 3, 4]
+    assert {p.row for p in exc.value.problems} == {2, 3, 4}
     good = header + "A2,驰援,武汉,2026-02-01,2026-03-01,\nE1,坚守,安亭工厂,2026-01-25,,\n"
     preview = importers.import_deployments(
         actor=world["secretary"], data=good.encode(), filename="d.csv", dry_run=True

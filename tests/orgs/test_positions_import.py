@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from django.utils import timezone
+from openpyxl.worksheet.worksheet import Worksheet
 from tests.builders import D, account, org, person, superuser
 
 from qixin.cli import main as cli
@@ -61,6 +62,7 @@ def csv_bytes(rows: list[list[str]], headers: list[str] = POSITION_HEADERS) -> b
 def xlsx_bytes(rows: list[list[str]]) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)
     sheet.append(POSITION_HEADERS)
     for row in rows:
         sheet.append(row)
@@ -232,6 +234,7 @@ def test_the_cli_imports_exports_and_writes_a_template(world, tmp_path):
     result = CliRunner().invoke(cli, ["export", "positions", str(exported)])
     assert result.exit_code == 0, result.output
     sheet = openpyxl.load_workbook(exported).active
+    assert isinstance(sheet, Worksheet)
     assert [c.value for c in sheet[1]] == POSITION_HEADERS
     assert sheet.max_row == 7
 

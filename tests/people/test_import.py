@@ -8,6 +8,7 @@ import os
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 from tests.builders import D, id_number, org
 
 from qixin.core.errors import ApplicationError
@@ -53,6 +54,7 @@ def csv_bytes(rows: list[dict[str, str]], headers: list[str] | None = None) -> b
 def xlsx_bytes(rows: list[dict[str, str]]) -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)
     sheet.append(HEADERS)
     for r in rows:
         sheet.append([r.get(h, "") for h in HEADERS])
@@ -194,6 +196,7 @@ def test_export_neutralises_formulas(branches, tmp_path):
     path = tmp_path / "out.xlsx"
     assert export_people(actor=system_user(), path=path) == 1
     sheet = openpyxl.load_workbook(path).active
+    assert isinstance(sheet, Worksheet)
     values = [cell.value for cell in sheet[2]]
     assert all(not (isinstance(v, str) and v[:1] in "=+-@") for v in values), values
     assert '\'=HYPERLINK("http://x","点我")' in values

@@ -8,12 +8,38 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 from docx.oxml.ns import qn
+from docx.shared import Length
+from docx.text.run import Run
+from openpyxl.worksheet.worksheet import Worksheet
 
 from qixin.cli import main
 from qixin.core.services import api_token_create
 
 pytestmark = pytest.mark.django_db
 ARGS = ["report", "summary", "--org", "R-A", "--from", "2026-01-01", "--to", "2026-06-30"]
+
+
+def _pt(length: Length | None) -> float:
+    """A length the document sets, in points."""
+    assert length is not None
+    points: float = length.pt
+    return points
+
+
+def _mm(length: Length | None) -> int:
+    """A length the document sets, in whole millimetres."""
+    assert length is not None
+    millimetres: float = length.mm
+    return round(millimetres)
+
+
+def _east_asian_font(run: Run) -> str | None:
+    """The font a Word run sets for Chinese text (w:rFonts w:eastAsia)."""
+    properties = run._element.rPr
+    assert properties is not None
+    assert properties.rFonts is not None
+    font: str | None = properties.rFonts.get(qn("w:eastAsia"))
+    return font
 
 
 def test_cli_json_keys_are_stable(world):
@@ -43,6 +69,7 @@ def test_xlsx_and_docx_files(world, tmp_path):
     runner = CliRunner()
     assert runner.invoke(main, [*ARGS, "--format", "xlsx", "--out", str(tmp_path / "r.xlsx")]).exit_code == 0
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx").active
+    assert isinstance(sheet, Worksheet)
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("类别", "指标", "数值", "单位")  # no internal keys such as orgs.committee
     assert ("组织与党员", "党员", 4, "名") in rows
@@ -52,17 +79,16 @@ def test_xlsx_and_docx_files(world, tmp_path):
     document = Document(str(tmp_path / "r.docx"))
     title = document.paragraphs[0]
     assert title.text == "总装党总支2026年1月1日至2026年6月30日党建工作报告"
-    fonts = title.runs[0]._element.rPr.rFonts
-    assert (fonts.get(qn("w:eastAsia")), title.runs[0].font.size.pt) == ("方正小标宋简体", 22)
+    assert (_east_asian_font(title.runs[0]), _pt(title.runs[0].font.size)) == ("方正小标宋简体", 22)
     section = document.sections[0]  # GB/T 9704: A4, 天头 37 mm, 订口 28 mm
-    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
-    assert [round(m.mm) for m in (section.top_margin, section.bottom_margin)] == [37, 35]
-    assert [round(m.mm) for m in (section.left_margin, section.right_margin)] == [28, 26]
-    assert document.styles["Normal"].font.size.pt == 16  # 3号仿宋
+    assert (_mm(section.page_width), _mm(section.page_height)) == (210, 297)
+    assert [_mm(section.top_margin), _mm(section.bottom_margin)] == [37, 35]
+    assert [_mm(section.left_margin), _mm(section.right_margin)] == [28, 26]
+    assert _pt(document.styles["Normal"].font.size) == 16  # 3号仿宋
     assert "PAGE" in section.footer.paragraphs[0]._element.xml
     body = document.paragraphs[1]
     assert body.text.startswith("总装党总支现有党员4名[1]（正式党员3名[2]")
-    assert body.runs[1]._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋"
+    assert _east_asian_font(body.runs[1]) == "仿宋"
     sources = [p.text for p in document.paragraphs if p.text.startswith("[1] ")]
     assert sources == ["[1] 4名：/reports/drill/members.total/?org=R-A&from=2026-01-01&to=2026-06-30"]
 
@@ -100,9 +126,12 @@ def test_a_drill_down_page_lists_the_records_and_exports_them(world, client, tmp
     assert "员工A4" not in page.content.decode()
     export = client.get("/reports/drill/members.admitted/", {**query, "format": "xlsx"})
     (tmp_path / "d.xlsx").write_bytes(b"".join(export.streaming_content))
-    rows = list(openpyxl.load_workbook(tmp_path / "d.xlsx").active.iter_rows(values_only=True))
+    sheet = openpyxl.load_workbook(tmp_path / "d.xlsx").active
+    assert isinstance(sheet, Worksheet)
+    rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("姓名", "工号", "所在党支部", "加入党组织日期")
-    assert [(*row[:3], row[3].date()) for row in rows[1:]] == [
+    assert all(isinstance(row[3], dt.datetime) for row in rows[1:])  # a date cell reads as a datetime
+    assert [(*row[:3], row[3].date()) for row in rows[1:] if isinstance(row[3], dt.datetime)] == [
         ("员工A3", "A3", "总装第一党支部", dt.date(2026, 1, 1))
     ]
 

@@ -7,13 +7,12 @@ import re
 from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from tests.builders import D
 
 from qixin.core import versions
 from qixin.core.periods import Period
 from qixin.reports import definitions, selectors  # noqa: F401  (registers the metrics)
 from qixin.reports.metrics import GROUPS, REGISTRY, Scope
-
-from .conftest import D
 
 YEAR = Period(D(2026, 1, 1), D(2027, 1, 1))
 ALL_TABLES = {m._meta.db_table for m in apps.get_models(include_auto_created=True)}

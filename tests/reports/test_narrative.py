@@ -41,6 +41,7 @@ def test_an_organization_template_is_used_by_its_subtree_and_each_figure_links_i
     summary = selectors.summary_for(actor=world["admin"], org=world["plant"], period=YEAR)
     assert narrative.plain(summary.paragraphs) == ["总装党总支2026年1月1日至2026年6月30日有党员4名。"]
     figure = summary.paragraphs[0][3]
+    assert isinstance(figure, narrative.Figure)
     assert (figure.text, figure.key, figure.value) == ("4名", "members.total", 4)
 
 
