@@ -14,10 +14,8 @@ import gc
 import os
 import sys
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import click
@@ -61,98 +59,30 @@ def main(ctx: click.Context) -> None:
     _setup(serves_web=ctx.invoked_subcommand in WEB_COMMANDS)
 
 
-# What `qixin import/export/template KIND` handle: kind → (module, import function, export function,
-# columns). An import function takes (actor, data, filename, dry_run, progress) and returns a
-# tabular.Report; an export function takes (actor, path) and returns the row count. Each app adds its
-# kinds here; the columns are documented in docs/import-formats.md.
-TABULAR_KINDS: dict[str, tuple[str, str, str, str]] = {
-    "orgs": ("qixin.orgs.importers", "import_orgs", "export_orgs", "COLUMNS"),
-    "people": ("qixin.people.importers", "import_roster", "export_people", "COLUMNS"),
-    "positions": ("qixin.orgs.importers", "import_positions", "export_positions", "POSITION_COLUMNS"),
-    "brand_recognitions": ("qixin.brand.importers", "import_recognitions", "export_recognitions", "COLUMNS"),
-    "mobilize_team_members": (
-        "qixin.mobilize.importers",
-        "import_team_members",
-        "export_team_members",
-        "TEAM_MEMBER_COLUMNS",
-    ),
-    "mobilize_deployments": (
-        "qixin.mobilize.importers",
-        "import_deployments",
-        "export_deployments",
-        "DEPLOYMENT_COLUMNS",
-    ),
-    "improve_alliances": (
-        "qixin.improve.importers",
-        "import_alliances",
-        "export_alliances",
-        "ALLIANCE_COLUMNS",
-    ),
-    "improve_projects": ("qixin.improve.importers", "import_projects", "export_projects", "PROJECT_COLUMNS"),
-    "improve_savings": ("qixin.improve.importers", "import_savings", "export_savings", "SAVINGS_COLUMNS"),
-    "improve_suggestions": (
-        "qixin.improve.importers",
-        "import_suggestions",
-        "export_suggestions",
-        "SUGGESTION_COLUMNS",
-    ),
-    "improve_studios": ("qixin.improve.importers", "import_studios", "export_studios", "STUDIO_COLUMNS"),
-    "improve_cases": ("qixin.improve.importers", "import_cases", "export_cases", "CASE_COLUMNS"),
-    "life_meetings": ("qixin.life.importers", "import_meetings", "export_meetings", "COLUMNS"),
-}
-KINDS = tuple(TABULAR_KINDS)
+# What `qixin import/export/template KIND` handle is the registry, core.tabular_kinds, filled by the
+# apps; it is read once Django is set up, so KIND is checked there (an unknown one lists the known).
+KIND_HELP = "KIND：导入类型，如 orgs、people、positions（全部类型见 docs/import-formats.md）。"
 
 
-def _importers(module_name: str) -> ModuleType:
-    """The importers module a kind names. Imported here, when a command needs it, not at the top: each
-    loads its app's services and the spreadsheet reader, start-up time that the other commands (a
-    report, `qixin care escalate`) should not pay."""
-    if module_name == "qixin.orgs.importers":
-        from qixin.orgs import importers as org_importers
+def _kind(key: str) -> Any:
+    from qixin.core import tabular_kinds
 
-        return org_importers
-    if module_name == "qixin.people.importers":
-        from qixin.people import importers as people_importers
-
-        return people_importers
-    if module_name == "qixin.brand.importers":
-        from qixin.brand import importers as brand_importers
-
-        return brand_importers
-    if module_name == "qixin.mobilize.importers":
-        from qixin.mobilize import importers as mobilize_importers
-
-        return mobilize_importers
-    if module_name == "qixin.improve.importers":
-        from qixin.improve import importers as improve_importers
-
-        return improve_importers
-    if module_name == "qixin.life.importers":
-        from qixin.life import importers as life_importers
-
-        return life_importers
-    raise KeyError(module_name)
+    return tabular_kinds.get(key)
 
 
-def _kind(kind: str) -> tuple[Callable[..., Any], Callable[..., int], Any]:
-    module_name, import_name, export_name, columns_name = TABULAR_KINDS[kind]
-    module = _importers(module_name)
-    return getattr(module, import_name), getattr(module, export_name), getattr(module, columns_name)
-
-
-@main.command("import")
-@click.argument("kind", type=click.Choice(KINDS))
+@main.command("import", epilog=KIND_HELP)
+@click.argument("kind")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="只校验并显示将发生的变化，不写入。")
 @click.option("--as", "username", help="以该用户的身份和权限执行。")
 @handles_errors
 def import_(kind: str, file: Path, dry_run: bool, username: str | None) -> None:
-    """导入组织（orgs）或人员花名册（people），xlsx 或 csv。全部行校验通过才写入。"""
+    """导入 KIND 类数据（如组织 orgs、人员花名册 people），xlsx 或 csv。全部行校验通过才写入。"""
     from qixin.core.imports import path_bytes
 
-    runner, _export, _columns = _kind(kind)
+    spec = _kind(kind)
     started = time.perf_counter()
-    report = runner(
+    report = spec.run(
         actor=actor_for(username),
         data=path_bytes(file),
         filename=file.name,
@@ -165,27 +95,24 @@ def import_(kind: str, file: Path, dry_run: bool, username: str | None) -> None:
     click.echo(f"用时 {time.perf_counter() - started:.1f} 秒")
 
 
-@main.command("export")
-@click.argument("kind", type=click.Choice(KINDS))
+@main.command("export", epilog=KIND_HELP)
+@click.argument("kind")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--as", "username", help="以该用户的身份和权限导出（敏感字段按权限脱敏）。")
 @handles_errors
 def export(kind: str, file: Path, username: str | None) -> None:
-    """导出组织或人员花名册到 xlsx 或 csv（可直接再导入）。"""
-    _import, exporter, _columns = _kind(kind)
-    count = exporter(actor=actor_for(username), path=file)
+    """导出 KIND 类数据到 xlsx 或 csv（与导入格式相同，可直接再导入）。"""
+    count = _kind(kind).export(actor=actor_for(username), path=file)
     click.secho(f"已导出 {count} 行到 {file}", fg="green")
 
 
-@main.command("template")
-@click.argument("kind", type=click.Choice(KINDS))
+@main.command("template", epilog=KIND_HELP)
+@click.argument("kind")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @handles_errors
 def template(kind: str, file: Path) -> None:
-    """写出空白导入模板（含一行示例）。"""
-    from qixin.core import tabular
-
-    tabular.write_template(file, _kind(kind)[2])
+    """写出 KIND 类数据的空白导入模板（含一行示例）。"""
+    _kind(kind).template(file)
     click.secho(f"已写出模板 {file}", fg="green")
 
 

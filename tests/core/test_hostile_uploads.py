@@ -9,7 +9,6 @@ The files are made by tests/hostile_files.py when the tests run. Costly ones are
 from __future__ import annotations
 
 import functools
-import importlib
 import json
 import subprocess
 import sys
@@ -24,15 +23,16 @@ from django.urls import reverse
 from tests import hostile_files as hostile
 from tests.builders import account, org, person, superuser
 
-from qixin.cli import KINDS, TABULAR_KINDS
 from qixin.cli import main as cli
-from qixin.core import tabular
+from qixin.core import tabular, tabular_kinds
 from qixin.core.errors import ApplicationError
 from qixin.core.models import AuditEntry
 from qixin.orgs.models import Organization, OrgKind
 from qixin.people.models import Person
 
 pytestmark = pytest.mark.django_db
+
+KINDS = tabular_kinds.keys()
 
 # Each kind's API endpoint (the meetings history has none) and import page.
 API = {
@@ -54,6 +54,9 @@ PAGES = {
     "mobilize_deployments": ("mobilize:import", ["deployments"]),
     **{kind: ("improve:import", [kind]) for kind in KINDS if kind.startswith("improve_")},
 }
+# The shared import of every kind (core.tabular_kinds), beside each app's own address.
+GENERIC_API = {kind: f"/api/v1/import/{kind}" for kind in KINDS}
+GENERIC_PAGES = {kind: ("tabular_import", [kind]) for kind in KINDS}
 # An employee may register projects, claim savings and hand in suggestions (improve.permissions):
 # their files are read, and refused for what they are. Every other kind refuses a member first.
 OPEN_TO_EMPLOYEES = {"improve_projects", "improve_savings", "improve_suggestions"}
@@ -61,8 +64,7 @@ ROWS_LIMIT = 1000  # the row limit in the endpoint matrix, so that a csv past it
 
 
 def headers(kind: str) -> list[str]:
-    module, _import, _export, columns = TABULAR_KINDS[kind]
-    return [c.header for c in getattr(importlib.import_module(module), columns)]
+    return tabular_kinds.get(kind).headers
 
 
 @functools.cache
@@ -127,7 +129,7 @@ def unchanged() -> tuple[int, int, int]:
 def test_every_api_import_answers_a_hostile_file_with_a_clear_4xx(client, world, role, name):
     client.force_login(world[role])
     before = unchanged()
-    for kind, path in API.items():
+    for kind, path in [*API.items(), *GENERIC_API.items()]:
         make, _code = HOSTILE[name]
         upload = SimpleUploadedFile(name, make(headers(kind)))
         response = client.post(f"{path}?dry_run=true", {"file": upload})
@@ -147,7 +149,7 @@ def test_every_api_import_answers_a_hostile_file_with_a_clear_4xx(client, world,
 def test_every_import_page_answers_a_hostile_file_with_a_clear_4xx(client, world, tmp_path, role, name):
     client.force_login(world[role])
     before = unchanged()
-    for kind, (url_name, args) in PAGES.items():
+    for kind, (url_name, args) in [*PAGES.items(), *GENERIC_PAGES.items()]:
         make, _code = HOSTILE[name]
         upload = SimpleUploadedFile(name, make(headers(kind)))
         response = client.post(reverse(url_name, args=args), {"file": upload})
@@ -166,9 +168,7 @@ def test_every_import_page_answers_a_hostile_file_with_a_clear_4xx(client, world
 
 def label(kind: str) -> str:
     if kind.startswith("improve_"):
-        from qixin.improve.importers import KINDS as IMPROVE
-
-        return IMPROVE[kind].label
+        return tabular_kinds.get(kind).label
     return {
         "people": "人员花名册",
         "orgs": "组织",

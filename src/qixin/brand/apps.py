@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from qixin.core import tabular_kinds
+
 
 class BrandConfig(AppConfig):
     name = "qixin.brand"
@@ -10,4 +12,11 @@ class BrandConfig(AppConfig):
     org_pages = [(_("党员品牌与事迹"), "brand:org")]
 
     def ready(self) -> None:
+        tabular_kinds.provide(_load_tabular_kinds)
         from . import evaluation_rules, permissions  # noqa: F401  (registers the rules and permissions)
+
+
+def _load_tabular_kinds() -> None:
+    # Imported the first time a file kind is asked for, not when the apps load: the importers pull in
+    # the services and the spreadsheet reader, start-up time of every command that reads no file.
+    from . import importers  # noqa: F401  (registers this app's kinds in core.tabular_kinds)

@@ -1,8 +1,11 @@
 from django.urls import path
 
+from qixin.core import views as core_views
+
 from . import views
 
 app_name = "brand"
+KIND = "brand_recognitions"
 urlpatterns = [
     path("", views.index, name="index"),
     path("orgs/<int:pk>/", views.org_page, name="org"),
@@ -15,9 +18,17 @@ urlpatterns = [
     path("recognitions/", views.recognitions, name="recognitions"),
     path("recognitions/new/", views.recognition_new, name="recognition_new"),
     path("recognitions/<int:pk>/delete/", views.recognition_delete, name="recognition_delete"),
-    path("recognitions/import/", views.recognition_import, name="recognition_import"),
-    path("recognitions/export.<str:fmt>", views.recognition_export, name="recognition_export"),
-    path("recognitions/template.<str:fmt>", views.recognition_template, name="recognition_template"),
+    # The recognitions file (core.tabular_kinds): the shared import, export and template pages.
+    path("recognitions/import/", core_views.tabular_import, {"kind": KIND}, name="recognition_import"),
+    path(
+        "recognitions/export.<str:fmt>", core_views.tabular_export, {"kind": KIND}, name="recognition_export"
+    ),
+    path(
+        "recognitions/template.<str:fmt>",
+        core_views.tabular_template,
+        {"kind": KIND},
+        name="recognition_template",
+    ),
     path("evaluations/", views.evaluations, name="evaluations"),
     path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation"),
     path("evaluations/<int:pk>/close/", views.evaluation_close, name="evaluation_close"),

@@ -8,19 +8,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from qixin.core import access
 from qixin.core.errors import ApplicationError
-from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view, render_htmx
+from qixin.core.pages import AuthedRequest, form_error, form_page, render_htmx
 from qixin.core.params import query_choice, query_year
 from qixin.orgs.selectors import org_from_input
 from qixin.people.selectors import person_from_input
 
-from . import forms, importers, selectors, services
+from . import forms, selectors, services
 from .models import Grade, RecognitionKind
 
 LIST_LIMIT = 200
@@ -228,34 +227,6 @@ def recognition_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     services.recognition_delete(actor=request.user, recognition=recognition)
     messages.success(request, "已删除该荣誉记录。")
     return redirect("brand:recognitions")
-
-
-@login_required
-def recognition_import(request: AuthedRequest) -> HttpResponse:
-    return import_view(
-        request,
-        runner=importers.import_recognitions,
-        template="brand/import.html",
-        context={"columns": importers.COLUMNS},
-    )
-
-
-@login_required
-def recognition_export(request: AuthedRequest, fmt: str) -> HttpResponseBase:
-    if fmt not in ("xlsx", "csv"):
-        raise ApplicationError("bad_format", "请选择 xlsx 或 csv。")
-    return download(
-        lambda path: importers.export_recognitions(actor=request.user, path=path), f"荣誉名册.{fmt}"
-    )
-
-
-@login_required
-def recognition_template(request: AuthedRequest, fmt: str) -> HttpResponseBase:
-    from qixin.core import tabular
-
-    if fmt not in ("xlsx", "csv"):
-        raise ApplicationError("bad_format", "请选择 xlsx 或 csv。")
-    return download(lambda path: tabular.write_template(path, importers.COLUMNS), f"荣誉名册模板.{fmt}")
 
 
 # --- evaluations ---------------------------------------------------------------------------------

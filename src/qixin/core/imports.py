@@ -15,17 +15,17 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import IntegrityError, OperationalError
+from django.db import IntegrityError, OperationalError, transaction
 
-from . import crypto
-from .errors import ApplicationError, PermissionDenied
+from . import audit, crypto, tabular
+from .errors import ApplicationError, PermissionDenied, Problem
 from .models import User
-from .tabular import Report
+from .tabular import Column, Report
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +69,62 @@ def runner(*, what: str, permitted: Callable[[Any], bool]) -> Callable[[Runner],
         return guarded
 
     return wrap
+
+
+# What a row callback of `apply_rows` returns: "created", "updated" or "unchanged" (already there),
+# and the preview line of a change.
+RowResult = tuple[str, str]
+
+PREVIEW_LINES = 20
+
+
+def apply_rows(
+    *,
+    actor: User | None,
+    data: bytes,
+    filename: str,
+    columns: Sequence[Column],
+    apply: Callable[[dict[str, Any]], RowResult],
+    model: str,
+    dry_run: bool = False,
+) -> Report:
+    """The row loop of the imports that apply one row at a time through a service: every row is
+    read, then applied inside one transaction, each in a savepoint so that a row a service refuses
+    does not hide the problems of the next ones. A refusal is a problem at its row (and at the
+    column the service names); any problem rolls everything back (tabular.refusal). A dry run
+    always rolls back."""
+    rows, problems = tabular.read(data, filename, columns)
+    report = Report(dry_run=dry_run)
+    bad_rows = {p.row for p in problems}
+    with transaction.atomic():
+        for number, values in rows:
+            if number in bad_rows:
+                continue
+            try:
+                with transaction.atomic():
+                    outcome, line = apply(values)
+            except ApplicationError as exc:
+                problems += [
+                    Problem(message=p.message, row=number, column=p.column or p.field, field=p.field)
+                    for p in exc.problems
+                ] or [Problem(message=exc.message, row=number)]
+                continue
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            if outcome != "unchanged" and len(report.changes) < PREVIEW_LINES:
+                report.changes.append(line)
+        if problems:
+            transaction.set_rollback(True)
+            raise tabular.refusal(problems, columns)
+        audit.record(
+            actor=actor,
+            action="import",
+            model=model,
+            object_repr=filename[:200],
+            changes={"created": report.created, "updated": report.updated, "unchanged": report.unchanged},
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
 
 
 def is_lock_conflict(exc: OperationalError) -> bool:

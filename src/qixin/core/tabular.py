@@ -21,7 +21,7 @@ from python_calamine import CalamineWorkbook
 
 from . import xlsx_scan
 from .errors import ApplicationError, Problem
-from .text import spreadsheet_safe
+from .text import spreadsheet_safe, whole_number
 
 
 class CellError(ValueError):
@@ -56,6 +56,16 @@ class Report:
     def summary(self) -> str:
         verb = "将" if self.dry_run else "已"
         return f"共{self.total}行：{verb}新增{self.created}条，{verb}更新{self.updated}条，{self.unchanged}条无变化。"
+
+
+def refusal(problems: list[Problem], columns: Sequence[Column] = ()) -> ApplicationError:
+    """The one answer of an import with problems: every problem, by row (and by column in the
+    file's column order), and nothing written. Every kind's import raises it."""
+    order = {c.header: index for index, c in enumerate(columns)}
+    problems.sort(key=lambda p: (p.row or 0, order.get(p.column or "", len(order))))
+    return ApplicationError(
+        "invalid_rows", f"发现{len(problems)}处错误，没有导入任何数据。请修改后重新导入。", problems
+    )
 
 
 # --- parsers --------------------------------------------------------------------------------------
@@ -94,6 +104,18 @@ def choice(options: Iterable[str], *, aliases: dict[str, str] | None = None) -> 
         if value not in allowed:
             raise CellError(f"“{value}”不是可选值，应为：{'、'.join(allowed)}")
         return value
+
+    return parse
+
+
+def integer(*, low: int, high: int, what: str) -> Callable[[str], int]:
+    """A whole number between low and high (both included); otherwise “value”不是{what}."""
+
+    def parse(value: str) -> int:
+        number = whole_number(value)
+        if number is None or not low <= number <= high:
+            raise CellError(f"“{value.strip()}”不是{what}")
+        return number
 
     return parse
 
@@ -197,15 +219,17 @@ def _xlsx_cells(
         raise xlsx_scan.damaged(filename) from None
 
     def on_header(cells: list[tuple[str, str]]) -> None:
-        wanted = {int(text) for kind, text in cells if kind == "s" and text.strip().isdigit()}
+        indexes = {text: whole_number(text) for kind, text in cells if kind == "s"}
+        wanted = {i for i in indexes.values() if i is not None}
         strings: dict[int, str] = {}
         if wanted and "xl/sharedStrings.xml" in package.NameToInfo:
             info = package.getinfo("xl/sharedStrings.xml")
             strings = xlsx_scan.shared_strings(xlsx_scan.part_chunks(data, info, filename), wanted, filename)
         names: list[str] = []
         for kind, text in cells:
-            if kind == "s" and text.strip().isdigit() and int(text) in strings:
-                names.append(_cell_text(strings[int(text)]))
+            index = indexes.get(text) if kind == "s" else None
+            if index is not None and index in strings:
+                names.append(_cell_text(strings[index]))
             elif kind in ("inlineStr", "str"):
                 names.append(_cell_text(text))
             # numbers, dates and booleans are left to the full check after calamine's reading

@@ -25,6 +25,21 @@ def pinyin_full(text: str) -> str:
     return "".join(lazy_pinyin(text)).lower()
 
 
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def whole_number(value: str) -> int | None:
+    """The whole number a cell or an attribute writes (ASCII or full-width digits, spaces around it,
+    a spreadsheet's trailing ".0"), or None when it is not one. Not `value.isdigit()` then `int()`:
+    '²' and other Unicode digits pass isdigit(), and int() refuses them."""
+    text = value.strip().translate(_FULL_WIDTH_DIGITS)
+    if text.endswith(".0"):
+        text = text[:-2]
+    if not text or len(text) > 18 or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
+
+
 def mask(value: str, keep_start: int, keep_end: int) -> str:
     if not value:
         return ""

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,12 +21,12 @@ from django_otp import match_token, user_has_device
 
 from qixin.orgs import selectors as org_selectors
 
-from . import access, selectors, services
+from . import access, selectors, services, tabular_kinds
 from .errors import NotFound
 from .forms import ApiTokenForm, AuditFilterForm, PasswordChangeForm, RevokeForm, RoleGrantForm, TokenForm
 from .gate import passed_second_factor
 from .models import Role
-from .pages import AuthedRequest, form_error, form_page
+from .pages import AuthedRequest, download, form_error, form_page, import_view
 
 ROLE_LABELS = {**dict(Role.choices), "member": "党员", "employee": "员工"}
 
@@ -241,3 +241,43 @@ def security_policy(request: AuthedRequest) -> HttpResponse:
 def locked_out(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     logout(request)
     return render(request, "core/locked_out.html", status=429)
+
+
+# --- files: every kind of core.tabular_kinds, imported, exported, as a template -----------------------
+
+
+def _file_format(fmt: str) -> str:
+    if fmt not in ("xlsx", "csv"):
+        raise NotFound()
+    return fmt
+
+
+@login_required
+def tabular_index(request: AuthedRequest) -> HttpResponse:
+    """The kinds of file the user may import, each with its template and its export."""
+    return render(request, "core/imports.html", {"kinds": tabular_kinds.kinds_for(request.user)})
+
+
+@login_required
+def tabular_import(request: AuthedRequest, kind: str) -> HttpResponse:
+    """Upload → preview (nothing written) → confirm, for any kind (core.pages.import_view)."""
+    spec = tabular_kinds.get(kind)
+    return import_view(
+        request,
+        runner=spec.run,
+        template="core/import.html",
+        context={"kind": spec, "columns": spec.columns, "label": spec.label},
+    )
+
+
+@login_required
+def tabular_export(request: AuthedRequest, kind: str, fmt: str) -> HttpResponseBase:
+    """What the user may see of a kind, in its import format (the kind's selectors scope the rows)."""
+    spec, fmt = tabular_kinds.get(kind), _file_format(fmt)
+    return download(lambda path: spec.export(actor=request.user, path=path), f"{spec.label}.{fmt}")
+
+
+@login_required
+def tabular_template(request: AuthedRequest, kind: str, fmt: str) -> HttpResponseBase:
+    spec, fmt = tabular_kinds.get(kind), _file_format(fmt)
+    return download(spec.template, f"{spec.label}导入模板.{fmt}")

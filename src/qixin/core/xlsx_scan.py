@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from .errors import ApplicationError
+from .text import whole_number
 
 if TYPE_CHECKING:
     from .tabular import Limits
@@ -474,7 +475,8 @@ def _scan_elements(chunks: Iterator[bytes], filename: str, limits: Limits) -> No
         local = _local(name)
         if local == "row":
             row = attrs.get("r")
-            place["row"] = int(row) if row and row.isdigit() else place["row"] + 1
+            number = whole_number(row) if row else None
+            place["row"] = number if number is not None else place["row"] + 1
             place["column"] = 0
         elif local == "c":
             if "r" in attrs:

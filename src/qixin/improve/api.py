@@ -5,14 +5,14 @@ from typing import Any
 from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
-from qixin.core import imports
+from qixin.core import imports, tabular_kinds
 from qixin.core.api import IMPORT_ERRORS, ErrorOut, ImportReportOut, ObjectId, Pagination, Year, report_out
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.pages import AuthedRequest
 from qixin.orgs.selectors import org_from_input
 from qixin.people.selectors import person_from_input
 
-from . import importers, selectors, services
+from . import selectors, services
 from .models import Source
 from .schemas import (
     AllianceIn,
@@ -499,10 +499,9 @@ def case_create(request: AuthedRequest, payload: CaseIn) -> Any:
     "/import/{kind}", response={200: ImportReportOut, **IMPORT_ERRORS}, summary="导入（xlsx 或 csv）"
 )
 def import_file(request: AuthedRequest, kind: str, file: File[UploadedFile], dry_run: bool = False) -> Any:
-    spec = importers.KINDS.get(kind)
-    if spec is None:
+    if not kind.startswith("improve_"):
         raise NotFound()
-    report = spec.runner(
+    report = tabular_kinds.get(kind).run(
         actor=request.user,
         data=imports.upload_bytes(file),
         filename=file.name or "upload.xlsx",

@@ -9,18 +9,16 @@ same file again changes nothing: rows are matched by their code (编号/编码/�
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
-
-from qixin.core import audit, imports, tabular
+from qixin.core import tabular, tabular_kinds
 from qixin.core.errors import ApplicationError, NotFound, Problem
+from qixin.core.imports import RowResult, apply_rows
 from qixin.core.models import User
 from qixin.core.tabular import CellError, Column, Report, choice, parse_date, text
+from qixin.core.tabular_kinds import TabularKind
 from qixin.orgs import selectors as org_selectors
 from qixin.orgs.models import Organization
 from qixin.people import selectors as person_selectors
@@ -52,10 +50,7 @@ def money(value: str) -> Decimal:
     return amount
 
 
-def year(value: str) -> int:
-    if not value.strip().isdigit() or not 2000 <= int(value) <= 2100:
-        raise CellError(f"“{value}”不是有效的年度")
-    return int(value)
+year = tabular.integer(low=2000, high=2100, what="有效的年度")
 
 
 def codes(value: str) -> list[str]:
@@ -419,119 +414,109 @@ def _case_rows(actor: User | None) -> Iterator[list[Any]]:
         ]
 
 
-# --- the runner ------------------------------------------------------------------------------------------
+# --- the kinds ------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Kind:
-    label: str
-    model: type[models.Model]
-    columns: list[Column]
-    apply: Apply
-    rows: Callable[[User | None], Iterable[list[Any]]]
-    permitted: Callable[[Any], bool]  # who may start an import of this kind at all
-
-    def runner(
-        self, *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
+def _kind(
+    key: str,
+    label: str,
+    model: str,
+    columns: list[Column],
+    apply: Apply,
+    rows: Callable[[User | None], Iterator[list[Any]]],
+    permitted: Callable[[Any], bool],
+) -> TabularKind:
+    def run(
+        *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
     ) -> Report:
-        @imports.runner(what=self.label, permitted=self.permitted)
-        def run(
-            *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
-        ) -> Report:
-            return run_import(self, actor=actor, data=data, filename=filename, dry_run=dry_run)
+        """Every row through its service (the Lookup finds what it names within the actor's reach)."""
+        look = Lookup(actor)
 
-        return run(actor=actor, data=data, filename=filename, dry_run=dry_run, progress=progress)
+        def one(values: dict[str, Any]) -> RowResult:
+            created = apply(look, values)
+            return ("unchanged", "") if created is None else ("created", f"新增 {created}")
 
-    def exporter(self, *, actor: User | None, path: Path | str) -> int:
-        count = tabular.write(path, [c.header for c in self.columns], self.rows(actor))
-        audit.record(
+        return apply_rows(
             actor=actor,
-            action="export",
-            model=self.model._meta.label,
-            object_repr=str(path)[-200:],
-            changes={"rows": count},
+            data=data,
+            filename=filename,
+            columns=columns,
+            apply=one,
+            model=model,
+            dry_run=dry_run,
         )
-        return count
 
-
-def run_import(
-    kind: Kind, *, actor: User | None, data: bytes, filename: str, dry_run: bool = False
-) -> Report:
-    """Parse every row, then apply every row through its service in one transaction, each in a
-    savepoint so that one bad row does not hide the problems of the next ones. Any problem: nothing
-    is written and every problem is reported with its row."""
-    rows, problems = tabular.read(data, filename, kind.columns)
-    report = Report(dry_run=dry_run)
-    look = Lookup(actor)
-    with transaction.atomic():
-        for number, values in rows:
-            if any(p.row == number for p in problems):
-                continue
-            try:
-                with transaction.atomic():
-                    label = kind.apply(look, values)
-            except ApplicationError as exc:
-                if exc.status in (403, 404) and not exc.problems:
-                    problems.append(Problem(message=exc.message, row=number))
-                    continue
-                details = [
-                    Problem(message=p.message, row=number, column=p.column, field=p.field)
-                    for p in exc.problems
-                ]
-                problems.extend(details or [Problem(message=exc.message, row=number)])
-                continue
-            if label is None:
-                report.unchanged += 1
-            else:
-                report.created += 1
-                if len(report.changes) < 20:
-                    report.changes.append(f"新增 {label}")
-        if problems:
-            transaction.set_rollback(True)
-            problems.sort(key=lambda p: p.row or 0)
-            raise ApplicationError(
-                "invalid_rows", f"文件“{filename}”有{len(problems)}处错误，没有导入任何数据。", problems
-            )
-        audit.record(
-            actor=actor,
-            action="import",
-            model=kind.model._meta.label,
-            object_repr=filename[:200],
-            changes={"created": report.created, "unchanged": report.unchanged, "dry_run": dry_run},
+    return tabular_kinds.register(
+        TabularKind(
+            key=key,
+            label=label,
+            model=model,
+            columns=columns,
+            apply=run,
+            export_rows=rows,
+            permitted=permitted,
         )
-        if dry_run:
-            transaction.set_rollback(True)
-    return report
+    )
 
 
-KINDS: dict[str, Kind] = {
-    "improve_alliances": Kind(
-        "降本联盟", Alliance, ALLIANCE_COLUMNS, _alliance, _alliance_rows, can_import_as_manager
-    ),
-    "improve_projects": Kind(
-        "降本项目", Project, PROJECT_COLUMNS, _project, _project_rows, can_import_as_employee
-    ),
-    "improve_savings": Kind(
-        "节约台账", SavingsEntry, SAVINGS_COLUMNS, _savings, _savings_rows, can_import_as_employee
-    ),
-    "improve_suggestions": Kind(
-        "建议", Suggestion, SUGGESTION_COLUMNS, _suggestion, _suggestion_rows, can_submit_suggestion
-    ),
-    "improve_studios": Kind(
-        "创新工作室", Studio, STUDIO_COLUMNS, _studio, _studio_rows, can_import_as_manager
-    ),
-    "improve_cases": Kind(
-        "改善案例", ImprovementCase, CASE_COLUMNS, _case, _case_rows, can_import_as_manager
-    ),
-}
-
-# Module-level names for TABULAR_KINDS in qixin/cli.py: (module, import function, export function, columns).
-import_alliances, export_alliances = KINDS["improve_alliances"].runner, KINDS["improve_alliances"].exporter
-import_projects, export_projects = KINDS["improve_projects"].runner, KINDS["improve_projects"].exporter
-import_savings, export_savings = KINDS["improve_savings"].runner, KINDS["improve_savings"].exporter
-import_suggestions, export_suggestions = (
-    KINDS["improve_suggestions"].runner,
-    KINDS["improve_suggestions"].exporter,
+ALLIANCES = _kind(
+    "improve_alliances",
+    "降本联盟",
+    "improve.Alliance",
+    ALLIANCE_COLUMNS,
+    _alliance,
+    _alliance_rows,
+    can_import_as_manager,
 )
-import_studios, export_studios = KINDS["improve_studios"].runner, KINDS["improve_studios"].exporter
-import_cases, export_cases = KINDS["improve_cases"].runner, KINDS["improve_cases"].exporter
+PROJECTS = _kind(
+    "improve_projects",
+    "降本项目",
+    "improve.Project",
+    PROJECT_COLUMNS,
+    _project,
+    _project_rows,
+    can_import_as_employee,
+)
+SAVINGS = _kind(
+    "improve_savings",
+    "节约台账",
+    "improve.SavingsEntry",
+    SAVINGS_COLUMNS,
+    _savings,
+    _savings_rows,
+    can_import_as_employee,
+)
+SUGGESTIONS = _kind(
+    "improve_suggestions",
+    "建议",
+    "improve.Suggestion",
+    SUGGESTION_COLUMNS,
+    _suggestion,
+    _suggestion_rows,
+    can_submit_suggestion,
+)
+STUDIOS = _kind(
+    "improve_studios",
+    "创新工作室",
+    "improve.Studio",
+    STUDIO_COLUMNS,
+    _studio,
+    _studio_rows,
+    can_import_as_manager,
+)
+CASES = _kind(
+    "improve_cases",
+    "改善案例",
+    "improve.ImprovementCase",
+    CASE_COLUMNS,
+    _case,
+    _case_rows,
+    can_import_as_manager,
+)
+
+import_alliances, export_alliances = ALLIANCES.run, ALLIANCES.export
+import_projects, export_projects = PROJECTS.run, PROJECTS.export
+import_savings, export_savings = SAVINGS.run, SAVINGS.export
+import_suggestions, export_suggestions = SUGGESTIONS.run, SUGGESTIONS.export
+import_studios, export_studios = STUDIOS.run, STUDIOS.export
+import_cases, export_cases = CASES.run, CASES.export

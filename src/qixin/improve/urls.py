@@ -1,6 +1,23 @@
-from django.urls import path
+from django.urls import path, register_converter
+
+from qixin.core import views as core_views
 
 from . import views
+
+
+class KindConverter:
+    """The kinds of file of this app: improve_alliances, improve_projects…"""
+
+    regex = "improve_[a-z_]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(KindConverter, "improve_kind")
 
 app_name = "improve"
 urlpatterns = [
@@ -69,8 +86,9 @@ urlpatterns = [
     path("awards/new/", views.award_new, name="award_new"),
     path("designations/", views.designations, name="designations"),
     path("designations/<int:pk>/end/", views.designation_end, name="designation_end"),
-    path("data/", views.data_page, name="data"),
-    path("import/<str:kind>/", views.import_page, name="import"),
-    path("export/<str:kind>.<str:fmt>", views.export, name="export"),
-    path("template/<str:kind>.<str:fmt>", views.template_download, name="template"),
+    # This app's files (core.tabular_kinds): the shared index, import, export and template pages.
+    path("data/", core_views.tabular_index, name="data"),
+    path("import/<improve_kind:kind>/", core_views.tabular_import, name="import"),
+    path("export/<improve_kind:kind>.<str:fmt>", core_views.tabular_export, name="export"),
+    path("template/<improve_kind:kind>.<str:fmt>", core_views.tabular_template, name="template"),
 ]

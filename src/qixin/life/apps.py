@@ -3,6 +3,8 @@ from typing import Any
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from qixin.core import tabular_kinds
+
 
 class LifeConfig(AppConfig):
     name = "qixin.life"
@@ -11,11 +13,18 @@ class LifeConfig(AppConfig):
     org_pages = [(_("组织生活达标情况"), "life:compliance")]
 
     def ready(self) -> None:
+        tabular_kinds.provide(_load_tabular_kinds)
         from django.db.models.signals import post_migrate
 
         from . import permissions, rulebook  # noqa: F401  (registers the rules and named permissions)
 
         post_migrate.connect(ensure_builtin_kinds, sender=self)
+
+
+def _load_tabular_kinds() -> None:
+    # Imported the first time a file kind is asked for, not when the apps load: the importers pull in
+    # the services and the spreadsheet reader, start-up time of every command that reads no file.
+    from . import importers  # noqa: F401  (registers this app's kinds in core.tabular_kinds)
 
 
 def ensure_builtin_kinds(**kwargs: Any) -> None:

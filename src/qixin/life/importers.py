@@ -5,17 +5,19 @@ same format. Per-person attendance is recorded in the app; a history row carries
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from qixin.core import access, audit, imports, tabular
-from qixin.core.errors import ApplicationError, Problem
+from qixin.core import access, audit, tabular, tabular_kinds
+from qixin.core.errors import Problem
 from qixin.core.models import User
 from qixin.core.rules import rulebooks_for
 from qixin.core.tabular import Column, Report, parse_date, text
+from qixin.core.tabular_kinds import TabularKind
 from qixin.orgs.models import Organization
 
 from .models import Meeting, MeetingKind, MeetingStatus
@@ -33,13 +35,7 @@ def _clock(value: str) -> time:
         raise tabular.CellError(f"“{value}”不是有效时间，请写成 14:00 的形式") from None
 
 
-def _count(value: str) -> int:
-    value = value.strip()
-    if value.endswith(".0"):
-        value = value[:-2]
-    if not value.isdigit() or int(value) > 100000:
-        raise tabular.CellError(f"“{value}”不是有效人数（0或正整数）")
-    return int(value)
+_count = tabular.integer(low=0, high=100000, what="有效人数（0或正整数）")
 
 
 def _topics(value: str) -> list[str]:
@@ -138,15 +134,11 @@ def read_meetings(data: bytes, filename: str, actor: User | None) -> list[tuple[
         if extra:
             problems.append(Problem(f"不在必过议题清单中：{'、'.join(extra)}", row=number, column="涉及议题"))
     if problems:
-        problems.sort(key=lambda p: (p.row or 0, HEADERS.index(p.column) if p.column in HEADERS else 99))
-        raise ApplicationError(
-            "invalid_rows", f"发现{len(problems)}处错误，没有导入任何数据。请修改后重新导入。", problems
-        )
+        raise tabular.refusal(problems, COLUMNS)
     return rows
 
 
-@imports.runner(what="会议记录", permitted=can_import_meetings)
-def import_meetings(
+def _apply_meetings(
     *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
 ) -> Report:
     """Create past meetings (held) or update their counts, topics and minutes. All or nothing."""
@@ -233,7 +225,7 @@ def import_meetings(
     return report
 
 
-def export_meetings(*, actor: User | None, path: Any) -> int:
+def _meeting_rows(actor: User | None) -> Iterator[list[Any]]:
     """The meetings held that the actor may see, in the import format."""
     from .selectors import meeting_list_for
 
@@ -242,34 +234,36 @@ def export_meetings(*, actor: User | None, path: Any) -> int:
         .order_by("organization__path", "starts_at")
         .iterator(chunk_size=2000)
     )
+    for m in rows:
+        local_start, local_end = timezone.localtime(m.starts_at), timezone.localtime(m.ends_at)
+        yield [
+            m.organization.code,
+            m.kind.name,
+            m.held_on,
+            f"{local_start:%H:%M}",
+            f"{local_end:%H:%M}",
+            m.title,
+            m.place,
+            m.should_attend,
+            m.present_count,
+            m.excused_count,
+            "、".join(m.topics),
+            m.minutes,
+        ]
 
-    def cells() -> Any:
-        for m in rows:
-            local_start, local_end = timezone.localtime(m.starts_at), timezone.localtime(m.ends_at)
-            yield [
-                m.organization.code,
-                m.kind.name,
-                m.held_on,
-                f"{local_start:%H:%M}",
-                f"{local_end:%H:%M}",
-                m.title,
-                m.place,
-                m.should_attend,
-                m.present_count,
-                m.excused_count,
-                "、".join(m.topics),
-                m.minutes,
-            ]
 
-    count = tabular.write(path, HEADERS, cells())
-    audit.record(
-        actor=actor,
-        action="export",
+MEETINGS = tabular_kinds.register(
+    TabularKind(
+        key="life_meetings",
+        label="会议记录",
         model="life.Meeting",
-        object_repr=str(path)[-200:],
-        changes={"rows": count},
+        columns=COLUMNS,
+        apply=_apply_meetings,
+        export_rows=_meeting_rows,
+        permitted=can_import_meetings,
     )
-    return count
+)
+import_meetings, export_meetings = MEETINGS.run, MEETINGS.export
 
 
 LAPSE_HEADERS = [

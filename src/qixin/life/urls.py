@@ -1,5 +1,7 @@
 from django.urls import path
 
+from qixin.core import views as core_views
+
 from . import views
 
 app_name = "life"
@@ -30,7 +32,8 @@ urlpatterns = [
     path("campaigns/", views.campaigns, name="campaigns"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
     path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
-    path("import/", views.import_page, name="import"),
-    path("template.<str:fmt>", views.template_download, name="template"),
-    path("export.<str:fmt>", views.export, name="export"),
+    # The meetings history file (core.tabular_kinds): the shared import, template and export pages.
+    path("import/", core_views.tabular_import, {"kind": "life_meetings"}, name="import"),
+    path("template.<str:fmt>", core_views.tabular_template, {"kind": "life_meetings"}, name="template"),
+    path("export.<str:fmt>", core_views.tabular_export, {"kind": "life_meetings"}, name="export"),
 ]

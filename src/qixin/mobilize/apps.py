@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from qixin.core import tabular_kinds
+
 
 class MobilizeConfig(AppConfig):
     name = "qixin.mobilize"
@@ -9,4 +11,11 @@ class MobilizeConfig(AppConfig):
     person_pages = [(_("急难险重任务中的表现"), "mobilize:person")]
 
     def ready(self) -> None:
+        tabular_kinds.provide(_load_tabular_kinds)
         from . import permissions  # noqa: F401  (registers the named permissions)
+
+
+def _load_tabular_kinds() -> None:
+    # Imported the first time a file kind is asked for, not when the apps load: the importers pull in
+    # the services and the spreadsheet reader, start-up time of every command that reads no file.
+    from . import importers  # noqa: F401  (registers this app's kinds in core.tabular_kinds)

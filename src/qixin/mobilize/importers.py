@@ -3,16 +3,15 @@ the same services as the pages, and exports in the same columns."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
-from qixin.brand.importers import RowResult, apply_rows
-from qixin.core import audit, imports, tabular
+from qixin.core import tabular, tabular_kinds
 from qixin.core.errors import ApplicationError
+from qixin.core.imports import RowResult, apply_rows
 from qixin.core.models import User
 from qixin.core.tabular import Column, Report, choice, parse_date, text
+from qixin.core.tabular_kinds import TabularKind
 from qixin.orgs.selectors import org_from_input
 from qixin.people.selectors import person_from_input
 
@@ -44,11 +43,9 @@ TEAM_MEMBER_COLUMNS = [
     Column("加入日期", "joined_on", parse_date, example="2020-02-03", doc="留空为组建日期"),
     Column("是否队长", "is_leader", tabular.yes_no, example="否", doc="是/否；一支队伍一名队长"),
 ]
-TEAM_MEMBER_HEADERS = [c.header for c in TEAM_MEMBER_COLUMNS]
 
 
-@imports.runner(what="队伍与队员", permitted=can_import)
-def import_team_members(
+def _apply_team_members(
     *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
 ) -> Report:
     """Create teams that do not exist yet (by organization and name) and add their members; a member
@@ -76,11 +73,12 @@ def import_team_members(
         if TeamMember.objects.filter(team=team, person=person).exists():
             return ("created" if created_team else "unchanged"), f"组建 {team.name}，队长 {person.name}"
         services.team_member_add(
-            actor=actor, team=team, person=person, joined_on=values.get("joined_on") or team.formed_on
+            actor=actor,
+            team=team,
+            person=person,
+            joined_on=values.get("joined_on") or team.formed_on,
+            as_leader=bool(values.get("is_leader")),
         )
-        if values.get("is_leader") and team.leader_id is None:
-            team.leader = person
-            team.save(update_fields=["leader", "updated_at"])
         return "created", f"{team.name}：新增队员 {person.name}"
 
     return apply_rows(
@@ -116,18 +114,6 @@ def _team_member_rows(actor: User | None) -> Iterator[list[Any]]:
         ]
 
 
-def export_team_members(*, actor: User | None, path: Any) -> int:
-    count = tabular.write(path, TEAM_MEMBER_HEADERS, _team_member_rows(actor))
-    audit.record(
-        actor=actor,
-        action="export",
-        model="mobilize.TeamMember",
-        object_repr=str(path)[-200:],
-        changes={"rows": count},
-    )
-    return count
-
-
 DEPLOYMENT_COLUMNS = [
     Column("工号", "employee_no", text, required=True, example="SV000123"),
     Column(
@@ -138,11 +124,9 @@ DEPLOYMENT_COLUMNS = [
     Column("结束日期", "ends_on", parse_date, example="2020-03-15", doc="仍在派驻可留空"),
     Column("说明", "note", text, example="支援上汽通用武汉基地复工"),
 ]
-DEPLOYMENT_HEADERS = [c.header for c in DEPLOYMENT_COLUMNS]
 
 
-@imports.runner(what="派驻名单", permitted=can_import)
-def import_deployments(
+def _apply_deployments(
     *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
 ) -> Report:
     """Add deployments; the same person, place and start day already on record is unchanged."""
@@ -175,36 +159,34 @@ def import_deployments(
     )
 
 
-def export_deployments(*, actor: User | None, path: Any) -> int:
+def _deployment_rows(actor: User | None) -> Iterator[list[Any]]:
     from .selectors import deployment_list_for
 
-    rows = (
-        [d.person.employee_no, d.kind, d.destination, d.starts_on, d.ends_on, d.note]
-        for d in deployment_list_for(actor=actor).iterator(chunk_size=2000)
+    for d in deployment_list_for(actor=actor).iterator(chunk_size=2000):
+        yield [d.person.employee_no, d.kind, d.destination, d.starts_on, d.ends_on, d.note]
+
+
+TEAM_MEMBERS = tabular_kinds.register(
+    TabularKind(
+        key="mobilize_team_members",
+        label="队伍与队员",
+        model="mobilize.TeamMember",
+        columns=TEAM_MEMBER_COLUMNS,
+        apply=_apply_team_members,
+        export_rows=_team_member_rows,
+        permitted=can_import,
     )
-    count = tabular.write(path, DEPLOYMENT_HEADERS, rows)
-    audit.record(
-        actor=actor,
-        action="export",
+)
+DEPLOYMENTS = tabular_kinds.register(
+    TabularKind(
+        key="mobilize_deployments",
+        label="派驻名单",
         model="mobilize.Deployment",
-        object_repr=str(path)[-200:],
-        changes={"rows": count},
+        columns=DEPLOYMENT_COLUMNS,
+        apply=_apply_deployments,
+        export_rows=_deployment_rows,
+        permitted=can_import,
     )
-    return count
-
-
-@dataclass(frozen=True)
-class Kind:
-    title: str
-    runner: Callable[..., Report]
-    export: Callable[..., int]
-    columns: list[Column]
-
-    def template(self, path: Path) -> None:
-        tabular.write_template(path, self.columns)
-
-
-KINDS = {
-    "team-members": Kind("队伍与队员", import_team_members, export_team_members, TEAM_MEMBER_COLUMNS),
-    "deployments": Kind("派驻名单", import_deployments, export_deployments, DEPLOYMENT_COLUMNS),
-}
+)
+import_team_members, export_team_members = TEAM_MEMBERS.run, TEAM_MEMBERS.export
+import_deployments, export_deployments = DEPLOYMENTS.run, DEPLOYMENTS.export

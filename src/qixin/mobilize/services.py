@@ -196,8 +196,11 @@ def team_disband(*, actor: User | None, team: Team, on: date) -> Team:
 
 
 @transaction.atomic
-def team_member_add(*, actor: User | None, team: Team, person: Person, joined_on: date) -> TeamMember:
-    """Put a person on a team, flagged party member or not as of the day they join."""
+def team_member_add(
+    *, actor: User | None, team: Team, person: Person, joined_on: date, as_leader: bool = False
+) -> TeamMember:
+    """Put a person on a team, flagged party member or not as of the day they join; `as_leader`
+    makes them the leader of a team that has none (a team has one leader)."""
     _require_org(actor, team.organization)
     _require_visible(actor, person)
     if team.disbanded_on is not None and joined_on > team.disbanded_on:
@@ -206,16 +209,26 @@ def team_member_add(*, actor: User | None, team: Team, person: Person, joined_on
         raise ApplicationError("bad_date", f"加入日期不能早于队伍组建日期（{team.formed_on}）。")
     if TeamMember.objects.filter(team=team, person=person).exists():
         raise ApplicationError("already_member", f"{person.name}已在“{team.name}”中。")
+    if as_leader and team.leader_id not in (None, person.pk):
+        raise ApplicationError("leader_taken", f"“{team.name}”已有队长，一支队伍只有一名队长")
     member = TeamMember(
         team=team, person=person, is_party_member=is_party_member(person, joined_on), joined_on=joined_on
     )
     full_clean(member)
     member.save()
+    if as_leader and team.leader_id is None:
+        team.leader = person
+        team.save(update_fields=["leader", "updated_at"])
     audit.record(
         actor=actor,
         action="add_member",
         obj=team,
-        changes={"person": person.employee_no, "joined_on": joined_on, "party": member.is_party_member},
+        changes={
+            "person": person.employee_no,
+            "joined_on": joined_on,
+            "party": member.is_party_member,
+            **({"leader": True} if as_leader else {}),
+        },
     )
     return member
 

@@ -1,8 +1,26 @@
-from django.urls import path
+from django.urls import path, register_converter
+
+from qixin.core import views as core_views
 
 from . import views
 
 app_name = "mobilize"
+
+
+class KindConverter:
+    """This app's addresses name its files team-members and deployments; the registry's keys are
+    mobilize_team_members and mobilize_deployments."""
+
+    regex = "team-members|deployments"
+
+    def to_python(self, value: str) -> str:
+        return "mobilize_" + value.replace("-", "_")
+
+    def to_url(self, value: str) -> str:
+        return value.removeprefix("mobilize_").replace("_", "-")
+
+
+register_converter(KindConverter, "mobilize_kind")
 urlpatterns = [
     path("", views.index, name="index"),
     path("teams/new/", views.team_new, name="team_new"),
@@ -24,7 +42,8 @@ urlpatterns = [
     path("deployments/<int:pk>/deed/", views.deployment_deed, name="deployment_deed"),
     path("service/new/", views.service_new, name="service_new"),
     path("people/<int:pk>/", views.person_page, name="person"),
-    path("import/<slug:kind>/", views.import_page, name="import"),
-    path("export/<slug:kind>.<str:fmt>", views.export, name="export"),
-    path("template/<slug:kind>.<str:fmt>", views.template_download, name="template"),
+    # The team and deployment files (core.tabular_kinds): the shared import, export and template pages.
+    path("import/<mobilize_kind:kind>/", core_views.tabular_import, name="import"),
+    path("export/<mobilize_kind:kind>.<str:fmt>", core_views.tabular_export, name="export"),
+    path("template/<mobilize_kind:kind>.<str:fmt>", core_views.tabular_template, name="template"),
 ]

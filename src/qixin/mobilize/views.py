@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -17,12 +16,12 @@ from django.views.decorators.http import require_POST
 from qixin.brand.selectors import framework_effective
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError, NotFound
-from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view, titled_form_page
+from qixin.core.pages import AuthedRequest, form_error, form_page, titled_form_page
 from qixin.core.params import query_choice, query_id
 from qixin.orgs.selectors import org_from_input
 from qixin.people.selectors import person_from_input, person_get_for
 
-from . import forms, importers, selectors, services
+from . import forms, selectors, services
 from .models import DeploymentKind, MissionKind, MissionStatus, TeamKind
 from .permissions import can_manage_org, can_record_deployment_deed
 
@@ -465,35 +464,3 @@ def service_new(request: AuthedRequest) -> HttpResponse:
         template="mobilize/form.html",
         on_valid=save,
     )
-
-
-# --- imports and exports -------------------------------------------------------------------------
-
-
-@login_required
-def import_page(request: AuthedRequest, kind: str) -> HttpResponse:
-    spec = importers.KINDS.get(kind)
-    if spec is None:
-        raise NotFound()
-    return import_view(
-        request,
-        runner=spec.runner,
-        template="mobilize/import.html",
-        context={"title": spec.title, "kind": kind, "columns": spec.columns},
-    )
-
-
-@login_required
-def template_download(request: AuthedRequest, kind: str, fmt: str) -> HttpResponseBase:
-    spec = importers.KINDS.get(kind)
-    if spec is None or fmt not in ("xlsx", "csv"):
-        raise NotFound()
-    return download(lambda path: spec.template(path), f"{spec.title}模板.{fmt}")
-
-
-@login_required
-def export(request: AuthedRequest, kind: str, fmt: str) -> HttpResponseBase:
-    spec = importers.KINDS.get(kind)
-    if spec is None or fmt not in ("xlsx", "csv"):
-        raise NotFound()
-    return download(lambda path: spec.export(actor=request.user, path=path), f"{spec.title}.{fmt}")

@@ -1,9 +1,18 @@
 from django.apps import AppConfig
 
+from qixin.core import tabular_kinds
+
 
 class OrgsConfig(AppConfig):
     name = "qixin.orgs"
     verbose_name = "组织"
 
     def ready(self) -> None:
+        tabular_kinds.provide(_load_tabular_kinds)
         from . import health, permissions  # noqa: F401  (define the rules and the permissions)
+
+
+def _load_tabular_kinds() -> None:
+    # Imported the first time a file kind is asked for, not when the apps load: the importers pull in
+    # the services and the spreadsheet reader, start-up time of every command that reads no file.
+    from . import importers  # noqa: F401  (registers this app's kinds in core.tabular_kinds)

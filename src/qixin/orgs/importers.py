@@ -12,10 +12,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from qixin.core import access, audit, imports, tabular
+from qixin.core import access, audit, tabular, tabular_kinds
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
 from qixin.core.tabular import Column, Report, choice, parse_date, text
+from qixin.core.tabular_kinds import TabularKind
 
 from .models import (
     ALLOWED_CHILDREN,
@@ -34,10 +35,7 @@ from .permissions import can_import_orgs
 KIND_BY_LABEL = {label: value for value, label in OrgKind.choices}
 
 
-def _term(value: str) -> int:
-    if not value.strip().isdigit() or not 1 <= int(value) <= 10:
-        raise tabular.CellError(f"“{value}”不是有效的任期年数（1到10之间的整数）")
-    return int(value)
+_term = tabular.integer(low=1, high=10, what="有效的任期年数（1到10之间的整数）")
 
 
 COLUMNS = [
@@ -171,15 +169,11 @@ def read_orgs(data: bytes, filename: str, actor: User | None) -> list[tuple[int,
         if code in seen:
             problems.append(Problem(message="上级组织关系形成了循环", row=number, column="上级组织编码"))
     if problems:
-        problems.sort(key=lambda p: (p.row or 0, HEADERS.index(p.column) if p.column in HEADERS else 99))
-        raise ApplicationError(
-            "invalid_rows", f"发现{len(problems)}处错误，没有导入任何数据。请修改后重新导入。", problems
-        )
+        raise tabular.refusal(problems, COLUMNS)
     return _ordered(rows)
 
 
-@imports.runner(what="组织", permitted=can_import_orgs)
-def import_orgs(
+def _apply_orgs(
     *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
 ) -> Report:
     """Create or update organizations by code; a changed parent moves the subtree; a new 最近换届日期
@@ -292,20 +286,11 @@ def export_rows(orgs: list[Organization]) -> Iterator[list[Any]]:
         ]
 
 
-def export_orgs(*, actor: User | None, path: Any, orgs: list[Organization] | None = None) -> int:
-    """Write the organizations the actor may see (or the given ones) in the import format."""
+def _org_rows(actor: User | None) -> Iterator[list[Any]]:
+    """The organizations the actor may see, in the import format."""
     from .selectors import org_list_for
 
-    rows = orgs if orgs is not None else list(org_list_for(actor=actor))
-    count = tabular.write(path, HEADERS, export_rows(rows))
-    audit.record(
-        actor=actor,
-        action="export",
-        model="orgs.Organization",
-        object_repr=str(path)[-200:],
-        changes={"rows": count},
-    )
-    return count
+    return export_rows(list(org_list_for(actor=actor)))
 
 
 # --- positions (党内职务) ---------------------------------------------------------------------------
@@ -349,8 +334,7 @@ def _position_key(values: dict[str, Any], org_id: int, person_id: int) -> tuple[
     return (org_id, person_id, values["title"], values.get("custom_title", ""), values["started_on"])
 
 
-@imports.runner(what="党内职务", permitted=can_import_orgs)
-def import_positions(
+def _apply_positions(
     *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
 ) -> Report:
     """Import posts: a row is one term of one person in one post, found by 组织编码 + 工号 + 职务 +
@@ -475,15 +459,7 @@ def import_positions(
                     )
                 )
         if problems:
-            problems.sort(
-                key=lambda p: (
-                    p.row or 0,
-                    POSITION_HEADERS.index(p.column) if p.column in POSITION_HEADERS else 99,
-                )
-            )
-            raise ApplicationError(
-                "invalid_rows", f"发现{len(problems)}处错误，没有导入任何数据。请修改后重新导入。", problems
-            )
+            raise tabular.refusal(problems, POSITION_COLUMNS)
         audit.record(
             actor=actor,
             action="import",
@@ -508,16 +484,34 @@ def export_position_rows(positions: Iterable[Position]) -> Iterator[list[Any]]:
         ]
 
 
-def export_positions(*, actor: User | None, path: Any) -> int:
-    """Write every post, current and past, in the organizations the actor reads, in the import format."""
+def _position_rows(actor: User | None) -> Iterator[list[Any]]:
+    """Every post, current and past, in the organizations the actor reads, in the import format."""
     from .selectors import positions_for_export
 
-    count = tabular.write(path, POSITION_HEADERS, export_position_rows(positions_for_export(actor=actor)))
-    audit.record(
-        actor=actor,
-        action="export",
-        model="orgs.Position",
-        object_repr=str(path)[-200:],
-        changes={"rows": count},
+    return export_position_rows(positions_for_export(actor=actor))
+
+
+ORGS = tabular_kinds.register(
+    TabularKind(
+        key="orgs",
+        label="组织",
+        model="orgs.Organization",
+        columns=COLUMNS,
+        apply=_apply_orgs,
+        export_rows=_org_rows,
+        permitted=can_import_orgs,
     )
-    return count
+)
+POSITIONS = tabular_kinds.register(
+    TabularKind(
+        key="positions",
+        label="党内职务",
+        model="orgs.Position",
+        columns=POSITION_COLUMNS,
+        apply=_apply_positions,
+        export_rows=_position_rows,
+        permitted=can_import_orgs,
+    )
+)
+import_orgs, export_orgs = ORGS.run, ORGS.export
+import_positions, export_positions = POSITIONS.run, POSITIONS.export

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from qixin.core import views as core_views
+
 from . import views
 
 app_name = "orgs"
@@ -16,10 +18,18 @@ urlpatterns = [
     path("<int:pk>/positions/new/", views.position_new, name="position_new"),
     path("positions/<int:pk>/end/", views.position_end, name="position_end"),
     path("<int:pk>/elections/new/", views.election_new, name="election_new"),
-    path("import/", views.import_page, name="import"),
-    path("export.<str:fmt>", views.export, name="export"),
-    path("template.<str:fmt>", views.template_download, name="template"),
-    path("positions/import/", views.position_import_page, name="position_import"),
-    path("positions/export.<str:fmt>", views.position_export, name="position_export"),
-    path("positions/template.<str:fmt>", views.position_template, name="position_template"),
+    # The files of the tree (core.tabular_kinds): the shared import, export and template pages.
+    path("import/", core_views.tabular_import, {"kind": "orgs"}, name="import"),
+    path("export.<str:fmt>", core_views.tabular_export, {"kind": "orgs"}, name="export"),
+    path("template.<str:fmt>", core_views.tabular_template, {"kind": "orgs"}, name="template"),
+    path("positions/import/", core_views.tabular_import, {"kind": "positions"}, name="position_import"),
+    path(
+        "positions/export.<str:fmt>", core_views.tabular_export, {"kind": "positions"}, name="position_export"
+    ),
+    path(
+        "positions/template.<str:fmt>",
+        core_views.tabular_template,
+        {"kind": "positions"},
+        name="position_template",
+    ),
 ]

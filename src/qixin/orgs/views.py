@@ -6,17 +6,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from qixin.core import tabular
-from qixin.core.pages import AuthedRequest, download, form_error, form_page, import_view
+from qixin.core.pages import AuthedRequest, form_error, form_page
 from qixin.people import selectors as person_selectors
 
-from . import forms, importers, selectors, services
+from . import forms, selectors, services
 from .models import OrgKind
 
 
@@ -175,55 +173,3 @@ def position_end(request: AuthedRequest, pk: int) -> HttpResponse:
     services.position_end(actor=request.user, position=position, ended_on=form.cleaned_data["ended_on"])
     messages.success(request, "已办理离任。")
     return redirect("orgs:detail", pk=position.organization_id)
-
-
-@login_required
-def import_page(request: AuthedRequest) -> HttpResponse:
-    return import_view(
-        request,
-        runner=importers.import_orgs,
-        template="orgs/import.html",
-        context={"columns": importers.COLUMNS},
-    )
-
-
-def _fmt(fmt: str) -> str:
-    if fmt not in ("xlsx", "csv"):
-        raise Http404
-    return fmt
-
-
-@login_required
-def export(request: AuthedRequest, fmt: str) -> HttpResponseBase:
-    fmt = _fmt(fmt)
-    return download(lambda path: importers.export_orgs(actor=request.user, path=path), f"组织.{fmt}")
-
-
-@login_required
-def template_download(request: AuthedRequest, fmt: str) -> HttpResponseBase:
-    fmt = _fmt(fmt)
-    return download(lambda path: tabular.write_template(path, importers.COLUMNS), f"组织导入模板.{fmt}")
-
-
-@login_required
-def position_import_page(request: AuthedRequest) -> HttpResponse:
-    return import_view(
-        request,
-        runner=importers.import_positions,
-        template="orgs/position_import.html",
-        context={"columns": importers.POSITION_COLUMNS},
-    )
-
-
-@login_required
-def position_export(request: AuthedRequest, fmt: str) -> HttpResponseBase:
-    fmt = _fmt(fmt)
-    return download(lambda path: importers.export_positions(actor=request.user, path=path), f"职务.{fmt}")
-
-
-@login_required
-def position_template(request: AuthedRequest, fmt: str) -> HttpResponseBase:
-    fmt = _fmt(fmt)
-    return download(
-        lambda path: tabular.write_template(path, importers.POSITION_COLUMNS), f"职务导入模板.{fmt}"
-    )

@@ -16,11 +16,12 @@ from django.db.models import Q
 from django.utils import timezone
 from tqdm import tqdm
 
-from qixin.core import access, audit, bulk, crypto, imports, tabular
-from qixin.core.errors import ApplicationError, Problem
+from qixin.core import access, audit, bulk, crypto, tabular, tabular_kinds
+from qixin.core.errors import Problem
 from qixin.core.models import User
 from qixin.core.rules import Rulebook, rulebooks_for
 from qixin.core.tabular import Column, Report, choice, parse_date, text, yes_no
+from qixin.core.tabular_kinds import TabularKind
 from qixin.core.text import mask_id_number, mask_phone
 from qixin.orgs.models import Organization, OrgKind
 
@@ -216,10 +217,7 @@ def read_roster(
             else:
                 first_row_of_id[id_number] = number
     if problems:
-        problems.sort(key=lambda p: (p.row or 0, HEADERS.index(p.column) if p.column in HEADERS else 99))
-        raise ApplicationError(
-            "invalid_rows", f"发现{len(problems)}处错误，没有导入任何数据。请修改后重新导入。", problems
-        )
+        raise tabular.refusal(problems, COLUMNS)
     return rows
 
 
@@ -234,8 +232,7 @@ MEMBERSHIP_COMPARED = (
 )
 
 
-@imports.runner(what="人员花名册", permitted=can_import_roster)
-def import_roster(
+def _apply_roster(
     *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
 ) -> Report:
     """Import a roster: every row validated first, then all applied in one transaction, or none.
@@ -295,9 +292,7 @@ def import_roster(
                     )
                 )
     if problems:
-        raise ApplicationError(
-            "invalid_rows", f"发现{len(problems)}处错误，没有导入任何数据。请修改后重新导入。", problems
-        )
+        raise tabular.refusal(problems, COLUMNS)
 
     creates: list[tuple[Person, dict[str, Any]]] = []
     updates: list[Person] = []
@@ -505,7 +500,7 @@ def people_for_export(actor: User | None, filters: Q | None = None) -> Any:
     )
 
 
-def export_people(*, actor: User | None, path: Any, filters: Q | None = None) -> int:
+def _export_people(*, actor: User | None, path: Any, filters: Q | None = None) -> int:
     """Write the people the actor may see in the roster format. Sensitive fields are in clear only
     for rows the actor may see in clear (people.view_sensitive); the export is audited either way."""
     from .permissions import can_view_sensitive
@@ -529,3 +524,18 @@ def export_people(*, actor: User | None, path: Any, filters: Q | None = None) ->
         changes={"rows": count, "sensitive_in_clear": revealed},
     )
     return count
+
+
+ROSTER = tabular_kinds.register(
+    TabularKind(
+        key="people",
+        label="人员花名册",
+        model="people.Person",
+        columns=COLUMNS,
+        apply=_apply_roster,
+        permitted=can_import_roster,
+        export_file=_export_people,
+    )
+)
+import_roster = ROSTER.run
+export_people = _export_people

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from qixin.core import views as core_views
+
 from . import views
 
 app_name = "people"
@@ -17,7 +19,7 @@ urlpatterns = [
     path("<int:pk>/end-membership/", views.end_membership, name="end_membership"),
     path("<int:pk>/standing/", views.standing, name="standing"),
     path("<int:pk>/leave/", views.leave, name="leave"),
-    path("import/", views.import_page, name="import"),
-    path("export.<str:fmt>", views.export, name="export"),
-    path("template.<str:fmt>", views.template_download, name="template"),
+    path("import/", core_views.tabular_import, {"kind": "people"}, name="import"),
+    path("export.<str:fmt>", views.export, name="export"),  # the list's filters apply
+    path("template.<str:fmt>", core_views.tabular_template, {"kind": "people"}, name="template"),
 ]

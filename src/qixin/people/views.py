@@ -13,8 +13,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from qixin.core import tabular
-from qixin.core.pages import AuthedRequest, download, form_page, import_view, render_htmx
+from qixin.core.pages import AuthedRequest, download, form_page, render_htmx
 from qixin.orgs import selectors as org_selectors
 
 from . import forms, importers, selectors, services
@@ -62,23 +61,6 @@ def export(request: AuthedRequest, fmt: str) -> HttpResponseBase:
             actor=request.user, path=path, filters=selectors.filters_q(filters)
         ),
         f"人员名册.{fmt}",
-    )
-
-
-@login_required
-def template_download(request: AuthedRequest, fmt: str) -> HttpResponseBase:
-    if fmt not in ("xlsx", "csv"):
-        raise Http404
-    return download(lambda path: tabular.write_template(path, importers.COLUMNS), f"人员花名册导入模板.{fmt}")
-
-
-@login_required
-def import_page(request: AuthedRequest) -> HttpResponse:
-    return import_view(
-        request,
-        runner=importers.import_roster,
-        template="people/import.html",
-        context={"columns": importers.COLUMNS},
     )
 
 
