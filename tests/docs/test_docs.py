@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from qixin.core import tabular_kinds
 from qixin.core.rules import REGISTRY
 from qixin.orgs import importers as org_importers
 from qixin.people import importers as people_importers
@@ -28,6 +29,22 @@ def test_every_people_column_is_documented_in_order():
     assert [(r[0], r[1] == "是", r[3]) for r in documented] == [
         (c.header, c.required, c.doc) for c in people_importers.COLUMNS
     ]
+
+
+def test_every_kind_of_file_is_documented_with_its_label_and_every_column_in_order():
+    """docs/import-formats.md has a section "## …{label}（`{key}`）" for every kind of the registry
+    (core.tabular_kinds), whose table is the kind's columns: name, required, example, explanation."""
+    text = (DOCS / "import-formats.md").read_text(encoding="utf-8")
+    headings = {
+        line.split("（`")[1].split("`")[0]: line
+        for line in text.splitlines()
+        if line.startswith("## ") and "（`" in line
+    }
+    assert sorted(headings) == sorted(tabular_kinds.keys())
+    for kind in tabular_kinds.kinds():
+        assert headings[kind.key].endswith(f"{kind.label}（`{kind.key}`）"), kind.key
+        documented = [(r[0], r[1] == "是", r[2], r[3]) for r in _documented_rows(kind.key)]
+        assert documented == [(c.header, c.required, c.example, c.doc) for c in kind.columns], kind.key
 
 
 def test_every_rule_is_documented_with_its_source():

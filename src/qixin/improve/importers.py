@@ -284,7 +284,7 @@ CASE_COLUMNS = [
     Column("案例编号", "code", text, example="AL-2026-0001", doc="留空自动编号；已存在的编号跳过"),
     Column("案例名称", "title", text, required=True, example="涂装烘炉待机降温"),
     Column("所在组织编码", "org_code", text, required=True, example="QX-TZ-01"),
-    Column("主要完成人工号", "lead_no", text, required=True, example="QX000002"),
+    Column("主要完成人工号", "lead_no", text, required=True, example="QX000005"),
     Column("类别", "category", CATEGORY, required=True, example="能耗"),
     Column("自定义类别", "custom_category", text, example=""),
     Column("年度", "year", year, required=True, example="2026"),

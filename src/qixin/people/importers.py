@@ -46,7 +46,7 @@ COLUMNS = [
     Column("性别", "gender", choice(Gender.values), example="男", doc="男/女；留空时按身份证号识别"),
     Column("民族", "ethnicity", text, example="汉族"),
     Column(
-        "公民身份号码", "id_number", text, example="310101199001011237", doc="18位，校验位按 GB 11643 检查"
+        "公民身份号码", "id_number", text, example="310101199001011234", doc="18位，校验位按 GB 11643 检查"
     ),
     Column(
         "出生日期",
