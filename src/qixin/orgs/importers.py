@@ -22,13 +22,9 @@ from .models import (
     ALLOWED_CHILDREN,
     Election,
     Organization,
-    OrgEvent,
-    OrgEventKind,
     OrgKind,
     Position,
     PositionTitle,
-    tree_insert,
-    tree_move,
 )
 from .permissions import can_import_orgs
 
@@ -177,82 +173,27 @@ def _apply_orgs(
     *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
 ) -> Report:
     """Create or update organizations by code; a changed parent moves the subtree; a new 最近换届日期
-    records an election. All or nothing."""
-    from qixin.core.rules import rulebook
-
-    from .services import _check_child_kind  # noqa: F401  (the same rule, already applied in read_orgs)
+    records an election. Every change goes through the tree's services (orgs.services: the same
+    rules, events and audit entries as on the pages). All or nothing."""
+    from . import services
 
     rows = read_orgs(data, filename, actor)
     report = Report(dry_run=dry_run)
+    problems: list[Problem] = []
     with transaction.atomic():
-        for _number, values in rows:
-            org = Organization.objects.filter(code=values["code"]).first()
-            parent = (
-                Organization.objects.get(code=values["parent_code"]) if values.get("parent_code") else None
-            )
-            if org is None:
-                org = Organization(
-                    code=values["code"],
-                    name=values["name"],
-                    kind=values["kind"],
-                    unit=values.get("unit", ""),
-                    established_on=values.get("established_on"),
-                )
-                org = tree_insert(org, parent)
-                OrgEvent.objects.create(
-                    organization=org,
-                    kind=OrgEventKind.CREATED,
-                    actor=actor if actor and actor.pk else None,
-                    happened_on=values.get("established_on") or timezone.localdate(),
-                    details={"source": filename},
-                )
-                report.created += 1
-                if len(report.changes) < 20:
-                    report.changes.append(f"新增 {org.code} {org.name}")
-            else:
-                changed = []
-                if org.name != values["name"]:
-                    OrgEvent.objects.create(
-                        organization=org,
-                        kind=OrgEventKind.RENAMED,
-                        happened_on=timezone.localdate(),
-                        actor=actor if actor and actor.pk else None,
-                        details={"old": org.name, "new": values["name"]},
-                    )
-                    org.name = values["name"]
-                    changed.append("组织名称")
-                for key, label in (("unit", "所在单位/部门"), ("established_on", "成立日期")):
-                    if key in values and getattr(org, key) != values[key]:
-                        setattr(org, key, values[key])
-                        changed.append(label)
-                if changed:
-                    org.save()
-                current_parent = Organization.objects.get_parent(org)
-                if parent is not None and (current_parent is None or current_parent.pk != parent.pk):
-                    tree_move(org, parent)
-                    changed.append("上级组织")
-                    OrgEvent.objects.create(
-                        organization=org,
-                        kind=OrgEventKind.MOVED,
-                        happened_on=timezone.localdate(),
-                        actor=actor if actor and actor.pk else None,
-                        details={
-                            "old_parent": current_parent and current_parent.code,
-                            "new_parent": parent.code,
-                        },
-                    )
-                if values.get("held_on") and not org.elections.filter(held_on=values["held_on"]).exists():
-                    changed.append("换届")
-                if changed:
-                    report.updated += 1
-                    if len(report.changes) < 20:
-                        report.changes.append(f"更新 {org.code} {org.name}：{'、'.join(changed)}")
-                else:
-                    report.unchanged += 1
-            held_on = values.get("held_on")
-            if held_on and not org.elections.filter(held_on=held_on).exists():
-                term = values.get("term_years") or int(rulebook(org, held_on).get("org.term_years")[org.kind])
-                Election.objects.create(organization=org, held_on=held_on, term_years=term)
+        for number, values in rows:
+            try:
+                with transaction.atomic():
+                    outcome, line = _apply_org(actor, values, services)
+            except ApplicationError as exc:
+                problems.append(Problem(message=exc.message.rstrip("。"), row=number))
+                continue
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            if line and len(report.changes) < 20:
+                report.changes.append(line)
+        if problems:
+            transaction.set_rollback(True)
+            raise tabular.refusal(problems, COLUMNS)
         audit.record(
             actor=actor,
             action="import",
@@ -263,6 +204,47 @@ def _apply_orgs(
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _apply_org(actor: User | None, values: dict[str, Any], services: Any) -> tuple[str, str]:
+    org = Organization.objects.filter(code=values["code"]).first()
+    parent = Organization.objects.get(code=values["parent_code"]) if values.get("parent_code") else None
+    held_on = values.get("held_on")
+    if org is None:
+        org = services.org_create(
+            actor=actor,
+            parent=parent,
+            code=values["code"],
+            name=values["name"],
+            kind=values["kind"],
+            unit=values.get("unit", ""),
+            established_on=values.get("established_on"),
+        )
+        outcome, line = "created", f"新增 {org.code} {org.name}"
+    else:
+        changed = ["组织名称"] if org.name != values["name"] else []
+        for key, label in (("unit", "所在单位/部门"), ("established_on", "成立日期")):
+            if key in values and getattr(org, key) != values[key]:
+                changed.append(label)
+        if changed:
+            services.org_update(
+                actor=actor,
+                org=org,
+                name=values["name"],
+                unit=values.get("unit"),
+                established_on=values.get("established_on"),
+            )
+        current_parent = Organization.objects.get_parent(org)
+        if parent is not None and (current_parent is None or current_parent.pk != parent.pk):
+            services.org_move(actor=actor, org=org, new_parent=parent)
+            changed.append("上级组织")
+        if held_on and not org.elections.filter(held_on=held_on).exists():
+            changed.append("换届")
+        outcome = "updated" if changed else "unchanged"
+        line = f"更新 {org.code} {org.name}：{'、'.join(changed)}" if changed else ""
+    if held_on and not org.elections.filter(held_on=held_on).exists():
+        services.election_record(actor=actor, org=org, held_on=held_on, term_years=values.get("term_years"))
+    return outcome, line
 
 
 def export_rows(orgs: list[Organization]) -> Iterator[list[Any]]:
