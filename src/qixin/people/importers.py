@@ -11,12 +11,10 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from tqdm import tqdm
 
-from qixin.core import access, audit, bulk, crypto, tabular, tabular_kinds
+from qixin.core import access, audit, crypto, tabular, tabular_kinds
 from qixin.core.errors import Problem
 from qixin.core.models import User
 from qixin.core.rules import Rulebook, rulebooks_for
@@ -25,13 +23,13 @@ from qixin.core.tabular_kinds import TabularKind
 from qixin.core.text import mask_id_number, mask_phone
 from qixin.orgs.models import Organization, OrgKind
 
+from . import services
 from .models import (
     Category,
     Education,
     EmploymentStatus,
     Gender,
     Membership,
-    MembershipTransfer,
     Person,
     Standing,
 )
@@ -221,17 +219,6 @@ def read_roster(
     return rows
 
 
-MEMBERSHIP_COMPARED = (
-    "category",
-    "joined_on",
-    "full_on",
-    "party_group_id",
-    "standing",
-    "lost_contact_since",
-    "floating_to",
-)
-
-
 def _apply_roster(
     *, actor: User | None, data: bytes, filename: str, dry_run: bool = False, progress: bool = False
 ) -> Report:
@@ -358,77 +345,18 @@ def _apply_roster(
     if dry_run or not (creates or updates or new_memberships or membership_updates or transfers):
         return report  # a re-import that changes nothing writes nothing, not even an audit entry
 
-    # Everything that is not the database's own work is done before the write transaction, so that
-    # the database is locked only while the rows are written (SQLite has one writer at a time).
-    new_people = [p for p, _ in creates]
-    people_rows = bulk.prepare(Person, new_people)
-    memberships = [
-        _new_membership(person, values)
-        for person, values in [*zip(new_people, [v for _, v in creates], strict=True), *new_memberships]
-        if values.get("category")
-    ]
-    membership_rows = bulk.prepare(Membership, memberships)
-    with transaction.atomic():
-        bulk.execute(people_rows)
-        _read_back_keys(new_people)
-        if updates and changed_fields:
-            Person.objects.bulk_update(updates, sorted(changed_fields | {"organization"}), batch_size=2000)
-        # A new person's key is known only now: their membership was prepared without it.
-        membership_rows.set_column("person_id", [m.person.pk for m in memberships])
-        bulk.execute(membership_rows)
-        for membership, target in transfers:
-            MembershipTransfer.objects.create(
-                membership=membership,
-                from_branch_id=membership.branch_id,
-                to_branch=target,
-                transferred_on=timezone.localdate(),
-                reason="名册导入",
-                actor=actor if actor and actor.pk else None,
-            )
-            membership.branch = target
-        if membership_updates or transfers:
-            Membership.objects.bulk_update(
-                {m.pk: m for m in [*membership_updates, *(m for m, _ in transfers)]}.values(),
-                ["branch", *[f for f in MEMBERSHIP_COMPARED]],
-                batch_size=2000,
-            )
-        audit.record(
-            actor=actor,
-            action="import",
-            model="people.Person",
-            object_repr=filename[:200],
-            changes={
-                "created": [p.employee_no for p, _ in creates],
-                "updated": updated_log,
-                "transferred": [m.person_id for m, _ in transfers],
-            },
-        )
-    return report
-
-
-def _read_back_keys(people: list[Person]) -> None:
-    """Give the people just inserted their primary keys, found by 工号."""
-    by_number = {p.employee_no: p for p in people}
-    numbers = list(by_number)
-    for start in range(0, len(numbers), 5000):
-        chunk = numbers[start : start + 5000]
-        for number, pk in Person.objects.filter(employee_no__in=chunk).values_list("employee_no", "pk"):
-            by_number[number].pk = pk
-            by_number[number]._state.adding = False
-
-
-def _new_membership(person: Person, values: dict[str, Any]) -> Membership:
-    return Membership(
-        person=person,
-        category=values["category"],
-        joined_on=values["joined_on"],
-        full_on=values.get("full_on"),
-        branch=values["branch"],
-        party_group=values.get("party_group"),
-        standing=values.get("standing") or Standing.NORMAL,
-        lost_contact_since=values.get("lost_contact_since"),
-        floating_to=values.get("floating_to", ""),
+    services.roster_write(
+        actor=actor,
+        filename=filename,
+        creates=creates,
+        updates=updates,
+        changed_fields=changed_fields,
+        new_memberships=new_memberships,
+        membership_updates=membership_updates,
+        transfers=transfers,
+        updated_log=updated_log,
     )
+    return report
 
 
 _LABELS = {c.key: c.header for c in COLUMNS} | {
