@@ -13,7 +13,6 @@ from .alliances import (
 from .awards import award_list, award_new
 from .campaigns import campaign_detail, campaign_edit, campaign_list, campaign_new
 from .cases import case_detail, case_edit, case_list, case_new, case_rate, case_select, excellent_unselect
-from .data import data_page, export, import_page, template_download
 from .designations import designation_end, designations
 from .home import index
 from .projects import project_detail, project_edit, project_list, project_move, project_new, project_team
@@ -64,13 +63,10 @@ __all__ = [
     "case_new",
     "case_rate",
     "case_select",
-    "data_page",
     "designation_end",
     "designations",
     "duplicate_dismiss",
     "excellent_unselect",
-    "export",
-    "import_page",
     "index",
     "project_detail",
     "project_edit",
@@ -101,5 +97,4 @@ __all__ = [
     "suggestion_merge",
     "suggestion_new",
     "suggestion_review",
-    "template_download",
 ]

@@ -1,7 +1,6 @@
 """Pages of organizational life. Thin: parse the request, call a service or a selector, render."""
 
 from .campaigns import campaign_detail, campaign_edit, campaign_new, campaigns
-from .data import export, import_page, template_download
 from .meetings import (
     checkin,
     meeting_cancel,
@@ -36,8 +35,6 @@ __all__ = [
     "campaigns",
     "checkin",
     "compliance",
-    "export",
-    "import_page",
     "index",
     "lapse",
     "lapse_export",
@@ -54,5 +51,4 @@ __all__ = [
     "resolution_follow_up",
     "resolution_withdraw",
     "rules",
-    "template_download",
 ]
