@@ -17,10 +17,10 @@ from ninja.renderers import JSONRenderer
 from qixin.advocacy.api import router as advocacy_router
 from qixin.brand.api import router as brand_router
 from qixin.care.api import router as care_router
-from qixin.core import audit
+from qixin.core.actions import record_request_refusal
 from qixin.core.api import ErrorOut, GatedSessionAuth, TokenAuth, error_body, validation_body
 from qixin.core.errors import ApplicationError
-from qixin.core.middleware import SAFE_METHODS, unreadable_body_error
+from qixin.core.middleware import unreadable_body_error
 from qixin.core.tabular_api import router as files_router
 from qixin.improve.api import router as improve_router
 from qixin.life.api import router as life_router
@@ -78,10 +78,7 @@ api = QixinAPI(
 
 @api.exception_handler(ApplicationError)
 def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    if request.method not in SAFE_METHODS:
-        audit.refusal(
-            actor=getattr(request, "user", None), attempt=f"{request.method} {request.path}", error=exc
-        )
+    record_request_refusal(request, exc)
     return api.create_response(request, error_body(exc), status=exc.status)
 
 

@@ -10,11 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from qixin.core import access
+from qixin.core.actions import action, post_action
 from qixin.core.errors import ApplicationError
-from qixin.core.pages import AuthedRequest, form_error, form_page, render_htmx
+from qixin.core.pages import AuthedRequest, form_page, render_htmx
 from qixin.core.params import query_choice, query_year
 from qixin.orgs.selectors import org_from_input
 from qixin.people.selectors import person_from_input
@@ -99,14 +99,15 @@ def deed_new(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@post_action
 def deed_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     deed = selectors.deed_get_for(actor=request.user, pk=pk)
-    person_pk = deed.person_id
-    services.deed_delete(actor=request.user, deed=deed)
-    messages.success(request, "已删除该事迹。")
-    return redirect("brand:person", pk=person_pk)
+    return action(
+        request,
+        run=lambda _: services.deed_delete(actor=request.user, deed=deed),
+        done="已删除该事迹。",
+        back=reverse("brand:person", args=[deed.person_id]),
+    )
 
 
 @login_required
@@ -152,19 +153,15 @@ def framework_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@post_action
 def framework_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     org = selectors.org_get_for(actor=request.user, pk=pk)
-    try:
-        services.framework_remove(actor=request.user, organization=org)
-    except ApplicationError as exc:
-        if exc.status == 404:
-            raise
-        messages.error(request, str(exc))
-        return redirect("brand:org", pk=org.pk)
-    messages.success(request, f"“{org.name}”不再设立自己的党员品牌，沿用上级组织的品牌。")
-    return redirect("brand:org", pk=org.pk)
+    return action(
+        request,
+        run=lambda _: services.framework_remove(actor=request.user, organization=org),
+        done=f"“{org.name}”不再设立自己的党员品牌，沿用上级组织的品牌。",
+        back=reverse("brand:org", args=[org.pk]),
+    )
 
 
 # --- recognitions --------------------------------------------------------------------------------
@@ -220,13 +217,15 @@ def recognition_new(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@post_action
 def recognition_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     recognition = selectors.recognition_get_for(actor=request.user, pk=pk)
-    services.recognition_delete(actor=request.user, recognition=recognition)
-    messages.success(request, "已删除该荣誉记录。")
-    return redirect("brand:recognitions")
+    return action(
+        request,
+        run=lambda _: services.recognition_delete(actor=request.user, recognition=recognition),
+        done="已删除该荣誉记录。",
+        back=reverse("brand:recognitions"),
+    )
 
 
 # --- evaluations ---------------------------------------------------------------------------------
@@ -275,34 +274,37 @@ def evaluation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "brand/evaluation.html", context)
 
 
-@login_required
-@require_POST
+@post_action
 def evaluation_grade(request: AuthedRequest, pk: int) -> HttpResponse:
     """HTMX: grade one member; the row comes back (with the reasons when refused)."""
     entry = selectors.evaluation_entry_get_for(actor=request.user, pk=pk)
-    form = forms.GradeForm(request.POST)
-    context: dict[str, Any] = {"evaluation": entry.evaluation, "grades": Grade}
-    status = 200
-    try:
-        if not form.is_valid():
-            raise form_error(form)
-        entry = services.evaluation_grade(actor=request.user, entry=entry, **form.cleaned_data)
-    except ApplicationError as exc:
-        if exc.status == 404:
-            raise
-        context["error"] = exc
-        status = 400 if not getattr(request, "htmx", False) else 200
-    row = next(
-        r
-        for r in selectors.evaluation_rows_for(actor=request.user, evaluation=entry.evaluation)
-        if r.entry.pk == entry.pk
-    )
-    context["row"] = row
-    if not getattr(request, "htmx", False) and "error" not in context:
-        messages.success(request, f"已记录{entry.person.name}的评议结果。")
-        return redirect("brand:evaluation", pk=entry.evaluation_id)
-    return render_htmx(
-        request, "brand/evaluation_row_page.html", "brand/partials/_evaluation_row.html", context, status
+    htmx = getattr(request, "htmx", False)
+
+    def row(graded: Any, error: ApplicationError | None = None) -> HttpResponse:
+        context: dict[str, Any] = {"evaluation": graded.evaluation, "grades": Grade, "error": error}
+        context["row"] = next(
+            r
+            for r in selectors.evaluation_rows_for(actor=request.user, evaluation=graded.evaluation)
+            if r.entry.pk == graded.pk
+        )
+        status = 400 if error is not None and not htmx else 200
+        return render_htmx(
+            request, "brand/evaluation_row_page.html", "brand/partials/_evaluation_row.html", context, status
+        )
+
+    def graded(result: Any) -> HttpResponse:
+        if htmx:
+            return row(result)
+        messages.success(request, f"已记录{result.person.name}的评议结果。")
+        return redirect("brand:evaluation", pk=result.evaluation_id)
+
+    return action(
+        request,
+        form=forms.GradeForm(request.POST),
+        run=lambda data: services.evaluation_grade(actor=request.user, entry=entry, **data),
+        back=reverse("brand:evaluation", args=[entry.evaluation_id]),
+        failed=lambda exc: row(entry, exc),
+        answer=graded,
     )
 
 
@@ -330,21 +332,15 @@ def self_assessment(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@post_action
 def evaluation_close(request: AuthedRequest, pk: int) -> HttpResponse:
     evaluation = selectors.evaluation_get_for(actor=request.user, pk=pk)
-    form = forms.CloseForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise form_error(form)
-        services.evaluation_close(
-            actor=request.user, evaluation=evaluation, held_on=form.cleaned_data["held_on"]
-        )
-    except ApplicationError as exc:
-        if exc.status == 404:
-            raise
-        messages.error(request, str(exc))
-        return redirect("brand:evaluation", pk=pk)
-    messages.success(request, "民主评议已完成。")
-    return redirect("brand:evaluation", pk=pk)
+    return action(
+        request,
+        form=forms.CloseForm(request.POST),
+        run=lambda data: services.evaluation_close(
+            actor=request.user, evaluation=evaluation, held_on=data["held_on"]
+        ),
+        done="民主评议已完成。",
+        back=reverse("brand:evaluation", args=[evaluation.pk]),
+    )

@@ -18,7 +18,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from .errors import ApplicationError
+from .errors import ApplicationError, is_refusal
 from .models import AuditEntry, User
 
 GENESIS = "0" * 64
@@ -126,7 +126,7 @@ def refusal(*, actor: User | None, attempt: str, error: ApplicationError) -> Aud
     back, so the refusal itself is never lost with it. `attempt` says what was tried, e.g. "POST
     /orgs/12/edit/" or "cli export people".
     """
-    if error.status not in (403, 404):
+    if not is_refusal(error):
         return None
     return record(
         actor=actor if actor is not None and actor.is_authenticated else None,

@@ -51,6 +51,7 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from qixin.core import audit
+        from qixin.core.actions import record_refusal
         from qixin.core.errors import ApplicationError
 
         try:
@@ -58,7 +59,7 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                 return func(*args, **kwargs)
         except ApplicationError as exc:
             with audit.source("cli"):
-                audit.refusal(
+                record_refusal(
                     actor=known_user(kwargs.get("username")),
                     attempt="qixin " + " ".join(sys.argv[1:]),
                     error=exc,

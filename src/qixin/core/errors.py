@@ -50,3 +50,13 @@ class NotFound(ApplicationError):
 class PermissionDenied(ApplicationError):
     def __init__(self, message: str = "您没有进行此操作的权限。") -> None:
         super().__init__(code="forbidden", message=message, status=403)
+
+
+# The statuses of a refusal of the actor (audited, answered as such on pages, in the API and the CLI);
+# every other ApplicationError is a problem with the input or a rule of the service (core.actions).
+REFUSAL_STATUSES = frozenset({403, 404})
+
+
+def is_refusal(error: ApplicationError) -> bool:
+    """Whether `error` refuses the actor (403, or 404 for what the actor may not see)."""
+    return error.status in REFUSAL_STATUSES

@@ -10,9 +10,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from . import audit, gate
+from .actions import record_request_refusal
 from .errors import ApplicationError
-
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class ApplicationErrorMiddleware:
@@ -42,12 +41,8 @@ class ApplicationErrorMiddleware:
         # A visitor who must stay unknown (anonymous_channel): a refusal there (a stopped QR code, a
         # mistyped follow-up code) names no one to audit, and its address and path are not kept.
         anonymous = getattr(request, ANONYMOUS_CHANNEL, False)
-        if request.method not in SAFE_METHODS and not anonymous:
-            audit.refusal(
-                actor=getattr(request, "user", None),
-                attempt=f"{request.method} {request.path}",
-                error=exception,
-            )
+        if not anonymous:
+            record_request_refusal(request, exception)
         if exception.status == 404:
             # Nothing in the body that tells a forbidden object from a missing one.
             response = render(request, "core/not_found.html", status=404)

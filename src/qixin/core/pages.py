@@ -12,7 +12,7 @@ from django import forms
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .errors import ApplicationError, Problem
+from .errors import ApplicationError, Problem, is_refusal
 from .models import User
 from .tabular import Report
 
@@ -65,7 +65,7 @@ def import_view(
             data = preview_take(user=request.user, token=request.POST["token"])
             ctx["report"] = runner(actor=request.user, data=data, filename=name)
         except ApplicationError as exc:
-            if exc.status in (403, 404):
+            if is_refusal(exc):
                 raise
             ctx["error"], status = exc, exc.status
         ctx["form"] = ImportForm()
@@ -77,7 +77,7 @@ def import_view(
             data = upload_bytes(upload)
             ctx["preview"] = runner(actor=request.user, data=data, filename=upload.name, dry_run=True)
         except ApplicationError as exc:
-            if exc.status in (403, 404):
+            if is_refusal(exc):
                 raise
             ctx["error"], status = exc, exc.status
         else:
@@ -117,7 +117,7 @@ def form_page(
                 raise form_error(form)
             return on_valid(form.cleaned_data)
         except ApplicationError as exc:
-            if exc.status in (403, 404):
+            if is_refusal(exc):
                 raise  # a refusal is a refusal page (and an audit entry), not a form to correct
             context = {**context, "error": exc}
             status = 400

@@ -15,13 +15,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
 from qixin.orgs import selectors as org_selectors
 
 from . import access, selectors, services, tabular_kinds
+from .actions import action, post_action
 from .errors import NotFound
 from .forms import ApiTokenForm, AuditFilterForm, PasswordChangeForm, RevokeForm, RoleGrantForm, TokenForm
 from .gate import passed_second_factor
@@ -157,13 +157,15 @@ def api_tokens(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@post_action
 def api_token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = selectors.api_token_get_for(actor=request.user, pk=pk)
-    services.api_token_revoke(actor=request.user, token=token)
-    messages.success(request, f"令牌“{token.name}”已撤销。")
-    return redirect("api_tokens")
+    return action(
+        request,
+        run=lambda _: services.api_token_revoke(actor=request.user, token=token),
+        done=f"令牌“{token.name}”已撤销。",
+        back=reverse("api_tokens"),
+    )
 
 
 @login_required
@@ -213,15 +215,16 @@ def roles(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@post_action
 def role_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     grant = selectors.role_grant_get_for(actor=request.user, pk=pk)
-    form = RevokeForm(request.POST)
-    ends_on = form.cleaned_data["ends_on"] if form.is_valid() else None
-    services.role_revoke(actor=request.user, grant=grant, ends_on=ends_on)
-    messages.success(request, "已终止该角色。")
-    return redirect("roles")
+    return action(
+        request,
+        form=RevokeForm(request.POST),
+        run=lambda data: services.role_revoke(actor=request.user, grant=grant, ends_on=data["ends_on"]),
+        done="已终止该角色。",
+        back=reverse("roles"),
+    )
 
 
 @login_required

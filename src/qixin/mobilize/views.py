@@ -11,12 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from qixin.brand.selectors import framework_effective
 from qixin.core.access import require
+from qixin.core.actions import action, post_action
 from qixin.core.errors import ApplicationError, NotFound
-from qixin.core.pages import AuthedRequest, form_error, form_page, titled_form_page
+from qixin.core.pages import AuthedRequest, form_page, titled_form_page
 from qixin.core.params import query_choice, query_id
 from qixin.orgs.selectors import org_from_input
 from qixin.people.selectors import person_from_input, person_get_for
@@ -132,28 +132,28 @@ def team_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@post_action
 def team_member_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     member = selectors.team_member_get_for(actor=request.user, pk=pk)
-    form = forms.LeaveForm(request.POST)
-    if not form.is_valid():
-        raise form_error(form)
-    services.team_member_remove(actor=request.user, member=member, on=form.cleaned_data["left_on"])
-    messages.success(request, f"{member.person.name}已退出。")
-    return redirect("mobilize:team", pk=member.team_id)
+    return action(
+        request,
+        form=forms.LeaveForm(request.POST),
+        run=lambda data: services.team_member_remove(actor=request.user, member=member, on=data["left_on"]),
+        done=f"{member.person.name}已退出。",
+        back=reverse("mobilize:team", args=[member.team_id]),
+    )
 
 
-@login_required
-@require_POST
+@post_action
 def team_disband(request: AuthedRequest, pk: int) -> HttpResponse:
     team = selectors.team_get_for(actor=request.user, pk=pk)
-    form = forms.DisbandForm(request.POST)
-    if not form.is_valid():
-        raise form_error(form)
-    services.team_disband(actor=request.user, team=team, on=form.cleaned_data["on"])
-    messages.success(request, f"“{team.name}”已解散，队员记录保留。")
-    return redirect("mobilize:team", pk=team.pk)
+    return action(
+        request,
+        form=forms.DisbandForm(request.POST),
+        run=lambda data: services.team_disband(actor=request.user, team=team, on=data["on"]),
+        done=f"“{team.name}”已解散，队员记录保留。",
+        back=reverse("mobilize:team", args=[team.pk]),
+    )
 
 
 @login_required
@@ -263,26 +263,24 @@ def mission_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _mission_action(request: AuthedRequest, pk: int, form: Any, key: str, act: Any) -> HttpResponse:
+    """An action on a mission's page: a problem shows the page again, the form as typed."""
     mission = selectors.mission_get_for(actor=request.user, pk=pk)
-    try:
-        if not form.is_valid():
-            raise form_error(form)
-        message = act(mission, form.cleaned_data)
-    except ApplicationError as exc:
-        if exc.status == 404:
-            raise
-        return render(
+    return action(
+        request,
+        form=form,
+        run=lambda data: act(mission, data),
+        done=lambda message: str(message),
+        back=reverse("mobilize:mission", args=[pk]),
+        failed=lambda exc: render(
             request,
             "mobilize/mission.html",
             _mission_context(request, pk, error=exc, **{key: form}),
             status=400,
-        )
-    messages.success(request, message)
-    return redirect("mobilize:mission", pk=pk)
+        ),
+    )
 
 
-@login_required
-@require_POST
+@post_action
 def mission_add_team(request: AuthedRequest, pk: int) -> HttpResponse:
     def act(mission: Any, data: dict[str, Any]) -> str:
         try:
@@ -297,8 +295,7 @@ def mission_add_team(request: AuthedRequest, pk: int) -> HttpResponse:
     return _mission_action(request, pk, forms.MissionTeamForm(request.POST), "team_form", act)
 
 
-@login_required
-@require_POST
+@post_action
 def mission_assign(request: AuthedRequest, pk: int) -> HttpResponse:
     def act(mission: Any, data: dict[str, Any]) -> str:
         person = person_from_input(actor=request.user, employee_no=data["employee_no"])
@@ -308,8 +305,7 @@ def mission_assign(request: AuthedRequest, pk: int) -> HttpResponse:
     return _mission_action(request, pk, forms.AssignForm(request.POST), "assign_form", act)
 
 
-@login_required
-@require_POST
+@post_action
 def mission_status(request: AuthedRequest, pk: int) -> HttpResponse:
     def act(mission: Any, data: dict[str, Any]) -> str:
         services.mission_set_status(actor=request.user, mission=mission, **data)

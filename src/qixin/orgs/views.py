@@ -9,9 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
-from qixin.core.pages import AuthedRequest, form_error, form_page
+from qixin.core.actions import action, post_action
+from qixin.core.pages import AuthedRequest, form_page
 from qixin.people import selectors as person_selectors
 
 from . import forms, selectors, services
@@ -163,13 +163,15 @@ def election_new(request: AuthedRequest, pk: int) -> HttpResponse:
     return _org_form(request, pk, forms.ElectionForm, "“{name}”记录换届选举", save)
 
 
-@login_required
-@require_POST
+@post_action
 def position_end(request: AuthedRequest, pk: int) -> HttpResponse:
     position = selectors.position_get_for(actor=request.user, pk=pk)
-    form = forms.PositionEndForm(request.POST)
-    if not form.is_valid():
-        raise form_error(form)
-    services.position_end(actor=request.user, position=position, ended_on=form.cleaned_data["ended_on"])
-    messages.success(request, "已办理离任。")
-    return redirect("orgs:detail", pk=position.organization_id)
+    return action(
+        request,
+        form=forms.PositionEndForm(request.POST),
+        run=lambda data: services.position_end(
+            actor=request.user, position=position, ended_on=data["ended_on"]
+        ),
+        done="已办理离任。",
+        back=reverse("orgs:detail", args=[position.organization_id]),
+    )

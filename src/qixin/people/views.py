@@ -11,8 +11,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
 
+from qixin.core.actions import action, post_action
 from qixin.core.pages import AuthedRequest, download, form_page, render_htmx
 from qixin.orgs import selectors as org_selectors
 
@@ -74,11 +75,15 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@post_action
 def sensitive(request: AuthedRequest, pk: int) -> HttpResponse:
-    values = selectors.person_sensitive_for(actor=request.user, pk=pk)
-    return render(request, "people/partials/_sensitive.html", {"values": values})
+    """A POST although it changes nothing: each reading of sensitive fields is audited."""
+    return action(
+        request,
+        run=lambda _: selectors.person_sensitive_for(actor=request.user, pk=pk),
+        back=reverse("people:detail", args=[pk]),
+        answer=lambda values: render(request, "people/partials/_sensitive.html", {"values": values}),
+    )
 
 
 def _person_values(data: dict[str, Any]) -> dict[str, Any]:
