@@ -5,7 +5,7 @@ from typing import Any
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from qixin.core.api import ErrorOut, ObjectId, Pagination
+from qixin.core.api import ObjectId, Pagination
 from qixin.core.pages import AuthedRequest
 from qixin.orgs.selectors import org_from_input
 
@@ -22,7 +22,6 @@ from .schemas import (
 )
 
 router = Router(tags=["品牌代言"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 @router.get("/campaigns", response=list[AdvocacyCampaignOut], summary="代言活动列表")
@@ -31,7 +30,7 @@ def campaign_list(request: AuthedRequest) -> Any:
     return selectors.campaign_list_for(actor=request.user)
 
 
-@router.post("/campaigns", response={201: AdvocacyCampaignOut, **ERRORS}, summary="发起代言活动")
+@router.post("/campaigns", response={201: AdvocacyCampaignOut}, summary="发起代言活动")
 def campaign_create(request: AuthedRequest, payload: AdvocacyCampaignIn) -> Any:
     org = org_from_input(actor=request.user, code=payload.org_code)
     return Status(
@@ -48,7 +47,7 @@ def campaign_create(request: AuthedRequest, payload: AdvocacyCampaignIn) -> Any:
     )
 
 
-@router.patch("/campaigns/{pk}", response={200: AdvocacyCampaignOut, **ERRORS}, summary="修改代言活动")
+@router.patch("/campaigns/{pk}", response={200: AdvocacyCampaignOut}, summary="修改代言活动")
 def campaign_update(request: AuthedRequest, pk: ObjectId, payload: AdvocacyCampaignUpdateIn) -> Any:
     campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
     given = payload.model_dump(exclude_unset=True)
@@ -62,18 +61,18 @@ def campaign_update(request: AuthedRequest, pk: ObjectId, payload: AdvocacyCampa
     )
 
 
-@router.post("/campaigns/{pk}/close", response={200: AdvocacyCampaignOut, **ERRORS}, summary="结束代言活动")
+@router.post("/campaigns/{pk}/close", response={200: AdvocacyCampaignOut}, summary="结束代言活动")
 def campaign_close(request: AuthedRequest, pk: ObjectId, payload: AdvocacyCampaignCloseIn) -> Any:
     campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
     return services.campaign_close(actor=request.user, campaign=campaign, on=payload.on)
 
 
-@router.get("/campaigns/{pk}/items", response={200: list[ItemOut], **ERRORS}, summary="传播内容")
+@router.get("/campaigns/{pk}/items", response={200: list[ItemOut]}, summary="传播内容")
 def campaign_items(request: AuthedRequest, pk: ObjectId) -> Any:
     return list(selectors.campaign_get_for(actor=request.user, pk=pk).items.all())
 
 
-@router.post("/campaigns/{pk}/shares", response={201: ShareOut, **ERRORS}, summary="登记分享")
+@router.post("/campaigns/{pk}/shares", response={201: ShareOut}, summary="登记分享")
 def share_create(request: AuthedRequest, pk: ObjectId, payload: ShareIn) -> Any:
     campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
     person = selectors.participant_for(actor=request.user, employee_no=payload.employee_no)
@@ -93,7 +92,7 @@ def share_create(request: AuthedRequest, pk: ObjectId, payload: ShareIn) -> Any:
     )
 
 
-@router.get("/campaigns/{pk}/participation", response={200: ParticipationOut, **ERRORS}, summary="参与情况")
+@router.get("/campaigns/{pk}/participation", response={200: ParticipationOut}, summary="参与情况")
 def participation(request: AuthedRequest, pk: ObjectId) -> Any:
     campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
     return {
@@ -102,7 +101,7 @@ def participation(request: AuthedRequest, pk: ObjectId) -> Any:
     }
 
 
-@router.delete("/shares/{pk}", response={204: None, **ERRORS}, summary="删除登记错误的分享")
+@router.delete("/shares/{pk}", response={204: None}, summary="删除登记错误的分享")
 def share_delete(request: AuthedRequest, pk: ObjectId) -> Any:
     share = selectors.share_get_for(actor=request.user, pk=pk)
     services.share_delete(actor=request.user, share=share)

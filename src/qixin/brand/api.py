@@ -6,7 +6,7 @@ from ninja import File, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.core import imports
-from qixin.core.api import IMPORT_ERRORS, ErrorOut, ImportReportOut, ObjectId, Pagination, Year, report_out
+from qixin.core.api import IMPORT_ERRORS, ImportReportOut, ObjectId, Pagination, Year, report_out
 from qixin.core.pages import AuthedRequest
 from qixin.orgs.selectors import org_from_input
 from qixin.people.selectors import person_from_input
@@ -28,7 +28,6 @@ from .schemas import (
 )
 
 router = Router(tags=["党员品牌"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 @router.get("/frameworks", response=list[FrameworkOut], summary="党员品牌列表")
@@ -39,7 +38,7 @@ def framework_list(request: AuthedRequest) -> Any:
 
 @router.get(
     "/orgs/{pk}/framework",
-    response={200: FrameworkOut | None, **ERRORS},
+    response={200: FrameworkOut | None},
     summary="组织的党员品牌（含沿用上级）",
 )
 def framework_effective(request: AuthedRequest, pk: ObjectId) -> Any:
@@ -47,9 +46,7 @@ def framework_effective(request: AuthedRequest, pk: ObjectId) -> Any:
     return selectors.framework_effective_for(actor=request.user, org=org)
 
 
-@router.put(
-    "/orgs/{pk}/framework", response={200: FrameworkOut, **ERRORS}, summary="设立或修改本组织的党员品牌"
-)
+@router.put("/orgs/{pk}/framework", response={200: FrameworkOut}, summary="设立或修改本组织的党员品牌")
 def framework_define(request: AuthedRequest, pk: ObjectId, payload: FrameworkIn) -> Any:
     org = selectors.org_get_for(actor=request.user, pk=pk)
     return services.framework_define(
@@ -62,7 +59,7 @@ def framework_define(request: AuthedRequest, pk: ObjectId, payload: FrameworkIn)
     )
 
 
-@router.get("/people/{pk}/deeds", response={200: list[DeedOut], **ERRORS}, summary="党员事迹")
+@router.get("/people/{pk}/deeds", response={200: list[DeedOut]}, summary="党员事迹")
 def person_deeds(request: AuthedRequest, pk: ObjectId, year: Year | None = None) -> Any:
     page = selectors.person_deeds_for(actor=request.user, person_pk=pk, year=year)
     seen: dict[int, Any] = {}
@@ -72,7 +69,7 @@ def person_deeds(request: AuthedRequest, pk: ObjectId, year: Year | None = None)
     return sorted(seen.values(), key=lambda d: (d.done_on, d.pk), reverse=True)
 
 
-@router.post("/deeds", response={201: DeedOut, **ERRORS}, summary="记录党员事迹")
+@router.post("/deeds", response={201: DeedOut}, summary="记录党员事迹")
 def deed_create(request: AuthedRequest, payload: DeedIn) -> Any:
     person = selectors.person_get_for(actor=request.user, pk=payload.person_id)
     deed = services.deed_record(
@@ -86,7 +83,7 @@ def deed_create(request: AuthedRequest, payload: DeedIn) -> Any:
     return Status(201, deed)
 
 
-@router.delete("/deeds/{pk}", response={204: None, **ERRORS}, summary="删除党员事迹")
+@router.delete("/deeds/{pk}", response={204: None}, summary="删除党员事迹")
 def deed_delete(request: AuthedRequest, pk: ObjectId) -> Any:
     services.deed_delete(actor=request.user, deed=selectors.deed_get_for(actor=request.user, pk=pk))
     return Status(204, None)
@@ -103,7 +100,7 @@ def recognition_list(request: AuthedRequest, year: Year | None = None, kind: str
     return rows
 
 
-@router.post("/recognitions", response={201: RecognitionOut, **ERRORS}, summary="登记荣誉")
+@router.post("/recognitions", response={201: RecognitionOut}, summary="登记荣誉")
 def recognition_create(request: AuthedRequest, payload: RecognitionIn) -> Any:
     person = (
         person_from_input(actor=request.user, employee_no=payload.employee_no)
@@ -142,33 +139,31 @@ def evaluation_list(request: AuthedRequest) -> Any:
     return selectors.evaluation_list_for(actor=request.user)
 
 
-@router.post("/evaluations", response={201: EvaluationOut, **ERRORS}, summary="开展民主评议党员")
+@router.post("/evaluations", response={201: EvaluationOut}, summary="开展民主评议党员")
 def evaluation_open(request: AuthedRequest, payload: EvaluationIn) -> Any:
     branch = selectors.org_get_for(actor=request.user, pk=payload.branch_id)
     return Status(201, services.evaluation_open(actor=request.user, branch=branch, year=payload.year))
 
 
-@router.get("/evaluations/{pk}/entries", response={200: list[EntryOut], **ERRORS}, summary="评议结果")
+@router.get("/evaluations/{pk}/entries", response={200: list[EntryOut]}, summary="评议结果")
 def evaluation_entries(request: AuthedRequest, pk: ObjectId) -> Any:
     evaluation = selectors.evaluation_get_for(actor=request.user, pk=pk)
     return [row.entry for row in selectors.evaluation_rows_for(actor=request.user, evaluation=evaluation)]
 
 
-@router.post("/evaluation-entries/{pk}/grade", response={200: EntryOut, **ERRORS}, summary="记录投票与等次")
+@router.post("/evaluation-entries/{pk}/grade", response={200: EntryOut}, summary="记录投票与等次")
 def evaluation_grade(request: AuthedRequest, pk: ObjectId, payload: GradeIn) -> Any:
     entry = selectors.evaluation_entry_get_for(actor=request.user, pk=pk)
     return services.evaluation_grade(actor=request.user, entry=entry, **payload.dict())
 
 
-@router.post(
-    "/evaluation-entries/{pk}/self-assessment", response={200: EntryOut, **ERRORS}, summary="填写个人自评"
-)
+@router.post("/evaluation-entries/{pk}/self-assessment", response={200: EntryOut}, summary="填写个人自评")
 def self_assessment(request: AuthedRequest, pk: ObjectId, payload: SelfAssessmentIn) -> Any:
     entry = selectors.evaluation_entry_get_for(actor=request.user, pk=pk)
     return services.evaluation_self_assess(actor=request.user, entry=entry, text=payload.text)
 
 
-@router.post("/evaluations/{pk}/close", response={200: EvaluationOut, **ERRORS}, summary="完成评议")
+@router.post("/evaluations/{pk}/close", response={200: EvaluationOut}, summary="完成评议")
 def evaluation_close(request: AuthedRequest, pk: ObjectId, payload: EvaluationCloseIn) -> Any:
     evaluation = selectors.evaluation_get_for(actor=request.user, pk=pk)
     return services.evaluation_close(actor=request.user, evaluation=evaluation, held_on=payload.held_on)

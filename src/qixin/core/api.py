@@ -89,10 +89,10 @@ class ErrorOut(Schema):
     problems: list[ProblemOut] = []
 
 
-# The error responses every operation documents (the body is ErrorOut in each case).
-ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-# An import also answers 409 when another import holds the database (core.imports).
-IMPORT_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
+# The error responses every operation answers (400, 401, 403, 404, 413, 422, each an ErrorOut) are
+# added to the OpenAPI document by qixin.api.QixinAPI; an operation declares only others. An import
+# also answers 409 when another import holds the database (core.imports).
+IMPORT_ERRORS: dict[int, Any] = {409: ErrorOut}
 
 
 class Pagination(LimitOffsetPagination):

@@ -6,7 +6,7 @@ from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.core import imports, tabular_kinds
-from qixin.core.api import IMPORT_ERRORS, ErrorOut, ImportReportOut, ObjectId, Pagination, Year, report_out
+from qixin.core.api import IMPORT_ERRORS, ImportReportOut, ObjectId, Pagination, Year, report_out
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.pages import AuthedRequest
 from qixin.orgs.selectors import org_from_input
@@ -54,7 +54,6 @@ from .schemas import (
 )
 
 router = Router(tags=["降本增效与创新"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 # --- suggestions -----------------------------------------------------------------------------------
@@ -75,7 +74,7 @@ def suggestion_list(request: AuthedRequest, filters: Query[SuggestionFilters]) -
     )
 
 
-@router.post("/suggestions", response={201: SuggestionOut, **ERRORS}, summary="提交建议")
+@router.post("/suggestions", response={201: SuggestionOut}, summary="提交建议")
 def suggestion_create(request: AuthedRequest, payload: SuggestionIn) -> Any:
     me = request.user.person
     if payload.organization_code or payload.submitter_employee_no or me is None:
@@ -106,9 +105,7 @@ def suggestion_create(request: AuthedRequest, payload: SuggestionIn) -> Any:
     return Status(201, suggestion)
 
 
-@router.post(
-    "/suggestions/similar", response={200: list[SimilarOut], **ERRORS}, summary="相似建议（提交前提示）"
-)
+@router.post("/suggestions/similar", response={200: list[SimilarOut]}, summary="相似建议（提交前提示）")
 def suggestion_similar(request: AuthedRequest, payload: SimilarIn) -> Any:
     me = request.user.person
     org = (
@@ -133,18 +130,18 @@ def suggestion_similar(request: AuthedRequest, payload: SimilarIn) -> Any:
     ]
 
 
-@router.get("/suggestions/{pk}", response={200: SuggestionOut, **ERRORS}, summary="建议详情")
+@router.get("/suggestions/{pk}", response={200: SuggestionOut}, summary="建议详情")
 def suggestion_detail(request: AuthedRequest, pk: ObjectId) -> Any:
     return selectors.suggestion_get_for(actor=request.user, pk=pk)
 
 
-@router.post("/suggestions/{pk}/review", response={200: SuggestionOut, **ERRORS}, summary="开始评审")
+@router.post("/suggestions/{pk}/review", response={200: SuggestionOut}, summary="开始评审")
 def suggestion_review(request: AuthedRequest, pk: ObjectId) -> Any:
     suggestion = selectors.suggestion_get_for(actor=request.user, pk=pk)
     return services.suggestion_start_review(actor=request.user, suggestion=suggestion)
 
 
-@router.post("/suggestions/{pk}/decide", response={200: SuggestionOut, **ERRORS}, summary="采纳或不采纳")
+@router.post("/suggestions/{pk}/decide", response={200: SuggestionOut}, summary="采纳或不采纳")
 def suggestion_decide(request: AuthedRequest, pk: ObjectId, payload: DecideIn) -> Any:
     suggestion = selectors.suggestion_get_for(actor=request.user, pk=pk)
     return services.suggestion_decide(
@@ -152,7 +149,7 @@ def suggestion_decide(request: AuthedRequest, pk: ObjectId, payload: DecideIn) -
     )
 
 
-@router.post("/suggestions/{pk}/implement", response={200: SuggestionOut, **ERRORS}, summary="记录实施")
+@router.post("/suggestions/{pk}/implement", response={200: SuggestionOut}, summary="记录实施")
 def suggestion_implement(request: AuthedRequest, pk: ObjectId, payload: ImplementIn) -> Any:
     suggestion = selectors.suggestion_get_for(actor=request.user, pk=pk)
     return services.suggestion_implement(
@@ -160,7 +157,7 @@ def suggestion_implement(request: AuthedRequest, pk: ObjectId, payload: Implemen
     )
 
 
-@router.post("/suggestions/{pk}/merge", response={200: SuggestionOut, **ERRORS}, summary="合并重复建议")
+@router.post("/suggestions/{pk}/merge", response={200: SuggestionOut}, summary="合并重复建议")
 def suggestion_merge(request: AuthedRequest, pk: ObjectId, payload: MergeIn) -> Any:
     duplicate = selectors.suggestion_get_for(actor=request.user, pk=pk)
     into = selectors.suggestion_get_for(actor=request.user, pk=payload.into_id)
@@ -181,7 +178,7 @@ def project_list(request: AuthedRequest, filters: Query[ProjectFilters]) -> Any:
     )
 
 
-@router.post("/projects", response={201: ProjectOut, **ERRORS}, summary="立项")
+@router.post("/projects", response={201: ProjectOut}, summary="立项")
 def project_create(request: AuthedRequest, payload: ProjectIn) -> Any:
     project = services.project_create(
         actor=request.user,
@@ -198,12 +195,12 @@ def project_create(request: AuthedRequest, payload: ProjectIn) -> Any:
     return Status(201, project)
 
 
-@router.get("/projects/{pk}", response={200: ProjectOut, **ERRORS}, summary="项目详情")
+@router.get("/projects/{pk}", response={200: ProjectOut}, summary="项目详情")
 def project_detail(request: AuthedRequest, pk: ObjectId) -> Any:
     return selectors.project_get_for(actor=request.user, pk=pk)
 
 
-@router.patch("/projects/{pk}", response={200: ProjectOut, **ERRORS}, summary="修改项目")
+@router.patch("/projects/{pk}", response={200: ProjectOut}, summary="修改项目")
 def project_update(request: AuthedRequest, pk: ObjectId, payload: ProjectUpdateIn) -> Any:
     project = selectors.project_get_for(actor=request.user, pk=pk)
     given = payload.model_dump(exclude_unset=True, exclude_none=True)
@@ -227,7 +224,7 @@ def project_update(request: AuthedRequest, pk: ObjectId, payload: ProjectUpdateI
     )
 
 
-@router.post("/projects/{pk}/stage", response={200: ProjectOut, **ERRORS}, summary="变更项目阶段")
+@router.post("/projects/{pk}/stage", response={200: ProjectOut}, summary="变更项目阶段")
 def project_stage(request: AuthedRequest, pk: ObjectId, payload: StageIn) -> Any:
     project = selectors.project_get_for(actor=request.user, pk=pk)
     return services.project_move(
@@ -235,13 +232,13 @@ def project_stage(request: AuthedRequest, pk: ObjectId, payload: StageIn) -> Any
     )
 
 
-@router.get("/projects/{pk}/savings", response={200: list[SavingsOut], **ERRORS}, summary="项目节约台账")
+@router.get("/projects/{pk}/savings", response={200: list[SavingsOut]}, summary="项目节约台账")
 def project_savings(request: AuthedRequest, pk: ObjectId) -> Any:
     project = selectors.project_get_for(actor=request.user, pk=pk)
     return selectors.ledger_of(project).entries
 
 
-@router.post("/projects/{pk}/savings", response={201: SavingsOut, **ERRORS}, summary="申报节约")
+@router.post("/projects/{pk}/savings", response={201: SavingsOut}, summary="申报节约")
 def savings_claim(request: AuthedRequest, pk: ObjectId, payload: ClaimIn) -> Any:
     project = selectors.project_get_for(actor=request.user, pk=pk)
     entry = services.savings_claim(
@@ -255,7 +252,7 @@ def savings_claim(request: AuthedRequest, pk: ObjectId, payload: ClaimIn) -> Any
     return Status(201, entry)
 
 
-@router.patch("/savings/{pk}", response={200: SavingsOut, **ERRORS}, summary="修改待核定的节约申报")
+@router.patch("/savings/{pk}", response={200: SavingsOut}, summary="修改待核定的节约申报")
 def savings_claim_update(request: AuthedRequest, pk: ObjectId, payload: ClaimUpdateIn) -> Any:
     entry = selectors.savings_entry_get_for(actor=request.user, pk=pk)
     given = payload.model_dump(exclude_unset=True, exclude_none=True)
@@ -269,7 +266,7 @@ def savings_claim_update(request: AuthedRequest, pk: ObjectId, payload: ClaimUpd
     )
 
 
-@router.post("/savings/{pk}/verify", response={200: SavingsOut, **ERRORS}, summary="财务核定")
+@router.post("/savings/{pk}/verify", response={200: SavingsOut}, summary="财务核定")
 def savings_verify(request: AuthedRequest, pk: ObjectId, payload: VerifyIn) -> Any:
     entry = selectors.savings_entry_get_for(actor=request.user, pk=pk)
     return services.savings_verify(
@@ -277,13 +274,13 @@ def savings_verify(request: AuthedRequest, pk: ObjectId, payload: VerifyIn) -> A
     )
 
 
-@router.post("/savings/{pk}/reject", response={200: SavingsOut, **ERRORS}, summary="核定不通过")
+@router.post("/savings/{pk}/reject", response={200: SavingsOut}, summary="核定不通过")
 def savings_reject(request: AuthedRequest, pk: ObjectId, payload: ReasonIn) -> Any:
     entry = selectors.savings_entry_get_for(actor=request.user, pk=pk)
     return services.savings_reject(actor=request.user, entry=entry, reason=payload.reason)
 
 
-@router.post("/savings/{pk}/reverse", response={201: SavingsOut, **ERRORS}, summary="冲销已核定记录")
+@router.post("/savings/{pk}/reverse", response={201: SavingsOut}, summary="冲销已核定记录")
 def savings_reverse(request: AuthedRequest, pk: ObjectId, payload: ReverseIn) -> Any:
     entry = selectors.savings_entry_get_for(actor=request.user, pk=pk)
     return Status(
@@ -324,7 +321,7 @@ def award_list(request: AuthedRequest) -> Any:
     return selectors.award_list_for(actor=request.user)
 
 
-@router.post("/alliances", response={201: AllianceOut, **ERRORS}, summary="组建降本联盟")
+@router.post("/alliances", response={201: AllianceOut}, summary="组建降本联盟")
 def alliance_create(request: AuthedRequest, payload: AllianceIn) -> Any:
     alliance = services.alliance_create(
         actor=request.user,
@@ -339,7 +336,7 @@ def alliance_create(request: AuthedRequest, payload: AllianceIn) -> Any:
     return Status(201, alliance)
 
 
-@router.post("/campaigns", response={201: CampaignOut, **ERRORS}, summary="发起降本活动")
+@router.post("/campaigns", response={201: CampaignOut}, summary="发起降本活动")
 def campaign_create(request: AuthedRequest, payload: CampaignIn) -> Any:
     campaign = services.campaign_create(
         actor=request.user,
@@ -354,7 +351,7 @@ def campaign_create(request: AuthedRequest, payload: CampaignIn) -> Any:
     return Status(201, campaign)
 
 
-@router.patch("/alliances/{pk}", response={200: AllianceOut, **ERRORS}, summary="修改降本联盟")
+@router.patch("/alliances/{pk}", response={200: AllianceOut}, summary="修改降本联盟")
 def alliance_update(request: AuthedRequest, pk: ObjectId, payload: AllianceUpdateIn) -> Any:
     alliance = selectors.alliance_get_for(actor=request.user, pk=pk)
     given = payload.model_dump(exclude_unset=True, exclude_none=True)
@@ -381,7 +378,7 @@ def alliance_update(request: AuthedRequest, pk: ObjectId, payload: AllianceUpdat
     )
 
 
-@router.patch("/campaigns/{pk}", response={200: CampaignOut, **ERRORS}, summary="修改降本活动")
+@router.patch("/campaigns/{pk}", response={200: CampaignOut}, summary="修改降本活动")
 def campaign_update(request: AuthedRequest, pk: ObjectId, payload: CampaignUpdateIn) -> Any:
     campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
     given = payload.model_dump(exclude_unset=True, exclude_none=True)
@@ -403,7 +400,7 @@ def campaign_update(request: AuthedRequest, pk: ObjectId, payload: CampaignUpdat
 
 @router.post(
     "/alliances/{pk}/members/{employee_no}/leave",
-    response={200: AllianceMemberOut, **ERRORS},
+    response={200: AllianceMemberOut},
     summary="成员退出降本联盟",
 )
 def alliance_member_remove(request: AuthedRequest, pk: ObjectId, employee_no: str, payload: LeaveIn) -> Any:
@@ -418,13 +415,13 @@ def alliance_member_remove(request: AuthedRequest, pk: ObjectId, employee_no: st
     )
 
 
-@router.post("/alliances/{pk}/dissolve", response={200: AllianceOut, **ERRORS}, summary="解散降本联盟")
+@router.post("/alliances/{pk}/dissolve", response={200: AllianceOut}, summary="解散降本联盟")
 def alliance_dissolve(request: AuthedRequest, pk: ObjectId, payload: DissolveIn) -> Any:
     alliance = selectors.alliance_get_for(actor=request.user, pk=pk)
     return services.alliance_dissolve(actor=request.user, alliance=alliance, on=payload.on)
 
 
-@router.post("/studios", response={201: StudioOut, **ERRORS}, summary="成立工作室")
+@router.post("/studios", response={201: StudioOut}, summary="成立工作室")
 def studio_create(request: AuthedRequest, payload: StudioIn) -> Any:
     studio = services.studio_create(
         actor=request.user,
@@ -439,14 +436,14 @@ def studio_create(request: AuthedRequest, payload: StudioIn) -> Any:
     return Status(201, selectors.studio_search_for(actor=request.user).get(pk=studio.pk))
 
 
-@router.post("/studios/{pk}/close", response={200: StudioOut, **ERRORS}, summary="撤销工作室")
+@router.post("/studios/{pk}/close", response={200: StudioOut}, summary="撤销工作室")
 def studio_close(request: AuthedRequest, pk: ObjectId, payload: StudioCloseIn) -> Any:
     studio = selectors.studio_get_for(actor=request.user, pk=pk)
     services.studio_close(actor=request.user, studio=studio, on=payload.on)
     return selectors.studio_search_for(actor=request.user).get(pk=studio.pk)
 
 
-@router.patch("/cases/{pk}", response={200: CaseOut, **ERRORS}, summary="修改改善案例")
+@router.patch("/cases/{pk}", response={200: CaseOut}, summary="修改改善案例")
 def case_update(request: AuthedRequest, pk: ObjectId, payload: CaseUpdateIn) -> Any:
     case = selectors.case_get_for(actor=request.user, pk=pk)
     given = payload.model_dump(exclude_unset=True, exclude_none=True)
@@ -462,7 +459,7 @@ def case_update(request: AuthedRequest, pk: ObjectId, payload: CaseUpdateIn) -> 
     )
 
 
-@router.post("/cases/{pk}/unselect", response={200: CaseOut, **ERRORS}, summary="撤销优秀改善案例评选")
+@router.post("/cases/{pk}/unselect", response={200: CaseOut}, summary="撤销优秀改善案例评选")
 def excellent_unselect(request: AuthedRequest, pk: ObjectId, payload: UnselectIn) -> Any:
     case = selectors.case_get_for(actor=request.user, pk=pk)  # a case out of reach is a 404 first
     selection = selectors.excellent_selection_get_for(
@@ -474,7 +471,7 @@ def excellent_unselect(request: AuthedRequest, pk: ObjectId, payload: UnselectIn
     return selection.case
 
 
-@router.post("/cases", response={201: CaseOut, **ERRORS}, summary="记录改善案例")
+@router.post("/cases", response={201: CaseOut}, summary="记录改善案例")
 def case_create(request: AuthedRequest, payload: CaseIn) -> Any:
     case = services.case_create(
         actor=request.user,

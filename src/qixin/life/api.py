@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from qixin.core.api import Day, ErrorOut, ObjectId, Pagination
+from qixin.core.api import Day, ObjectId, Pagination
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.pages import AuthedRequest
 from qixin.core.periods import Period
@@ -35,7 +35,6 @@ from .schemas import (
 )
 
 router = Router(tags=["组织生活"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _detail(request: AuthedRequest, pk: int) -> Any:
@@ -60,7 +59,7 @@ def meeting_list(request: AuthedRequest, filters: Query[MeetingFiltersIn]) -> An
     )
 
 
-@router.get("/meetings/{pk}", response={200: MeetingDetailOut, **ERRORS}, summary="会议详情")
+@router.get("/meetings/{pk}", response={200: MeetingDetailOut}, summary="会议详情")
 def meeting_detail(request: AuthedRequest, pk: ObjectId) -> Any:
     return _detail(request, pk)
 
@@ -76,7 +75,7 @@ def _kind(org: Any, code: str) -> MeetingKind:
     return kind
 
 
-@router.post("/meetings", response={201: MeetingDetailOut, **ERRORS}, summary="安排会议")
+@router.post("/meetings", response={201: MeetingDetailOut}, summary="安排会议")
 def meeting_create(request: AuthedRequest, payload: MeetingCreateIn) -> Any:
     org = selectors.org_for_life(actor=request.user, code=payload.org_code)
     kind = _kind(org, payload.kind)
@@ -102,7 +101,7 @@ def meeting_create(request: AuthedRequest, payload: MeetingCreateIn) -> Any:
 
 @router.patch(
     "/meetings/{pk}",
-    response={200: MeetingDetailOut, **ERRORS},
+    response={200: MeetingDetailOut},
     summary="更正会议（类型、时间、主题、地点、主持人、授课人、专题教育）",
 )
 def meeting_correct(request: AuthedRequest, pk: ObjectId, payload: MeetingCorrectIn) -> Any:
@@ -141,16 +140,14 @@ def meeting_correct(request: AuthedRequest, pk: ObjectId, payload: MeetingCorrec
     return _detail(request, pk)
 
 
-@router.post(
-    "/meetings/{pk}/withdraw", response={200: MeetingDetailOut, **ERRORS}, summary="撤销会议记录（保留备查）"
-)
+@router.post("/meetings/{pk}/withdraw", response={200: MeetingDetailOut}, summary="撤销会议记录（保留备查）")
 def meeting_withdraw(request: AuthedRequest, pk: ObjectId, payload: MeetingWithdrawIn) -> Any:
     meeting = selectors.meeting_get_for(actor=request.user, pk=pk)
     services.meeting_withdraw(actor=request.user, meeting=meeting, reason=payload.reason)
     return _detail(request, pk)
 
 
-@router.patch("/resolutions/{pk}", response={200: ResolutionOut, **ERRORS}, summary="更正决议")
+@router.patch("/resolutions/{pk}", response={200: ResolutionOut}, summary="更正决议")
 def resolution_correct(request: AuthedRequest, pk: ObjectId, payload: ResolutionCorrectIn) -> Any:
     """只更改提交的字段；reason（更正原因）必填。"""
     resolution = selectors.resolution_get_for(actor=request.user, pk=pk)
@@ -168,13 +165,13 @@ def resolution_correct(request: AuthedRequest, pk: ObjectId, payload: Resolution
     )
 
 
-@router.post("/resolutions/{pk}/withdraw", response={200: ResolutionOut, **ERRORS}, summary="撤销决议")
+@router.post("/resolutions/{pk}/withdraw", response={200: ResolutionOut}, summary="撤销决议")
 def resolution_withdraw(request: AuthedRequest, pk: ObjectId, payload: ResolutionWithdrawIn) -> Any:
     resolution = selectors.resolution_get_for(actor=request.user, pk=pk)
     return services.resolution_withdraw(actor=request.user, resolution=resolution, reason=payload.reason)
 
 
-@router.delete("/attachments/{pk}", response={204: None, **ERRORS}, summary="删除会议附件")
+@router.delete("/attachments/{pk}", response={204: None}, summary="删除会议附件")
 def attachment_delete(request: AuthedRequest, pk: ObjectId, reason: str = "") -> Any:
     """reason（删除原因）可不填，记入操作日志。"""
     attachment = selectors.attachment_get_for(actor=request.user, pk=pk)
@@ -182,7 +179,7 @@ def attachment_delete(request: AuthedRequest, pk: ObjectId, reason: str = "") ->
     return Status(204, None)
 
 
-@router.patch("/campaigns/{pk}", response={200: LifeCampaignOut, **ERRORS}, summary="修改专题教育")
+@router.patch("/campaigns/{pk}", response={200: LifeCampaignOut}, summary="修改专题教育")
 def campaign_update(request: AuthedRequest, pk: ObjectId, payload: LifeCampaignUpdateIn) -> Any:
     """只更改提交的字段。"""
     campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
@@ -195,7 +192,7 @@ def campaign_update(request: AuthedRequest, pk: ObjectId, payload: LifeCampaignU
 
 @router.post(
     "/meetings/{pk}/record",
-    response={200: MeetingDetailOut, **ERRORS},
+    response={200: MeetingDetailOut},
     summary="记录会议（出席、议题、记录）",
 )
 def meeting_record(request: AuthedRequest, pk: ObjectId, payload: RecordIn) -> Any:
@@ -223,13 +220,13 @@ def meeting_record(request: AuthedRequest, pk: ObjectId, payload: RecordIn) -> A
     return _detail(request, pk)
 
 
-@router.post("/checkin", response={200: CheckinOut, **ERRORS}, summary="扫码签到（本人）")
+@router.post("/checkin", response={200: CheckinOut}, summary="扫码签到（本人）")
 def checkin(request: AuthedRequest, payload: CheckinIn) -> Any:
     row = services.checkin(actor=request.user, token=payload.token)
     return {"meeting_id": row.meeting_id, "status": row.status, "checked_in_at": row.checked_in_at}
 
 
-@router.get("/compliance", response={200: ComplianceOut, **ERRORS}, summary="组织生活落实情况（含下级）")
+@router.get("/compliance", response={200: ComplianceOut}, summary="组织生活落实情况（含下级）")
 def compliance(
     request: AuthedRequest,
     org: str,
@@ -294,9 +291,7 @@ def compliance(
     }
 
 
-@router.get(
-    "/lapse", response={200: LapseOut, **ERRORS}, summary="组织生活预警（连续多月未参加组织生活的党员）"
-)
+@router.get("/lapse", response={200: LapseOut}, summary="组织生活预警（连续多月未参加组织生活的党员）")
 def lapse(request: AuthedRequest, org: str = "", severe_only: bool = False) -> Any:
     """org 为组织编码（含下级），为空时为本人负责的全部组织；severe_only 只列已满视为自行脱党月数的党员。"""
     root = selectors.org_for_life(actor=request.user, code=org) if org else None

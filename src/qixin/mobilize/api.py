@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 
 from qixin.brand.schemas import DeedOut
 from qixin.core import imports
-from qixin.core.api import IMPORT_ERRORS, ErrorOut, ImportReportOut, ObjectId, Pagination, report_out
+from qixin.core.api import IMPORT_ERRORS, ImportReportOut, ObjectId, Pagination, report_out
 from qixin.core.pages import AuthedRequest
 from qixin.orgs.selectors import org_from_input
 from qixin.people.selectors import person_from_input
@@ -35,7 +35,6 @@ from .schemas import (
 )
 
 router = Router(tags=["党员突击队与专项攻坚"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 @router.get("/teams", response=list[MobilizeTeamOut], summary="队伍列表")
@@ -44,7 +43,7 @@ def team_list(request: AuthedRequest, kind: str = "", q: str = "") -> Any:
     return selectors.team_list_for(actor=request.user, kind=kind, search=q)
 
 
-@router.post("/teams", response={201: MobilizeTeamOut, **ERRORS}, summary="组建队伍")
+@router.post("/teams", response={201: MobilizeTeamOut}, summary="组建队伍")
 def team_create(request: AuthedRequest, payload: TeamIn) -> Any:
     org = org_from_input(actor=request.user, code=payload.org_code)
     leader = (
@@ -65,7 +64,7 @@ def team_create(request: AuthedRequest, payload: TeamIn) -> Any:
     return Status(201, team)
 
 
-@router.patch("/teams/{int:pk}", response={200: MobilizeTeamOut, **ERRORS}, summary="修改队伍")
+@router.patch("/teams/{int:pk}", response={200: MobilizeTeamOut}, summary="修改队伍")
 def team_update(request: AuthedRequest, pk: ObjectId, payload: MobilizeTeamUpdateIn) -> Any:
     team = selectors.team_get_for(actor=request.user, pk=pk)
     given = payload.model_dump(exclude_unset=True, exclude_none=True)
@@ -85,13 +84,13 @@ def team_update(request: AuthedRequest, pk: ObjectId, payload: MobilizeTeamUpdat
     )
 
 
-@router.get("/teams/{pk}/members", response={200: list[TeamMemberOut], **ERRORS}, summary="队员")
+@router.get("/teams/{pk}/members", response={200: list[TeamMemberOut]}, summary="队员")
 def team_members(request: AuthedRequest, pk: ObjectId) -> Any:
     team = selectors.team_get_for(actor=request.user, pk=pk)
     return list(selectors.team_members_for(actor=request.user, team=team))
 
 
-@router.post("/teams/{pk}/members", response={201: TeamMemberOut, **ERRORS}, summary="添加队员")
+@router.post("/teams/{pk}/members", response={201: TeamMemberOut}, summary="添加队员")
 def team_member_add(request: AuthedRequest, pk: ObjectId, payload: TeamMemberIn) -> Any:
     team = selectors.team_get_for(actor=request.user, pk=pk)
     person = person_from_input(actor=request.user, employee_no=payload.employee_no)
@@ -118,7 +117,7 @@ def mission_list(request: AuthedRequest, kind: str = "", status: str = "") -> An
     return selectors.mission_list_for(actor=request.user, kind=kind, status=status)
 
 
-@router.post("/missions", response={201: MissionOut, **ERRORS}, summary="发起专项任务")
+@router.post("/missions", response={201: MissionOut}, summary="发起专项任务")
 def mission_create(request: AuthedRequest, payload: MissionIn) -> Any:
     org = org_from_input(actor=request.user, code=payload.org_code)
     mission = services.mission_create(
@@ -133,12 +132,12 @@ def mission_create(request: AuthedRequest, payload: MissionIn) -> Any:
     return Status(201, mission)
 
 
-@router.get("/missions/{pk}", response={200: MissionOut, **ERRORS}, summary="专项任务详情")
+@router.get("/missions/{pk}", response={200: MissionOut}, summary="专项任务详情")
 def mission_detail(request: AuthedRequest, pk: ObjectId) -> Any:
     return selectors.mission_get_for(actor=request.user, pk=pk)
 
 
-@router.patch("/missions/{pk}", response={200: MissionOut, **ERRORS}, summary="修改专项任务")
+@router.patch("/missions/{pk}", response={200: MissionOut}, summary="修改专项任务")
 def mission_update(request: AuthedRequest, pk: ObjectId, payload: MobilizeMissionUpdateIn) -> Any:
     mission = selectors.mission_get_for(actor=request.user, pk=pk)
     given = payload.model_dump(exclude_unset=True)
@@ -153,21 +152,19 @@ def mission_update(request: AuthedRequest, pk: ObjectId, payload: MobilizeMissio
     )
 
 
-@router.post("/missions/{pk}/teams", response={200: MissionOut, **ERRORS}, summary="队伍参与任务")
+@router.post("/missions/{pk}/teams", response={200: MissionOut}, summary="队伍参与任务")
 def mission_add_team(request: AuthedRequest, pk: ObjectId, payload: MissionTeamIn) -> Any:
     mission = selectors.mission_get_for(actor=request.user, pk=pk)
     team = selectors.team_get_for(actor=request.user, pk=payload.team_id)
     return services.mission_add_team(actor=request.user, mission=mission, team=team)
 
 
-@router.get(
-    "/missions/{pk}/assignments", response={200: list[AssignmentOut], **ERRORS}, summary="任务人员与分工"
-)
+@router.get("/missions/{pk}/assignments", response={200: list[AssignmentOut]}, summary="任务人员与分工")
 def mission_assignments(request: AuthedRequest, pk: ObjectId) -> Any:
     return selectors.mission_page_for(actor=request.user, pk=pk).assignments
 
 
-@router.post("/missions/{pk}/assignments", response={201: AssignmentOut, **ERRORS}, summary="人员加入任务")
+@router.post("/missions/{pk}/assignments", response={201: AssignmentOut}, summary="人员加入任务")
 def mission_assign(request: AuthedRequest, pk: ObjectId, payload: MissionAssignIn) -> Any:
     mission = selectors.mission_get_for(actor=request.user, pk=pk)
     person = person_from_input(actor=request.user, employee_no=payload.employee_no)
@@ -180,7 +177,7 @@ def mission_assign(request: AuthedRequest, pk: ObjectId, payload: MissionAssignI
     )
 
 
-@router.post("/missions/{pk}/status", response={200: MissionOut, **ERRORS}, summary="更新任务状态")
+@router.post("/missions/{pk}/status", response={200: MissionOut}, summary="更新任务状态")
 def mission_status(request: AuthedRequest, pk: ObjectId, payload: StatusIn) -> Any:
     mission = selectors.mission_get_for(actor=request.user, pk=pk)
     return services.mission_set_status(
@@ -188,7 +185,7 @@ def mission_status(request: AuthedRequest, pk: ObjectId, payload: StatusIn) -> A
     )
 
 
-@router.post("/assignments/{pk}/deed", response={201: DeedOut, **ERRORS}, summary="将任务分工记为党员事迹")
+@router.post("/assignments/{pk}/deed", response={201: DeedOut}, summary="将任务分工记为党员事迹")
 def assignment_deed(request: AuthedRequest, pk: ObjectId, payload: PartDeedIn) -> Any:
     assignment = selectors.assignment_get_for(actor=request.user, pk=pk)
     return Status(
@@ -202,7 +199,7 @@ def assignment_deed(request: AuthedRequest, pk: ObjectId, payload: PartDeedIn) -
     )
 
 
-@router.post("/assignments/{pk}/remove", response={204: None, **ERRORS}, summary="将误加入的人员移出任务")
+@router.post("/assignments/{pk}/remove", response={204: None}, summary="将误加入的人员移出任务")
 def assignment_remove(request: AuthedRequest, pk: ObjectId, payload: MobilizeUnassignIn) -> Any:
     assignment = selectors.assignment_get_for(actor=request.user, pk=pk)
     services.assignment_remove(actor=request.user, assignment=assignment, reason=payload.reason)
@@ -215,7 +212,7 @@ def deployment_list(request: AuthedRequest, kind: str = "") -> Any:
     return selectors.deployment_list_for(actor=request.user, kind=kind)
 
 
-@router.post("/deployments", response={201: DeploymentOut, **ERRORS}, summary="记录派驻")
+@router.post("/deployments", response={201: DeploymentOut}, summary="记录派驻")
 def deployment_create(request: AuthedRequest, payload: DeploymentIn) -> Any:
     person = person_from_input(actor=request.user, employee_no=payload.employee_no)
     mission = (
@@ -236,7 +233,7 @@ def deployment_create(request: AuthedRequest, payload: DeploymentIn) -> Any:
     )
 
 
-@router.post("/deployments/{pk}/deed", response={201: DeedOut, **ERRORS}, summary="将派驻记为党员事迹")
+@router.post("/deployments/{pk}/deed", response={201: DeedOut}, summary="将派驻记为党员事迹")
 def deployment_deed(request: AuthedRequest, pk: ObjectId, payload: PartDeedIn) -> Any:
     deployment = selectors.deployment_get_for(actor=request.user, pk=pk)
     return Status(
@@ -261,7 +258,7 @@ def deployment_import(request: AuthedRequest, file: File[UploadedFile], dry_run:
     return report_out(report)
 
 
-@router.post("/service-records", response={201: ServiceOut, **ERRORS}, summary="记录服务时长")
+@router.post("/service-records", response={201: ServiceOut}, summary="记录服务时长")
 def service_create(request: AuthedRequest, payload: ServiceIn) -> Any:
     person = person_from_input(actor=request.user, employee_no=payload.employee_no)
     team = selectors.team_get_for(actor=request.user, pk=payload.team_id) if payload.team_id else None

@@ -6,7 +6,7 @@ from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.core import imports
-from qixin.core.api import ERRORS, IMPORT_ERRORS, ImportReportOut, ObjectId, Pagination, report_out
+from qixin.core.api import IMPORT_ERRORS, ImportReportOut, ObjectId, Pagination, report_out
 from qixin.core.pages import AuthedRequest
 from qixin.people import selectors as person_selectors
 
@@ -29,7 +29,7 @@ from .schemas import (
 router = Router(tags=["组织"])
 
 
-@router.get("/", response={200: list[OrgOut], **ERRORS}, summary="组织列表")
+@router.get("/", response={200: list[OrgOut]}, summary="组织列表")
 @paginate(Pagination)
 def org_list(request: AuthedRequest, filters: Query[OrgFilters]) -> Any:
     return selectors.org_list_for(
@@ -59,18 +59,18 @@ def _detail(request: AuthedRequest, pk: int) -> dict[str, Any]:
     }
 
 
-@router.get("/{int:pk}", response={200: OrgDetailOut, **ERRORS}, summary="组织详情")
+@router.get("/{int:pk}", response={200: OrgDetailOut}, summary="组织详情")
 def org_detail(request: AuthedRequest, pk: ObjectId) -> Any:
     return _detail(request, pk)
 
 
-@router.get("/{int:pk}/health", response={200: list[FindingOut], **ERRORS}, summary="健康检查（含下级）")
+@router.get("/{int:pk}/health", response={200: list[FindingOut]}, summary="健康检查（含下级）")
 def org_health(request: AuthedRequest, pk: ObjectId) -> Any:
     org = selectors.org_get_for(actor=request.user, pk=pk)
     return selectors.org_health_for(actor=request.user, org=org)
 
 
-@router.post("/", response={201: OrgDetailOut, **ERRORS}, summary="新建组织")
+@router.post("/", response={201: OrgDetailOut}, summary="新建组织")
 def org_create(request: AuthedRequest, payload: OrgCreateIn) -> Any:
     parent = (
         selectors.org_get_for(actor=request.user, code=payload.parent_code) if payload.parent_code else None
@@ -87,9 +87,7 @@ def org_create(request: AuthedRequest, payload: OrgCreateIn) -> Any:
     return Status(201, _detail(request, org.pk))
 
 
-@router.patch(
-    "/{int:pk}", response={200: OrgDetailOut, **ERRORS}, summary="修改组织（更名、所在单位、成立日期）"
-)
+@router.patch("/{int:pk}", response={200: OrgDetailOut}, summary="修改组织（更名、所在单位、成立日期）")
 def org_update(request: AuthedRequest, pk: ObjectId, payload: OrgUpdateIn) -> Any:
     org = selectors.org_get_for(actor=request.user, pk=pk)
     services.org_update(
@@ -118,7 +116,7 @@ def org_import(request: AuthedRequest, file: File[UploadedFile], dry_run: bool =
 
 @router.get(
     "/{int:pk}/positions",
-    response={200: list[PositionDetailOut], **ERRORS},
+    response={200: list[PositionDetailOut]},
     summary="组织的职务（默认只列在任）",
 )
 def position_list(request: AuthedRequest, pk: ObjectId, filters: Query[PositionFiltersIn]) -> Any:
@@ -126,7 +124,7 @@ def position_list(request: AuthedRequest, pk: ObjectId, filters: Query[PositionF
     return list(selectors.position_list_for(actor=request.user, org=org, include_ended=filters.include_ended))
 
 
-@router.post("/{int:pk}/positions", response={201: PositionDetailOut, **ERRORS}, summary="任命职务")
+@router.post("/{int:pk}/positions", response={201: PositionDetailOut}, summary="任命职务")
 def position_assign(request: AuthedRequest, pk: ObjectId, payload: PositionAssignIn) -> Any:
     org = selectors.org_get_for(actor=request.user, pk=pk)
     person = person_selectors.person_from_input(actor=request.user, employee_no=payload.employee_no)
@@ -143,7 +141,7 @@ def position_assign(request: AuthedRequest, pk: ObjectId, payload: PositionAssig
     return Status(201, selectors.position_get_for(actor=request.user, pk=position.pk))
 
 
-@router.post("/positions/{int:pk}/end", response={200: PositionDetailOut, **ERRORS}, summary="办理离任")
+@router.post("/positions/{int:pk}/end", response={200: PositionDetailOut}, summary="办理离任")
 def position_end(request: AuthedRequest, pk: ObjectId, payload: PositionEndIn) -> Any:
     position = selectors.position_get_for(actor=request.user, pk=pk)
     return services.position_end(actor=request.user, position=position, ended_on=payload.ended_on)
@@ -162,13 +160,13 @@ def position_import(request: AuthedRequest, file: File[UploadedFile], dry_run: b
     return report_out(report)
 
 
-@router.get("/{int:pk}/elections", response={200: list[OrgElectionOut], **ERRORS}, summary="换届选举记录")
+@router.get("/{int:pk}/elections", response={200: list[OrgElectionOut]}, summary="换届选举记录")
 def election_list(request: AuthedRequest, pk: ObjectId) -> Any:
     org = selectors.org_get_for(actor=request.user, pk=pk)
     return list(selectors.election_list_for(actor=request.user, org=org))
 
 
-@router.post("/{int:pk}/elections", response={201: OrgElectionOut, **ERRORS}, summary="记录换届选举")
+@router.post("/{int:pk}/elections", response={201: OrgElectionOut}, summary="记录换届选举")
 def election_record(request: AuthedRequest, pk: ObjectId, payload: OrgElectionRecordIn) -> Any:
     org = selectors.org_get_for(actor=request.user, pk=pk)
     election = services.election_record(

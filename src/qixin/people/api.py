@@ -7,7 +7,7 @@ from ninja import File, Query, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from qixin.core import imports
-from qixin.core.api import ERRORS, IMPORT_ERRORS, ImportReportOut, ObjectId, Pagination, report_out
+from qixin.core.api import IMPORT_ERRORS, ImportReportOut, ObjectId, Pagination, report_out
 from qixin.core.pages import AuthedRequest
 from qixin.core.text import mask_address, mask_id_number, mask_phone
 from qixin.orgs import selectors as org_selectors
@@ -84,7 +84,7 @@ class PersonPagination(Pagination):
 
 @router.get(
     "/",
-    response={200: list[PersonOut], **ERRORS},
+    response={200: list[PersonOut]},
     summary="人员列表（姓名、工号、拼音首字母搜索；按组织、类别、学历、年龄筛选）",
 )
 @paginate(PersonPagination)
@@ -130,20 +130,18 @@ def _detail(request: AuthedRequest, pk: int) -> dict[str, Any]:
     }
 
 
-@router.get("/{int:pk}", response={200: PersonDetailOut, **ERRORS}, summary="人员详情（敏感信息脱敏）")
+@router.get("/{int:pk}", response={200: PersonDetailOut}, summary="人员详情（敏感信息脱敏）")
 def person_detail(request: AuthedRequest, pk: ObjectId) -> Any:
     return _detail(request, pk)
 
 
-@router.get(
-    "/{int:pk}/sensitive", response={200: SensitiveOut, **ERRORS}, summary="查看敏感信息（记入审计日志）"
-)
+@router.get("/{int:pk}/sensitive", response={200: SensitiveOut}, summary="查看敏感信息（记入审计日志）")
 def person_sensitive(request: AuthedRequest, pk: ObjectId) -> Any:
     values = selectors.person_sensitive_for(actor=request.user, pk=pk)
     return {"id_number": values["公民身份号码"], "phone": values["联系电话"], "address": values["家庭住址"]}
 
 
-@router.post("/", response={201: PersonDetailOut, **ERRORS}, summary="登记人员（可同时登记党员信息）")
+@router.post("/", response={201: PersonDetailOut}, summary="登记人员（可同时登记党员信息）")
 def person_create(request: AuthedRequest, payload: PersonCreateIn) -> Any:
     org = org_selectors.org_get_for(actor=request.user, code=payload.org_code)
     values = payload.dict(exclude={"org_code", "category", "joined_on", "full_on"})
@@ -159,7 +157,7 @@ def person_create(request: AuthedRequest, payload: PersonCreateIn) -> Any:
     return Status(201, _detail(request, person.pk))
 
 
-@router.patch("/{int:pk}", response={200: PersonDetailOut, **ERRORS}, summary="修改人员信息")
+@router.patch("/{int:pk}", response={200: PersonDetailOut}, summary="修改人员信息")
 def person_update(request: AuthedRequest, pk: ObjectId, payload: PersonUpdateIn) -> Any:
     person = selectors.person_get_for(actor=request.user, pk=pk)
     values = payload.dict(exclude_unset=True)
@@ -169,7 +167,7 @@ def person_update(request: AuthedRequest, pk: ObjectId, payload: PersonUpdateIn)
     return _detail(request, pk)
 
 
-@router.post("/{int:pk}/transfer", response={200: PersonDetailOut, **ERRORS}, summary="组织关系转接")
+@router.post("/{int:pk}/transfer", response={200: PersonDetailOut}, summary="组织关系转接")
 def person_transfer(request: AuthedRequest, pk: ObjectId, payload: TransferIn) -> Any:
     membership = selectors.membership_current_for(actor=request.user, person_pk=pk)
     target = org_selectors.org_get_for(actor=request.user, code=payload.target_code)
@@ -179,9 +177,7 @@ def person_transfer(request: AuthedRequest, pk: ObjectId, payload: TransferIn) -
     return _detail(request, pk)
 
 
-@router.post(
-    "/{int:pk}/admit", response={200: PersonDetailOut, **ERRORS}, summary="登记党员信息（接收预备党员或转入）"
-)
+@router.post("/{int:pk}/admit", response={200: PersonDetailOut}, summary="登记党员信息（接收预备党员或转入）")
 def person_admit(request: AuthedRequest, pk: ObjectId, payload: AdmitIn) -> Any:
     person = selectors.person_get_for(actor=request.user, pk=pk)
     branch = org_selectors.org_get_for(actor=request.user, code=payload.branch_code)
@@ -190,16 +186,14 @@ def person_admit(request: AuthedRequest, pk: ObjectId, payload: AdmitIn) -> Any:
     return _detail(request, pk)
 
 
-@router.post("/{int:pk}/confirm-full", response={200: PersonDetailOut, **ERRORS}, summary="预备党员转正")
+@router.post("/{int:pk}/confirm-full", response={200: PersonDetailOut}, summary="预备党员转正")
 def person_confirm_full(request: AuthedRequest, pk: ObjectId, payload: ConfirmFullIn) -> Any:
     membership = selectors.membership_current_for(actor=request.user, person_pk=pk)
     services.membership_confirm_full(actor=request.user, membership=membership, full_on=payload.full_on)
     return _detail(request, pk)
 
 
-@router.post(
-    "/{int:pk}/extend-probation", response={200: PersonDetailOut, **ERRORS}, summary="延长预备期（只能一次）"
-)
+@router.post("/{int:pk}/extend-probation", response={200: PersonDetailOut}, summary="延长预备期（只能一次）")
 def person_extend_probation(request: AuthedRequest, pk: ObjectId, payload: ExtendProbationIn) -> Any:
     membership = selectors.membership_current_for(actor=request.user, person_pk=pk)
     services.membership_extend_probation(
@@ -215,7 +209,7 @@ def person_extend_probation(request: AuthedRequest, pk: ObjectId, payload: Exten
 
 @router.post(
     "/{int:pk}/cancel-probation",
-    response={200: PersonDetailOut, **ERRORS},
+    response={200: PersonDetailOut},
     summary="取消预备党员资格（终止组织关系，保留历史）",
 )
 def person_cancel_probation(request: AuthedRequest, pk: ObjectId, payload: CancelProbationIn) -> Any:
@@ -230,23 +224,21 @@ def person_cancel_probation(request: AuthedRequest, pk: ObjectId, payload: Cance
     return _detail(request, pk)
 
 
-@router.post("/{int:pk}/leave", response={200: PersonDetailOut, **ERRORS}, summary="离职或退休")
+@router.post("/{int:pk}/leave", response={200: PersonDetailOut}, summary="离职或退休")
 def person_leave(request: AuthedRequest, pk: ObjectId, payload: PersonLeaveIn) -> Any:
     person = selectors.person_get_for(actor=request.user, pk=pk)
     services.person_leave(actor=request.user, person=person, on=payload.on, status=payload.status)
     return _detail(request, pk)
 
 
-@router.post(
-    "/{int:pk}/end-membership", response={200: PersonDetailOut, **ERRORS}, summary="终止组织关系（保留历史）"
-)
+@router.post("/{int:pk}/end-membership", response={200: PersonDetailOut}, summary="终止组织关系（保留历史）")
 def person_end_membership(request: AuthedRequest, pk: ObjectId, payload: EndMembershipIn) -> Any:
     membership = selectors.membership_current_for(actor=request.user, person_pk=pk)
     services.membership_end(actor=request.user, membership=membership, on=payload.on, reason=payload.reason)
     return _detail(request, pk)
 
 
-@router.post("/{int:pk}/standing", response={200: PersonDetailOut, **ERRORS}, summary="党籍状态、失联与流动")
+@router.post("/{int:pk}/standing", response={200: PersonDetailOut}, summary="党籍状态、失联与流动")
 def person_standing(request: AuthedRequest, pk: ObjectId, payload: StandingIn) -> Any:
     membership = selectors.membership_current_for(actor=request.user, person_pk=pk)
     values = payload.dict(exclude_unset=True)
