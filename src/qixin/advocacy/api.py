@@ -50,14 +50,8 @@ def campaign_create(request: AuthedRequest, payload: AdvocacyCampaignIn) -> Any:
 @router.patch("/campaigns/{pk}", response={200: AdvocacyCampaignOut}, summary="修改代言活动")
 def campaign_update(request: AuthedRequest, pk: ObjectId, payload: AdvocacyCampaignUpdateIn) -> Any:
     campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
-    given = payload.model_dump(exclude_unset=True)
     return services.campaign_update(
-        actor=request.user,
-        campaign=campaign,
-        name=given.get("name") or campaign.name,
-        description=campaign.description if given.get("description") is None else given["description"],
-        starts_on=given.get("starts_on") or campaign.starts_on,
-        ends_on=given.get("ends_on", campaign.ends_on),
+        actor=request.user, campaign=campaign, **payload.model_dump(exclude_unset=True)
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.db.models import Q
@@ -14,6 +14,7 @@ from qixin.core import audit
 from qixin.core.access import is_self, reads_org, require
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
+from qixin.core.services import model_update, update_values
 from qixin.core.validation import full_clean
 from qixin.orgs.models import Organization
 from qixin.people.models import Person
@@ -110,31 +111,31 @@ def campaign_create(
 
 
 @transaction.atomic
+class CampaignChanges(TypedDict, total=False):
+    name: str
+    description: str
+    starts_on: date
+    ends_on: date | None
+
+
+CAMPAIGN_FIELDS = ("name", "description", "starts_on", "ends_on")
+
+
 def campaign_update(
-    *,
-    actor: User | None,
-    campaign: Campaign,
-    name: str,
-    description: str,
-    starts_on: date,
-    ends_on: date | None,
+    *, actor: User | None, campaign: Campaign, **changes: Unpack[CampaignChanges]
 ) -> Campaign:
     """Correct a campaign's name, description or period, by who keeps the records of the
     organization that started it, under the same rules as when it started (a period that still holds
     every share registered). The organization stays: it decides who the campaign addresses and under
-    which subtree its shares count."""
+    which subtree its shares count. Only the fields given change (a partial update)."""
     require(reads_org(actor, campaign.organization), hide=True)
     require(can_manage_campaign(actor, campaign))
-    name = _check_campaign(name=name, starts_on=starts_on, ends_on=ends_on, campaign=campaign)
-    before = _campaign_facts(campaign)
-    campaign.name, campaign.description = name, description.strip()
-    campaign.starts_on, campaign.ends_on = starts_on, ends_on
-    full_clean(campaign)
-    changes = audit.diff(before, _campaign_facts(campaign))
-    if not changes:
-        return campaign
-    campaign.save()
-    audit.record(actor=actor, action="update", obj=campaign, changes=changes)
+    values = update_values(campaign, changes, CAMPAIGN_FIELDS)
+    values["name"] = _check_campaign(
+        name=values["name"], starts_on=values["starts_on"], ends_on=values["ends_on"], campaign=campaign
+    )
+    values["description"] = values["description"].strip()
+    model_update(instance=campaign, data=values, fields=CAMPAIGN_FIELDS, actor=actor, facts=_campaign_facts)
     return campaign
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from . import access, audit
 from .access import require
 from .errors import ApplicationError, Problem
 from .models import ApiToken, Role, RoleGrant, TwoFactorRequirement, User
+from .validation import full_clean
 
 if TYPE_CHECKING:
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -226,3 +228,52 @@ def two_factor_failed(*, user: User) -> None:
     """A wrong second-factor code: audited, then refused."""
     audit.record(actor=user, action="two_factor_failed", obj=user)
     raise ApplicationError("bad_token", "验证码不正确，请重新输入。")
+
+
+# --- updating a record ------------------------------------------------------------------------------
+
+
+def update_values(instance: Any, data: Mapping[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    """Every field of `fields` as it will be once `data` (a partial update: what the user sent) is
+    applied: a field not in `data` keeps its value, and so does one sent as None when the record
+    cannot leave it empty (the API's update schemas document null as 'unchanged')."""
+    unknown = set(data) - set(fields)
+    if unknown:
+        raise TypeError(f"fields not updatable here: {', '.join(sorted(unknown))}")
+    values = {f: getattr(instance, f) for f in fields}
+    for name, value in data.items():
+        if value is None and not instance._meta.get_field(name).null:
+            continue
+        values[name] = value
+    return values
+
+
+def model_update(
+    *,
+    instance: Any,
+    data: Mapping[str, Any],
+    fields: Sequence[str],
+    actor: User | None,
+    action: str = "update",
+    facts: Callable[[Any], Mapping[str, Any]] | None = None,
+    after_save: Callable[[dict[str, list[Any]]], None] | None = None,
+) -> dict[str, list[Any]]:
+    """Apply `data` (see update_values) to `instance`, validate it (full_clean, in Chinese), save the
+    fields that changed (update_fields) and audit the change as `action`, by `facts(instance)` (what the
+    record is audited by; by default the fields themselves). Nothing is saved or audited when nothing
+    changed. `after_save` may add to the changes before they are audited. Returns the changes."""
+    shown = facts or (lambda obj: {f: getattr(obj, f) for f in fields})
+    values = update_values(instance, data, fields)
+    before, old = dict(shown(instance)), {f: getattr(instance, f) for f in fields}
+    for name, value in values.items():
+        setattr(instance, name, value)
+    full_clean(instance)
+    changed = [f for f in fields if getattr(instance, f) != old[f]]
+    changes = audit.diff(before, shown(instance))
+    if not changed or not changes:
+        return {}
+    instance.save(update_fields=changed)
+    if after_save is not None:
+        after_save(changes)
+    audit.record(actor=actor, action=action, obj=instance, changes=changes)
+    return changes

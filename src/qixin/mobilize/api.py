@@ -67,21 +67,11 @@ def team_create(request: AuthedRequest, payload: TeamIn) -> Any:
 @router.patch("/teams/{int:pk}", response={200: MobilizeTeamOut}, summary="修改队伍")
 def team_update(request: AuthedRequest, pk: ObjectId, payload: MobilizeTeamUpdateIn) -> Any:
     team = selectors.team_get_for(actor=request.user, pk=pk)
-    given = payload.model_dump(exclude_unset=True, exclude_none=True)
-    if "leader_employee_no" in given:
-        number = given["leader_employee_no"].strip()
-        leader = person_from_input(actor=request.user, employee_no=number) if number else None
-    else:
-        leader = team.leader
-    return services.team_update(
-        actor=request.user,
-        team=team,
-        name=given.get("name", team.name),
-        kind=given.get("kind", team.kind),
-        custom_kind=given.get("custom_kind", team.custom_kind),
-        leader=leader,
-        description=given.get("description", team.description),
-    )
+    changes = payload.model_dump(exclude_unset=True, exclude_none=True)
+    if "leader_employee_no" in changes:
+        number = changes.pop("leader_employee_no").strip()
+        changes["leader"] = person_from_input(actor=request.user, employee_no=number) if number else None
+    return services.team_update(actor=request.user, team=team, **changes)
 
 
 @router.get("/teams/{pk}/members", response={200: list[TeamMemberOut]}, summary="队员")
@@ -140,15 +130,8 @@ def mission_detail(request: AuthedRequest, pk: ObjectId) -> Any:
 @router.patch("/missions/{pk}", response={200: MissionOut}, summary="修改专项任务")
 def mission_update(request: AuthedRequest, pk: ObjectId, payload: MobilizeMissionUpdateIn) -> Any:
     mission = selectors.mission_get_for(actor=request.user, pk=pk)
-    given = payload.model_dump(exclude_unset=True)
     return services.mission_update(
-        actor=request.user,
-        mission=mission,
-        name=given.get("name") or mission.name,
-        kind=given.get("kind") or mission.kind,
-        goal=given.get("goal") or mission.goal,
-        starts_on=given.get("starts_on") or mission.starts_on,
-        ends_on=given.get("ends_on", mission.ends_on),
+        actor=request.user, mission=mission, **payload.model_dump(exclude_unset=True)
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +16,7 @@ from qixin.core import audit
 from qixin.core.access import reads_org, require
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
+from qixin.core.services import model_update, update_values
 from qixin.core.validation import full_clean
 from qixin.orgs.models import Organization
 from qixin.people.models import Membership, Person
@@ -133,25 +134,34 @@ def team_create(
 
 
 @transaction.atomic
-def team_update(
-    *,
-    actor: User | None,
-    team: Team,
-    name: str,
-    kind: str,
-    custom_kind: str,
-    leader: Person | None,
-    description: str,
-) -> Team:
+class TeamChanges(TypedDict, total=False):
+    name: str
+    kind: str
+    custom_kind: str
+    leader: Person | None
+    description: str
+
+
+TEAM_FIELDS = ("name", "kind", "custom_kind", "leader", "description")
+
+
+def team_update(*, actor: User | None, team: Team, **changes: Unpack[TeamChanges]) -> Team:
     """Correct a team's name, kind, leader or description, by who keeps the records of the forming
     organization and under the same rules as when it was formed. A disbanded team is not changed.
     The forming organization and date stay: the figures count a team under its organization from
     that date (teams_active_for), and its members joined on or after it. A new leader who is not a
-    current member joins today (or on the forming date, if that is later)."""
+    current member joins today (or on the forming date, if that is later). Only the fields given
+    change (a partial update)."""
     _require_org(actor, team.organization)
     if team.disbanded_on is not None:
         raise ApplicationError("team_disbanded", f"“{team.name}”已于{team.disbanded_on}解散，不能修改。")
-    name, custom_kind = _check_team(actor, name=name, kind=kind, custom_kind=custom_kind, leader=leader)
+    values = update_values(team, changes, TEAM_FIELDS)
+    leader = values["leader"] if "leader" in changes else team.leader
+    values["leader"] = leader
+    values["name"], values["custom_kind"] = _check_team(
+        actor, name=values["name"], kind=values["kind"], custom_kind=values["custom_kind"], leader=leader
+    )
+    values["description"] = values["description"].strip()
     joins = False
     if leader is not None and leader.pk != team.leader_id:
         membership = team.members.filter(person=leader).first()
@@ -162,22 +172,27 @@ def team_update(
                 [Problem(message="已退出队伍", field="队长工号")],
             )
         joins = membership is None
-    before = _team_facts(team)
-    team.name, team.kind, team.custom_kind = name, kind, custom_kind
-    team.leader, team.description = leader, description.strip()
-    full_clean(team)
-    changes = audit.diff(before, _team_facts(team))
-    if not changes:
-        return team
-    team.save()
-    if joins:
-        assert leader is not None
-        joined_on = max(timezone.localdate(), team.formed_on)
-        TeamMember.objects.create(
-            team=team, person=leader, is_party_member=is_party_member(leader, joined_on), joined_on=joined_on
-        )
-        changes["leader_joined_on"] = [None, joined_on.isoformat()]
-    audit.record(actor=actor, action="update", obj=team, changes=changes)
+
+    def leader_joins(changes: dict[str, list[Any]]) -> None:
+        if joins:
+            assert leader is not None
+            joined_on = max(timezone.localdate(), team.formed_on)
+            TeamMember.objects.create(
+                team=team,
+                person=leader,
+                is_party_member=is_party_member(leader, joined_on),
+                joined_on=joined_on,
+            )
+            changes["leader_joined_on"] = [None, joined_on.isoformat()]
+
+    model_update(
+        instance=team,
+        data=values,
+        fields=TEAM_FIELDS,
+        actor=actor,
+        facts=_team_facts,
+        after_save=leader_joins,
+    )
     return team
 
 
@@ -311,32 +326,30 @@ def _require_mission_open(mission: Mission) -> None:
 
 
 @transaction.atomic
-def mission_update(
-    *,
-    actor: User | None,
-    mission: Mission,
-    name: str,
-    kind: str,
-    goal: str,
-    starts_on: date,
-    ends_on: date | None,
-) -> Mission:
+class MissionChanges(TypedDict, total=False):
+    name: str
+    kind: str
+    goal: str
+    starts_on: date
+    ends_on: date | None
+
+
+MISSION_FIELDS = ("name", "kind", "goal", "starts_on", "ends_on")
+
+
+def mission_update(*, actor: User | None, mission: Mission, **changes: Unpack[MissionChanges]) -> Mission:
     """Correct a mission's name, kind, goal or period while it is 筹备中 or 进行中, by who keeps the
     records of the organization that started it, under the same rules as when it started. The
     organization stays (the figures count the mission under it); the status and outcome change only
-    through mission_set_status; a completed or cancelled mission is a closed record."""
+    through mission_set_status; a completed or cancelled mission is a closed record. Only the fields
+    given change (a partial update)."""
     _require_org(actor, mission.organization)
     _require_mission_open(mission)
-    name, goal = _check_mission(name=name, goal=goal, starts_on=starts_on, ends_on=ends_on)
-    before = _mission_facts(mission)
-    mission.name, mission.kind, mission.goal = name, kind, goal
-    mission.starts_on, mission.ends_on = starts_on, ends_on
-    full_clean(mission)
-    changes = audit.diff(before, _mission_facts(mission))
-    if not changes:
-        return mission
-    mission.save()
-    audit.record(actor=actor, action="update", obj=mission, changes=changes)
+    values = update_values(mission, changes, MISSION_FIELDS)
+    values["name"], values["goal"] = _check_mission(
+        name=values["name"], goal=values["goal"], starts_on=values["starts_on"], ends_on=values["ends_on"]
+    )
+    model_update(instance=mission, data=values, fields=MISSION_FIELDS, actor=actor, facts=_mission_facts)
     return mission
 
 

@@ -90,13 +90,7 @@ def org_create(request: AuthedRequest, payload: OrgCreateIn) -> Any:
 @router.patch("/{int:pk}", response={200: OrgDetailOut}, summary="修改组织（更名、所在单位、成立日期）")
 def org_update(request: AuthedRequest, pk: ObjectId, payload: OrgUpdateIn) -> Any:
     org = selectors.org_get_for(actor=request.user, pk=pk)
-    services.org_update(
-        actor=request.user,
-        org=org,
-        name=payload.name,
-        unit=payload.unit,
-        established_on=payload.established_on,
-    )
+    services.org_update(actor=request.user, org=org, **payload.model_dump(exclude_unset=True))
     return _detail(request, pk)
 
 
