@@ -64,7 +64,7 @@ def test_the_drill_down_lists_exactly_the_counted_records(world):
     _metric, value, drill = selectors.drill_for(
         actor=world["admin"], org=world["plant"], period=FIRST_HALF, key="members.full"
     )
-    rows = list(drill.rows)
+    rows = list(drill.all_rows())
     assert value.value == 3
     assert [row[1] for row in rows] == ["A1", "A2", "B1"]
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from qixin.core import access
+from qixin.core import access, listing
 from qixin.core.access import require
 from qixin.core.pages import AuthedRequest, form_page, titled_form_page
 from qixin.orgs.selectors import org_from_input
@@ -20,16 +20,20 @@ from qixin.orgs.selectors import org_from_input
 from . import forms, selectors, services
 from .permissions import can_delete_share, can_manage_campaign
 
-SHARES_SHOWN = 50
+TOP_PARTICIPANTS = 50  # the campaign page ranks its 50 most active participants, and says so
 
 
 _form = partial(titled_form_page, template="advocacy/form.html")
 
 
+CAMPAIGN_LIST = listing.register("advocacy:index")
+SHARE_LIST = listing.register("advocacy:campaign")  # the shares registered, on the campaign's page
+
+
 @login_required
 def index(request: AuthedRequest) -> HttpResponse:
     rows = selectors.campaign_list_for(actor=request.user)
-    return render(request, "advocacy/index.html", {"campaigns": list(rows[:200]), "total": rows.count()})
+    return listing.show(request, CAMPAIGN_LIST, rows, template="advocacy/index.html")
 
 
 @login_required
@@ -56,13 +60,18 @@ def _campaign_context(request: AuthedRequest, pk: int) -> dict[str, Any]:
         "campaign": campaign,
         "items": list(campaign.items.all()),
         "by_branch": selectors.participation_by_branch_for(actor=request.user, campaign=campaign),
-        "by_person": selectors.participation_by_person_for(actor=request.user, campaign=campaign, limit=50),
+        "by_person": selectors.participation_by_person_for(
+            actor=request.user, campaign=campaign, limit=TOP_PARTICIPANTS
+        ),
+        "top_participants": TOP_PARTICIPANTS,
         "mine": list(selectors.share_list_for(actor=request.user, campaign=campaign).filter(person_id=own))
         if own
         else [],
         "manages": can_manage_campaign(request.user, campaign),
         "ended": campaign.ends_on is not None and campaign.ends_on < timezone.localdate(),
-        "shares": list(selectors.share_list_for(actor=request.user, campaign=campaign)[:SHARES_SHOWN]),
+        "shares": listing.listing(
+            request, SHARE_LIST, selectors.share_list_for(actor=request.user, campaign=campaign)
+        ),
         "content_form": forms.ContentForm(),
         "action": reverse("advocacy:share", args=[campaign.pk]),
     }

@@ -151,11 +151,19 @@ def person_deeds_for(*, actor: Any, person_pk: int, year: int | None = None) -> 
 def org_deeds_for(*, actor: Any, org_pk: int, year: int | None = None, limit: int = 500) -> DeedPage:
     """A branch's (or any subtree's) members' deeds by pillar of its brand."""
     org = org_get_for(actor=actor, pk=org_pk)
-    rows = _with_pillars(deed_list_for(actor=actor).filter(organization__path__startswith=org.path))
+    rows = org_deed_list_for(actor=actor, org=org)
     if year:
         rows = rows.filter(done_on__year=year)
-    total = rows.count()
-    deeds = list(rows[:limit])
+    return deed_page(org, list(rows[:limit]), rows.count(), year)
+
+
+def org_deed_list_for(*, actor: Any, org: Organization) -> QuerySet[Deed]:
+    """The deeds of the subtree's members, as its page lists them (paged)."""
+    return _with_pillars(deed_list_for(actor=actor).filter(organization__path__startswith=org.path))
+
+
+def deed_page(org: Organization, deeds: list[Deed], total: int, year: int | None) -> DeedPage:
+    """Deeds (one page of them) grouped by the pillars of the organization's brand."""
     framework = framework_effective(org)
     return DeedPage(org, framework, group_by_pillar(framework, deeds), total, year)
 

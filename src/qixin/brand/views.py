@@ -11,18 +11,26 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from qixin.core import access
+from qixin.core import access, listing
 from qixin.core.actions import action, post_action
 from qixin.core.errors import ApplicationError
 from qixin.core.pages import AuthedRequest, form_page, render_htmx
-from qixin.core.params import query_choice, query_year
+from qixin.core.params import query_year
 from qixin.orgs.selectors import org_from_input
 from qixin.people.selectors import person_from_input
 
 from . import forms, selectors, services
 from .models import Grade, RecognitionKind
 
-LIST_LIMIT = 200
+FRAMEWORK_LIST = listing.register("brand:index", per_page=20)  # the brands of the organizations
+ORG_DEEDS = listing.register("brand:org", filters=(listing.Year("year", "done_on__year"),))
+RECENT_RECOGNITIONS = 50  # the organization's page shows its latest 50 recognitions, labeled, linked
+RECOGNITION_LIST = listing.register(
+    "brand:recognitions",
+    filters=(listing.Choice("kind", RecognitionKind.values), listing.Year("year")),
+    export="brand:recognition_export",
+)
+EVALUATION_LIST = listing.register("brand:evaluations")
 
 
 @login_required
@@ -30,24 +38,28 @@ def index(request: AuthedRequest) -> HttpResponse:
     scope = access.scope_for(request.user)
     from qixin.orgs.selectors import org_roots_for
 
-    context = {
-        "roots": org_roots_for(actor=request.user),
-        "frameworks": list(selectors.framework_list_for(actor=request.user)[:50]),
-        "own_person_id": scope.person_id,
-    }
-    return render(request, "brand/index.html", context)
+    context = {"roots": org_roots_for(actor=request.user), "own_person_id": scope.person_id}
+    frameworks = selectors.framework_list_for(actor=request.user)
+    return listing.show(request, FRAMEWORK_LIST, frameworks, template="brand/index.html", context=context)
 
 
 @login_required
 def org_page(request: AuthedRequest, pk: int) -> HttpResponse:
     year = query_year(request)
     org = selectors.org_get_for(actor=request.user, pk=pk)
-    page = selectors.org_deeds_for(actor=request.user, org_pk=pk, year=year, limit=LIST_LIMIT)
+    deeds = listing.listing(request, ORG_DEEDS, selectors.org_deed_list_for(actor=request.user, org=org))
+    page = selectors.deed_page(org, list(deeds.rows), deeds.total, year)
     in_subtree = selectors.recognition_list_for(actor=request.user).filter(
         organization__path__startswith=org.path
     )
-    recognitions = list(in_subtree[:50])
-    context = {"page": page, "org": org, "recognitions": recognitions, "year": year}
+    context = {
+        "page": page,
+        "deeds": deeds,
+        "org": org,
+        "recognitions": list(in_subtree[:RECENT_RECOGNITIONS]),
+        "recognitions_total": in_subtree.count(),
+        "year": year,
+    }
     return render(request, "brand/org.html", context)
 
 
@@ -170,16 +182,13 @@ def framework_remove(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def recognitions(request: AuthedRequest) -> HttpResponse:
     rows = selectors.recognition_list_for(actor=request.user)
-    kind, year = query_choice(request, "kind", RecognitionKind.values) or "", query_year(request)
-    if kind:
-        rows = rows.filter(kind=kind)
-    if year:
-        rows = rows.filter(year=year)
+    shown = listing.listing(request, RECOGNITION_LIST, rows)
     context = {
-        "recognitions": list(rows[:LIST_LIMIT]),
-        "total": rows.count(),
-        "kind": kind,
-        "year": year,
+        "listing": shown,
+        "page": shown.page,
+        "query": shown.query,
+        "kind": shown.values["kind"] or "",
+        "year": shown.values["year"],
         "kinds": RecognitionKind,
     }
     return render(request, "brand/recognitions.html", context)
@@ -234,8 +243,7 @@ def recognition_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def evaluations(request: AuthedRequest) -> HttpResponse:
     rows = selectors.evaluation_list_for(actor=request.user)
-    context = {"evaluations": list(rows[:LIST_LIMIT]), "total": rows.count()}
-    return render(request, "brand/evaluations.html", context)
+    return listing.show(request, EVALUATION_LIST, rows, template="brand/evaluations.html")
 
 
 @login_required

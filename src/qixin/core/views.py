@@ -9,7 +9,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django_otp import match_token, user_has_device
 
 from qixin.orgs import selectors as org_selectors
 
-from . import access, selectors, services, tabular_kinds
+from . import access, listing, selectors, services, tabular_kinds
 from .actions import action, post_action
 from .errors import NotFound
 from .forms import ApiTokenForm, AuditFilterForm, PasswordChangeForm, RevokeForm, RoleGrantForm, TokenForm
@@ -168,6 +167,9 @@ def api_token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+AUDIT_LIST = listing.register("audit_log")
+
+
 @login_required
 def audit_log(request: AuthedRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
@@ -175,13 +177,12 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
         raise form_error(form)
     filters = selectors.AuditFilters(**form.cleaned_data) if form.is_bound else selectors.AuditFilters()
     entries = selectors.audit_search_for(actor=request.user, filters=filters).select_related("actor")
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
+    return listing.show(
         request,
-        "core/audit.html",
-        {"form": form, "page": page, "query": query.urlencode(), "actions": selectors.audit_actions()},
+        AUDIT_LIST,
+        entries,
+        template="core/audit.html",
+        context={"form": form, "actions": selectors.audit_actions()},
     )
 
 

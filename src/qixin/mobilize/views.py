@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from qixin.brand.selectors import framework_effective
+from qixin.core import listing
 from qixin.core.access import require
 from qixin.core.actions import action, post_action
 from qixin.core.errors import ApplicationError, NotFound
@@ -25,7 +26,9 @@ from . import forms, selectors, services
 from .models import DeploymentKind, MissionKind, MissionStatus, TeamKind
 from .permissions import can_manage_org, can_record_deployment_deed
 
-LIST_LIMIT = 200
+TEAM_LIST = listing.register("mobilize:index")
+MISSION_LIST = listing.register("mobilize:missions")
+DEPLOYMENT_LIST = listing.register("mobilize:deployments")
 
 
 _form = partial(titled_form_page, template="mobilize/form.html")
@@ -33,17 +36,11 @@ _form = partial(titled_form_page, template="mobilize/form.html")
 
 @login_required
 def index(request: AuthedRequest) -> HttpResponse:
-    kind = request.GET.get("kind", "")
-    search = request.GET.get("q", "").strip()
+    kind = query_choice(request, "kind", TeamKind.values) or ""
+    search = listing.search_text(request)
     rows = selectors.team_list_for(actor=request.user, kind=kind, search=search)
-    context = {
-        "teams": list(rows[:LIST_LIMIT]),
-        "total": rows.count(),
-        "kind": kind,
-        "q": search,
-        "kinds": TeamKind,
-    }
-    return render(request, "mobilize/index.html", context)
+    context = {"kind": kind, "q": search, "kinds": TeamKind}
+    return listing.show(request, TEAM_LIST, rows, template="mobilize/index.html", context=context)
 
 
 @login_required
@@ -161,15 +158,8 @@ def missions(request: AuthedRequest) -> HttpResponse:
     kind = query_choice(request, "kind", MissionKind.values) or ""
     status = query_choice(request, "status", MissionStatus.values) or ""
     rows = selectors.mission_list_for(actor=request.user, kind=kind, status=status)
-    context = {
-        "missions": list(rows[:LIST_LIMIT]),
-        "total": rows.count(),
-        "kind": kind,
-        "status": status,
-        "kinds": MissionKind,
-        "statuses": MissionStatus,
-    }
-    return render(request, "mobilize/missions.html", context)
+    context = {"kind": kind, "status": status, "kinds": MissionKind, "statuses": MissionStatus}
+    return listing.show(request, MISSION_LIST, rows, template="mobilize/missions.html", context=context)
 
 
 @login_required
@@ -348,15 +338,14 @@ def assignment_deed(request: AuthedRequest, pk: int) -> HttpResponse:
 def deployments(request: AuthedRequest) -> HttpResponse:
     kind = query_choice(request, "kind", DeploymentKind.values) or ""
     rows = selectors.deployment_list_for(actor=request.user, kind=kind)
-    shown = list(rows[:LIST_LIMIT])
-    context = {
-        "deployments": shown,
-        "total": rows.count(),
-        "kind": kind,
-        "kinds": DeploymentKind,
-        "deeds": selectors.deployments_with_deeds(shown),
-    }
-    return render(request, "mobilize/deployments.html", context)
+    return listing.show(
+        request,
+        DEPLOYMENT_LIST,
+        rows,
+        template="mobilize/deployments.html",
+        context={"kind": kind, "kinds": DeploymentKind},
+        about_rows=lambda shown: {"deeds": selectors.deployments_with_deeds(list(shown))},
+    )
 
 
 @login_required

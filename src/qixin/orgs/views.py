@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from qixin.core import listing
 from qixin.core.actions import action, post_action
 from qixin.core.pages import AuthedRequest, form_page
 from qixin.people import selectors as person_selectors
@@ -17,13 +18,17 @@ from qixin.people import selectors as person_selectors
 from . import forms, selectors, services
 from .models import OrgKind
 
+# The tree is not a list; what a search of it finds is, paged like every list.
+ORG_SEARCH = listing.register("orgs:tree", export="orgs:export")
+
 
 @login_required
 def tree(request: AuthedRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query = listing.search_text(request)
     context: dict[str, Any] = {"q": query}
     if query:
-        context["results"] = list(selectors.org_list_for(actor=request.user, search=query)[:100])
+        found = selectors.org_list_for(actor=request.user, search=query)
+        return listing.show(request, ORG_SEARCH, found, template="orgs/tree.html", context=context)
     else:
         roots = selectors.org_roots_for(actor=request.user)
         counts = selectors.member_counts(roots)

@@ -7,20 +7,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from qixin.core import listing
 from qixin.core.actions import action, post_action
-from qixin.core.pages import AuthedRequest, download, form_page, render_htmx
+from qixin.core.pages import AuthedRequest, download, form_page
 from qixin.orgs import selectors as org_selectors
 
 from . import forms, importers, selectors, services
 from .permissions import can_manage
 
-PAGE_SIZE = 50
+PERSON_LIST = listing.register("people:list", export="people:export")
 
 
 def _filters(request: AuthedRequest) -> tuple[forms.PersonFilterForm, selectors.PersonFilters]:
@@ -45,11 +45,14 @@ def _filters(request: AuthedRequest) -> tuple[forms.PersonFilterForm, selectors.
 def person_list(request: AuthedRequest) -> HttpResponse:
     form, filters = _filters(request)
     people = selectors.person_search_for(actor=request.user, filters=filters)
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "filters": filters}
-    return render_htmx(request, "people/list.html", "people/partials/_results.html", context)
+    return listing.show(
+        request,
+        PERSON_LIST,
+        people,
+        template="people/list.html",
+        partial="people/partials/_results.html",
+        context={"form": form, "filters": filters},
+    )
 
 
 @login_required

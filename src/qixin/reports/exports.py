@@ -186,7 +186,7 @@ def write_drill(drill: Drill, path: Path) -> int:
     def plain(cell: Any) -> Any:
         return cell[0] if isinstance(cell, tuple) else cell
 
-    rows: Any = ([plain(c) for c in row] for row in drill.rows)
+    rows: Any = ([plain(c) for c in row] for row in drill.all_rows())
     return tabular.write(path, list(drill.columns), rows)
 
 

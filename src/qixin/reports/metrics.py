@@ -13,12 +13,13 @@ figure is computed again only after a write to what it reads, or on a new day.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from qixin.core import versions
@@ -53,11 +54,24 @@ class Scope:
 @dataclass(frozen=True)
 class Drill:
     """The records behind a figure: a title, column headers and rows (each row's first cell may be a
-    (text, url) pair to link the record)."""
+    (text, url) pair to link the record).
+
+    Records in the database are given as a queryset and the function that makes a row of one record:
+    the drill-down page counts and pages them in SQL, and searches the fields named in `search`. A
+    handful of rows computed in Python (one per organization) are given as `rows`."""
 
     title: str
     columns: Sequence[str]
-    rows: Iterable[Sequence[Any]]
+    rows: Iterable[Sequence[Any]] = ()
+    records: QuerySet[Any] | None = None
+    row: Callable[[Any], Sequence[Any]] | None = None
+    search: Sequence[str] = ()
+
+    def all_rows(self) -> Iterator[Sequence[Any]]:
+        """Every row, as an export writes them."""
+        if self.records is None or self.row is None:
+            return iter(self.rows)
+        return (self.row(record) for record in self.records.iterator(chunk_size=2000))
 
 
 @dataclass(frozen=True)

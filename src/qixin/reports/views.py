@@ -10,12 +10,12 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from qixin.core import listing
 from qixin.core.errors import ApplicationError
 from qixin.core.pages import AuthedRequest, download, form_error, form_page
 
@@ -67,6 +67,37 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     )
 
 
+DRILL_LIST = listing.register("reports:drill", per_page=100)
+
+
+def _drill_page(
+    request: AuthedRequest, rows: Any, search: str
+) -> tuple[Any, list[list[dict[str, Any]]], int]:
+    """The page of a drill-down asked for, its rows as cells, and how many rows there are unsearched.
+
+    Records in the database are searched, counted and paged in SQL, and only the page's rows are
+    made. Rows computed in Python (one per organization), or records whose drill declares no
+    searched fields, are searched in every cell's text."""
+    per_page = listing.spec(DRILL_LIST).per_page
+    if rows.records is not None and rows.row is not None and (rows.search or not search):
+        records = rows.records
+        total = records.count() if search else 0
+        if search:
+            records = records.filter(listing.search_q(search, rows.search))
+        page = listing.paginate(request, records, per_page=per_page)
+        table = [[_cell(c) for c in rows.row(record)] for record in page.object_list]
+        return page, table, total or page.paginator.count
+    everything = [[_cell(c) for c in row] for row in rows.all_rows()]
+    total = len(everything)
+    if search:  # a name, a 工号, a branch...: rows with a cell that contains it
+        needle = search.casefold()
+        everything = [
+            row for row in everything if any(needle in str(c["text"] or "").casefold() for c in row)
+        ]
+    page = listing.paginate(request, everything, per_page=per_page)
+    return page, list(page.object_list), total
+
+
 @login_required
 def drill(request: AuthedRequest, key: str) -> HttpResponseBase:
     _form, org, period = _scope(request)
@@ -74,13 +105,8 @@ def drill(request: AuthedRequest, key: str) -> HttpResponseBase:
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "csv"):
         return download(lambda path: exports.write_drill(rows, path), f"{metric.label}.{fmt}")
-    table = [[_cell(c) for c in row] for row in rows.rows]
-    total = len(table)
-    search = (request.GET.get("q") or "").strip()
-    if search:  # a name, a 工号, a branch...: rows with a cell that contains it
-        needle = search.casefold()
-        table = [row for row in table if any(needle in str(c["text"] or "").casefold() for c in row)]
-    page = Paginator(table, 100).get_page(request.GET.get("page"))
+    search = listing.search_text(request)
+    page, table, total = _drill_page(request, rows, search)
     query = _query(org, period)
     return render(
         request,
@@ -90,6 +116,7 @@ def drill(request: AuthedRequest, key: str) -> HttpResponseBase:
             "value": value,
             "drill": rows,
             "page": page,
+            "table": table,
             "org": org,
             "period": period,
             "last_day": date.fromordinal(period.end.toordinal() - 1),

@@ -20,10 +20,14 @@ def _campaign_drill(scope: Scope) -> Drill:
     return Drill(
         title="期内的代言活动",
         columns=["活动名称", "发起组织", "开始日期", "结束日期"],
-        rows=(
-            [(c.name, reverse("advocacy:campaign", args=[c.pk])), c.organization.name, c.starts_on, c.ends_on]
-            for c in rows.iterator()
-        ),
+        records=rows,
+        search=("name", "organization__name"),
+        row=lambda c: [
+            (c.name, reverse("advocacy:campaign", args=[c.pk])),
+            c.organization.name,
+            c.starts_on,
+            c.ends_on,
+        ],
     )
 
 
@@ -49,10 +53,9 @@ def _participants_drill(scope: Scope) -> Drill:
     return Drill(
         title="期内参与代言的员工",
         columns=["姓名", "工号", "所在组织"],
-        rows=(
-            [(p.name, reverse("brand:person", args=[p.pk])), p.employee_no, p.organization.name]
-            for p in rows.iterator(chunk_size=2000)
-        ),
+        records=rows,
+        search=("name", "employee_no", "organization__name"),
+        row=lambda p: [(p.name, reverse("brand:person", args=[p.pk])), p.employee_no, p.organization.name],
     )
 
 
@@ -78,7 +81,9 @@ def _orgs_drill(scope: Scope) -> Drill:
     return Drill(
         title="期内有员工参与代言的组织",
         columns=["组织名称", "组织编码"],
-        rows=([(o.name, reverse("brand:org", args=[o.pk])), o.code] for o in rows.iterator()),
+        records=rows,
+        search=("name", "code"),
+        row=lambda o: [(o.name, reverse("brand:org", args=[o.pk])), o.code],
     )
 
 

@@ -49,19 +49,17 @@ def _recognition_drill(kind: str, title: str) -> Callable[[Scope], Drill]:
         return Drill(
             title=title,
             columns=["获得者", "工号/组织编码", "类别", "级别", "年度", "事迹简介"],
-            rows=(
-                [
-                    (r.person.name, reverse("brand:person", args=[r.person_id]))
-                    if r.person
-                    else (r.recipient_org.name if r.recipient_org else "", ""),
-                    r.person.employee_no if r.person else (r.recipient_org.code if r.recipient_org else ""),
-                    r.display_kind,
-                    r.level,
-                    r.year,
-                    r.citation,
-                ]
-                for r in rows.iterator(chunk_size=2000)
-            ),
+            records=rows,
+            row=lambda r: [
+                (r.person.name, reverse("brand:person", args=[r.person_id]))
+                if r.person
+                else (r.recipient_org.name if r.recipient_org else "", ""),
+                r.person.employee_no if r.person else (r.recipient_org.code if r.recipient_org else ""),
+                r.display_kind,
+                r.level,
+                r.year,
+                r.citation,
+            ],
         )
 
     return drill
@@ -105,17 +103,16 @@ def _deed_drill(scope: Scope) -> Drill:
     return Drill(
         title="期内的党员事迹",
         columns=["姓名", "工号", "所在组织", "日期", "事迹", "来源"],
-        rows=(
-            [
-                (d.person.name, reverse("brand:person", args=[d.person_id])),
-                d.person.employee_no,
-                d.organization.name,
-                d.done_on,
-                d.description,
-                d.source_label,
-            ]
-            for d in rows.iterator(chunk_size=2000)
-        ),
+        records=rows,
+        search=("person__name", "person__employee_no", "organization__name"),
+        row=lambda d: [
+            (d.person.name, reverse("brand:person", args=[d.person_id])),
+            d.person.employee_no,
+            d.organization.name,
+            d.done_on,
+            d.description,
+            d.source_label,
+        ],
     )
 
 
@@ -154,16 +151,15 @@ def _grade_drill(grade: str) -> Callable[[Scope], Drill]:
         return Drill(
             title=f"{scope.last_day.year}年度民主评议党员" + (f"：{grade}" if grade else ""),
             columns=["姓名", "工号", "党支部", "等次", "组织处置"],
-            rows=(
-                [
-                    (e.person.name, reverse("brand:person", args=[e.person_id])),
-                    e.person.employee_no,
-                    e.evaluation.branch.name,
-                    e.grade,
-                    e.follow_up,
-                ]
-                for e in rows.iterator(chunk_size=2000)
-            ),
+            records=rows,
+            search=("person__name", "person__employee_no", "evaluation__branch__name"),
+            row=lambda e: [
+                (e.person.name, reverse("brand:person", args=[e.person_id])),
+                e.person.employee_no,
+                e.evaluation.branch.name,
+                e.grade,
+                e.follow_up,
+            ],
         )
 
     return drill

@@ -41,20 +41,20 @@ def _local(value: Any) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def _ticket_rows(tickets: Any) -> Any:
-    return (
-        [
-            (f"#{t.pk}", reverse("care:ticket", args=[t.pk])),
-            t.get_kind_display(),
-            t.point.name if t.point else "",
-            t.team.name,
-            _local(t.submitted_at),
-            _local(t.first_response_at),
-            _local(t.closed_at),
-            t.rating or "",
-        ]
-        for t in tickets.iterator(chunk_size=2000)
-    )
+def _ticket_row(t: Any) -> list[Any]:
+    return [
+        (f"#{t.pk}", reverse("care:ticket", args=[t.pk])),
+        t.get_kind_display(),
+        t.point.name if t.point else "",
+        t.team.name,
+        _local(t.submitted_at),
+        _local(t.first_response_at),
+        _local(t.closed_at),
+        t.rating or "",
+    ]
+
+
+TICKET_SEARCH = ("point__name", "team__name")
 
 
 def _ticket_drill(title: str, narrow: Callable[[Any], Any] = lambda qs: qs) -> Callable[[Scope], Drill]:
@@ -62,7 +62,9 @@ def _ticket_drill(title: str, narrow: Callable[[Any], Any] = lambda qs: qs) -> C
         tickets = care_selectors.tickets_in(
             actor=scope.actor, org=scope.org, start=scope.period.start, end=scope.period.end
         )
-        return Drill(title=title, columns=COLUMNS, rows=_ticket_rows(narrow(tickets)))
+        return Drill(
+            title=title, columns=COLUMNS, records=narrow(tickets), row=_ticket_row, search=TICKET_SEARCH
+        )
 
     return drill
 
@@ -71,7 +73,9 @@ def _overdue_drill(scope: Scope) -> Drill:
     tickets = care_selectors.overdue_tickets_in(
         actor=scope.actor, org=scope.org, start=scope.period.start, end=scope.period.end
     )
-    return Drill(title="超期的员工心声事项", columns=COLUMNS, rows=_ticket_rows(tickets))
+    return Drill(
+        title="超期的员工心声事项", columns=COLUMNS, records=tickets, row=_ticket_row, search=TICKET_SEARCH
+    )
 
 
 register(
@@ -151,16 +155,14 @@ def _wish_drill(scope: Scope) -> Drill:
     return Drill(
         title="期内实现的心愿",
         columns=["心愿", "所属组织", "认领", "实现时间", "实现情况"],
-        rows=(
-            [
-                (w.title, reverse("care:wall_of", args=[w.organization_id])),
-                w.organization.name,
-                w.claimant,
-                _local(w.fulfilled_at),
-                w.fulfilment,
-            ]
-            for w in wishes.iterator(chunk_size=2000)
-        ),
+        records=wishes,
+        row=lambda w: [
+            (w.title, reverse("care:wall_of", args=[w.organization_id])),
+            w.organization.name,
+            w.claimant,
+            _local(w.fulfilled_at),
+            w.fulfilment,
+        ],
     )
 
 

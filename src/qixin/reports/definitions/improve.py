@@ -90,16 +90,14 @@ def _alliance_drill(scope: Scope) -> Drill:
     return Drill(
         title="降本联盟",
         columns=["联盟名称", "编码", "牵头党支部", "负责人", "成立日期"],
-        rows=(
-            [
-                (a.name, reverse("improve:alliance", args=[a.pk])),
-                a.code,
-                a.lead_branch.name,
-                a.leader.name,
-                a.founded_on,
-            ]
-            for a in rows.iterator()
-        ),
+        records=rows,
+        row=lambda a: [
+            (a.name, reverse("improve:alliance", args=[a.pk])),
+            a.code,
+            a.lead_branch.name,
+            a.leader.name,
+            a.founded_on,
+        ],
     )
 
 
@@ -112,17 +110,15 @@ def _project_drill(stage: str = "", member_owned: bool | None = None) -> Callabl
         return Drill(
             title=title,
             columns=["项目名称", "编号", "所在组织", "负责人", "阶段", "立项日期"],
-            rows=(
-                [
-                    (p.title, reverse("improve:project", args=[p.pk])),
-                    p.code,
-                    p.organization.name,
-                    p.owner.name,
-                    p.stage,
-                    p.started_on,
-                ]
-                for p in rows.iterator(chunk_size=2000)
-            ),
+            records=rows,
+            row=lambda p: [
+                (p.title, reverse("improve:project", args=[p.pk])),
+                p.code,
+                p.organization.name,
+                p.owner.name,
+                p.stage,
+                p.started_on,
+            ],
         )
 
     return drill
@@ -136,17 +132,15 @@ def _suggestion_drill(status: str = "") -> Callable[[Scope], Drill]:
         return Drill(
             title=f"建议（{status}）" if status else "期内提交的建议",
             columns=["建议", "编号", "所涉组织", "类别", "状态", "提交时间"],
-            rows=(
-                [
-                    (s.display_title, reverse("improve:suggestion", args=[s.pk])),
-                    s.number,
-                    s.organization.name,
-                    s.category_label,
-                    s.get_status_display(),
-                    s.submitted_at.date(),
-                ]
-                for s in rows.iterator(chunk_size=5000)
-            ),
+            records=rows,
+            row=lambda s: [
+                (s.display_title, reverse("improve:suggestion", args=[s.pk])),
+                s.number,
+                s.organization.name,
+                s.category_label,
+                s.get_status_display(),
+                s.submitted_at.date(),
+            ],
         )
 
     return drill
@@ -157,16 +151,14 @@ def _savings_drill(scope: Scope) -> Drill:
     return Drill(
         title="期内财务核定的节约（含冲销）",
         columns=["项目", "流水号", "金额（元）", "核定日期", "核定依据"],
-        rows=(
-            [
-                (e.project.title, reverse("improve:project", args=[e.project_id])),
-                e.number,
-                e.amount,
-                e.verified_on,
-                e.verification_note,
-            ]
-            for e in rows.iterator(chunk_size=5000)
-        ),
+        records=rows,
+        row=lambda e: [
+            (e.project.title, reverse("improve:project", args=[e.project_id])),
+            e.number,
+            e.amount,
+            e.verified_on,
+            e.verification_note,
+        ],
     )
 
 
@@ -178,16 +170,14 @@ def _studio_drill(led_by_members: bool | None) -> Callable[[Scope], Drill]:
         return Drill(
             title="党员挂帅的工作室" if led_by_members else "创新工作室",
             columns=["工作室", "编码", "类型", "领衔人", "领衔人为党员"],
-            rows=(
-                [
-                    (s.name, reverse("improve:studio", args=[s.pk])),
-                    s.code,
-                    s.kind,
-                    s.leader.name,
-                    "是" if getattr(s, "leader_is_member", False) else "否",
-                ]
-                for s in rows.iterator()
-            ),
+            records=rows,
+            row=lambda s: [
+                (s.name, reverse("improve:studio", args=[s.pk])),
+                s.code,
+                s.kind,
+                s.leader.name,
+                "是" if getattr(s, "leader_is_member", False) else "否",
+            ],
         )
 
     return drill
@@ -200,17 +190,15 @@ def _excellent_drill(scope: Scope) -> Drill:
     return Drill(
         title=f"{scope.last_day.year}年度优秀改善案例",
         columns=["案例", "编号", "所在组织", "主要完成人", "党员主导", "年节约（元）"],
-        rows=(
-            [
-                (c.title, reverse("improve:case", args=[c.pk])),
-                c.code,
-                c.organization.name,
-                c.lead.name,
-                "是" if c.lead_is_member else "否",
-                c.savings,
-            ]
-            for c in rows.iterator()
-        ),
+        records=rows,
+        row=lambda c: [
+            (c.title, reverse("improve:case", args=[c.pk])),
+            c.code,
+            c.organization.name,
+            c.lead.name,
+            "是" if c.lead_is_member else "否",
+            c.savings,
+        ],
     )
 
 

@@ -43,17 +43,15 @@ def _held_drill(scope: Scope) -> Drill:
     return Drill(
         title="期内召开的会议",
         columns=["日期", "组织", "会议类型", "主题", "实到", "应到"],
-        rows=(
-            [
-                (str(m.held_on), reverse("life:meeting", args=[m.pk])),
-                m.organization.name,
-                m.kind.name,
-                m.title,
-                m.present_count,
-                m.should_attend,
-            ]
-            for m in rows.iterator(chunk_size=2000)
-        ),
+        records=rows,
+        row=lambda m: [
+            (str(m.held_on), reverse("life:meeting", args=[m.pk])),
+            m.organization.name,
+            m.kind.name,
+            m.title,
+            m.present_count,
+            m.should_attend,
+        ],
     )
 
 

@@ -50,17 +50,16 @@ def _team_drill(kind: str) -> Callable[[Scope], Drill]:
         return Drill(
             title=f"期内在岗的{kind or '队伍'}",
             columns=["队伍名称", "类别", "组建组织", "队长", "组建日期", "解散日期"],
-            rows=(
-                [
-                    (t.name, reverse("mobilize:team", args=[t.pk])),
-                    t.display_kind,
-                    t.organization.name,
-                    t.leader.name if t.leader else "",
-                    t.formed_on,
-                    t.disbanded_on,
-                ]
-                for t in rows.iterator(chunk_size=2000)
-            ),
+            records=rows,
+            search=("name", "organization__name"),
+            row=lambda t: [
+                (t.name, reverse("mobilize:team", args=[t.pk])),
+                t.display_kind,
+                t.organization.name,
+                t.leader.name if t.leader else "",
+                t.formed_on,
+                t.disbanded_on,
+            ],
         )
 
     return drill
@@ -102,10 +101,13 @@ def _people_drill(title: str, rows_for: Callable[[Scope], QuerySet[Person]]) -> 
         return Drill(
             title=title,
             columns=["姓名", "工号", "所在组织"],
-            rows=(
-                [(p.name, reverse("brand:person", args=[p.pk])), p.employee_no, p.organization.name]
-                for p in rows_for(scope).iterator(chunk_size=2000)
-            ),
+            records=rows_for(scope),
+            search=("name", "employee_no", "organization__name"),
+            row=lambda p: [
+                (p.name, reverse("brand:person", args=[p.pk])),
+                p.employee_no,
+                p.organization.name,
+            ],
         )
 
     return drill
@@ -144,18 +146,17 @@ def _mission_drill(kind: str) -> Callable[[Scope], Drill]:
         return Drill(
             title=f"期内的{kind or '专项任务'}",
             columns=["任务名称", "类别", "发起组织", "开始日期", "结束日期", "状态", "成效"],
-            rows=(
-                [
-                    (m.name, reverse("mobilize:mission", args=[m.pk])),
-                    m.kind,
-                    m.organization.name,
-                    m.starts_on,
-                    m.ends_on,
-                    m.get_status_display(),
-                    m.outcome,
-                ]
-                for m in _missions(kind)(scope).iterator(chunk_size=2000)
-            ),
+            records=_missions(kind)(scope),
+            search=("name", "organization__name"),
+            row=lambda m: [
+                (m.name, reverse("mobilize:mission", args=[m.pk])),
+                m.kind,
+                m.organization.name,
+                m.starts_on,
+                m.ends_on,
+                m.get_status_display(),
+                m.outcome,
+            ],
         )
 
     return drill
@@ -244,18 +245,17 @@ def _hours_drill(scope: Scope) -> Drill:
     return Drill(
         title="期内的服务时长记录",
         columns=["姓名", "工号", "日期", "时长（小时）", "队伍", "任务", "内容"],
-        rows=(
-            [
-                (r.person.name, reverse("brand:person", args=[r.person_id])),
-                r.person.employee_no,
-                r.served_on,
-                r.hours,
-                r.team.name if r.team else "",
-                r.mission.name if r.mission else "",
-                r.description,
-            ]
-            for r in rows.iterator(chunk_size=2000)
-        ),
+        records=rows,
+        search=("person__name", "person__employee_no"),
+        row=lambda r: [
+            (r.person.name, reverse("brand:person", args=[r.person_id])),
+            r.person.employee_no,
+            r.served_on,
+            r.hours,
+            r.team.name if r.team else "",
+            r.mission.name if r.mission else "",
+            r.description,
+        ],
     )
 
 

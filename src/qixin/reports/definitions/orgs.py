@@ -66,16 +66,18 @@ def _members_and_employees(scopes: list[Scope]) -> None:
             scope.memo.setdefault("employees", employees[scope.org.pk])
 
 
+MEMBER_SEARCH = ("person__name", "person__employee_no", "branch__name")
+
+
 def _org_drill(kind: str) -> Callable[[Scope], Drill]:
     def drill(scope: Scope) -> Drill:
         orgs = org_selectors.org_drill_for(actor=scope.actor, org=scope.org, kind=kind, on=scope.last_day)
         return Drill(
             title=f"{OrgKind(kind).label}（{scope.last_day}）",
             columns=["组织名称", "组织编码", "所在单位", "成立日期"],
-            rows=(
-                [(o.name, reverse("orgs:detail", args=[o.pk])), o.code, o.unit, o.established_on]
-                for o in orgs.iterator()
-            ),
+            records=orgs,
+            search=("name", "code", "unit"),
+            row=lambda o: [(o.name, reverse("orgs:detail", args=[o.pk])), o.code, o.unit, o.established_on],
         )
 
     return drill
@@ -89,16 +91,15 @@ def _member_drill(category: str, title: str) -> Callable[[Scope], Drill]:
         return Drill(
             title=f"{title}（{scope.last_day}）",
             columns=["姓名", "工号", "所在党支部", "加入党组织日期", "转为正式党员日期"],
-            rows=(
-                [
-                    (m.person.name, reverse("people:detail", args=[m.person_id])),
-                    m.person.employee_no,
-                    m.branch.name,
-                    m.joined_on,
-                    m.full_on,
-                ]
-                for m in rows.iterator(chunk_size=2000)
-            ),
+            records=rows,
+            search=MEMBER_SEARCH,
+            row=lambda m: [
+                (m.person.name, reverse("people:detail", args=[m.person_id])),
+                m.person.employee_no,
+                m.branch.name,
+                m.joined_on,
+                m.full_on,
+            ],
         )
 
     return drill
@@ -161,15 +162,14 @@ def _admissions_drill(scope: Scope) -> Drill:
     return Drill(
         title="期内发展的党员",
         columns=["姓名", "工号", "所在党支部", "加入党组织日期"],
-        rows=(
-            [
-                (m.person.name, reverse("people:detail", args=[m.person_id])),
-                m.person.employee_no,
-                m.branch.name,
-                m.joined_on,
-            ]
-            for m in rows.iterator()
-        ),
+        records=rows,
+        search=MEMBER_SEARCH,
+        row=lambda m: [
+            (m.person.name, reverse("people:detail", args=[m.person_id])),
+            m.person.employee_no,
+            m.branch.name,
+            m.joined_on,
+        ],
     )
 
 
@@ -224,15 +224,14 @@ def _employee_drill(scope: Scope) -> Drill:
     return Drill(
         title=f"员工（{scope.last_day}）",
         columns=["姓名", "工号", "部门", "所在组织"],
-        rows=(
-            [
-                (p.name, reverse("people:detail", args=[p.pk])),
-                p.employee_no,
-                p.department,
-                p.organization.name,
-            ]
-            for p in rows.iterator(chunk_size=2000)
-        ),
+        records=rows,
+        search=("name", "employee_no", "department", "organization__name"),
+        row=lambda p: [
+            (p.name, reverse("people:detail", args=[p.pk])),
+            p.employee_no,
+            p.department,
+            p.organization.name,
+        ],
     )
 
 
