@@ -22,6 +22,8 @@ MEMBER_LIST_QUERIES = 10  # a page of people with their current memberships
 MEMBER_SEARCH_QUERIES = 10
 BRANCH_PAGE_QUERIES = 24  # a branch: its members, posts, elections, history and health
 COMMITTEE_PAGE_QUERIES = 21  # a committee: its children with their counts and health
+# A drill-down of the reports, paged in SQL (core.listing): the figure, one COUNT, one page of rows.
+DRILL_PAGE_QUERIES = 12
 
 
 def world(size: int):
@@ -82,3 +84,14 @@ def test_organization_page_queries_do_not_grow_with_the_data(client, size):
     client.force_login(worker)
     assert queries(client, reverse("orgs:detail", args=[branch.pk])) == BRANCH_PAGE_QUERIES
     assert queries(client, reverse("orgs:detail", args=[root.pk])) == COMMITTEE_PAGE_QUERIES
+
+
+@pytest.mark.parametrize("size", [6, 60])
+def test_a_drill_down_page_counts_and_pages_in_sql_whatever_the_data_size(client, size):
+    worker, root, _branch = world(size)
+    client.force_login(worker)
+    address = (
+        reverse("reports:drill", args=["members.total"]) + f"?org={root.code}&from=2026-01-01&to=2026-06-30"
+    )
+    assert queries(client, address) == DRILL_PAGE_QUERIES
+    assert queries(client, address + "&page=2") == DRILL_PAGE_QUERIES

@@ -54,10 +54,10 @@ def test_care_metrics_and_their_drill_downs(world, submit):
         "care.wishes_fulfilled": "1",
     }
     drill = _drill("care.overdue_share", scope)
-    rows = list(drill.rows)
+    rows = list(drill.all_rows())
     assert len(rows) == 2
     assert {row[1] for row in rows} == {"诉求", "心愿"}
-    wishes = list(_drill("care.wishes_fulfilled", scope).rows)
+    wishes = list(_drill("care.wishes_fulfilled", scope).all_rows())
     assert [(row[0][0], row[2]) for row in wishes] == [("参观车间", "张晓明")]
     outsider = Scope(actor=world.outsider, org=world.root, period=scope.period)
     assert REGISTRY["care.tickets"].compute(outsider) == 0

@@ -82,7 +82,7 @@ def test_the_export_links_carry_the_same_filters_and_no_page_number(rows):
     assert "page" not in shown.query
     addresses = [address for _label, address in shown.exports]
     assert addresses == [f"/people/export.xlsx?{shown.query}", f"/people/export.csv?{shown.query}"]
-    assert listing.filtered(get(kind=OrgKind.BRANCH, q="支部"), NAME, rows).count() == 3
+    assert listing.filtered(get(kind=OrgKind.BRANCH, q="支部"), NAME, rows).count() == 4
 
 
 def test_the_pager_shows_the_total_and_the_way_to_the_other_pages(rows, client):

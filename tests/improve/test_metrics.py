@@ -26,7 +26,7 @@ def drill_rows(world, key):
     )
     drill = REGISTRY[key].drill
     assert drill is not None
-    return list(drill(scope).rows)
+    return list(drill(scope).all_rows())
 
 
 def test_figures_of_the_drive(world, make):

@@ -50,8 +50,8 @@ def test_life_metrics_and_their_drill_downs(world):
     assert values["life.campaign_sessions"] == 1
     assert str(values["life.campaign_participation_rate"]) == "28.6"  # 2 of 7 members
     held = _drill("life.meetings_held", scope)
-    assert len(list(held.rows)) == 11
-    behind = list(_drill("life.orgs_behind", scope).rows)
+    assert len(list(held.all_rows())) == 11
+    behind = list(_drill("life.orgs_behind", scope).all_rows())
     assert [row[0][0] for row in behind] == ["总装第一党支部", "新成立党支部", "研发党支部"]
     for key in values:
         assert REGISTRY[key].drill is not None
