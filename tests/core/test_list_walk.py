@@ -11,14 +11,14 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from faker import Faker
 
-from qixin.core import listing
+from qixin.core import audit, listing
 from qixin.core.models import User
 from qixin.demo import seed as demo
 
 pytestmark = pytest.mark.django_db
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "qixin"
-PER_PAGE = 2
+PER_PAGE = 1  # the demo data has few rows of some lists (two advocacy campaigns)
 # Apps whose list pages are still to be moved onto core.listing (their views are being split into
 # packages at the same time). Remove an app from here once its lists are converted.
 NOT_YET_CONVERTED = {"improve", "life", "care"}
@@ -86,7 +86,10 @@ def test_every_list_walks_page_by_page_to_its_total(client, monkeypatch):
         step(ctx)
     for name, spec in list(listing.REGISTRY.items()):
         monkeypatch.setitem(listing.REGISTRY, name, replace(spec, per_page=PER_PAGE))
-    client.force_login(User.objects.get(username="admin"))
+    admin = User.objects.get(username="admin")
+    for i in range(3):  # the demo data is loaded in bulk, with one audit entry for all of it
+        audit.record(actor=admin, action="export", model="people.Person", object_repr=f"名册{i}")
+    client.force_login(admin)
     special = _paths()
     walked = []
     for name in sorted(listing.REGISTRY):
