@@ -14,6 +14,7 @@ from faker import Faker
 from qixin.core import audit, listing
 from qixin.core.models import User
 from qixin.demo import seed as demo
+from qixin.demo.context import Context
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +58,7 @@ def _paths() -> dict[str, str]:
 
     campaign = max(Campaign.objects.all(), key=lambda c: c.shares.count())
     root = Organization.objects.filter(depth=1).order_by("path").first()
+    assert root is not None
     query = f"?org={root.code}&from=2020-01-01&to={demo.TODAY.isoformat()}"
     return {
         "advocacy:campaign": reverse("advocacy:campaign", args=[campaign.pk]),
@@ -79,7 +81,7 @@ def _page(response, name):
 def test_every_list_walks_page_by_page_to_its_total(client, monkeypatch):
     fake = Faker("zh_CN")
     fake.seed_instance(1)
-    ctx = demo.Context(
+    ctx = Context(
         rng=random.Random(1), fake=fake, scale=demo.SCALES["small"], today=demo.TODAY, log=lambda _: None
     )
     for step in demo.steps():

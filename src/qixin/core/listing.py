@@ -38,7 +38,9 @@ PAGE_NUMBER = re.compile(r"[0-9]{1,18}")
 class Filter(Protocol):
     """A filter declared by a list page: a query-string parameter and what it does to the rows."""
 
-    param: str
+    @property
+    def param(self) -> str:
+        """The query-string parameter it reads."""
 
     def value(self, request: HttpRequest) -> Any:
         """The validated value, or None when the parameter is absent or empty."""
