@@ -1,5 +1,8 @@
 """The documented import formats and rules are the ones the code uses (a change is a documented migration)."""
 
+import importlib
+import importlib.util
+import re
 from pathlib import Path
 
 from qixin.core import tabular_kinds
@@ -63,3 +66,22 @@ def test_every_metric_key_is_documented():
 
     text = (DOCS / "reports.md").read_text(encoding="utf-8")
     assert [key for key in REGISTRY if f"| `{key}` |" not in text] == []
+
+
+def test_the_developer_guide_names_only_what_exists():
+    """docs/dev/architecture.md names modules (qixin.core.listing), files (tests/builders.py,
+    brand/apps.py) and functions (listing.register): each must exist, so the guide cannot drift."""
+    text = (DOCS / "dev" / "architecture.md").read_text(encoding="utf-8")
+    root = DOCS.parent
+    modules = set(re.findall(r"`(qixin(?:\.[a-z_]+)+)`", text))
+    assert {"qixin.core", "qixin.orgs", "qixin.people"} <= modules
+    for dotted in modules:
+        assert importlib.util.find_spec(dotted) is not None, dotted
+    files = set(re.findall(r"`((?:tests|docs|src)/[\w/.-]+\.(?:py|md))`", text))
+    files |= {f"src/qixin/{p}" for p in re.findall(r"`([a-z]+/[a-z_]+\.py)`", text)}
+    assert "tests/builders.py" in files
+    for path in files:
+        assert (root / path).exists(), path
+    for module, name in re.findall(r"`(listing|tabular_kinds|actions|services)\.([a-z_]+)\b", text):
+        target = {"services": "qixin.core.services"}.get(module, f"qixin.core.{module}")
+        assert hasattr(importlib.import_module(target), name), f"{module}.{name}"
