@@ -23,13 +23,16 @@ from ._common import MONEY_FIELD, ZERO, _person_id, verified_savings_of, verifie
 
 
 def alliance_list_for(*, actor: Any) -> QuerySet[Alliance]:
-    """Alliances with a branch the actor reads, or that the actor leads or belongs to."""
+    """Alliances with a branch the actor reads, or that the actor leads or belongs to now (a member
+    who has left no longer sees it, as permissions.can_view_alliance says)."""
     query: Any = Exists(
         AllianceBranch.objects.filter(access.org_filter(actor, "branch__path"), alliance=OuterRef("pk"))
     )
     person_id = _person_id(actor)
     if person_id is not None:
-        query = query | Exists(AllianceMember.objects.filter(alliance=OuterRef("pk"), person_id=person_id))
+        query = query | Exists(
+            AllianceMember.objects.filter(alliance=OuterRef("pk"), person_id=person_id, left_on__isnull=True)
+        )
     return Alliance.objects.filter(query)
 
 
