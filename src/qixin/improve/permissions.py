@@ -183,13 +183,19 @@ def can_verify_in(user: Any, project: Project) -> bool:
 
 
 @predicate
+def can_verify_project_savings(user: Any, project: Project) -> bool:
+    """Verify the savings of a project at all: a finance verifier who is not on the project's team
+    (each entry then also asks that they did not claim it, can_verify_savings)."""
+    return can_verify_in(user, project) and not is_on_team(user, project)
+
+
+@predicate
 def can_verify_savings(user: Any, entry: SavingsEntry) -> bool:
     """Verify, reject or reverse: a finance verifier who is neither on the project's team nor the
     person who claimed the entry."""
-    project = entry.project
-    if not can_verify_in(user, project):
-        return False
-    return not is_on_team(user, project) and entry.claimed_by_id != getattr(user, "pk", None)
+    return bool(can_verify_project_savings(user, entry.project)) and entry.claimed_by_id != getattr(
+        user, "pk", None
+    )
 
 
 # --- suggestions ----------------------------------------------------------------------------------------
@@ -288,6 +294,7 @@ add_perm("improve.view_project", can_view_project)
 add_perm("improve.start_project", can_start_project_in)
 add_perm("improve.edit_project", can_edit_project)
 add_perm("improve.claim_savings", can_claim_savings)
+add_perm("improve.verify_project_savings", can_verify_project_savings)
 add_perm("improve.verify_savings", can_verify_savings)
 add_perm("improve.submit_suggestion", can_submit_suggestion)
 add_perm("improve.view_suggestion", can_view_suggestion)

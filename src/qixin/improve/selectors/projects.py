@@ -19,7 +19,7 @@ from ..permissions import (
     can_claim_savings,
     can_edit_project,
     can_manage_org,
-    can_verify_savings,
+    can_verify_project_savings,
     can_view_project,
     duties_for,
     is_on_team,
@@ -162,7 +162,6 @@ def project_page_for(*, actor: Any, pk: int) -> ProjectPage:
         for (frm, to), who in STAGE_TRANSITIONS.items()
         if frm == project.stage and (manager or (who == "team" and team_ok))
     ]
-    probe = SavingsEntry(project=project, claimed_by=None)
     return ProjectPage(
         project=project,
         team=list(project.memberships.select_related("person").order_by("id")),
@@ -172,7 +171,7 @@ def project_page_for(*, actor: Any, pk: int) -> ProjectPage:
         suggestions=list(project.suggestions.order_by("number")),
         can_edit=bool(can_edit_project(actor, project)),
         can_claim=bool(can_claim_savings(actor, project)),
-        can_verify=bool(can_verify_savings(actor, probe)),
+        can_verify=bool(can_verify_project_savings(actor, project)),
         is_manager=manager,
         next_stages=next_stages,
     )
