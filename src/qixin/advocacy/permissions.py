@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.orgs.models import Organization
 from qixin.people.models import Person
 
 from .models import Campaign, Share
 
 
-def own_org_path(user: Any) -> str:
+def own_org_path(user: Actor) -> str:
     """The path of the organization of the actor's own record ("" without one): every employee,
     member or not, may take part in the campaigns addressed to it."""
     person_id = access.scope_for(user).person_id
@@ -25,7 +24,7 @@ def own_org_path(user: Any) -> str:
 
 
 @predicate
-def can_view_campaign(user: Any, campaign: Campaign) -> bool:
+def can_view_campaign(user: Actor, campaign: Campaign) -> bool:
     """A campaign is seen by everyone in the subtree it addresses (and those above it)."""
     scope = access.scope_for(user)
     if access.reads_org(user, campaign.organization):
@@ -35,25 +34,25 @@ def can_view_campaign(user: Any, campaign: Campaign) -> bool:
 
 
 @predicate
-def can_manage_org(user: Any, org: Organization) -> bool:
+def can_manage_org(user: Actor, org: Organization) -> bool:
     return access.manages_org(user, org)
 
 
 @predicate
-def can_manage_campaign(user: Any, campaign: Campaign) -> bool:
+def can_manage_campaign(user: Actor, campaign: Campaign) -> bool:
     """Change or close a campaign, add its content: who keeps the records of the organization that
     started it."""
     return access.manages_org(user, campaign.organization)
 
 
 @predicate
-def can_register_share(user: Any, person: Person) -> bool:
+def can_register_share(user: Actor, person: Person) -> bool:
     """A participant registers their own share; the branch may register it for them."""
     return access.is_self(user, person.pk) or access.manages_org(user, person.organization)
 
 
 @predicate
-def can_delete_share(user: Any, share: Share) -> bool:
+def can_delete_share(user: Actor, share: Share) -> bool:
     """Delete a share registered by mistake: whoever may register it (the participant themself, or
     who keeps the records of their organization)."""
     return bool(can_register_share(user, share.person))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.orgs.models import Organization
 from qixin.people.models import Person
@@ -18,7 +18,7 @@ from .models import Campaign, Share
 from .permissions import can_view_campaign, own_org_path
 
 
-def campaign_list_for(*, actor: Any) -> QuerySet[Campaign]:
+def campaign_list_for(*, actor: Actor) -> QuerySet[Campaign]:
     """Campaigns of organizations the actor reads, and campaigns addressed to a subtree above them."""
     scope = access.scope_for(actor)
     visible = access.org_filter(actor, "organization__path")
@@ -38,7 +38,7 @@ def campaign_list_for(*, actor: Any) -> QuerySet[Campaign]:
     )
 
 
-def campaign_get_for(*, actor: Any, pk: int) -> Campaign:
+def campaign_get_for(*, actor: Actor, pk: int) -> Campaign:
     campaign = Campaign.objects.select_related("organization").filter(pk=pk).first()
     if campaign is None or not can_view_campaign(actor, campaign):
         raise NotFound()
@@ -46,7 +46,7 @@ def campaign_get_for(*, actor: Any, pk: int) -> Campaign:
 
 
 def share_list_for(
-    *, actor: Any, campaign: Campaign | None = None, org: Organization | None = None
+    *, actor: Actor, campaign: Campaign | None = None, org: Organization | None = None
 ) -> QuerySet[Share]:
     """Shares the actor sees (their organizations' and their own), of a campaign, of a subtree."""
     if org is not None and access.reads_org(actor, org):  # the whole subtree: own shares are in it
@@ -66,7 +66,7 @@ def share_list_for(
     )
 
 
-def participant_for(*, actor: Any, employee_no: str | None) -> Person:
+def participant_for(*, actor: Actor, employee_no: str | None) -> Person:
     """Who shared: the person whose 工号 was given, else the actor's own record."""
     if employee_no:
         return person_from_input(actor=actor, employee_no=employee_no)
@@ -77,7 +77,7 @@ def participant_for(*, actor: Any, employee_no: str | None) -> Person:
     return person
 
 
-def share_get_for(*, actor: Any, pk: int) -> Share:
+def share_get_for(*, actor: Actor, pk: int) -> Share:
     share = share_list_for(actor=actor).filter(pk=pk).first()
     if share is None:
         raise NotFound()
@@ -93,7 +93,7 @@ class BranchParticipation:
     reach: int
 
 
-def participation_by_branch_for(*, actor: Any, campaign: Campaign) -> list[BranchParticipation]:
+def participation_by_branch_for(*, actor: Actor, campaign: Campaign) -> list[BranchParticipation]:
     rows = (
         share_list_for(actor=actor, campaign=campaign)
         .values("organization_id", "organization__name", "organization__path")
@@ -116,7 +116,7 @@ class PersonParticipation:
 
 
 def participation_by_person_for(
-    *, actor: Any, campaign: Campaign, limit: int = 200
+    *, actor: Actor, campaign: Campaign, limit: int = 200
 ) -> list[PersonParticipation]:
     rows = (
         share_list_for(actor=actor, campaign=campaign)
@@ -130,17 +130,17 @@ def participation_by_person_for(
     ]
 
 
-def shares_in_period_for(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[Share]:
+def shares_in_period_for(*, actor: Actor, org: Organization, start: date, end: date) -> QuerySet[Share]:
     return share_list_for(actor=actor, org=org).filter(shared_on__gte=start, shared_on__lt=end)
 
 
-def participants_for(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[Person]:
+def participants_for(*, actor: Actor, org: Organization, start: date, end: date) -> QuerySet[Person]:
     """Distinct people of the subtree who shared something in [start, end)."""
     ids = shares_in_period_for(actor=actor, org=org, start=start, end=end).values("person_id")
     return Person.objects.filter(pk__in=ids).select_related("organization").order_by("employee_no")
 
 
-def campaigns_in_period_for(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[Campaign]:
+def campaigns_in_period_for(*, actor: Actor, org: Organization, start: date, end: date) -> QuerySet[Campaign]:
     """Campaigns launched by organizations of the subtree and running some day in [start, end)."""
     return (
         Campaign.objects.filter(
@@ -155,7 +155,7 @@ def campaigns_in_period_for(*, actor: Any, org: Organization, start: date, end: 
 
 
 def participating_orgs_for(
-    *, actor: Any, org: Organization, start: date, end: date
+    *, actor: Actor, org: Organization, start: date, end: date
 ) -> QuerySet[Organization]:
     """Organizations (branches) of the subtree with at least one participant in [start, end)."""
     ids = shares_in_period_for(actor=actor, org=org, start=start, end=end).values("organization_id")

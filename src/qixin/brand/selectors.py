@@ -6,11 +6,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.errors import NotFound
 from qixin.orgs.models import Organization
 from qixin.people.models import Person
@@ -40,13 +40,13 @@ def framework_effective(org: Organization) -> BrandFramework | None:
     return frameworks_effective([org])[org.pk]
 
 
-def framework_effective_for(*, actor: Any, org: Organization) -> BrandFramework | None:
+def framework_effective_for(*, actor: Actor, org: Organization) -> BrandFramework | None:
     if not can_view_org(actor, org):
         raise NotFound()
     return framework_effective(org)
 
 
-def framework_list_for(*, actor: Any) -> QuerySet[BrandFramework]:
+def framework_list_for(*, actor: Actor) -> QuerySet[BrandFramework]:
     """Brands defined at organizations the actor reads (and the ones above them, which they inherit)."""
     scope = access.scope_for(actor)
     visible = access.org_filter(actor, "organization__path")
@@ -62,14 +62,14 @@ def framework_list_for(*, actor: Any) -> QuerySet[BrandFramework]:
     )
 
 
-def org_get_for(*, actor: Any, pk: int) -> Organization:
+def org_get_for(*, actor: Actor, pk: int) -> Organization:
     org = Organization.objects.filter(pk=pk).first()
     if org is None or not can_view_org(actor, org):
         raise NotFound()
     return org
 
 
-def person_get_for(*, actor: Any, pk: int) -> Person:
+def person_get_for(*, actor: Actor, pk: int) -> Person:
     person = Person.objects.select_related("organization").filter(pk=pk).first()
     if person is None or not can_view_person(actor, person):
         raise NotFound()
@@ -79,7 +79,7 @@ def person_get_for(*, actor: Any, pk: int) -> Person:
 # --- deeds ---------------------------------------------------------------------------------------
 
 
-def deed_list_for(*, actor: Any) -> QuerySet[Deed]:
+def deed_list_for(*, actor: Actor) -> QuerySet[Deed]:
     scope = access.scope_for(actor)
     visible = scope.q(scope.read, "organization__path")
     if scope.person_id is not None and not scope.is_admin:
@@ -87,7 +87,7 @@ def deed_list_for(*, actor: Any) -> QuerySet[Deed]:
     return Deed.objects.filter(visible)
 
 
-def deed_get_for(*, actor: Any, pk: int) -> Deed:
+def deed_get_for(*, actor: Actor, pk: int) -> Deed:
     deed = deed_list_for(actor=actor).select_related("person", "person__organization").filter(pk=pk).first()
     if deed is None:
         raise NotFound()
@@ -137,7 +137,7 @@ class DeedPage:
     year: int | None
 
 
-def person_deeds_for(*, actor: Any, person_pk: int, year: int | None = None) -> DeedPage:
+def person_deeds_for(*, actor: Actor, person_pk: int, year: int | None = None) -> DeedPage:
     """A member's deeds by pillar of their brand."""
     person = person_get_for(actor=actor, pk=person_pk)
     rows = _with_pillars(deed_list_for(actor=actor).filter(person=person))
@@ -148,7 +148,7 @@ def person_deeds_for(*, actor: Any, person_pk: int, year: int | None = None) -> 
     return DeedPage(person, framework, group_by_pillar(framework, deeds), len(deeds), year)
 
 
-def org_deeds_for(*, actor: Any, org_pk: int, year: int | None = None, limit: int = 500) -> DeedPage:
+def org_deeds_for(*, actor: Actor, org_pk: int, year: int | None = None, limit: int = 500) -> DeedPage:
     """A branch's (or any subtree's) members' deeds by pillar of its brand."""
     org = org_get_for(actor=actor, pk=org_pk)
     rows = org_deed_list_for(actor=actor, org=org)
@@ -168,7 +168,7 @@ def deed_page(org: Organization, deeds: list[Deed], total: int, year: int | None
     return DeedPage(org, framework, group_by_pillar(framework, deeds), total, year)
 
 
-def deeds_in_subtree_for(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[Deed]:
+def deeds_in_subtree_for(*, actor: Actor, org: Organization, start: date, end: date) -> QuerySet[Deed]:
     """Deeds done in [start, end) by members of the subtree (for the reports)."""
     return (
         deed_list_for(actor=actor)
@@ -178,7 +178,7 @@ def deeds_in_subtree_for(*, actor: Any, org: Organization, start: date, end: dat
     )
 
 
-def deed_counts_by_pillar_for(*, actor: Any, org: Organization, start: date, end: date) -> dict[str, int]:
+def deed_counts_by_pillar_for(*, actor: Actor, org: Organization, start: date, end: date) -> dict[str, int]:
     rows = (
         Deed.pillars.through.objects.filter(
             deed__in=deeds_in_subtree_for(actor=actor, org=org, start=start, end=end).values("pk")
@@ -193,7 +193,7 @@ def deed_counts_by_pillar_for(*, actor: Any, org: Organization, start: date, end
 # --- recognitions --------------------------------------------------------------------------------
 
 
-def recognition_list_for(*, actor: Any) -> QuerySet[Recognition]:
+def recognition_list_for(*, actor: Actor) -> QuerySet[Recognition]:
     scope = access.scope_for(actor)
     visible = scope.q(scope.read, "organization__path")
     if scope.person_id is not None and not scope.is_admin:
@@ -205,7 +205,7 @@ def recognition_list_for(*, actor: Any) -> QuerySet[Recognition]:
     )
 
 
-def recognition_get_for(*, actor: Any, pk: int) -> Recognition:
+def recognition_get_for(*, actor: Actor, pk: int) -> Recognition:
     recognition = recognition_list_for(actor=actor).filter(pk=pk).first()
     if recognition is None:
         raise NotFound()
@@ -213,7 +213,7 @@ def recognition_get_for(*, actor: Any, pk: int) -> Recognition:
 
 
 def recognitions_in_subtree_for(
-    *, actor: Any, org: Organization, start: date, end: date, kind: str = ""
+    *, actor: Actor, org: Organization, start: date, end: date, kind: str = ""
 ) -> QuerySet[Recognition]:
     """Recognitions of the years overlapping [start, end) in the subtree."""
     rows = recognition_list_for(actor=actor).filter(
@@ -228,7 +228,7 @@ def _last_year(end: date) -> int:
     return end.year if (end.month, end.day) != (1, 1) else end.year - 1
 
 
-def recognition_counts_for(*, actor: Any, org: Organization, start: date, end: date) -> dict[str, int]:
+def recognition_counts_for(*, actor: Actor, org: Organization, start: date, end: date) -> dict[str, int]:
     """{kind label: n}; custom kinds count under their own name."""
     counts: dict[str, int] = defaultdict(int)
     rows = (
@@ -244,7 +244,7 @@ def recognition_counts_for(*, actor: Any, org: Organization, start: date, end: d
 # --- evaluations ---------------------------------------------------------------------------------
 
 
-def evaluation_list_for(*, actor: Any) -> QuerySet[Evaluation]:
+def evaluation_list_for(*, actor: Actor) -> QuerySet[Evaluation]:
     return (
         Evaluation.objects.filter(access.org_filter(actor, "branch__path"))
         .select_related("branch")
@@ -253,7 +253,7 @@ def evaluation_list_for(*, actor: Any) -> QuerySet[Evaluation]:
     )
 
 
-def evaluation_get_for(*, actor: Any, pk: int) -> Evaluation:
+def evaluation_get_for(*, actor: Actor, pk: int) -> Evaluation:
     evaluation = Evaluation.objects.select_related("branch").filter(pk=pk).first()
     if evaluation is None or not can_view_org(actor, evaluation.branch):
         raise NotFound()
@@ -266,7 +266,7 @@ class EvaluationRow:
     deeds: list[Deed]
 
 
-def evaluation_rows_for(*, actor: Any, evaluation: Evaluation) -> list[EvaluationRow]:
+def evaluation_rows_for(*, actor: Actor, evaluation: Evaluation) -> list[EvaluationRow]:
     """Each member's entry with their deeds of the evaluation's year at hand."""
     entries = list(evaluation.entries.select_related("person").order_by("person__employee_no"))
     deeds: dict[int, list[Deed]] = defaultdict(list)
@@ -279,7 +279,7 @@ def evaluation_rows_for(*, actor: Any, evaluation: Evaluation) -> list[Evaluatio
     return [EvaluationRow(e, deeds.get(e.person_id, [])) for e in entries]
 
 
-def evaluation_entry_get_for(*, actor: Any, pk: int) -> EvaluationEntry:
+def evaluation_entry_get_for(*, actor: Actor, pk: int) -> EvaluationEntry:
     entry = (
         EvaluationEntry.objects.select_related("evaluation", "evaluation__branch", "person")
         .filter(pk=pk)
@@ -292,7 +292,7 @@ def evaluation_entry_get_for(*, actor: Any, pk: int) -> EvaluationEntry:
     return entry
 
 
-def grade_counts_for(*, actor: Any, org: Organization, year: int) -> dict[str, int]:
+def grade_counts_for(*, actor: Actor, org: Organization, year: int) -> dict[str, int]:
     rows = (
         EvaluationEntry.objects.filter(
             access.org_filter(actor, "evaluation__branch__path"),
@@ -307,7 +307,7 @@ def grade_counts_for(*, actor: Any, org: Organization, year: int) -> dict[str, i
 
 
 def graded_entries_for(
-    *, actor: Any, org: Organization, year: int, grade: str = ""
+    *, actor: Actor, org: Organization, year: int, grade: str = ""
 ) -> QuerySet[EvaluationEntry]:
     rows = EvaluationEntry.objects.filter(
         access.org_filter(actor, "evaluation__branch__path"),
@@ -321,7 +321,7 @@ def graded_entries_for(
     )
 
 
-def person_evaluations_for(*, actor: Any, person: Person) -> list[EvaluationEntry]:
+def person_evaluations_for(*, actor: Actor, person: Person) -> list[EvaluationEntry]:
     """A member's entries in the annual evaluations (their own grade is theirs to see)."""
     if not can_view_person(actor, person):
         raise NotFound()

@@ -13,76 +13,76 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
 from qixin.core import access
+from qixin.core.access import Actor
+from qixin.core.models import User
 from qixin.orgs.models import Organization
 
 from .models import CareTeam, TeamMember, Ticket, Wish
 
 
-def is_team_member(user: Any, team: CareTeam) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def is_team_member(user: Actor, team: CareTeam) -> bool:
+    if not isinstance(user, User) or not user.is_authenticated:
         return False
     return TeamMember.objects.filter(team=team, user=user).exists()
 
 
-def is_team_leader(user: Any, team: CareTeam) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def is_team_leader(user: Actor, team: CareTeam) -> bool:
+    if not isinstance(user, User) or not user.is_authenticated:
         return False
     return TeamMember.objects.filter(team=team, user=user, is_leader=True).exists()
 
 
 @predicate
-def can_set_up(user: Any, org: Organization) -> bool:
+def can_set_up(user: Actor, org: Organization) -> bool:
     """Create teams and intake points: the organization's managers."""
     return access.manages_org(user, org)
 
 
 @predicate
-def can_edit_calendar(user: Any, org: Organization | None) -> bool:
+def can_edit_calendar(user: Actor, org: Organization | None) -> bool:
     """Set or remove a day of the working-day calendar: a global day (org None) only administrators,
     a day of an organization's subtree its managers (the same as setting up its teams)."""
     return access.is_admin(user) if org is None else bool(can_set_up(user, org))
 
 
 @predicate
-def can_open_calendar(user: Any) -> bool:
+def can_open_calendar(user: Actor) -> bool:
     """Open the calendar page: whoever may edit some part of it."""
     scope = access.scope_for(user)
     return scope.is_admin or bool(scope.manage)
 
 
 @predicate
-def can_handle(user: Any, ticket: Ticket) -> bool:
+def can_handle(user: Actor, ticket: Ticket) -> bool:
     return access.manages_org(user, ticket.organization) or is_team_member(user, ticket.team)
 
 
 @predicate
-def can_moderate(user: Any, ticket: Ticket) -> bool:
+def can_moderate(user: Actor, ticket: Ticket) -> bool:
     return access.manages_org(user, ticket.organization) or is_team_leader(user, ticket.team)
 
 
 @predicate
-def can_publish_wish(user: Any, ticket: Ticket) -> bool:
+def can_publish_wish(user: Actor, ticket: Ticket) -> bool:
     return bool(ticket.wish_consent) and can_handle(user, ticket)
 
 
 @predicate
-def can_see_wall(user: Any, org: Organization) -> bool:
+def can_see_wall(user: Actor, org: Organization) -> bool:
     return access.reads_org(user, org)
 
 
 @predicate
-def can_claim_for_branch(user: Any, branch: Organization) -> bool:
+def can_claim_for_branch(user: Actor, branch: Organization) -> bool:
     return access.manages_org(user, branch)
 
 
 @predicate
-def is_claimant(user: Any, wish: Wish) -> bool:
+def is_claimant(user: Actor, wish: Wish) -> bool:
     """Who holds a wish's claim: the member themself, or the managers of the claiming branch."""
     if wish.claimed_by_person_id and access.is_self(user, wish.claimed_by_person_id):
         return True
@@ -90,19 +90,19 @@ def is_claimant(user: Any, wish: Wish) -> bool:
 
 
 @predicate
-def can_fulfil(user: Any, wish: Wish) -> bool:
+def can_fulfil(user: Actor, wish: Wish) -> bool:
     """The claimant (the member themself, or the branch's managers) or whoever handles the ticket."""
     return bool(is_claimant(user, wish)) or bool(can_handle(user, wish.ticket))
 
 
 @predicate
-def can_release_claim(user: Any, wish: Wish) -> bool:
+def can_release_claim(user: Actor, wish: Wish) -> bool:
     """Give a claim back to the wall: the same people who may mark the wish fulfilled."""
     return bool(can_fulfil(user, wish))
 
 
 @predicate
-def can_withdraw_wish(user: Any, wish: Wish) -> bool:
+def can_withdraw_wish(user: Actor, wish: Wish) -> bool:
     """Take a wish down from the wall: whoever handles its ticket (as they put it up)."""
     return bool(can_handle(user, wish.ticket))
 

@@ -18,6 +18,7 @@ from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.errors import NotFound
 from qixin.core.functions import SecondsBetween
 from qixin.core.models import User
@@ -49,7 +50,7 @@ def _bound(day: date) -> datetime:
 # --- teams and intake points ------------------------------------------------------------------------
 
 
-def team_list_for(*, actor: Any) -> QuerySet[CareTeam]:
+def team_list_for(*, actor: Actor) -> QuerySet[CareTeam]:
     member_of = Q(members__user=actor) if getattr(actor, "is_authenticated", False) else Q(pk__in=[])
     return (
         CareTeam.objects.filter(access.org_filter(actor, "organization__path", level="manage") | member_of)
@@ -59,19 +60,19 @@ def team_list_for(*, actor: Any) -> QuerySet[CareTeam]:
     )
 
 
-def team_get_for(*, actor: Any, pk: int) -> CareTeam:
+def team_get_for(*, actor: Actor, pk: int) -> CareTeam:
     team = team_list_for(actor=actor).filter(pk=pk).first()
     if team is None:
         raise NotFound()
     return team
 
 
-def team_members_for(*, actor: Any, team: CareTeam) -> list[TeamMember]:
+def team_members_for(*, actor: Actor, team: CareTeam) -> list[TeamMember]:
     team_get_for(actor=actor, pk=team.pk)
     return list(team.members.select_related("user").order_by("-is_leader", "user__username"))
 
 
-def point_list_for(*, actor: Any, team: CareTeam | None = None) -> QuerySet[IntakePoint]:
+def point_list_for(*, actor: Actor, team: CareTeam | None = None) -> QuerySet[IntakePoint]:
     points = IntakePoint.objects.filter(team__in=team_list_for(actor=actor)).select_related(
         "organization", "team"
     )
@@ -80,7 +81,7 @@ def point_list_for(*, actor: Any, team: CareTeam | None = None) -> QuerySet[Inta
     return points.order_by("organization__path", "name")
 
 
-def point_get_for(*, actor: Any, pk: int) -> IntakePoint:
+def point_get_for(*, actor: Actor, pk: int) -> IntakePoint:
     point = point_list_for(actor=actor).filter(pk=pk).first()
     if point is None:
         raise NotFound()
@@ -98,7 +99,7 @@ def point_by_token(token: str) -> IntakePoint:
 # --- the working-day calendar ---------------------------------------------------------------------
 
 
-def _calendar_scope(actor: Any) -> QuerySet[CalendarDay]:
+def _calendar_scope(actor: Actor) -> QuerySet[CalendarDay]:
     """The global days and those of the organizations the actor manages; nothing (a 404) for whoever
     may not open the calendar."""
     if not can_open_calendar(actor):
@@ -109,7 +110,7 @@ def _calendar_scope(actor: Any) -> QuerySet[CalendarDay]:
     )
 
 
-def calendar_day_list_for(*, actor: Any, year: int) -> QuerySet[CalendarDay]:
+def calendar_day_list_for(*, actor: Actor, year: int) -> QuerySet[CalendarDay]:
     """The calendar's marks in `year`, by day; on one day the global mark first, then by organization."""
     return (
         _calendar_scope(actor)
@@ -119,7 +120,7 @@ def calendar_day_list_for(*, actor: Any, year: int) -> QuerySet[CalendarDay]:
 
 
 def calendar_day_get_for(
-    *, actor: Any, pk: int | None = None, day: date | None = None, organization: Organization | None = None
+    *, actor: Actor, pk: int | None = None, day: date | None = None, organization: Organization | None = None
 ) -> CalendarDay:
     """One mark, by id or by (day, organization; None for the global calendar)."""
     marks = _calendar_scope(actor)
@@ -134,7 +135,7 @@ def calendar_day_get_for(
     return entry
 
 
-def calendar_orgs_for(*, actor: Any) -> list[Organization]:
+def calendar_orgs_for(*, actor: Actor) -> list[Organization]:
     """The top organizations whose calendars the actor edits (with their subtrees); none listed for
     an administrator, who edits the global calendar and every organization's."""
     scope = access.scope_for(actor)
@@ -146,7 +147,7 @@ def calendar_orgs_for(*, actor: Any) -> list[Organization]:
 # --- tickets --------------------------------------------------------------------------------------
 
 
-def _ticket_scope(actor: Any) -> Q:
+def _ticket_scope(actor: Actor) -> Q:
     member_of = Q(team__members__user=actor) if getattr(actor, "is_authenticated", False) else Q(pk__in=[])
     return access.org_filter(actor, "organization__path", level="manage") | member_of
 
@@ -161,7 +162,7 @@ class TicketFilters:
     overdue: bool = False
 
 
-def ticket_list_for(*, actor: Any, filters: TicketFilters | None = None) -> QuerySet[Ticket]:
+def ticket_list_for(*, actor: Actor, filters: TicketFilters | None = None) -> QuerySet[Ticket]:
     filters = filters or TicketFilters()
     tickets = Ticket.objects.filter(pk__in=Ticket.objects.filter(_ticket_scope(actor)).values("pk"))
     if filters.status:
@@ -173,7 +174,7 @@ def ticket_list_for(*, actor: Any, filters: TicketFilters | None = None) -> Quer
     if filters.team:
         tickets = tickets.filter(team_id=filters.team)
     if filters.mine:
-        tickets = tickets.filter(assignee=actor)
+        tickets = tickets.filter(assignee_id=getattr(actor, "pk", None))
     if filters.overdue:
         from .services import overdue_q
 
@@ -183,7 +184,7 @@ def ticket_list_for(*, actor: Any, filters: TicketFilters | None = None) -> Quer
     )
 
 
-def _moderation_scope(actor: Any) -> Q:
+def _moderation_scope(actor: Actor) -> Q:
     """The tickets the actor may moderate (permissions.can_moderate): the organization's managers
     and the team's leaders."""
     leads = (
@@ -194,7 +195,7 @@ def _moderation_scope(actor: Any) -> Q:
     return access.org_filter(actor, "organization__path", level="manage") | leads
 
 
-def held_ticket_list_for(*, actor: Any) -> QuerySet[Ticket]:
+def held_ticket_list_for(*, actor: Actor) -> QuerySet[Ticket]:
     """Submissions held for moderation (待审核) that the actor may release or discard."""
     held = Ticket.objects.filter(_moderation_scope(actor), moderation=Moderation.HELD).values("pk")
     return (
@@ -204,7 +205,7 @@ def held_ticket_list_for(*, actor: Any) -> QuerySet[Ticket]:
     )
 
 
-def tickets_to_moderate_for(*, actor: Any, pks: list[int]) -> list[Ticket]:
+def tickets_to_moderate_for(*, actor: Actor, pks: list[int]) -> list[Ticket]:
     """The tickets `pks`, all of which the actor may moderate; a 404 when one is not (all or none).
     Whether each may still change (a colleague released it meanwhile) is the service's to say."""
     wanted = set(pks)
@@ -220,14 +221,14 @@ def tickets_to_moderate_for(*, actor: Any, pks: list[int]) -> list[Ticket]:
     return tickets
 
 
-def ticket_get_for(*, actor: Any, pk: int) -> Ticket:
+def ticket_get_for(*, actor: Actor, pk: int) -> Ticket:
     ticket = Ticket.objects.select_related("team", "point", "assignee", "organization").filter(pk=pk).first()
     if ticket is None or not can_handle(actor, ticket):
         raise NotFound()
     return ticket
 
 
-def ticket_messages_for(*, actor: Any, ticket: Ticket) -> list[TicketMessage]:
+def ticket_messages_for(*, actor: Actor, ticket: Ticket) -> list[TicketMessage]:
     """All of the handling, internal notes included (for those who handle the ticket)."""
     ticket_get_for(actor=actor, pk=ticket.pk)
     return list(ticket.messages.select_related("author").order_by("created_at", "id"))
@@ -239,7 +240,7 @@ def public_messages(ticket: Ticket) -> list[TicketMessage]:
     return list(ticket.messages.filter(kind__in=PUBLIC_MESSAGE_KINDS).order_by("created_at", "id"))
 
 
-def assignable_for(*, actor: Any, ticket: Ticket) -> list[Any]:
+def assignable_for(*, actor: Actor, ticket: Ticket) -> list[Any]:
     ticket_get_for(actor=actor, pk=ticket.pk)
     return [m.user for m in ticket.team.members.select_related("user").order_by("user__username")]
 
@@ -253,7 +254,7 @@ def assignee_from_input(user_id: int | None) -> User | None:
 # --- wishes ---------------------------------------------------------------------------------------
 
 
-def wish_wall_for(*, actor: Any, org: Organization, include_done: bool = True) -> QuerySet[Wish]:
+def wish_wall_for(*, actor: Actor, org: Organization, include_done: bool = True) -> QuerySet[Wish]:
     """The wall of an organization and its subtree: published, claimed and fulfilled wishes."""
     if not can_see_wall(actor, org):
         raise NotFound()
@@ -273,7 +274,7 @@ def wish_wall_for(*, actor: Any, org: Organization, include_done: bool = True) -
     )
 
 
-def wish_get_for(*, actor: Any, pk: int) -> Wish:
+def wish_get_for(*, actor: Actor, pk: int) -> Wish:
     wish = (
         Wish.objects.select_related("organization", "ticket", "claimed_by_person", "claimed_by_branch")
         .filter(pk=pk)
@@ -284,7 +285,7 @@ def wish_get_for(*, actor: Any, pk: int) -> Wish:
     return wish
 
 
-def wall_orgs_for(*, actor: Any) -> list[Organization]:
+def wall_orgs_for(*, actor: Actor) -> list[Organization]:
     """The organizations whose walls the actor may open: the top of what they read."""
     from qixin.orgs.selectors import org_roots_for
 
@@ -294,8 +295,8 @@ def wall_orgs_for(*, actor: Any) -> list[Organization]:
 # --- notifications and deliveries ---------------------------------------------------------------
 
 
-def notifications_for(*, actor: Any, unread_only: bool = False) -> QuerySet[Notification]:
-    if not getattr(actor, "is_authenticated", False):
+def notifications_for(*, actor: Actor, unread_only: bool = False) -> QuerySet[Notification]:
+    if not isinstance(actor, User) or not actor.is_authenticated:
         return Notification.objects.none()
     notes = Notification.objects.filter(user=actor)
     if unread_only:
@@ -303,7 +304,7 @@ def notifications_for(*, actor: Any, unread_only: bool = False) -> QuerySet[Noti
     return notes.order_by("-created_at", "-id")
 
 
-def deliveries_for(*, actor: Any, team: CareTeam) -> QuerySet[WebhookDelivery]:
+def deliveries_for(*, actor: Actor, team: CareTeam) -> QuerySet[WebhookDelivery]:
     team_get_for(actor=actor, pk=team.pk)
     return team.deliveries.order_by("-created_at", "-id")
 
@@ -311,7 +312,7 @@ def deliveries_for(*, actor: Any, team: CareTeam) -> QuerySet[WebhookDelivery]:
 # --- statistics -----------------------------------------------------------------------------------
 
 
-def tickets_in(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[Ticket]:
+def tickets_in(*, actor: Actor, org: Organization, start: date, end: date) -> QuerySet[Ticket]:
     """Tickets submitted in [start, end) now handled in org's subtree (moderated ones left out)."""
     return (
         Ticket.objects.filter(
@@ -374,7 +375,7 @@ def _avg(total: float, count: int) -> Decimal:
 
 
 def ticket_stats_for(
-    *, actor: Any, org: Organization, start: date, end: date, now: datetime | None = None
+    *, actor: Actor, org: Organization, start: date, end: date, now: datetime | None = None
 ) -> tuple[Stats, list[Stats]]:
     """(the subtree's totals, one row per team) for tickets submitted in [start, end)."""
     now = now or timezone.now()
@@ -413,11 +414,11 @@ def ticket_stats_for(
     return total, sorted(by_team.values(), key=lambda s: s.label)
 
 
-def overdue_tickets_in(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[Ticket]:
+def overdue_tickets_in(*, actor: Actor, org: Organization, start: date, end: date) -> QuerySet[Ticket]:
     return tickets_in(actor=actor, org=org, start=start, end=end).filter(overdue_stats_q(timezone.now()))
 
 
-def wishes_fulfilled_in(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[Wish]:
+def wishes_fulfilled_in(*, actor: Actor, org: Organization, start: date, end: date) -> QuerySet[Wish]:
     return (
         Wish.objects.filter(
             access.subtree_q(actor, org, "organization__path"),

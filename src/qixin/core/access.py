@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils import timezone
 
@@ -24,6 +25,12 @@ from .models import Role, RoleGrant, User
 
 if TYPE_CHECKING:
     from qixin.orgs.models import Organization
+
+
+# Who asks: a signed-in account, the anonymous visitor of a public page, or nobody (None: a system
+# task). Every selector and predicate takes one; access.scope_for gives the first two their scope and
+# the others the empty scope.
+Actor: TypeAlias = User | AnonymousUser | None
 
 
 def minimal_paths(paths: Iterable[str]) -> tuple[str, ...]:

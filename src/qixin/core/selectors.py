@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from qixin.core.access import Actor
 
 from . import access
 from .errors import NotFound
@@ -27,7 +28,7 @@ class AuditFilters:
     until: date | None = None  # inclusive
 
 
-def audit_search_for(*, actor: Any, filters: AuditFilters) -> QuerySet[AuditEntry]:
+def audit_search_for(*, actor: Actor, filters: AuditFilters) -> QuerySet[AuditEntry]:
     """The audit log is for system administrators only."""
     if not access.is_admin(actor):
         raise NotFound()
@@ -59,7 +60,7 @@ def audit_entry_count() -> int:
     return AuditEntry.objects.count()
 
 
-def role_grants_for(*, actor: Any, include_ended: bool = False) -> QuerySet[RoleGrant]:
+def role_grants_for(*, actor: Actor, include_ended: bool = False) -> QuerySet[RoleGrant]:
     """Grants the actor may see: all for administrators, those inside their managed subtrees else."""
     grants = RoleGrant.objects.select_related("user", "organization", "granted_by")
     if not access.is_admin(actor):
@@ -70,14 +71,14 @@ def role_grants_for(*, actor: Any, include_ended: bool = False) -> QuerySet[Role
     return grants.order_by("organization__path", "role", "user__username")
 
 
-def role_grant_get_for(*, actor: Any, pk: int) -> RoleGrant:
+def role_grant_get_for(*, actor: Actor, pk: int) -> RoleGrant:
     grant = role_grants_for(actor=actor, include_ended=True).filter(pk=pk).first()
     if grant is None:
         raise NotFound()
     return grant
 
 
-def user_by_username_for(*, actor: Any, username: str) -> User:
+def user_by_username_for(*, actor: Actor, username: str) -> User:
     """A user the actor may grant roles to: admins reach everyone; others, people in their scope."""
     user = User.objects.select_related("person__organization").filter(username=username.strip()).first()
     if user is None:
@@ -129,7 +130,7 @@ def totp_device_pending_for(*, actor: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=actor, confirmed=False).first()
 
 
-def two_factor_roles(*, actor: Any) -> set[str]:
+def two_factor_roles(*, actor: Actor) -> set[str]:
     if not access.is_admin(actor):
         raise NotFound()
     return set(TwoFactorRequirement.objects.values_list("role", flat=True))

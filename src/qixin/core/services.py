@@ -7,12 +7,14 @@ import hashlib
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+
+from qixin.core.access import Actor
 
 from . import access, audit
 from .access import require
@@ -43,7 +45,7 @@ def system_user() -> User:
 # --- roles ------------------------------------------------------------------------------------------
 
 
-def _may_grant(actor: Any, role: str, org: Organization | None) -> bool:
+def _may_grant(actor: Actor, role: str, org: Organization | None) -> bool:
     """系统管理员 grants anything; a 党务工作者 grants roles below administrator inside their subtree."""
     scope = access.scope_for(actor)
     if scope.is_admin:

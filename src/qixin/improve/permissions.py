@@ -9,7 +9,7 @@ work on, or claimed themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +17,8 @@ from rules.permissions import add_perm
 from rules.predicates import predicate
 
 from qixin.core import access
+from qixin.core.access import Actor
+from qixin.core.models import User
 from qixin.orgs.models import Organization, OrgKind
 
 if TYPE_CHECKING:
@@ -32,7 +34,7 @@ class Duties:
 NO_DUTIES = Duties()
 
 
-def duties_for(user: Any) -> Duties:
+def duties_for(user: Actor) -> Duties:
     """The actor's current designations, computed once per user object (so once per request)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NO_DUTIES
@@ -52,12 +54,12 @@ def duties_for(user: Any) -> Duties:
     return duties
 
 
-def forget_duties(user: Any) -> None:
+def forget_duties(user: User) -> None:
     if hasattr(user, "_improve_duties"):
         del user._improve_duties
 
 
-def reviews_q(user: Any, path_field: str = "organization__path", department_field: str = "department") -> Q:
+def reviews_q(user: Actor, path_field: str = "organization__path", department_field: str = "department") -> Q:
     """Suggestions the actor reviews by designation."""
     query = Q(pk__in=[])
     for path, department in duties_for(user).reviews:
@@ -68,7 +70,7 @@ def reviews_q(user: Any, path_field: str = "organization__path", department_fiel
     return query
 
 
-def _person_id(user: Any) -> int | None:
+def _person_id(user: Actor) -> int | None:
     return access.scope_for(user).person_id
 
 
@@ -76,24 +78,24 @@ def _person_id(user: Any) -> int | None:
 
 
 @predicate
-def can_view_org(user: Any, org: Organization) -> bool:
+def can_view_org(user: Actor, org: Organization) -> bool:
     return access.reads_org(user, org)
 
 
 @predicate
-def can_manage_org(user: Any, org: Organization) -> bool:
+def can_manage_org(user: Actor, org: Organization) -> bool:
     """Keep the improvement records of an organization: its secretary, its party workers."""
     return access.manages_org(user, org)
 
 
 @predicate
-def can_run_campaigns(user: Any, org: Organization) -> bool:
+def can_run_campaigns(user: Actor, org: Organization) -> bool:
     """Set a campaign: the managers of a committee (党委)."""
     return org.kind == OrgKind.COMMITTEE and access.manages_org(user, org)
 
 
 @predicate
-def can_designate(user: Any, org: Organization) -> bool:
+def can_designate(user: Actor, org: Organization) -> bool:
     return access.manages_org(user, org)
 
 
@@ -101,17 +103,17 @@ def can_designate(user: Any, org: Organization) -> bool:
 
 
 @predicate
-def can_view_campaign(user: Any, campaign: Campaign) -> bool:
+def can_view_campaign(user: Actor, campaign: Campaign) -> bool:
     return access.reads_org(user, campaign.organization)
 
 
 @predicate
-def can_manage_campaign(user: Any, campaign: Campaign) -> bool:
+def can_manage_campaign(user: Actor, campaign: Campaign) -> bool:
     return access.manages_org(user, campaign.organization)
 
 
 @predicate
-def can_view_alliance(user: Any, alliance: Alliance) -> bool:
+def can_view_alliance(user: Actor, alliance: Alliance) -> bool:
     if access.reads_org(user, alliance.lead_branch):
         return True
     person_id = _person_id(user)
@@ -124,14 +126,14 @@ def can_view_alliance(user: Any, alliance: Alliance) -> bool:
 
 
 @predicate
-def can_manage_alliance(user: Any, alliance: Alliance) -> bool:
+def can_manage_alliance(user: Actor, alliance: Alliance) -> bool:
     return access.manages_org(user, alliance.lead_branch)
 
 
 # --- projects and savings -----------------------------------------------------------------------------
 
 
-def is_on_team(user: Any, project: Project) -> bool:
+def is_on_team(user: Actor, project: Project) -> bool:
     person_id = _person_id(user)
     if person_id is None:
         return False
@@ -139,7 +141,7 @@ def is_on_team(user: Any, project: Project) -> bool:
 
 
 @predicate
-def can_view_project(user: Any, project: Project) -> bool:
+def can_view_project(user: Actor, project: Project) -> bool:
     return (
         access.reads_org(user, project.organization)
         or is_on_team(user, project)
@@ -148,7 +150,7 @@ def can_view_project(user: Any, project: Project) -> bool:
 
 
 @predicate
-def can_start_project_in(user: Any, org: Organization) -> bool:
+def can_start_project_in(user: Actor, org: Organization) -> bool:
     """Register a project: the organization's managers, or a person of that organization (党员立项)."""
     if access.manages_org(user, org):
         return True
@@ -166,31 +168,31 @@ def can_start_project_in(user: Any, org: Organization) -> bool:
 
 
 @predicate
-def can_edit_project(user: Any, project: Project) -> bool:
+def can_edit_project(user: Actor, project: Project) -> bool:
     """Details and the team: the owner or the organization's managers."""
     return access.manages_org(user, project.organization) or access.is_self(user, project.owner_id)
 
 
 @predicate
-def can_claim_savings(user: Any, project: Project) -> bool:
+def can_claim_savings(user: Actor, project: Project) -> bool:
     return access.manages_org(user, project.organization) or is_on_team(user, project)
 
 
-def can_verify_in(user: Any, project: Project) -> bool:
+def can_verify_in(user: Actor, project: Project) -> bool:
     """A designated finance verifier of the project's organization (before the conflict check)."""
     path = project.organization.path
     return access.is_admin(user) or any(path.startswith(p) for p in duties_for(user).verifies)
 
 
 @predicate
-def can_verify_project_savings(user: Any, project: Project) -> bool:
+def can_verify_project_savings(user: Actor, project: Project) -> bool:
     """Verify the savings of a project at all: a finance verifier who is not on the project's team
     (each entry then also asks that they did not claim it, can_verify_savings)."""
     return can_verify_in(user, project) and not is_on_team(user, project)
 
 
 @predicate
-def can_verify_savings(user: Any, entry: SavingsEntry) -> bool:
+def can_verify_savings(user: Actor, entry: SavingsEntry) -> bool:
     """Verify, reject or reverse: a finance verifier who is neither on the project's team nor the
     person who claimed the entry."""
     return bool(can_verify_project_savings(user, entry.project)) and entry.claimed_by_id != getattr(
@@ -201,14 +203,14 @@ def can_verify_savings(user: Any, entry: SavingsEntry) -> bool:
 # --- suggestions ----------------------------------------------------------------------------------------
 
 
-def is_credited(user: Any, suggestion: Suggestion) -> bool:
+def is_credited(user: Actor, suggestion: Suggestion) -> bool:
     person_id = _person_id(user)
     if person_id is None:
         return False
     return suggestion.submitter_id == person_id or suggestion.credits.filter(person_id=person_id).exists()
 
 
-def reviews_suggestion(user: Any, suggestion: Suggestion) -> bool:
+def reviews_suggestion(user: Actor, suggestion: Suggestion) -> bool:
     path = suggestion.organization.path
     return any(
         path.startswith(p) and (not dept or dept == suggestion.department)
@@ -217,14 +219,14 @@ def reviews_suggestion(user: Any, suggestion: Suggestion) -> bool:
 
 
 @predicate
-def can_submit_suggestion(user: Any) -> bool:
+def can_submit_suggestion(user: Actor) -> bool:
     """Any employee with an account (and managers entering paper suggestions on someone's behalf)."""
     scope = access.scope_for(user)
     return scope.is_admin or scope.person_id is not None or bool(scope.manage)
 
 
 @predicate
-def can_view_suggestion(user: Any, suggestion: Suggestion) -> bool:
+def can_view_suggestion(user: Actor, suggestion: Suggestion) -> bool:
     return (
         access.reads_org(user, suggestion.organization)
         or reviews_suggestion(user, suggestion)
@@ -233,7 +235,7 @@ def can_view_suggestion(user: Any, suggestion: Suggestion) -> bool:
 
 
 @predicate
-def can_review_suggestion(user: Any, suggestion: Suggestion) -> bool:
+def can_review_suggestion(user: Actor, suggestion: Suggestion) -> bool:
     return access.manages_org(user, suggestion.organization) or reviews_suggestion(user, suggestion)
 
 
@@ -241,7 +243,7 @@ def can_review_suggestion(user: Any, suggestion: Suggestion) -> bool:
 
 
 @predicate
-def can_view_studio(user: Any, studio: Studio) -> bool:
+def can_view_studio(user: Actor, studio: Studio) -> bool:
     person_id = _person_id(user)
     return (
         access.reads_org(user, studio.organization)
@@ -251,32 +253,32 @@ def can_view_studio(user: Any, studio: Studio) -> bool:
 
 
 @predicate
-def can_manage_studio(user: Any, studio: Studio) -> bool:
+def can_manage_studio(user: Actor, studio: Studio) -> bool:
     return access.manages_org(user, studio.organization)
 
 
 @predicate
-def can_view_case(user: Any, case: ImprovementCase) -> bool:
+def can_view_case(user: Actor, case: ImprovementCase) -> bool:
     return access.reads_org(user, case.organization) or access.is_self(user, case.lead_id)
 
 
 @predicate
-def can_manage_case(user: Any, case: ImprovementCase) -> bool:
+def can_manage_case(user: Actor, case: ImprovementCase) -> bool:
     return access.manages_org(user, case.organization)
 
 
 @predicate
-def can_select_excellent(user: Any, org: Organization) -> bool:
+def can_select_excellent(user: Actor, org: Organization) -> bool:
     """Rate cases and make the yearly selection: the managers of a committee."""
     return org.kind == OrgKind.COMMITTEE and access.manages_org(user, org)
 
 
-def can_import_as_manager(user: Any) -> bool:
+def can_import_as_manager(user: Actor) -> bool:
     """Start an import of alliances, studios or cases: who keeps some organization's records."""
     return access.manages_any_org(user)
 
 
-def can_import_as_employee(user: Any) -> bool:
+def can_import_as_employee(user: Actor) -> bool:
     """Start an import of projects or savings: also an employee with a record, who may register
     projects of their organization (党员立项) and claim the savings of their projects."""
     return access.manages_any_org(user) or access.scope_for(user).person_id is not None

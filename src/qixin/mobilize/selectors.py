@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.errors import NotFound
 from qixin.orgs.models import Organization
 from qixin.people.models import Person
@@ -28,7 +29,7 @@ from .models import (
 )
 
 
-def _in(actor: Any, org: Organization | None, path_field: str) -> Q:
+def _in(actor: Actor, org: Organization | None, path_field: str) -> Q:
     if org is not None:
         return access.subtree_q(actor, org, path_field)
     return access.org_filter(actor, path_field)
@@ -43,7 +44,7 @@ def _overlaps(start: date, end: date, first: str, last: str) -> Q:
 
 
 def team_list_for(
-    *, actor: Any, org: Organization | None = None, kind: str = "", search: str = ""
+    *, actor: Actor, org: Organization | None = None, kind: str = "", search: str = ""
 ) -> QuerySet[Team]:
     rows = Team.objects.filter(_in(actor, org, "organization__path"))
     if kind:
@@ -64,14 +65,14 @@ def team_list_for(
     )
 
 
-def team_get_for(*, actor: Any, pk: int) -> Team:
+def team_get_for(*, actor: Actor, pk: int) -> Team:
     team = Team.objects.select_related("organization", "leader").filter(pk=pk).first()
     if team is None or not access.reads_org(actor, team.organization):
         raise NotFound()
     return team
 
 
-def team_members_for(*, actor: Any, team: Team) -> QuerySet[TeamMember]:
+def team_members_for(*, actor: Actor, team: Team) -> QuerySet[TeamMember]:
     if not access.reads_org(actor, team.organization):
         raise NotFound()
     return team.members.select_related("person", "person__organization").order_by(
@@ -79,14 +80,14 @@ def team_members_for(*, actor: Any, team: Team) -> QuerySet[TeamMember]:
     )
 
 
-def team_member_get_for(*, actor: Any, pk: int) -> TeamMember:
+def team_member_get_for(*, actor: Actor, pk: int) -> TeamMember:
     member = TeamMember.objects.select_related("team", "team__organization", "person").filter(pk=pk).first()
     if member is None or not access.reads_org(actor, member.team.organization):
         raise NotFound()
     return member
 
 
-def teams_active_for(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[Team]:
+def teams_active_for(*, actor: Actor, org: Organization, start: date, end: date) -> QuerySet[Team]:
     """Teams formed by organizations of the subtree and active some day in [start, end)."""
     return (
         Team.objects.filter(
@@ -97,7 +98,7 @@ def teams_active_for(*, actor: Any, org: Organization, start: date, end: date) -
     )
 
 
-def team_counts_by_kind_for(*, actor: Any, org: Organization, start: date, end: date) -> dict[str, int]:
+def team_counts_by_kind_for(*, actor: Actor, org: Organization, start: date, end: date) -> dict[str, int]:
     rows = (
         teams_active_for(actor=actor, org=org, start=start, end=end)
         .values("kind", "custom_kind")
@@ -111,7 +112,7 @@ def team_counts_by_kind_for(*, actor: Any, org: Organization, start: date, end: 
 
 
 def volunteers_for(
-    *, actor: Any, org: Organization, start: date, end: date, party_only: bool = True
+    *, actor: Actor, org: Organization, start: date, end: date, party_only: bool = True
 ) -> QuerySet[Person]:
     """Distinct volunteers: people on volunteer teams (志愿服务队, 防疫监督小组, 复工复产保障队) of the
     subtree, on the team some day in [start, end). A person on several teams counts once."""
@@ -134,7 +135,7 @@ def volunteers_for(
 
 
 def mission_list_for(
-    *, actor: Any, org: Organization | None = None, kind: str = "", status: str = ""
+    *, actor: Actor, org: Organization | None = None, kind: str = "", status: str = ""
 ) -> QuerySet[Mission]:
     rows = Mission.objects.filter(_in(actor, org, "organization__path"))
     if kind:
@@ -148,14 +149,14 @@ def mission_list_for(
     )
 
 
-def mission_get_for(*, actor: Any, pk: int) -> Mission:
+def mission_get_for(*, actor: Actor, pk: int) -> Mission:
     mission = Mission.objects.select_related("organization").filter(pk=pk).first()
     if mission is None or not access.reads_org(actor, mission.organization):
         raise NotFound()
     return mission
 
 
-def assignment_get_for(*, actor: Any, pk: int) -> Assignment:
+def assignment_get_for(*, actor: Actor, pk: int) -> Assignment:
     assignment = (
         Assignment.objects.select_related(
             "mission", "mission__organization", "person", "person__organization"
@@ -179,7 +180,7 @@ class MissionPage:
     deployment_deeds: set[int]  # deployment pks already turned into deeds
 
 
-def mission_page_for(*, actor: Any, pk: int) -> MissionPage:
+def mission_page_for(*, actor: Actor, pk: int) -> MissionPage:
     from qixin.brand.models import Deed
 
     mission = mission_get_for(actor=actor, pk=pk)
@@ -211,7 +212,7 @@ def mission_page_for(*, actor: Any, pk: int) -> MissionPage:
 
 
 def missions_in_period_for(
-    *, actor: Any, org: Organization, start: date, end: date, kind: str = ""
+    *, actor: Actor, org: Organization, start: date, end: date, kind: str = ""
 ) -> QuerySet[Mission]:
     rows = Mission.objects.filter(
         _in(actor, org, "organization__path"), _overlaps(start, end, "starts_on", "ends_on")
@@ -221,7 +222,7 @@ def missions_in_period_for(
     return rows.select_related("organization").order_by("-starts_on", "id")
 
 
-def mission_counts_for(*, actor: Any, org: Organization, start: date, end: date) -> dict[str, int]:
+def mission_counts_for(*, actor: Actor, org: Organization, start: date, end: date) -> dict[str, int]:
     """{"": every mission, kind: missions of the kind} as counted by missions_in_period_for."""
     rows = (
         missions_in_period_for(actor=actor, org=org, start=start, end=end)
@@ -237,7 +238,7 @@ def mission_counts_for(*, actor: Any, org: Organization, start: date, end: date)
 
 
 def mission_people_for(
-    *, actor: Any, org: Organization, start: date, end: date, party_only: bool = True
+    *, actor: Actor, org: Organization, start: date, end: date, party_only: bool = True
 ) -> QuerySet[Person]:
     """Distinct people on missions of the subtree in [start, end): assigned by name, or members of a
     team on the mission. Party members only unless party_only is False."""
@@ -259,7 +260,7 @@ def mission_people_for(
 
 
 def deployment_list_for(
-    *, actor: Any, org: Organization | None = None, kind: str = ""
+    *, actor: Actor, org: Organization | None = None, kind: str = ""
 ) -> QuerySet[Deployment]:
     scope = access.scope_for(actor)
     visible = _in(actor, org, "organization__path")
@@ -273,7 +274,7 @@ def deployment_list_for(
     )
 
 
-def deployment_get_for(*, actor: Any, pk: int) -> Deployment:
+def deployment_get_for(*, actor: Actor, pk: int) -> Deployment:
     deployment = deployment_list_for(actor=actor).filter(pk=pk).first()
     if deployment is None:
         raise NotFound()
@@ -294,7 +295,7 @@ def deployments_with_deeds(deployments: Sequence[Deployment]) -> set[int]:
     }
 
 
-def deployed_counts_for(*, actor: Any, org: Organization, start: date, end: date) -> dict[str, int]:
+def deployed_counts_for(*, actor: Actor, org: Organization, start: date, end: date) -> dict[str, int]:
     """{"": people deployed, kind: people deployed of the kind}, each person once, in one query."""
     rows = Deployment.objects.filter(
         _in(actor, org, "organization__path"), _overlaps(start, end, "starts_on", "ends_on")
@@ -312,7 +313,7 @@ def deployed_counts_for(*, actor: Any, org: Organization, start: date, end: date
 
 
 def deployed_people_for(
-    *, actor: Any, org: Organization, start: date, end: date, kind: str = ""
+    *, actor: Actor, org: Organization, start: date, end: date, kind: str = ""
 ) -> QuerySet[Person]:
     """Distinct people deployed (of a kind: 驰援 / 坚守) some day in [start, end)."""
     rows = Deployment.objects.filter(
@@ -327,7 +328,9 @@ def deployed_people_for(
     )
 
 
-def service_records_for(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[ServiceRecord]:
+def service_records_for(
+    *, actor: Actor, org: Organization, start: date, end: date
+) -> QuerySet[ServiceRecord]:
     return (
         ServiceRecord.objects.filter(
             _in(actor, org, "organization__path"), served_on__gte=start, served_on__lt=end
@@ -337,12 +340,12 @@ def service_records_for(*, actor: Any, org: Organization, start: date, end: date
     )
 
 
-def service_hours_for(*, actor: Any, org: Organization, start: date, end: date) -> Decimal:
+def service_hours_for(*, actor: Actor, org: Organization, start: date, end: date) -> Decimal:
     total = service_records_for(actor=actor, org=org, start=start, end=end).aggregate(h=Sum("hours"))["h"]
     return Decimal(total or 0)
 
 
-def person_mobilization_for(*, actor: Any, person: Person) -> dict[str, Any]:
+def person_mobilization_for(*, actor: Actor, person: Person) -> dict[str, Any]:
     """A person's teams, missions, deployments and hours (for their brand page)."""
     if not (access.is_self(actor, person.pk) or access.reads_org(actor, person.organization)):
         raise NotFound()

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.errors import ApplicationError, NotFound
 
 from . import health
@@ -18,7 +19,7 @@ from .models import Election, Organization, OrgEvent, OrgKind, Position
 
 
 def org_list_for(
-    *, actor: Any, search: str = "", kind: str = "", include_dissolved: bool = False
+    *, actor: Actor, search: str = "", kind: str = "", include_dissolved: bool = False
 ) -> QuerySet[Organization]:
     orgs = Organization.objects.filter(access.org_filter(actor, "path"))
     if not include_dissolved:
@@ -30,7 +31,7 @@ def org_list_for(
     return orgs.order_by("path")
 
 
-def org_get_for(*, actor: Any, pk: int | None = None, code: str | None = None) -> Organization:
+def org_get_for(*, actor: Actor, pk: int | None = None, code: str | None = None) -> Organization:
     """Load and authorize in one step: a forbidden organization is as missing as an unknown one."""
     lookup = {"pk": pk} if pk is not None else {"code": code}
     org = Organization.objects.filter(**lookup).first()
@@ -39,7 +40,7 @@ def org_get_for(*, actor: Any, pk: int | None = None, code: str | None = None) -
     return org
 
 
-def org_from_input(*, actor: Any, code: str) -> Organization:
+def org_from_input(*, actor: Actor, code: str) -> Organization:
     """The organization whose code a user typed (a form, an API body, an import row): an unknown code
     and one outside the user's reach get the same clear message, not a "page not found"."""
     try:
@@ -48,7 +49,7 @@ def org_from_input(*, actor: Any, code: str) -> Organization:
         raise ApplicationError("unknown_org", f"找不到组织编码“{code}”，或该组织不在您的范围内。") from None
 
 
-def org_roots_for(*, actor: Any) -> list[Organization]:
+def org_roots_for(*, actor: Actor) -> list[Organization]:
     """The top nodes of the tree as this actor sees it."""
     scope = access.scope_for(actor)
     if scope.is_admin:
@@ -94,7 +95,7 @@ class ChildRow:
         return self.full + self.probationary
 
 
-def org_children_for(*, actor: Any, org: Organization, include_dissolved: bool = False) -> list[ChildRow]:
+def org_children_for(*, actor: Actor, org: Organization, include_dissolved: bool = False) -> list[ChildRow]:
     children = Organization.objects.filter(
         access.org_filter(actor, "path"), path__startswith=org.path, depth=org.depth + 1
     )
@@ -122,7 +123,7 @@ class OrgPage:
     members: list[Any]  # current memberships, for a 党支部 or 党小组 (its roster at a glance)
 
 
-def org_page_for(*, actor: Any, pk: int) -> OrgPage:
+def org_page_for(*, actor: Actor, pk: int) -> OrgPage:
     """Everything the organization page shows, in a bounded number of queries."""
     from qixin.people.models import EmploymentStatus, Person
 
@@ -170,7 +171,7 @@ def org_page_for(*, actor: Any, pk: int) -> OrgPage:
     )
 
 
-def org_health_for(*, actor: Any, org: Organization, on: date | None = None) -> list[health.Finding]:
+def org_health_for(*, actor: Actor, org: Organization, on: date | None = None) -> list[health.Finding]:
     """Health findings for the organization's whole subtree that the actor may check."""
     from qixin.orgs.permissions import can_see_health
 
@@ -184,11 +185,11 @@ def org_health_for(*, actor: Any, org: Organization, on: date | None = None) -> 
     return health.check(orgs, on or timezone.localdate())
 
 
-def branch_choices_for(*, actor: Any) -> QuerySet[Organization]:
+def branch_choices_for(*, actor: Actor) -> QuerySet[Organization]:
     return org_list_for(actor=actor, kind=OrgKind.BRANCH)
 
 
-def position_get_for(*, actor: Any, pk: int) -> Position:
+def position_get_for(*, actor: Actor, pk: int) -> Position:
     position = Position.objects.select_related("organization", "person").filter(pk=pk).first()
     if position is None or not access.reads_org(actor, position.organization):
         raise NotFound()
@@ -202,7 +203,7 @@ def orgs_existing_q(start: date, end: date) -> Q:
     )
 
 
-def org_kind_counts_for(*, actor: Any, org: Organization, on: date) -> dict[str, int]:
+def org_kind_counts_for(*, actor: Actor, org: Organization, on: date) -> dict[str, int]:
     """{kind: count} of the organizations in the subtree (the root included) that exist on `on`:
     established on or before it and not dissolved by then. Kinds are OrgKind values."""
     rows = (
@@ -217,7 +218,7 @@ def org_kind_counts_for(*, actor: Any, org: Organization, on: date) -> dict[str,
     return counts
 
 
-def org_drill_for(*, actor: Any, org: Organization, kind: str, on: date) -> QuerySet[Organization]:
+def org_drill_for(*, actor: Actor, org: Organization, kind: str, on: date) -> QuerySet[Organization]:
     """The organizations counted by org_kind_counts_for for one kind."""
     return (
         Organization.objects.filter(access.org_filter(actor, "path"), path__startswith=org.path, kind=kind)
@@ -226,7 +227,7 @@ def org_drill_for(*, actor: Any, org: Organization, kind: str, on: date) -> Quer
     )
 
 
-def org_children_for_report(*, actor: Any, org: Organization) -> list[Organization]:
+def org_children_for_report(*, actor: Actor, org: Organization) -> list[Organization]:
     """Active direct sub-organizations the actor reads (for comparisons between siblings)."""
     return list(
         Organization.objects.filter(
@@ -238,7 +239,7 @@ def org_children_for_report(*, actor: Any, org: Organization) -> list[Organizati
     )
 
 
-def position_list_for(*, actor: Any, org: Organization, include_ended: bool = False) -> QuerySet[Position]:
+def position_list_for(*, actor: Actor, org: Organization, include_ended: bool = False) -> QuerySet[Position]:
     """The posts of one organization the actor reads (current ones, or the whole history)."""
     if not access.reads_org(actor, org):
         raise NotFound()
@@ -248,7 +249,7 @@ def position_list_for(*, actor: Any, org: Organization, include_ended: bool = Fa
     return positions.select_related("organization", "person").order_by("title", "started_on", "id")
 
 
-def positions_for_export(*, actor: Any) -> QuerySet[Position]:
+def positions_for_export(*, actor: Actor) -> QuerySet[Position]:
     """Every post, current and past, in the organizations the actor reads (the import format's rows)."""
     return (
         Position.objects.filter(access.org_filter(actor, "organization__path"))
@@ -257,7 +258,7 @@ def positions_for_export(*, actor: Any) -> QuerySet[Position]:
     )
 
 
-def election_list_for(*, actor: Any, org: Organization) -> QuerySet[Election]:
+def election_list_for(*, actor: Actor, org: Organization) -> QuerySet[Election]:
     if not access.reads_org(actor, org):
         raise NotFound()
     return Election.objects.filter(organization=org).select_related("organization").order_by("-held_on")

@@ -2,39 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.orgs.models import Organization
 
 from .models import Person
 
 
 @predicate
-def can_view(user: Any, person: Person) -> bool:
+def can_view(user: Actor, person: Person) -> bool:
     return access.is_self(user, person.pk) or access.reads_org(user, person.organization)
 
 
 @predicate
-def can_view_sensitive(user: Any, person: Person) -> bool:
+def can_view_sensitive(user: Actor, person: Person) -> bool:
     """身份证号, 手机, 家庭住址 in clear: the person, or who keeps the records of their organization."""
     return access.is_self(user, person.pk) or access.sees_sensitive_in(user, person.organization)
 
 
 @predicate
-def can_manage(user: Any, person: Person) -> bool:
+def can_manage(user: Actor, person: Person) -> bool:
     return access.manages_org(user, person.organization)
 
 
 @predicate
-def can_add_to(user: Any, org: Organization) -> bool:
+def can_add_to(user: Actor, org: Organization) -> bool:
     return access.manages_org(user, org)
 
 
-def can_import_roster(user: Any) -> bool:
+def can_import_roster(user: Actor) -> bool:
     """Start a roster import: who keeps some organization's records (rows outside it are refused)."""
     return access.manages_any_org(user)
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from qixin.core import access, audit
+from qixin.core.access import Actor
 from qixin.core.errors import ApplicationError, NotFound
+from qixin.core.models import User
 from qixin.core.periods import add_years
 from qixin.core.rules import rulebook
 from qixin.core.text import mask_address, mask_id_number, mask_phone
@@ -21,7 +22,7 @@ from .permissions import can_view, can_view_sensitive
 from .rulebook import extension_bounds
 
 
-def person_list_for(*, actor: Any) -> QuerySet[Person]:
+def person_list_for(*, actor: Actor) -> QuerySet[Person]:
     """Everyone the actor may see: people of the organizations they read, and themselves."""
     scope = access.scope_for(actor)
     visible = scope.q(scope.read, "organization__path")
@@ -76,7 +77,7 @@ def filters_q(filters: PersonFilters, today: date | None = None) -> Q:
     return query
 
 
-def person_search_for(*, actor: Any, filters: PersonFilters) -> QuerySet[Person]:
+def person_search_for(*, actor: Actor, filters: PersonFilters) -> QuerySet[Person]:
     """The member list: filtered, ordered, with the current membership prefetched (no N+1)."""
     return (
         person_list_for(actor=actor)
@@ -93,7 +94,7 @@ def person_search_for(*, actor: Any, filters: PersonFilters) -> QuerySet[Person]
     )
 
 
-def person_get_for(*, actor: Any, pk: int) -> Person:
+def person_get_for(*, actor: Actor, pk: int) -> Person:
     person = Person.objects.select_related("organization").filter(pk=pk).first()
     if person is None or not can_view(actor, person):
         raise NotFound()
@@ -121,7 +122,7 @@ class PersonPage:
         }
 
 
-def person_page_for(*, actor: Any, pk: int) -> PersonPage:
+def person_page_for(*, actor: Actor, pk: int) -> PersonPage:
     """The person page. Sensitive fields are shown masked here; see person_sensitive_for."""
     person = person_get_for(actor=actor, pk=pk)
     memberships = list(
@@ -139,11 +140,12 @@ def person_page_for(*, actor: Any, pk: int) -> PersonPage:
     return PersonPage(person, current, memberships, transfers, positions, sees, due)
 
 
-def person_sensitive_for(*, actor: Any, pk: int) -> dict[str, str]:
+def person_sensitive_for(*, actor: Actor, pk: int) -> dict[str, str]:
     """身份证号, 手机 and 家庭住址 in clear, for who may see them; every such read is audited."""
     person = person_get_for(actor=actor, pk=pk)
     if not can_view_sensitive(actor, person):
         raise NotFound()
+    assert isinstance(actor, User)  # can_view_sensitive lets only an account through
     audit.record(
         actor=actor,
         action="view_sensitive",
@@ -153,7 +155,7 @@ def person_sensitive_for(*, actor: Any, pk: int) -> dict[str, str]:
     return {"公民身份号码": person.id_number, "联系电话": person.phone, "家庭住址": person.address}
 
 
-def membership_current_for(*, actor: Any, person_pk: int) -> Membership:
+def membership_current_for(*, actor: Actor, person_pk: int) -> Membership:
     person = person_get_for(actor=actor, pk=person_pk)
     membership = person.memberships.filter(ended_on__isnull=True).select_related("branch").first()
     if membership is None:
@@ -166,14 +168,14 @@ def probation_extension_months_for(*, membership: Membership) -> tuple[int, int]
     return extension_bounds(rulebook(membership.branch))
 
 
-def person_by_employee_no_for(*, actor: Any, employee_no: str) -> Person:
+def person_by_employee_no_for(*, actor: Actor, employee_no: str) -> Person:
     person = Person.objects.select_related("organization").filter(employee_no=employee_no.strip()).first()
     if person is None or not can_view(actor, person):
         raise NotFound()
     return person
 
 
-def person_from_input(*, actor: Any, employee_no: str) -> Person:
+def person_from_input(*, actor: Actor, employee_no: str) -> Person:
     """The person whose 工号 a user typed (a form, an API body, an import row): an unknown number and
     one outside the user's reach get the same clear message, not a "page not found"."""
     try:
@@ -184,7 +186,7 @@ def person_from_input(*, actor: Any, employee_no: str) -> Person:
         ) from None
 
 
-def person_or_none_from_input(*, actor: Any, employee_no: str | None) -> Person | None:
+def person_or_none_from_input(*, actor: Actor, employee_no: str | None) -> Person | None:
     """As person_from_input, for a field that may be left blank (None then)."""
     employee_no = (employee_no or "").strip()
     return person_from_input(actor=actor, employee_no=employee_no) if employee_no else None
@@ -200,7 +202,7 @@ def memberships_on_q(on: date) -> Q:
     return Q(joined_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gt=on))
 
 
-def membership_counts_for(*, actor: Any, org: Organization, on: date) -> dict[str, int]:
+def membership_counts_for(*, actor: Actor, org: Organization, on: date) -> dict[str, int]:
     """{"full": n, "probationary": n} of members of the subtree's branches on `on`. A member counts as
     full from their 转正日期. (Branches are today's: a transfer is not replayed back in time.)"""
     full = full_on_q(on)
@@ -229,7 +231,7 @@ def _per_org(orgs: list[Organization], path: str) -> list[int]:
 
 
 def membership_counts_by_org_for(
-    *, actor: Any, orgs: list[Organization], on: date
+    *, actor: Actor, orgs: list[Organization], on: date
 ) -> dict[int, dict[str, int]]:
     """membership_counts_for of several organizations in one query (e.g. sibling comparisons)."""
     rows = (
@@ -248,7 +250,7 @@ def membership_counts_by_org_for(
 
 
 def membership_drill_for(
-    *, actor: Any, org: Organization, on: date, category: str = ""
+    *, actor: Actor, org: Organization, on: date, category: str = ""
 ) -> QuerySet[Membership]:
     """The memberships counted by membership_counts_for (category "full", "probationary" or all)."""
     rows = Membership.objects.filter(access.subtree_q(actor, org, "branch__path"), memberships_on_q(on))
@@ -259,7 +261,7 @@ def membership_drill_for(
     return rows.select_related("person", "branch").order_by("branch__path", "person__employee_no")
 
 
-def admissions_for(*, actor: Any, org: Organization, start: date, end: date) -> QuerySet[Membership]:
+def admissions_for(*, actor: Actor, org: Organization, start: date, end: date) -> QuerySet[Membership]:
     """Members admitted (joined) in [start, end) in the subtree."""
     return (
         Membership.objects.filter(
@@ -270,7 +272,9 @@ def admissions_for(*, actor: Any, org: Organization, start: date, end: date) -> 
     )
 
 
-def admission_counts_by_day_for(*, actor: Any, org: Organization, start: date, end: date) -> dict[date, int]:
+def admission_counts_by_day_for(
+    *, actor: Actor, org: Organization, start: date, end: date
+) -> dict[date, int]:
     """How many members joined on each day of [start, end) in the subtree (for trends by month)."""
     rows = (
         admissions_for(actor=actor, org=org, start=start, end=end)
@@ -286,14 +290,14 @@ def employees_on_q(on: date) -> Q:
     return (Q(hired_on__isnull=True) | Q(hired_on__lte=on)) & (Q(left_on__isnull=True) | Q(left_on__gt=on))
 
 
-def employee_count_for(*, actor: Any, org: Organization, on: date) -> int:
+def employee_count_for(*, actor: Actor, org: Organization, on: date) -> int:
     """Employees on the payroll on `on` whose organization is in the subtree."""
     return Person.objects.filter(
         access.subtree_q(actor, org, "organization__path"), employees_on_q(on)
     ).count()
 
 
-def employee_counts_by_org_for(*, actor: Any, orgs: list[Organization], on: date) -> dict[int, int]:
+def employee_counts_by_org_for(*, actor: Actor, orgs: list[Organization], on: date) -> dict[int, int]:
     """employee_count_for of several organizations in one query."""
     rows = (
         Person.objects.filter(
@@ -311,7 +315,7 @@ def employee_counts_by_org_for(*, actor: Any, orgs: list[Organization], on: date
     return counts
 
 
-def employee_drill_for(*, actor: Any, org: Organization, on: date) -> QuerySet[Person]:
+def employee_drill_for(*, actor: Actor, org: Organization, on: date) -> QuerySet[Person]:
     return (
         Person.objects.filter(access.subtree_q(actor, org, "organization__path"), employees_on_q(on))
         .select_related("organization")

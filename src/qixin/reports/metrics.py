@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from qixin.core import versions
+from qixin.core.access import Actor
 from qixin.core.periods import Period
 from qixin.orgs.models import Organization
 
@@ -34,7 +35,7 @@ T = TypeVar("T")
 class Scope:
     """What a figure is computed for: an actor (whose access bounds everything), a subtree, a period."""
 
-    actor: Any
+    actor: Actor
     org: Organization
     period: Period
     memo: dict[str, Any] = field(default_factory=dict)
@@ -174,16 +175,17 @@ class Value:
 
 
 def kept(
-    actor: Any,
+    actor: Actor,
     key: str,
     reads: Iterable[str],
     compute: Callable[[], T],
     snapshot: versions.Snapshot | None = None,
 ) -> T:
     """compute(), or what it gave this actor today while the data versions of `reads` are unchanged."""
-    if getattr(actor, "pk", None) is None:
+    pk = getattr(actor, "pk", None)
+    if pk is None:
         return compute()
-    where = f"reports:{key}:{actor.pk}:{timezone.localdate()}"
+    where = f"reports:{key}:{pk}:{timezone.localdate()}"
     return versions.cached(snapshot or versions.snapshot(), reads, where, compute)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from qixin.core import versions
+from qixin.core.access import Actor
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.periods import Period, add_months
 from qixin.orgs import selectors as org_selectors
@@ -102,7 +103,7 @@ def template_for(org: Organization) -> str:
     return own.text if own else narrative.default_template()
 
 
-def summary_for(*, actor: Any, org: Organization, period: Period) -> Summary:
+def summary_for(*, actor: Actor, org: Organization, period: Period) -> Summary:
     return _summary(Scope(actor=actor, org=org, period=period))
 
 
@@ -120,7 +121,7 @@ def metric_get(key: str) -> Metric:
     return metric
 
 
-def drill_for(*, actor: Any, org: Organization, period: Period, key: str) -> tuple[Metric, Value, Drill]:
+def drill_for(*, actor: Actor, org: Organization, period: Period, key: str) -> tuple[Metric, Value, Drill]:
     metric = metric_get(key)
     if metric.drill is None:
         raise NotFound()
@@ -150,7 +151,7 @@ def _months(period: Period) -> list[Period]:
     return months
 
 
-def dashboard_for(*, actor: Any, org: Organization, period: Period) -> Dashboard:
+def dashboard_for(*, actor: Actor, org: Organization, period: Period) -> Dashboard:
     scope = Scope(actor=actor, org=org, period=period)
     # Compare with the organizations of the same kind beside it; at the top, compare its parts.
     parent = Organization.objects.get_parent(org)
@@ -199,7 +200,7 @@ def dashboard_for(*, actor: Any, org: Organization, period: Period) -> Dashboard
     )
 
 
-def org_for_report(*, actor: Any, code: str | None) -> Organization:
+def org_for_report(*, actor: Actor, code: str | None) -> Organization:
     """The organization named by code, or the actor's topmost one."""
     if code:
         return org_selectors.org_get_for(actor=actor, code=code)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from qixin.core import access
+from qixin.core.access import Actor
 
 from ..models import Project, SavingsEntry, SavingsStatus
 
@@ -18,7 +18,7 @@ ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
 
 
-def _person_id(actor: Any) -> int | None:
+def _person_id(actor: Actor) -> int | None:
     return access.scope_for(actor).person_id
 
 

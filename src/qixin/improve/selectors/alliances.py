@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.errors import NotFound
 from qixin.orgs.models import Organization
 from qixin.orgs.selectors import org_from_input
@@ -22,7 +23,7 @@ from ..permissions import can_manage_alliance, can_view_alliance
 from ._common import MONEY_FIELD, ZERO, _person_id, verified_savings_of, verified_savings_subquery
 
 
-def alliance_list_for(*, actor: Any) -> QuerySet[Alliance]:
+def alliance_list_for(*, actor: Actor) -> QuerySet[Alliance]:
     """Alliances with a branch the actor reads, or that the actor leads or belongs to now (a member
     who has left no longer sees it, as permissions.can_view_alliance says)."""
     query: Any = Exists(
@@ -38,7 +39,7 @@ def alliance_list_for(*, actor: Any) -> QuerySet[Alliance]:
 
 def alliance_search_for(
     *,
-    actor: Any,
+    actor: Actor,
     search_text: str = "",
     campaign: Campaign | None = None,
     org: Organization | None = None,
@@ -78,7 +79,7 @@ def alliance_search_for(
     )
 
 
-def alliance_get_for(*, actor: Any, pk: int | None = None, code: str | None = None) -> Alliance:
+def alliance_get_for(*, actor: Actor, pk: int | None = None, code: str | None = None) -> Alliance:
     lookup = {"pk": pk} if pk is not None else {"code": code}
     alliance = Alliance.objects.select_related("lead_branch", "leader", "campaign").filter(**lookup).first()
     if alliance is None or not can_view_alliance(actor, alliance):
@@ -96,7 +97,7 @@ class AlliancePage:
     can_manage: bool
 
 
-def alliance_page_for(*, actor: Any, pk: int) -> AlliancePage:
+def alliance_page_for(*, actor: Actor, pk: int) -> AlliancePage:
     alliance = alliance_get_for(actor=actor, pk=pk)
     projects = Project.objects.filter(alliances=alliance)
     return AlliancePage(
@@ -118,7 +119,7 @@ def alliance_page_for(*, actor: Any, pk: int) -> AlliancePage:
 
 
 def alliance_branches_from_input(
-    *, actor: Any, alliance: Alliance, codes: Sequence[str]
+    *, actor: Actor, alliance: Alliance, codes: Sequence[str]
 ) -> list[Organization]:
     """The branches whose codes a user typed when changing an alliance. The alliance's own branches
     are shown to whoever may see it, so they are found even outside the user's reach (a secretary
@@ -128,7 +129,7 @@ def alliance_branches_from_input(
     return [own.get(code.strip()) or org_from_input(actor=actor, code=code) for code in codes]
 
 
-def alliance_person_from_input(*, actor: Any, alliance: Alliance, employee_no: str) -> Person:
+def alliance_person_from_input(*, actor: Actor, alliance: Alliance, employee_no: str) -> Person:
     """The person whose 工号 a user typed as an alliance's leader: a current member is found even
     outside the user's reach (the alliance page lists them); anyone else is a person the user reaches."""
     membership = (
@@ -141,7 +142,7 @@ def alliance_person_from_input(*, actor: Any, alliance: Alliance, employee_no: s
     return person_from_input(actor=actor, employee_no=employee_no)
 
 
-def alliance_member_get_for(*, actor: Any, alliance_pk: int, person_pk: int) -> AllianceMember:
+def alliance_member_get_for(*, actor: Actor, alliance_pk: int, person_pk: int) -> AllianceMember:
     """A current member of an alliance the actor sees (the alliance page lists them all), with its
     alliance loaded."""
     alliance = alliance_get_for(actor=actor, pk=alliance_pk)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.errors import NotFound
 from qixin.core.periods import Period
 from qixin.orgs.models import Organization
@@ -19,7 +18,7 @@ from .cases import case_get_for
 
 def excellent_selection_get_for(
     *,
-    actor: Any,
+    actor: Actor,
     case_pk: int,
     pk: int | None = None,
     organization: Organization | None = None,
@@ -39,7 +38,7 @@ def excellent_selection_get_for(
     return selection
 
 
-def excellent_list_for(*, actor: Any, year: int | None = None) -> QuerySet[ExcellentCase]:
+def excellent_list_for(*, actor: Actor, year: int | None = None) -> QuerySet[ExcellentCase]:
     rows = ExcellentCase.objects.filter(access.org_filter(actor, "case__organization__path"))
     if year is not None:
         rows = rows.filter(year=year)
@@ -49,7 +48,7 @@ def excellent_list_for(*, actor: Any, year: int | None = None) -> QuerySet[Excel
 
 
 def award_list_for(
-    *, actor: Any, org: Organization | None = None, period: Period | None = None
+    *, actor: Actor, org: Organization | None = None, period: Period | None = None
 ) -> QuerySet[Award]:
     """Awards of the organizations the actor reads (optionally: in a subtree, awarded in a period),
     newest first: each with name, level, achievement, awarded_on and the stated savings (Decimal)."""
@@ -61,14 +60,14 @@ def award_list_for(
     return rows.select_related("organization").order_by("-awarded_on", "name")
 
 
-def award_get_for(*, actor: Any, pk: int) -> Award:
+def award_get_for(*, actor: Actor, pk: int) -> Award:
     award = Award.objects.select_related("organization").filter(pk=pk).first()
     if award is None or not access.reads_org(actor, award.organization):
         raise NotFound()
     return award
 
 
-def award_page_for(*, actor: Any, pk: int) -> tuple[Award, list[Person], list[Studio], list[Project]]:
+def award_page_for(*, actor: Actor, pk: int) -> tuple[Award, list[Person], list[Studio], list[Project]]:
     award = award_get_for(actor=actor, pk=pk)
     return (
         award,

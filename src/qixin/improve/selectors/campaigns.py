@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.errors import NotFound
 from qixin.orgs.models import Organization
 
@@ -17,7 +17,7 @@ from ..permissions import can_manage_campaign, can_view_campaign
 from ._common import ZERO
 
 
-def campaign_list_for(*, actor: Any) -> QuerySet[Campaign]:
+def campaign_list_for(*, actor: Actor) -> QuerySet[Campaign]:
     return (
         Campaign.objects.filter(access.org_filter(actor, "organization__path"))
         .select_related("organization")
@@ -25,7 +25,7 @@ def campaign_list_for(*, actor: Any) -> QuerySet[Campaign]:
     )
 
 
-def campaign_get_for(*, actor: Any, pk: int) -> Campaign:
+def campaign_get_for(*, actor: Actor, pk: int) -> Campaign:
     campaign = Campaign.objects.select_related("organization").filter(pk=pk).first()
     if campaign is None or not can_view_campaign(actor, campaign):
         raise NotFound()
@@ -48,7 +48,7 @@ class CampaignPage:
     can_manage: bool
 
 
-def campaign_page_for(*, actor: Any, pk: int) -> CampaignPage:
+def campaign_page_for(*, actor: Actor, pk: int) -> CampaignPage:
     """The campaign with its progress: savings verified within its period on its projects."""
     campaign = campaign_get_for(actor=actor, pk=pk)
     projects = campaign_projects(campaign)

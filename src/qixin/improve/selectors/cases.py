@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.errors import NotFound
 from qixin.orgs.models import Organization
 from qixin.people.models import Person
@@ -17,7 +17,7 @@ from ..permissions import can_manage_case, can_select_excellent, can_view_case
 from ..text import search
 
 
-def case_list_for(*, actor: Any) -> QuerySet[ImprovementCase]:
+def case_list_for(*, actor: Actor) -> QuerySet[ImprovementCase]:
     scope = access.scope_for(actor)
     query = scope.q(scope.read, "organization__path")
     if scope.person_id is not None and not scope.is_admin:
@@ -27,7 +27,7 @@ def case_list_for(*, actor: Any) -> QuerySet[ImprovementCase]:
 
 def case_search_for(
     *,
-    actor: Any,
+    actor: Actor,
     search_text: str = "",
     year: int | None = None,
     org: Organization | None = None,
@@ -51,7 +51,7 @@ def case_search_for(
     return rows.order_by("-year", "code")
 
 
-def case_get_for(*, actor: Any, pk: int | None = None, code: str | None = None) -> ImprovementCase:
+def case_get_for(*, actor: Actor, pk: int | None = None, code: str | None = None) -> ImprovementCase:
     lookup = {"pk": pk} if pk is not None else {"code": code}
     case = (
         ImprovementCase.objects.select_related("organization", "lead", "studio", "project", "rated_by")
@@ -72,7 +72,7 @@ class CasePage:
     unselectable: set[int]  # the selections the actor may withdraw (can_select_excellent)
 
 
-def case_page_for(*, actor: Any, pk: int) -> CasePage:
+def case_page_for(*, actor: Actor, pk: int) -> CasePage:
     case = case_get_for(actor=actor, pk=pk)
     selections = list(case.selections.select_related("organization").order_by("-year", "organization__path"))
     return CasePage(

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.errors import NotFound
 
 from ..models import Designation
 
 
-def designation_list_for(*, actor: Any) -> QuerySet[Designation]:
+def designation_list_for(*, actor: Actor) -> QuerySet[Designation]:
     return (
         Designation.objects.filter(access.org_filter(actor, "organization__path", level="manage"))
         .select_related("user", "organization")
@@ -20,7 +19,7 @@ def designation_list_for(*, actor: Any) -> QuerySet[Designation]:
     )
 
 
-def designation_get_for(*, actor: Any, pk: int) -> Designation:
+def designation_get_for(*, actor: Actor, pk: int) -> Designation:
     designation = designation_list_for(actor=actor).filter(pk=pk).first()
     if designation is None:
         raise NotFound()

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.periods import Period
 from qixin.orgs.models import Organization
 
@@ -37,7 +38,7 @@ from .studios import _leader_is_member
 from .suggestions import duplicate_queue_for, review_scope_q
 
 
-def savings_verified_for(*, actor: Any, org: Organization, period: Period) -> Decimal:
+def savings_verified_for(*, actor: Actor, org: Organization, period: Period) -> Decimal:
     """Savings verified by finance with a verification date in [period.start, period.end), on the
     projects of the organization's subtree that the actor sees. Reversals are verified entries with a
     negative amount, dated when they were made. Each entry counts once: a project belongs to one
@@ -51,7 +52,7 @@ def savings_verified_for(*, actor: Any, org: Organization, period: Period) -> De
     return (total or ZERO).quantize(Decimal("0.01"))
 
 
-def savings_verified_drill_for(*, actor: Any, org: Organization, period: Period) -> QuerySet[SavingsEntry]:
+def savings_verified_drill_for(*, actor: Actor, org: Organization, period: Period) -> QuerySet[SavingsEntry]:
     """The entries summed by savings_verified_for, with their project."""
     return (
         SavingsEntry.objects.filter(
@@ -65,23 +66,23 @@ def savings_verified_drill_for(*, actor: Any, org: Organization, period: Period)
     )
 
 
-def _alliances_in(actor: Any, org: Organization, period: Period) -> QuerySet[Alliance]:
+def _alliances_in(actor: Actor, org: Organization, period: Period) -> QuerySet[Alliance]:
     return Alliance.objects.filter(
         access.subtree_q(actor, org, "lead_branch__path"), founded_on__lt=period.end
     ).filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=period.start))
 
 
-def alliance_count_for(*, actor: Any, org: Organization, period: Period) -> int:
+def alliance_count_for(*, actor: Actor, org: Organization, period: Period) -> int:
     """Alliances led by a branch of the subtree that existed at some time in the period (founded
     before its end, not dissolved before its start). Returns an int."""
     return _alliances_in(actor, org, period).count()
 
 
-def alliance_drill_for(*, actor: Any, org: Organization, period: Period) -> QuerySet[Alliance]:
+def alliance_drill_for(*, actor: Actor, org: Organization, period: Period) -> QuerySet[Alliance]:
     return _alliances_in(actor, org, period).select_related("lead_branch", "leader").order_by("code")
 
 
-def _projects_started(actor: Any, org: Organization, period: Period) -> QuerySet[Project]:
+def _projects_started(actor: Actor, org: Organization, period: Period) -> QuerySet[Project]:
     return Project.objects.filter(
         access.subtree_q(actor, org, "organization__path"),
         started_on__gte=period.start,
@@ -89,7 +90,7 @@ def _projects_started(actor: Any, org: Organization, period: Period) -> QuerySet
     )
 
 
-def project_counts_for(*, actor: Any, org: Organization, period: Period) -> dict[str, Any]:
+def project_counts_for(*, actor: Actor, org: Organization, period: Period) -> dict[str, Any]:
     """Projects of the subtree registered (立项) in the period:
     {"total": int, "member_owned": int (owner a party member on the 立项 date: 党员立项),
      "by_stage": {stage: int for every Stage value, by the current stage}}."""
@@ -105,7 +106,7 @@ def project_counts_for(*, actor: Any, org: Organization, period: Period) -> dict
 
 
 def project_drill_for(
-    *, actor: Any, org: Organization, period: Period, stage: str = "", member_owned: bool | None = None
+    *, actor: Actor, org: Organization, period: Period, stage: str = "", member_owned: bool | None = None
 ) -> QuerySet[Project]:
     rows = _projects_started(actor, org, period)
     if stage:
@@ -115,7 +116,7 @@ def project_drill_for(
     return rows.select_related("organization", "owner").order_by("started_on", "id")
 
 
-def _suggestions_submitted(actor: Any, org: Organization, period: Period) -> QuerySet[Suggestion]:
+def _suggestions_submitted(actor: Actor, org: Organization, period: Period) -> QuerySet[Suggestion]:
     start = timezone.make_aware(datetime.combine(period.start, datetime.min.time()))
     end = timezone.make_aware(datetime.combine(period.end, datetime.min.time()))
     return Suggestion.objects.filter(
@@ -123,7 +124,7 @@ def _suggestions_submitted(actor: Any, org: Organization, period: Period) -> Que
     )
 
 
-def suggestion_counts_for(*, actor: Any, org: Organization, period: Period) -> dict[str, Any]:
+def suggestion_counts_for(*, actor: Actor, org: Organization, period: Period) -> dict[str, Any]:
     """Suggestions about the subtree submitted in the period:
     {"total": int (every submission, merged duplicates included),
      "distinct": int (merged duplicates left out),
@@ -147,7 +148,7 @@ def suggestion_counts_for(*, actor: Any, org: Organization, period: Period) -> d
 
 
 def suggestion_drill_for(
-    *, actor: Any, org: Organization, period: Period, status: str = ""
+    *, actor: Actor, org: Organization, period: Period, status: str = ""
 ) -> QuerySet[Suggestion]:
     rows = _suggestions_submitted(actor, org, period)
     if status:
@@ -155,13 +156,13 @@ def suggestion_drill_for(
     return rows.select_related("organization").order_by("submitted_at", "id")
 
 
-def _studios_on(actor: Any, org: Organization, on: date) -> QuerySet[Studio]:
+def _studios_on(actor: Actor, org: Organization, on: date) -> QuerySet[Studio]:
     return Studio.objects.filter(
         access.subtree_q(actor, org, "organization__path"), founded_on__lte=on
     ).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=on))
 
 
-def studio_counts_for(*, actor: Any, org: Organization, on: date) -> dict[str, Any]:
+def studio_counts_for(*, actor: Actor, org: Organization, on: date) -> dict[str, Any]:
     """Studios of the subtree existing on `on`:
     {"total": int, "led_by_members": int (leader a party member on `on`, per the registry),
      "share_led_by_members": Decimal percent with one place, or None when there is no studio,
@@ -185,7 +186,7 @@ def studio_counts_for(*, actor: Any, org: Organization, on: date) -> dict[str, A
 
 
 def studio_drill_for(
-    *, actor: Any, org: Organization, on: date, led_by_members: bool | None = None
+    *, actor: Actor, org: Organization, on: date, led_by_members: bool | None = None
 ) -> QuerySet[Studio]:
     rows = _studios_on(actor, org, on).annotate(leader_is_member=_leader_is_member(on))
     if led_by_members is not None:
@@ -193,7 +194,7 @@ def studio_drill_for(
     return rows.select_related("organization", "leader").order_by("code")
 
 
-def excellent_case_counts_for(*, actor: Any, org: Organization, year: int) -> dict[str, int]:
+def excellent_case_counts_for(*, actor: Actor, org: Organization, year: int) -> dict[str, int]:
     """Excellent cases of `year` selected by the subtree's committees, of cases in the subtree:
     {"total": int (distinct cases), "led_by_members": int (lead a party member when completed:
     党员主导)}."""
@@ -209,7 +210,7 @@ def excellent_case_counts_for(*, actor: Any, org: Organization, year: int) -> di
     return {"total": row["total"], "led_by_members": row["led"]}
 
 
-def excellent_case_drill_for(*, actor: Any, org: Organization, year: int) -> QuerySet[ImprovementCase]:
+def excellent_case_drill_for(*, actor: Actor, org: Organization, year: int) -> QuerySet[ImprovementCase]:
     return (
         ImprovementCase.objects.filter(
             access.subtree_q(actor, org, "organization__path"),
@@ -240,7 +241,7 @@ class Overview:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def overview_for(*, actor: Any, org: Organization | None, period: Period) -> Overview:
+def overview_for(*, actor: Actor, org: Organization | None, period: Period) -> Overview:
     person_id = _person_id(actor)
     my_points = (
         PointsEntry.objects.filter(person_id=person_id).aggregate(n=Sum("points"))["n"] or 0

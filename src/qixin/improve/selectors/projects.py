@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.orgs.models import Organization
 
@@ -30,7 +31,7 @@ from .alliances import alliance_get_for
 from .campaigns import campaign_projects
 
 
-def project_list_for(*, actor: Any) -> QuerySet[Project]:
+def project_list_for(*, actor: Actor) -> QuerySet[Project]:
     """Projects of the organizations the actor reads, projects the actor works on, and (for finance
     verifiers) the projects of the organizations they verify."""
     scope = access.scope_for(actor)
@@ -56,7 +57,7 @@ class ProjectFilters:
     member_owned: bool | None = None
 
 
-def project_search_for(*, actor: Any, filters: ProjectFilters) -> QuerySet[Project]:
+def project_search_for(*, actor: Actor, filters: ProjectFilters) -> QuerySet[Project]:
     """The project list, with each project's verified savings; by relevance when searching."""
     rows = project_list_for(actor=actor)
     if filters.stage:
@@ -80,7 +81,7 @@ def project_search_for(*, actor: Any, filters: ProjectFilters) -> QuerySet[Proje
     return rows.order_by("-started_on", "-id")
 
 
-def project_get_for(*, actor: Any, pk: int | None = None, code: str | None = None) -> Project:
+def project_get_for(*, actor: Actor, pk: int | None = None, code: str | None = None) -> Project:
     lookup = {"pk": pk} if pk is not None else {"code": code}
     project = (
         Project.objects.select_related("organization", "owner", "campaign", "studio").filter(**lookup).first()
@@ -90,7 +91,7 @@ def project_get_for(*, actor: Any, pk: int | None = None, code: str | None = Non
     return project
 
 
-def project_alliances_from_input(*, actor: Any, project: Project, codes: Sequence[str]) -> list[Alliance]:
+def project_alliances_from_input(*, actor: Actor, project: Project, codes: Sequence[str]) -> list[Alliance]:
     """The alliances whose codes a user typed when changing a project: the project's own alliances are
     found even outside the user's reach (the project page lists them); any other is one the user
     sees. An unknown code gets a clear message, not a "page not found"."""
@@ -150,7 +151,7 @@ class ProjectPage:
     next_stages: list[str]
 
 
-def project_page_for(*, actor: Any, pk: int) -> ProjectPage:
+def project_page_for(*, actor: Actor, pk: int) -> ProjectPage:
     from ..models import STAGE_TRANSITIONS
 
     project = project_get_for(actor=actor, pk=pk)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.errors import NotFound
 from qixin.orgs.models import Organization
 
@@ -15,7 +14,7 @@ from ..permissions import can_view_project, duties_for
 from .projects import project_list_for
 
 
-def savings_entry_get_for(*, actor: Any, pk: int) -> SavingsEntry:
+def savings_entry_get_for(*, actor: Actor, pk: int) -> SavingsEntry:
     entry = (
         SavingsEntry.objects.select_related("project__organization", "project__owner").filter(pk=pk).first()
     )
@@ -24,7 +23,7 @@ def savings_entry_get_for(*, actor: Any, pk: int) -> SavingsEntry:
     return entry
 
 
-def savings_pending_for(*, actor: Any) -> QuerySet[SavingsEntry]:
+def savings_pending_for(*, actor: Actor) -> QuerySet[SavingsEntry]:
     """Claims waiting for the actor's verification: in the organizations they verify, on projects
     they are not on and that they did not claim."""
     scope = access.scope_for(actor)
@@ -47,7 +46,7 @@ def savings_pending_for(*, actor: Any) -> QuerySet[SavingsEntry]:
 
 
 def savings_list_for(
-    *, actor: Any, status: str = "", org: Organization | None = None
+    *, actor: Actor, status: str = "", org: Organization | None = None
 ) -> QuerySet[SavingsEntry]:
     """Ledger entries of the projects the actor sees (for export and the finance pages)."""
     rows = SavingsEntry.objects.filter(project__in=project_list_for(actor=actor).values("pk"))

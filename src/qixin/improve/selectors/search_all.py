@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from qixin.core.access import Actor
 
 from ..models import ImprovementCase, Project, Suggestion
 from ..text import search
@@ -23,7 +24,7 @@ class SearchResults:
     case_total: int
 
 
-def search_all_for(*, actor: Any, query: str, limit: int = 10) -> SearchResults:
+def search_all_for(*, actor: Actor, query: str, limit: int = 10) -> SearchResults:
     """The best matches of a query among the suggestions, projects and cases the actor sees."""
     suggestions = suggestion_search_for(actor=actor, filters=SuggestionFilters(search=query))
     projects = project_search_for(actor=actor, filters=ProjectFilters(search=query))

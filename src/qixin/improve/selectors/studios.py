@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.errors import NotFound
 from qixin.orgs.models import Organization
 from qixin.people.models import Membership
@@ -29,7 +30,7 @@ def _leader_is_member(on: date, ref: str = "leader") -> Exists:
     )
 
 
-def studio_list_for(*, actor: Any) -> QuerySet[Studio]:
+def studio_list_for(*, actor: Actor) -> QuerySet[Studio]:
     scope = access.scope_for(actor)
     query: Any = scope.q(scope.read, "organization__path")
     if scope.person_id is not None and not scope.is_admin:
@@ -40,7 +41,7 @@ def studio_list_for(*, actor: Any) -> QuerySet[Studio]:
 
 
 def studio_search_for(
-    *, actor: Any, search_text: str = "", kind: str = "", org: Organization | None = None
+    *, actor: Actor, search_text: str = "", kind: str = "", org: Organization | None = None
 ) -> QuerySet[Studio]:
     """The studio list: whether the leader is a party member today, the number of members."""
     rows = studio_list_for(actor=actor)
@@ -69,7 +70,7 @@ def studio_search_for(
     )
 
 
-def studio_get_for(*, actor: Any, pk: int | None = None, code: str | None = None) -> Studio:
+def studio_get_for(*, actor: Actor, pk: int | None = None, code: str | None = None) -> Studio:
     lookup = {"pk": pk} if pk is not None else {"code": code}
     studio = Studio.objects.select_related("organization", "leader").filter(**lookup).first()
     if studio is None or not can_view_studio(actor, studio):
@@ -89,7 +90,7 @@ class StudioPage:
     can_manage: bool
 
 
-def studio_page_for(*, actor: Any, pk: int) -> StudioPage:
+def studio_page_for(*, actor: Actor, pk: int) -> StudioPage:
     """The studio and its results: its projects (with verified savings), cases and awards."""
     studio = studio_get_for(actor=actor, pk=pk)
     projects = Project.objects.filter(studio=studio)

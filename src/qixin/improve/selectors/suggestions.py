@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.errors import NotFound
 from qixin.orgs.models import Organization
 from qixin.people.models import Person
@@ -27,7 +28,7 @@ from ..text import search, similarity
 from ._common import _person_id
 
 
-def _visible_q(actor: Any) -> Q:
+def _visible_q(actor: Actor) -> Q:
     scope = access.scope_for(actor)
     query: Any = scope.q(scope.read, "organization__path") | reviews_q(actor)
     if scope.person_id is not None and not scope.is_admin:
@@ -37,7 +38,7 @@ def _visible_q(actor: Any) -> Q:
     return cast(Q, query)
 
 
-def suggestion_list_for(*, actor: Any) -> QuerySet[Suggestion]:
+def suggestion_list_for(*, actor: Actor) -> QuerySet[Suggestion]:
     """Suggestions of the organizations the actor reads, those they review by designation, and those
     they are credited for."""
     return Suggestion.objects.filter(_visible_q(actor))
@@ -55,7 +56,7 @@ class SuggestionFilters:
     to_review: bool = False
 
 
-def suggestion_search_for(*, actor: Any, filters: SuggestionFilters) -> QuerySet[Suggestion]:
+def suggestion_search_for(*, actor: Actor, filters: SuggestionFilters) -> QuerySet[Suggestion]:
     """The suggestion list; by relevance when searching, newest first otherwise."""
     rows = suggestion_list_for(actor=actor)
     if filters.status:
@@ -82,13 +83,13 @@ def suggestion_search_for(*, actor: Any, filters: SuggestionFilters) -> QuerySet
     return rows.order_by("-submitted_at", "-id")
 
 
-def review_scope_q(actor: Any) -> Q:
+def review_scope_q(actor: Actor) -> Q:
     """Suggestions the actor may review: managers of the organization and designated reviewers."""
     scope = access.scope_for(actor)
     return scope.q(scope.manage, "organization__path") | reviews_q(actor)
 
 
-def suggestion_get_for(*, actor: Any, pk: int | None = None, number: str | None = None) -> Suggestion:
+def suggestion_get_for(*, actor: Actor, pk: int | None = None, number: str | None = None) -> Suggestion:
     lookup = {"pk": pk} if pk is not None else {"number": number}
     suggestion = (
         Suggestion.objects.select_related("organization", "submitter", "project", "merged_into", "reviewer")
@@ -182,7 +183,12 @@ def _similar(
 
 
 def similar_suggestions_for(
-    *, actor: Any, text: str, exclude: tuple[int, ...] = (), limit: int = 5, minimum: float = similarity.HINT
+    *,
+    actor: Actor,
+    text: str,
+    exclude: tuple[int, ...] = (),
+    limit: int = 5,
+    minimum: float = similarity.HINT,
 ) -> list[Similar]:
     """The suggestions most similar to `text` among those the actor sees (merged duplicates left
     out), best first, each with its score."""
@@ -190,7 +196,7 @@ def similar_suggestions_for(
 
 
 def suggestion_hints_for(
-    *, actor: Any, text: str, organization: Organization, limit: int = 5
+    *, actor: Actor, text: str, organization: Organization, limit: int = 5
 ) -> list[Similar]:
     """While someone writes a suggestion: similar ones already made in the same enterprise, so they
     can see the idea was had. Only number, title, status and score are shown, never who made it."""
@@ -227,7 +233,7 @@ class SuggestionPage:
     next_actions: list[str]
 
 
-def suggestion_page_for(*, actor: Any, pk: int) -> SuggestionPage:
+def suggestion_page_for(*, actor: Actor, pk: int) -> SuggestionPage:
     """The suggestion with its history, credits, attachments and — for reviewers — the open likely
     duplicates and the most similar suggestions with their scores."""
     suggestion = suggestion_get_for(actor=actor, pk=pk)
@@ -265,7 +271,7 @@ def suggestion_page_for(*, actor: Any, pk: int) -> SuggestionPage:
     )
 
 
-def attachment_get_for(*, actor: Any, suggestion_pk: int, pk: int) -> Any:
+def attachment_get_for(*, actor: Actor, suggestion_pk: int, pk: int) -> Any:
     suggestion = suggestion_get_for(actor=actor, pk=suggestion_pk)
     attachment = suggestion.attachments.filter(pk=pk).first()
     if attachment is None:
@@ -273,7 +279,7 @@ def attachment_get_for(*, actor: Any, suggestion_pk: int, pk: int) -> Any:
     return attachment
 
 
-def duplicate_queue_for(*, actor: Any) -> QuerySet[DuplicateCandidate]:
+def duplicate_queue_for(*, actor: Actor) -> QuerySet[DuplicateCandidate]:
     """Likely duplicates waiting for the actor's decision (in the suggestions they review)."""
     scope = review_scope_q(actor)
     reviewable = Suggestion.objects.filter(scope).values("pk")
@@ -284,7 +290,7 @@ def duplicate_queue_for(*, actor: Any) -> QuerySet[DuplicateCandidate]:
     )
 
 
-def duplicate_get_for(*, actor: Any, pk: int) -> DuplicateCandidate:
+def duplicate_get_for(*, actor: Actor, pk: int) -> DuplicateCandidate:
     candidate = (
         DuplicateCandidate.objects.select_related("suggestion__organization", "candidate")
         .filter(pk=pk)
@@ -301,7 +307,7 @@ class PointsSummary:
     entries: list[PointsEntry]
 
 
-def points_of_for(*, actor: Any, person: Person) -> PointsSummary:
+def points_of_for(*, actor: Actor, person: Person) -> PointsSummary:
     """A person's suggestion points (the person themselves, or who reads their organization)."""
     if not (access.is_self(actor, person.pk) or access.reads_org(actor, person.organization)):
         raise NotFound()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.errors import NotFound
 from qixin.core.periods import Period
 from qixin.orgs.models import Organization
@@ -16,7 +16,7 @@ from qixin.orgs.models import Organization
 from ..models import Attendance, AttendanceStatus, Campaign, MeetingStatus
 
 
-def campaign_list_for(*, actor: Any, org: Organization | None = None) -> QuerySet[Campaign]:
+def campaign_list_for(*, actor: Actor, org: Organization | None = None) -> QuerySet[Campaign]:
     """Campaigns set in the actor's subtrees or above them (a branch sees its committee's campaigns)."""
     scope = access.scope_for(actor)
     rows = Campaign.objects.select_related("organization")
@@ -33,7 +33,7 @@ def campaign_list_for(*, actor: Any, org: Organization | None = None) -> QuerySe
     return rows.order_by("-starts_on", "id")
 
 
-def campaign_get_for(*, actor: Any, pk: int) -> Campaign:
+def campaign_get_for(*, actor: Actor, pk: int) -> Campaign:
     campaign = campaign_list_for(actor=actor).filter(pk=pk).first()
     if campaign is None:
         raise NotFound()
@@ -50,7 +50,7 @@ class Participation:
 
 
 def campaign_participation_for(
-    *, actor: Any, campaign: Campaign, org: Organization | None = None
+    *, actor: Actor, campaign: Campaign, org: Organization | None = None
 ) -> list[Participation]:
     """Per member of the subtree's branches: campaign sessions attended (present)."""
     from qixin.people.models import Membership
@@ -77,7 +77,7 @@ def campaign_participation_for(
     ]
 
 
-def campaign_participation_counts(*, actor: Any, org: Organization, period: Period) -> tuple[int, int]:
+def campaign_participation_counts(*, actor: Actor, org: Organization, period: Period) -> tuple[int, int]:
     """(members who attended at least one session of a campaign running in the period, members) in the
     subtree's branches, on the period's last day."""
     from qixin.people.models import Membership

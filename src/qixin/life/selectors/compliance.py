@@ -18,6 +18,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.errors import NotFound
 from qixin.core.periods import Period, add_months
 from qixin.core.rules import Rulebook, rulebooks_for
@@ -228,7 +229,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def compliance_for(
-    *, actor: Any, org: Organization, period: Period, today: date | None = None, behind_only: bool = False
+    *, actor: Actor, org: Organization, period: Period, today: date | None = None, behind_only: bool = False
 ) -> Compliance:
     """For each organization of the subtree that a rule applies to: each rule's windows whose deadline
     falls in the period (met, behind by how many, open, not yet begun), attendance, topics not covered,
@@ -238,7 +239,7 @@ def compliance_for(
 
 
 def _compliance(
-    *, actor: Any, org: Organization, period: Period, today: date | None, behind_only: bool
+    *, actor: Actor, org: Organization, period: Period, today: date | None, behind_only: bool
 ) -> Compliance:
     """The work of compliance_for (with the collector paused)."""
     today = today or timezone.localdate()
@@ -278,7 +279,7 @@ def _compliance(
     return Compliance(org=org, period=period, today=today, rows=rows, kinds=kinds, children=children)
 
 
-def _subtree_orgs(actor: Any, org: Organization, period: Period) -> list[Organization]:
+def _subtree_orgs(actor: Actor, org: Organization, period: Period) -> list[Organization]:
     """The organizations of the subtree the actor reaches that existed in the period, in tree order."""
     return list(
         Organization.objects.filter(access.subtree_q(actor, org))
@@ -406,7 +407,7 @@ class _HeldMeetings:
 
 
 def _held_meetings(
-    actor: Any,
+    actor: Actor,
     org: Organization,
     period: Period,
     span_start: date,
@@ -474,7 +475,7 @@ def _covered_topics(
     return covered
 
 
-def _overdue_resolutions(actor: Any, org: Organization, today: date) -> dict[int, int]:
+def _overdue_resolutions(actor: Actor, org: Organization, today: date) -> dict[int, int]:
     """{organization id: how many of its passed resolutions are open past their due date}."""
     return dict(
         Resolution.objects.filter(
@@ -657,7 +658,7 @@ def compliance_table(report: Compliance) -> list[TableRow]:
 
 
 def compliance_or_empty(
-    *, actor: Any, org: Organization, period: Period, today: date | None = None
+    *, actor: Actor, org: Organization, period: Period, today: date | None = None
 ) -> Compliance:
     """Compliance for reports: empty (nothing required) for an actor who may not see it."""
     today = today or timezone.localdate()

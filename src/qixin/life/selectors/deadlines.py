@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
+from qixin.core.access import Actor
 from qixin.core.periods import Period
 from qixin.core.rules import rulebooks_for
 from qixin.orgs.models import Organization, OrgKind
@@ -28,7 +28,7 @@ class Due:
     message: str
 
 
-def upcoming_deadlines_for(*, actor: Any, org: Organization, today: date) -> list[Due]:
+def upcoming_deadlines_for(*, actor: Actor, org: Organization, today: date) -> list[Due]:
     """Requirements still open whose deadline is within the rulebook's reminder days."""
     report = compliance_for(actor=actor, org=org, period=year_period(today), today=today)
     books = rulebooks_for([r.org for r in report.rows], today) if report.rows else {}
@@ -76,7 +76,7 @@ def due_period(today: date) -> Period:
     return Period(min(date(today.year, 1, 1), last_month), date(today.year + 1, 1, 1))
 
 
-def due_page_for(*, actor: Any, org: Organization, today: date) -> DuePage:
+def due_page_for(*, actor: Actor, org: Organization, today: date) -> DuePage:
     report = compliance_for(actor=actor, org=org, period=due_period(today), today=today)
     row = next((r for r in report.rows if r.org.pk == org.pk), None)
     planned = list(
@@ -107,7 +107,7 @@ class CalendarMonth:
     deadlines: list[tuple[str, WindowStatus]]
 
 
-def calendar_for(*, actor: Any, org: Organization, year: int, today: date) -> list[CalendarMonth]:
+def calendar_for(*, actor: Actor, org: Organization, year: int, today: date) -> list[CalendarMonth]:
     """A branch's year: its meetings month by month, and each requirement's deadline with its state."""
     period = Period(date(year, 1, 1), date(year + 1, 1, 1))
     report = compliance_for(actor=actor, org=org, period=period, today=today)

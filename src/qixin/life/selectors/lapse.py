@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db.models import Exists, F, Max, Min, OuterRef, Q
 from django.utils import timezone
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.errors import NotFound
 from qixin.core.rules import rulebooks_for
 from qixin.orgs.models import Organization, OrgKind
@@ -73,7 +73,7 @@ class LapseReport:
         return [w for w in self.warnings if w.severe]
 
 
-def lapse_orgs_for(*, actor: Any) -> list[Organization]:
+def lapse_orgs_for(*, actor: Actor) -> list[Organization]:
     """The organizations whose warning list the actor may filter by (those they keep, party groups
     aside)."""
     return list(
@@ -84,7 +84,9 @@ def lapse_orgs_for(*, actor: Any) -> list[Organization]:
     )
 
 
-def lapse_list_for(*, actor: Any, org: Organization | None = None, today: date | None = None) -> LapseReport:
+def lapse_list_for(
+    *, actor: Actor, org: Organization | None = None, today: date | None = None
+) -> LapseReport:
     """Current members (not 停止党籍) of the subtree, or of everything the actor keeps, who have not
     taken part in organizational life for at least the rulebook's `life.lapse_warn_months`; severe
     from `life.lapse_months` (RULES.md, Members: 6 consecutive months without organizational life,

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.errors import NotFound
 from qixin.core.periods import Period
 from qixin.orgs.models import Organization
@@ -19,7 +20,7 @@ from ..permissions import can_view_life
 
 def meeting_list_for(
     *,
-    actor: Any,
+    actor: Actor,
     org: Organization | None = None,
     status: str = "",
     kind_code: str = "",
@@ -41,7 +42,7 @@ def meeting_list_for(
     return rows.select_related("organization", "kind").order_by("-starts_at", "-id")
 
 
-def meeting_get_for(*, actor: Any, pk: int) -> Meeting:
+def meeting_get_for(*, actor: Actor, pk: int) -> Meeting:
     """Load and authorize: a meeting outside the actor's scope is as missing as an unknown one."""
     meeting = (
         Meeting.objects.select_related("organization", "kind", "host", "speaker", "campaign")
@@ -67,7 +68,7 @@ class MeetingPage:
     can_keep: bool
 
 
-def meeting_page_for(*, actor: Any, pk: int) -> MeetingPage:
+def meeting_page_for(*, actor: Actor, pk: int) -> MeetingPage:
     from qixin.core.rules import rulebook
 
     from ..permissions import can_keep_life
@@ -87,7 +88,7 @@ def meeting_page_for(*, actor: Any, pk: int) -> MeetingPage:
     )
 
 
-def attachment_get_for(*, actor: Any, pk: int) -> Any:
+def attachment_get_for(*, actor: Actor, pk: int) -> Any:
     from ..models import Attachment
 
     attachment = Attachment.objects.select_related("meeting__organization").filter(pk=pk).first()
@@ -96,14 +97,14 @@ def attachment_get_for(*, actor: Any, pk: int) -> Any:
     return attachment
 
 
-def resolution_get_for(*, actor: Any, pk: int) -> Resolution:
+def resolution_get_for(*, actor: Actor, pk: int) -> Resolution:
     resolution = Resolution.objects.select_related("meeting__organization", "owner").filter(pk=pk).first()
     if resolution is None or not can_view_life(actor, resolution.meeting.organization):
         raise NotFound()
     return resolution
 
 
-def held_meetings_for(*, actor: Any, org: Organization, period: Period) -> QuerySet[Meeting]:
+def held_meetings_for(*, actor: Actor, org: Organization, period: Period) -> QuerySet[Meeting]:
     """Meetings held in the period in the subtree (what the reports count and drill into)."""
     return meeting_list_for(
         actor=actor, org=org, status=MeetingStatus.HELD, start=period.start, end=period.end

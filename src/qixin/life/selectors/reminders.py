@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.orgs.models import Position, PositionTitle
 
 from ..models import Reminder
@@ -37,7 +37,7 @@ def secretary_emails(org_ids: list[int]) -> dict[int, list[str]]:
     return dict(emails)
 
 
-def reminders_for(*, actor: Any, today: date) -> list[Reminder]:
+def reminders_for(*, actor: Actor, today: date) -> list[Reminder]:
     """Open reminders (deadline not passed) for the organizations the actor keeps."""
     return list(
         Reminder.objects.filter(

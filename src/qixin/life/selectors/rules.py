@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from qixin.core.access import Actor
 from qixin.core.errors import NotFound
 from qixin.orgs.models import Organization
 
@@ -32,7 +33,7 @@ class RulebookPage:
     overrides: list[Any]
 
 
-def rulebook_page_for(*, actor: Any, org: Organization, on: date) -> RulebookPage:
+def rulebook_page_for(*, actor: Actor, org: Organization, on: date) -> RulebookPage:
     """The rules of organizational life in force at an organization and where each comes from."""
     from qixin.core.models import RuleOverride
     from qixin.core.rules import REGISTRY, rulebook

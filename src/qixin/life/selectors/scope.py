@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q
 
 from qixin.core import access
+from qixin.core.access import Actor
 from qixin.core.errors import NotFound
 from qixin.orgs.models import Organization
 
@@ -14,7 +13,7 @@ from ..models import MeetingKind
 from ..permissions import can_view_life
 
 
-def life_roots_for(*, actor: Any) -> list[Organization]:
+def life_roots_for(*, actor: Actor) -> list[Organization]:
     """The top organizations whose organizational life the actor keeps (admin: the tree's roots)."""
     scope = access.scope_for(actor)
     if scope.is_admin:
@@ -24,7 +23,7 @@ def life_roots_for(*, actor: Any) -> list[Organization]:
     )
 
 
-def org_for_life(*, actor: Any, pk: int | None = None, code: str | None = None) -> Organization:
+def org_for_life(*, actor: Actor, pk: int | None = None, code: str | None = None) -> Organization:
     lookup = {"pk": pk} if pk is not None else {"code": code}
     org = Organization.objects.filter(**lookup).first()
     if org is None or not can_view_life(actor, org):
