@@ -5,7 +5,7 @@ from pydantic import conint
 
 from qixin.core.api import Input
 
-from .models import Grade, RecognitionKind, RecognitionLevel
+from .models import EvaluationStatus, Grade, RecognitionKind, RecognitionLevel
 
 
 class PillarOut(Schema):
@@ -64,7 +64,7 @@ class DeedIn(Input):
 class RecognitionOut(Schema):
     id: int
     kind: str = Field(..., alias="display_kind")
-    level: str
+    level: RecognitionLevel
     year: int
     person_id: int | None
     recipient_org_id: int | None
@@ -88,7 +88,7 @@ class EvaluationOut(Schema):
     branch_id: int
     branch_name: str = Field(..., alias="branch.name")
     year: int
-    status: str
+    status: EvaluationStatus
     held_on: date | None
 
 

@@ -6,17 +6,17 @@ from ninja import Field, Schema
 
 from qixin.core.api import Input, ObjectId
 
-from .models import CALENDAR_NAME_MAX
+from .models import CALENDAR_NAME_MAX, MessageKind, Moderation, TicketKind, TicketStatus, WishStatus
 
 
 class TicketOut(Schema):
     id: int
-    kind: str
+    kind: TicketKind
     kind_label: str = Field(..., alias="get_kind_display")
     body: str
-    status: str
+    status: TicketStatus
     status_label: str = Field(..., alias="get_status_display")
-    moderation: str
+    moderation: Moderation
     hold_reason: str
     is_anonymous: bool
     submitter_name: str
@@ -42,7 +42,7 @@ class TicketOut(Schema):
 
 
 class MessageOut(Schema):
-    kind: str
+    kind: MessageKind
     body: str
     author: str | None = Field(None, alias="author.username")
     created_at: datetime
@@ -132,7 +132,7 @@ class WishOut(Schema):
     id: int
     title: str
     text: str
-    status: str
+    status: WishStatus
     organization_code: str = Field(..., alias="organization.code")
     claimant: str
     published_at: datetime

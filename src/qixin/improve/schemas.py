@@ -9,19 +9,29 @@ from ninja import Field, Schema
 
 from qixin.core.api import Input
 
+from .models import (
+    AwardLevel,
+    Category,
+    SavingsStatus,
+    Stage,
+    StudioKind,
+    SuggestionKind,
+    SuggestionStatus,
+)
+
 
 class SuggestionOut(Schema):
     id: int
     number: str
     title: str
     text: str
-    kind: str
-    category: str
+    kind: SuggestionKind
+    category: Category
     custom_category: str
     organization_code: str = Field(..., alias="organization.code")
     department: str
     source: str
-    status: str
+    status: SuggestionStatus
     reply: str
     expected_benefit: Decimal | None
     submitted_at: datetime
@@ -54,7 +64,7 @@ class SimilarOut(Schema):
     id: int
     number: str
     title: str
-    status: str
+    status: SuggestionStatus
     score: float
     likely: bool
 
@@ -85,9 +95,9 @@ class ProjectOut(Schema):
     organization_code: str = Field(..., alias="organization.code")
     owner_employee_no: str = Field(..., alias="owner.employee_no")
     owner_is_member: bool
-    category: str
+    category: Category
     custom_category: str
-    stage: str
+    stage: Stage
     started_on: date
     stage_changed_on: date
     savings_target: Decimal
@@ -125,7 +135,7 @@ class SavingsOut(Schema):
     amount: Decimal
     occurred_on: date
     description: str
-    status: str
+    status: SavingsStatus
     verified_on: date | None
     verification_note: str
     rejection_reason: str
@@ -177,7 +187,7 @@ class StudioOut(Schema):
     id: int
     code: str
     name: str
-    kind: str
+    kind: StudioKind
     organization_code: str = Field(..., alias="organization.code")
     leader_employee_no: str = Field(..., alias="leader.employee_no")
     leader_is_member: bool
@@ -192,7 +202,7 @@ class CaseOut(Schema):
     organization_code: str = Field(..., alias="organization.code")
     lead_employee_no: str = Field(..., alias="lead.employee_no")
     lead_is_member: bool
-    category: str
+    category: Category
     year: int
     before: str
     after: str
@@ -203,7 +213,7 @@ class CaseOut(Schema):
 class AwardOut(Schema):
     id: int
     name: str
-    level: str
+    level: AwardLevel
     issuer: str
     awarded_on: date
     achievement: str

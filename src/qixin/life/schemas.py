@@ -4,7 +4,7 @@ from ninja import Field, Schema
 
 from qixin.core.api import Day, Input
 
-from .models import AttendanceStatus
+from .models import AttendanceStatus, MeetingStatus
 
 
 class MeetingOut(Schema):
@@ -14,7 +14,7 @@ class MeetingOut(Schema):
     kind: str = Field(..., alias="kind.code")
     kind_label: str = Field(..., alias="kind.name")
     title: str
-    status: str
+    status: MeetingStatus
     starts_at: datetime
     ends_at: datetime
     place: str
@@ -28,7 +28,7 @@ class AttendanceOut(Schema):
     person_id: int
     name: str = Field(..., alias="person.name")
     employee_no: str = Field(..., alias="person.employee_no")
-    status: str
+    status: AttendanceStatus
     reason: str
     has_vote: bool
     checked_in_at: datetime | None

@@ -59,12 +59,12 @@ class TeamMemberIn(Input):
 class MissionOut(Schema):
     id: int
     name: str
-    kind: str
+    kind: MissionKind
     organization_id: int
     goal: str
     starts_on: date
     ends_on: date | None
-    status: str
+    status: MissionStatus
     outcome: str
 
 
@@ -123,7 +123,7 @@ class DeploymentOut(Schema):
     id: int
     person_id: int
     person_name: str = Field(..., alias="person.name")
-    kind: str
+    kind: DeploymentKind
     destination: str
     mission_id: int | None
     starts_on: date

@@ -18,7 +18,7 @@ class PersonOut(Schema):
     education: str
     department: str
     job: str
-    employment_status: str
+    employment_status: EmploymentStatus
     organization_code: str
     organization_name: str
     category: str = Field(..., description="正式党员、预备党员或群众")
@@ -35,7 +35,7 @@ class TransferOut(Schema):
 
 
 class MembershipOut(Schema):
-    category: str
+    category: Category
     joined_on: date
     full_on: date | None
     branch_code: str

@@ -7,6 +7,7 @@ from ninja import Field, Query, Router, Schema
 
 from qixin.core.api import Day, ErrorOut, Input
 from qixin.core.pages import AuthedRequest
+from qixin.orgs.models import OrgKind
 
 from . import selectors
 
@@ -23,7 +24,7 @@ class MetricOut(Schema):
 class OrgRef(Schema):
     code: str
     name: str
-    kind: str
+    kind: OrgKind
 
 
 class PeriodOut(Schema):
