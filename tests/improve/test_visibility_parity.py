@@ -14,8 +14,13 @@ import pytest
 from qixin.core.models import User
 from qixin.improve import permissions, selectors, services
 from qixin.improve.models import Alliance, Campaign, Category, ImprovementCase, Project, Studio, Suggestion
+from qixin.orgs import permissions as org_permissions
+from qixin.orgs import selectors as org_selectors
 from qixin.orgs import services as org_services
-from qixin.orgs.models import PositionTitle
+from qixin.orgs.models import Organization, PositionTitle
+from qixin.people import permissions as people_permissions
+from qixin.people import selectors as people_selectors
+from qixin.people.models import Person
 
 from .conftest import fresh, person
 
@@ -160,6 +165,30 @@ KINDS: list[tuple[type, Callable[..., Any], Callable[..., Any]]] = [
 def test_the_list_holds_exactly_what_the_predicate_allows(actors, objects, model, can_view, list_for):
     every = list(model.objects.all())
     assert len(every) >= 2
+    for role, user in actors.items():
+        actor = fresh(user)
+        allowed = {o.pk for o in every if can_view(actor, o)}
+        listed = set(list_for(actor=actor).values_list("pk", flat=True))
+        assert listed == allowed, role
+
+
+def _orgs_for(actor: Any) -> Any:
+    return org_selectors.org_list_for(actor=actor, include_dissolved=True)
+
+
+REGISTRY_KINDS: list[tuple[type, Callable[..., Any], Callable[..., Any]]] = [
+    (Person, people_permissions.can_view, people_selectors.person_list_for),
+    (Organization, org_permissions.can_view, _orgs_for),
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "can_view", "list_for"), REGISTRY_KINDS, ids=[k[0].__name__ for k in REGISTRY_KINDS]
+)
+def test_the_registry_lists_exactly_what_its_predicate_allows(actors, model, can_view, list_for):
+    """The same for the people registry and the organization tree, over the fixture's world."""
+    every = list(model.objects.all())
+    assert len(every) >= 5
     for role, user in actors.items():
         actor = fresh(user)
         allowed = {o.pk for o in every if can_view(actor, o)}
