@@ -35,7 +35,8 @@ class TransferOut(Schema):
 
 
 class MembershipOut(Schema):
-    category: Category
+    # Not the Category enum itself: improve has one of the same name, and OpenAPI names enums by class.
+    category: Literal[Category.FULL, Category.PROBATIONARY]
     joined_on: date
     full_on: date | None
     branch_code: str
