@@ -157,7 +157,7 @@ def org_deeds_for(*, actor: Actor, org_pk: int, year: int | None = None, limit: 
     return deed_page(org, list(rows[:limit]), rows.count(), year)
 
 
-def org_deed_list_for(*, actor: Any, org: Organization) -> QuerySet[Deed]:
+def org_deed_list_for(*, actor: Actor, org: Organization) -> QuerySet[Deed]:
     """The deeds of the subtree's members, as its page lists them (paged)."""
     return _with_pillars(deed_list_for(actor=actor).filter(organization__path__startswith=org.path))
 
