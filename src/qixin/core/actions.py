@@ -26,10 +26,10 @@ from django.views.decorators.http import require_POST
 
 from . import audit
 from .errors import REFUSAL_STATUSES, ApplicationError, is_refusal
-
-__all__ = ["REFUSAL_STATUSES", "action", "is_refusal", "post_action", "record_refusal"]
 from .models import User
 from .pages import form_error
+
+__all__ = ["REFUSAL_STATUSES", "action", "is_refusal", "post_action", "record_refusal"]
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
