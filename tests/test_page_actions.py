@@ -30,6 +30,10 @@ from qixin.people import services as people_services
 
 pytestmark = pytest.mark.django_db
 
+# An app whose matrix is long keeps it in tests/<app>/page_actions.py: ACTIONS and ALLOWED as below,
+# and records(world) -> {key: record}, built on the world here (users, records, root, b1, b2).
+APP_MATRICES: tuple[Any, ...] = ()
+
 D = dt.date
 TODAY = timezone.localdate()
 STAFF_REFUSED = ("member", "employee", "other_secretary")
@@ -114,7 +118,10 @@ def world(db):
         "token": api_token_create(actor=users["secretary"], name="脚本", days=30)[0],
         "grant": worker_grant,
     }
-    return {"users": users, "records": records}
+    base = {"users": users, "records": records, "root": root, "b1": b1, "b2": b2}
+    for matrix in APP_MATRICES:
+        records |= matrix.records(base)
+    return base
 
 
 # url name: (the record its pk names, who may not take it, values that pass its form)
@@ -138,7 +145,7 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...], dict[str, str]]] = {
     ),
     "mobilize:team_member_remove": ("team_member", STAFF_REFUSED, {"left_on": str(TODAY)}),
     "mobilize:team_disband": ("team", STAFF_REFUSED, {"on": str(TODAY)}),
-    "mobilize:mission_add_team": ("mission", STAFF_REFUSED, {"team": "TEAM"}),
+    "mobilize:mission_add_team": ("mission", STAFF_REFUSED, {"team": "@team"}),
     "mobilize:mission_assign": ("mission", STAFF_REFUSED, {"employee_no": "M2", "part": "抢修"}),
     "mobilize:mission_status": ("mission", STAFF_REFUSED, {"status": "active"}),
     "orgs:position_end": ("position", STAFF_REFUSED, {"ended_on": str(TODAY)}),
@@ -146,6 +153,9 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...], dict[str, str]]] = {
 }
 # Who may take each action (the fuzz posts as this user, so that its form is what is read).
 ALLOWED = {"api_token_revoke": "secretary", "role_revoke": "admin"}
+for _matrix in APP_MATRICES:
+    ACTIONS |= _matrix.ACTIONS
+    ALLOWED |= _matrix.ALLOWED
 
 
 def _action_names() -> set[str]:
@@ -167,7 +177,8 @@ def test_every_page_action_is_in_the_matrix():
 
 
 def _values(data: dict[str, str], records: dict[str, Any]) -> dict[str, str]:
-    return {k: str(records["team"].pk) if v == "TEAM" else v for k, v in data.items()}
+    """A value "@key" stands for the pk of the record `key` (built per test)."""
+    return {k: str(records[v[1:]].pk) if v.startswith("@") else v for k, v in data.items()}
 
 
 def _snapshot(record: Any) -> list[dict[str, Any]]:
