@@ -98,11 +98,15 @@ def import_(kind: str, file: Path, dry_run: bool, username: str | None) -> None:
 @main.command("export", epilog=KIND_HELP)
 @click.argument("kind")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--as", "username", help="以该用户的身份和权限导出（敏感字段按权限脱敏）。")
+@click.option("--as", "username", help="以该用户的身份和权限导出。")
+@click.option(
+    "--reason",
+    help="明文导出的事由（人员花名册的身份证号、手机、住址默认脱敏；给出事由则对有权查看者明文导出，并记入审计）。",
+)
 @handles_errors
-def export(kind: str, file: Path, username: str | None) -> None:
-    """导出 KIND 类数据到 xlsx 或 csv（与导入格式相同，可直接再导入）。"""
-    count = _kind(kind).export(actor=actor_for(username), path=file)
+def export(kind: str, file: Path, username: str | None, reason: str | None) -> None:
+    """导出 KIND 类数据到 xlsx 或 csv（与导入格式相同，可直接再导入；个人敏感字段默认脱敏）。"""
+    count = _kind(kind).export(actor=actor_for(username), path=file, reason=reason)
     click.secho(f"已导出 {count} 行到 {file}", fg="green")
 
 

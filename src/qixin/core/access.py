@@ -180,6 +180,13 @@ def sees_sensitive_in(user: User | Any, org: Organization) -> bool:
     return scope.covers(scope.sensitive, org.path)
 
 
+def sees_sensitive_anywhere(user: User | Any) -> bool:
+    """Whether the actor may see some organization's sensitive fields in clear (an administrator,
+    a party worker, a secretary): who may be offered an export in clear at all."""
+    scope = scope_for(user)
+    return scope.is_admin or bool(scope.sensitive)
+
+
 def is_self(user: User | Any, person_id: int | None) -> bool:
     return person_id is not None and scope_for(user).person_id == person_id
 

@@ -94,7 +94,11 @@ def download(path_writer: Callable[[Path], Any], filename: str) -> FileResponse:
     handle = tempfile.NamedTemporaryFile(suffix=suffix, delete=False)  # noqa: SIM115  (FileResponse closes it)
     handle.close()
     path = Path(handle.name)
-    path_writer(path)
+    try:
+        path_writer(path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     response = FileResponse(path.open("rb"), as_attachment=True, filename=filename)
     path.unlink()
     return response

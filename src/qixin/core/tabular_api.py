@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpResponseBase
-from ninja import File, Router, UploadedFile
+from ninja import Field, File, Router, Schema, UploadedFile
 
 from . import imports, tabular_kinds
 from .api import IMPORT_ERRORS, ImportReportOut, report_out
@@ -34,10 +34,28 @@ def import_file(request: AuthedRequest, kind: str, file: File[UploadedFile], dry
     return report_out(report)
 
 
-@router.get("/export/{kind}", response={200: None}, summary="导出（与导入格式相同）")
+@router.get("/export/{kind}", response={200: None}, summary="导出（与导入格式相同；个人敏感字段脱敏）")
 def export_file(request: AuthedRequest, kind: str, format: Format = "xlsx") -> HttpResponseBase:
     spec = tabular_kinds.get(kind)
     return download(lambda path: spec.export(actor=request.user, path=path), f"{spec.label}.{format}")
+
+
+class ClearExportIn(Schema):
+    reason: str = Field(description="明文导出的事由（至少4个字），记入审计日志")
+    format: Format = "xlsx"
+
+
+@router.post(
+    "/export/{kind}/clear",
+    response={200: None},
+    summary="明文导出（个人敏感字段对有权查看者不脱敏；须填写事由，记入审计）",
+)
+def export_clear(request: AuthedRequest, kind: str, payload: ClearExportIn) -> HttpResponseBase:
+    spec = tabular_kinds.get(kind)
+    return download(
+        lambda path: spec.export(actor=request.user, path=path, reason=payload.reason),
+        f"{spec.label}（明文）.{payload.format}",
+    )
 
 
 @router.get("/template/{kind}", response={200: None}, summary="空白导入模板（含一行示例）")

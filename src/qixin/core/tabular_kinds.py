@@ -47,6 +47,9 @@ class TabularKind:
     # (actor, path) → row count, audited by it. One of the two.
     export_rows: Callable[[User | None], Iterable[Sequence[Any]]] | None = None
     export_file: Callable[..., int] | None = None
+    # Whether the kind holds fields masked on export (身份证号, 手机…): its export_file then takes a
+    # `reason`; given one, it writes them in clear where the actor may see them, and audits the reason.
+    in_clear: bool = False
 
     def __post_init__(self) -> None:
         if (self.export_rows is None) == (self.export_file is None):
@@ -71,11 +74,18 @@ class TabularKind:
 
         return guarded(actor=actor, data=data, filename=filename, dry_run=dry_run, progress=progress)
 
-    def export(self, *, actor: User | None, path: Path | str) -> int:
-        """Write what the actor may see in the import format; returns the row count. Audited."""
+    def export(self, *, actor: User | None, path: Path | str, reason: str | None = None) -> int:
+        """Write what the actor may see in the import format; returns the row count. Audited.
+        Personal fields are masked unless a `reason` asks for them in clear (kinds `in_clear`)."""
         from . import audit, tabular  # start-up time: see the note at the top of the module
 
+        if reason is not None and not self.in_clear:
+            raise ApplicationError(
+                "invalid", f"“{self.label}”没有需要脱敏的字段，导出即为全文，无需填写事由。"
+            )
         if self.export_file is not None:
+            if self.in_clear:
+                return self.export_file(actor=actor, path=path, reason=reason)
             return self.export_file(actor=actor, path=path)
         assert self.export_rows is not None
         count = tabular.write(path, self.headers, self.export_rows(actor))

@@ -20,6 +20,8 @@ urlpatterns = [
     path("<int:pk>/standing/", views.standing, name="standing"),
     path("<int:pk>/leave/", views.leave, name="leave"),
     path("import/", core_views.tabular_import, {"kind": "people"}, name="import"),
-    path("export.<str:fmt>", views.export, name="export"),  # the list's filters apply
+    path("export.<str:fmt>", views.export, name="export"),  # the list's filters apply; masked
+    path("export/clear/", views.export_clear_form, name="export_clear_form"),
+    path("export/clear/file/", views.export_clear, name="export_clear"),
     path("template.<str:fmt>", core_views.tabular_template, {"kind": "people"}, name="template"),
 ]

@@ -14,11 +14,12 @@ from django.urls import reverse
 
 from qixin.core import listing
 from qixin.core.actions import action, post_action
+from qixin.core.errors import ApplicationError, PermissionDenied
 from qixin.core.pages import AuthedRequest, download, form_page
 from qixin.orgs import selectors as org_selectors
 
 from . import forms, importers, selectors, services
-from .permissions import can_manage
+from .permissions import can_export_in_clear, can_import_roster, can_manage
 
 PERSON_LIST = listing.register("people:list", export="people:export")
 
@@ -51,7 +52,12 @@ def person_list(request: AuthedRequest) -> HttpResponse:
         people,
         template="people/list.html",
         partial="people/partials/_results.html",
-        context={"form": form, "filters": filters},
+        context={
+            "form": form,
+            "filters": filters,
+            "can_export_in_clear": can_export_in_clear(request.user),
+            "can_import": can_import_roster(request.user),
+        },
     )
 
 
@@ -66,6 +72,58 @@ def export(request: AuthedRequest, fmt: str) -> HttpResponseBase:
         ),
         f"人员名册.{fmt}",
     )
+
+
+def _clear_export_page(
+    request: AuthedRequest, form: forms.ClearExportForm, status: int = 200
+) -> HttpResponse:
+    _filters_form, filters = _filters(request)
+    count = selectors.person_search_for(actor=request.user, filters=filters).count()
+    return render(
+        request,
+        "people/export_clear.html",
+        {"form": form, "filters": filters, "count": count, "query": request.GET.urlencode()},
+        status=status,
+    )
+
+
+@login_required
+def export_clear_form(request: AuthedRequest) -> HttpResponse:
+    """Ask why, before an export in clear (only who may: can_export_in_clear)."""
+    if not can_export_in_clear(request.user):
+        raise PermissionDenied("您没有明文导出人员敏感信息的权限。")
+    return _clear_export_page(request, forms.ClearExportForm(initial={"fmt": "xlsx"}))
+
+
+@post_action
+def export_clear(request: AuthedRequest) -> HttpResponse:
+    """The roster of the rows listed (the query string's filters), 身份证号, 手机 and 家庭住址 in clear
+    where the actor may see them, with the reason audited (people.importers.export_people)."""
+    form = forms.ClearExportForm(request.POST)
+    _filters_form, filters = _filters(request)
+
+    def run(data: dict[str, Any]) -> HttpResponseBase:
+        return download(
+            lambda path: importers.export_people(
+                actor=request.user, path=path, filters=selectors.filters_q(filters), reason=data["reason"]
+            ),
+            f"人员名册（明文）.{data['fmt']}",
+        )
+
+    return action(
+        request,
+        form=form,
+        run=run,
+        back=reverse("people:export_clear_form"),
+        answer=lambda response: response,
+        failed=lambda error: _clear_export_page(request, _with_error(form, error), status=400),
+    )
+
+
+def _with_error(form: forms.ClearExportForm, error: ApplicationError) -> forms.ClearExportForm:
+    if form.is_bound and form.is_valid():
+        form.add_error("reason", error.message)
+    return form
 
 
 @login_required
