@@ -8,8 +8,8 @@ class BrandConfig(AppConfig):
     name = "qixin.brand"
     verbose_name = "党员品牌"
     nav = [(_("党员品牌"), "brand:index")]
-    person_pages = [(_("党员事迹与荣誉"), "brand:person")]
-    org_pages = [(_("党员品牌与事迹"), "brand:org")]
+    person_pages = [(_("党员事迹与荣誉"), "brand:person", "brand.view_person")]
+    org_pages = [(_("党员品牌与事迹"), "brand:org", "brand.view_org")]
 
     def ready(self) -> None:
         tabular_kinds.provide(_load_tabular_kinds)

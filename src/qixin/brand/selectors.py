@@ -200,7 +200,7 @@ def recognition_list_for(*, actor: Actor) -> QuerySet[Recognition]:
         visible |= Q(person_id=scope.person_id)
     return (
         Recognition.objects.filter(visible)
-        .select_related("person", "recipient_org", "organization")
+        .select_related("person__organization", "recipient_org", "organization")
         .order_by("-year", "kind", "id")
     )
 

@@ -10,7 +10,7 @@ class LifeConfig(AppConfig):
     name = "qixin.life"
     verbose_name = "组织生活"
     nav = [(_("组织生活"), "life:index")]
-    org_pages = [(_("组织生活达标情况"), "life:compliance")]
+    org_pages = [(_("组织生活达标情况"), "life:compliance", "life.view_compliance")]
 
     def ready(self) -> None:
         tabular_kinds.provide(_load_tabular_kinds)

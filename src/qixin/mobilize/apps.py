@@ -8,7 +8,7 @@ class MobilizeConfig(AppConfig):
     name = "qixin.mobilize"
     verbose_name = "党员突击队与专项攻坚"
     nav = [(_("突击队与专项任务"), "mobilize:index")]
-    person_pages = [(_("急难险重任务中的表现"), "mobilize:person")]
+    person_pages = [(_("急难险重任务中的表现"), "mobilize:person", "mobilize.view_person")]
 
     def ready(self) -> None:
         tabular_kinds.provide(_load_tabular_kinds)

@@ -11,7 +11,7 @@ from qixin.core.access import Actor
 from qixin.orgs.models import Organization
 from qixin.people.models import Person
 
-from .models import Deployment
+from .models import Deployment, Mission
 
 
 @predicate
@@ -23,6 +23,11 @@ def can_view_org(user: Actor, org: Organization) -> bool:
 def can_manage_org(user: Actor, org: Organization) -> bool:
     """Form teams and run missions: who keeps the records of the forming organization."""
     return access.manages_org(user, org)
+
+
+@predicate
+def can_view_mission(user: Actor, mission: Mission) -> bool:
+    return access.reads_org(user, mission.organization)
 
 
 @predicate
@@ -51,5 +56,7 @@ def can_import(user: Actor) -> bool:
 
 add_perm("mobilize.view_org", can_view_org)
 add_perm("mobilize.manage_org", can_manage_org)
+add_perm("mobilize.view_mission", can_view_mission)
+add_perm("mobilize.view_person", can_view_person)
 add_perm("mobilize.manage_person", can_manage_person)
 add_perm("mobilize.record_deployment_deed", can_record_deployment_deed)

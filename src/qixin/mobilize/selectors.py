@@ -27,6 +27,7 @@ from .models import (
     Team,
     TeamMember,
 )
+from .permissions import can_view_mission
 
 
 def _in(actor: Actor, org: Organization | None, path_field: str) -> Q:
@@ -151,7 +152,7 @@ def mission_list_for(
 
 def mission_get_for(*, actor: Actor, pk: int) -> Mission:
     mission = Mission.objects.select_related("organization").filter(pk=pk).first()
-    if mission is None or not access.reads_org(actor, mission.organization):
+    if mission is None or not can_view_mission(actor, mission):
         raise NotFound()
     return mission
 
@@ -352,7 +353,9 @@ def person_mobilization_for(*, actor: Actor, person: Person) -> dict[str, Any]:
     return {
         "teams": list(TeamMember.objects.filter(person=person).select_related("team").order_by("-joined_on")),
         "assignments": list(
-            Assignment.objects.filter(person=person).select_related("mission").order_by("-mission__starts_on")
+            Assignment.objects.filter(person=person)
+            .select_related("mission__organization")
+            .order_by("-mission__starts_on")
         ),
         "deployments": list(Deployment.objects.filter(person=person).order_by("-starts_on")),
         "hours": ServiceRecord.objects.filter(person=person).aggregate(h=Sum("hours"))["h"] or Decimal(0),

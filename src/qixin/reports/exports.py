@@ -47,7 +47,9 @@ def to_markdown(summary: Summary, base_url: str = "") -> str:
     for paragraph in summary.paragraphs:
         lines.append(
             "".join(
-                f"[{s.text}]({base_url}{drill_url(summary, s.key)})" if isinstance(s, Figure) else s
+                (f"[{s.text}]({base_url}{drill_url(summary, s.key)})" if s.has_drill else s.text)
+                if isinstance(s, Figure)
+                else s
                 for s in paragraph
             )
         )
@@ -56,10 +58,12 @@ def to_markdown(summary: Summary, base_url: str = "") -> str:
     for section in SECTIONS:
         for v in summary.values:
             if v.metric.section == section:
-                lines.append(
-                    f"| {section} | [{v.metric.label}]({base_url}{drill_url(summary, v.metric.key)}) | "
-                    f"{_number(v.value)} | {v.metric.unit} |"
+                label = (
+                    f"[{v.metric.label}]({base_url}{drill_url(summary, v.metric.key)})"
+                    if v.metric.has_drill
+                    else v.metric.label
                 )
+                lines.append(f"| {section} | {label} | {_number(v.value)} | {v.metric.unit} |")
     return "\n".join(lines) + "\n"
 
 
@@ -134,7 +138,9 @@ def to_docx(summary: Summary, path: Path, base_url: str = "") -> None:
         block = document.add_paragraph()
         block.paragraph_format.first_line_indent = Pt(28)
         for segment in paragraph:
-            if isinstance(segment, Figure):
+            if isinstance(segment, Figure) and not segment.has_drill:
+                _set_font(block.add_run(segment.text), BODY_FONT)
+            elif isinstance(segment, Figure):
                 _set_font(block.add_run(segment.text), BODY_FONT)
                 references.append(f"{segment.text}：{base_url}{drill_url(summary, segment.key)}")
                 marker = block.add_run(f"[{len(references)}]")

@@ -38,6 +38,7 @@ class Figure:
     text: str
     key: str
     value: int | Decimal
+    has_drill: bool = True  # whether records list it (a ratio has none of its own: not a link)
 
 
 Segment = str | Figure
@@ -88,7 +89,11 @@ def render(text: str, values: dict[str, Value], org_name: str, period_label: str
             elif key == "period":
                 segments.append(period_label)
             elif key in values:
-                segments.append(Figure(write_figure(values[key], style), key, values[key].value))
+                segments.append(
+                    Figure(
+                        write_figure(values[key], style), key, values[key].value, values[key].metric.has_drill
+                    )
+                )
             else:
                 complete = False
             position = match.end()
