@@ -80,10 +80,8 @@ def test_team_set_up_through_the_pages(world):
     client = _client(world.worker)
     client.post(reverse("care:teams"), {"org": "R-B", "name": "焊装连心桥"})
     team = world.other.care_teams.get()
-    client.post(
-        reverse("care:team", args=[team.pk]), {"action": "member", "username": "tiexin", "is_leader": "1"}
-    )
-    client.post(reverse("care:team", args=[team.pk]), {"action": "point", "name": "焊装食堂"})
+    client.post(reverse("care:team_member_add", args=[team.pk]), {"username": "tiexin", "is_leader": "1"})
+    client.post(reverse("care:point_create", args=[team.pk]), {"name": "焊装食堂"})
     assert list(team.members.values_list("user__username", "is_leader")) == [("tiexin", True)]
     assert list(team.points.values_list("name", flat=True)) == ["焊装食堂"]
     refused = _client(world.helper).post(reverse("care:teams"), {"org": "R-B", "name": "另一个"}, follow=True)
@@ -104,8 +102,8 @@ def test_disable_a_point_and_remove_a_member_from_the_team_page(world, submit):
     services_ticket_assign(world, ticket)
     client = _client(world.worker)
     member = world.team.members.get(user=world.helper)
-    client.post(reverse("care:team", args=[world.team.pk]), {"action": "disable", "point": world.point.pk})
-    client.post(reverse("care:team", args=[world.team.pk]), {"action": "remove", "member": member.pk})
+    client.post(reverse("care:point_set_active", args=[world.point.pk]), {"active": "0"})
+    client.post(reverse("care:team_member_remove", args=[member.pk]))
     world.point.refresh_from_db()
     ticket.refresh_from_db()
     assert world.point.is_active is False

@@ -211,6 +211,7 @@ def seed(ctx: Context) -> None:
             ticket.closed_at or now
         ) > close_due
         if late and rng.random() < 0.4:
+            ticket.lapsed_team_id = ticket.team_id  # the statistics blame the team that let it lapse
             ticket.team, ticket.organization, ticket.escalation_level = root_team, root, 1
         roll = rng.random()
         if roll < 0.01:
@@ -218,6 +219,11 @@ def seed(ctx: Context) -> None:
         elif roll < 0.015:
             ticket.moderation = Moderation.HIDDEN
         tickets.append(ticket)
+    # The latest few open submissions wait in the 待审核 queue (a flood from one intake point).
+    for ticket in [
+        t for t in tickets if t.status == TicketStatus.OPEN and t.moderation == Moderation.VISIBLE
+    ][-3:]:
+        ticket.moderation, ticket.hold_reason = Moderation.HELD, "同一收集点短时间内提交过多"
     tickets = Ticket.objects.bulk_create(tickets, batch_size=2000)
 
     messages: list[TicketMessage] = []
@@ -297,7 +303,18 @@ def _members(ctx: Context, root_team: CareTeam, dept_teams: dict[str, CareTeam],
         if team is not None:
             members.append(TeamMember(team=team, user=secretary, is_leader=True))
     TeamMember.objects.bulk_create(members)
-    if worker is not None:
-        Notification.objects.bulk_create(
-            [Notification(user=worker, text="超期升级：诉求（总装一车间休息区）", created_at=now)]
-        )
+    notes = [
+        ("党务工作者", "超期升级：诉求（总装一车间休息区）"),
+        ("系统管理员", "超期升级：诉求（总装一车间休息区）"),
+    ]
+    notes += [("系统管理员", "有3件提交待审核（疑似刷屏）")]
+    users = {
+        u.username: u for u in User.objects.filter(username__in=[usernames.get(r, "") for r, _ in notes])
+    }
+    Notification.objects.bulk_create(
+        [
+            Notification(user=users[usernames[role]], text=text, created_at=now)
+            for role, text in notes
+            if usernames.get(role) in users
+        ]
+    )

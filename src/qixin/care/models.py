@@ -158,6 +158,15 @@ class Ticket(models.Model):
     rated_at = models.DateTimeField("评价时间", null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField("升级次数", default=0)
     was_overdue = models.BooleanField("曾超期", default=False)
+    lapsed_team = models.ForeignKey(
+        CareTeam,
+        verbose_name="超期团队",
+        help_text="最近一次让本事项超期、被升级转走的团队：办理统计把超期记在它名下。",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lapsed_tickets",
+    )
     reopen_count = models.PositiveSmallIntegerField("重新打开次数", default=0)
     forwarded_ref = models.CharField("转入改进建议", max_length=64, blank=True)
 

@@ -13,6 +13,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.db.models import Q
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
@@ -21,7 +24,7 @@ from qixin.core.access import Actor
 from qixin.core.models import User
 from qixin.orgs.models import Organization
 
-from .models import CareTeam, TeamMember, Ticket, Wish
+from .models import CareTeam, Moderation, TeamMember, Ticket, TicketStatus, Wish
 
 
 def is_team_member(user: Actor, team: CareTeam) -> bool:
@@ -34,6 +37,14 @@ def is_team_leader(user: Actor, team: CareTeam) -> bool:
     if not isinstance(user, User) or not user.is_authenticated:
         return False
     return TeamMember.objects.filter(team=team, user=user, is_leader=True).exists()
+
+
+def overdue_q(now: datetime) -> Q:
+    """The tickets past a deadline now: open, and not answered or not closed in time (the escalation's
+    rule, and the 逾期 flag of the queue)."""
+    return ~Q(status=TicketStatus.CLOSED) & (
+        Q(first_response_at__isnull=True, respond_due__lt=now) | Q(close_due__lt=now)
+    )
 
 
 @predicate
@@ -64,6 +75,18 @@ def can_handle(user: Actor, ticket: Ticket) -> bool:
 @predicate
 def can_moderate(user: Actor, ticket: Ticket) -> bool:
     return access.manages_org(user, ticket.organization) or is_team_leader(user, ticket.team)
+
+
+@predicate
+def can_escalate(user: Actor, ticket: Ticket) -> bool:
+    """上报/转办 an open ticket to the care team above: whoever handles it (the team that cannot
+    settle it, or the organization's managers). Whether a team above exists is the service's rule."""
+    return is_escalatable(ticket) and bool(can_handle(user, ticket))
+
+
+def is_escalatable(ticket: Ticket) -> bool:
+    """A ticket still to be handled, in the queue (not held, hidden or spam)."""
+    return ticket.status != TicketStatus.CLOSED and ticket.moderation == Moderation.VISIBLE
 
 
 @predicate
@@ -112,6 +135,7 @@ add_perm("care.edit_calendar", can_edit_calendar)
 add_perm("care.open_calendar", can_open_calendar)
 add_perm("care.handle_ticket", can_handle)
 add_perm("care.moderate_ticket", can_moderate)
+add_perm("care.escalate_ticket", can_escalate)
 add_perm("care.publish_wish", can_publish_wish)
 add_perm("care.see_wall", can_see_wall)
 add_perm("care.fulfil_wish", can_fulfil)

@@ -23,6 +23,7 @@ from qixin.core.errors import NotFound
 from qixin.core.functions import SecondsBetween
 from qixin.core.models import User
 from qixin.orgs.models import Organization
+from qixin.orgs.selectors import org_list_for, org_roots_for
 
 from .models import (
     PUBLIC_MESSAGE_KINDS,
@@ -40,7 +41,19 @@ from .models import (
     Wish,
     WishStatus,
 )
-from .permissions import can_handle, can_open_calendar, can_see_wall
+from .permissions import (
+    can_escalate,
+    can_fulfil,
+    can_handle,
+    can_moderate,
+    can_open_calendar,
+    can_publish_wish,
+    can_release_claim,
+    can_see_wall,
+    can_withdraw_wish,
+    is_claimant,
+    overdue_q,
+)
 
 
 def _bound(day: date) -> datetime:
@@ -65,6 +78,17 @@ def team_get_for(*, actor: Actor, pk: int) -> CareTeam:
     if team is None:
         raise NotFound()
     return team
+
+
+def team_member_get_for(*, actor: Actor, pk: int) -> TeamMember:
+    member = (
+        TeamMember.objects.select_related("team__organization", "user")
+        .filter(pk=pk, team__in=team_list_for(actor=actor))
+        .first()
+    )
+    if member is None:
+        raise NotFound()
+    return member
 
 
 def team_members_for(*, actor: Actor, team: CareTeam) -> list[TeamMember]:
@@ -152,8 +176,15 @@ def _ticket_scope(actor: Actor) -> Q:
     return access.org_filter(actor, "organization__path", level="manage") | member_of
 
 
+# Which tickets the queue shows: by default those still to be handled (待答复, 已答复), so that a
+# closed one does not hide what is due among what is done.
+QUEUE_OPEN, QUEUE_CLOSED, QUEUE_ALL = "open", "closed", "all"
+QUEUE_STATES = {QUEUE_OPEN: "未办结", QUEUE_CLOSED: "已办结", QUEUE_ALL: "全部"}
+
+
 @dataclass(frozen=True)
 class TicketFilters:
+    state: str = QUEUE_OPEN
     status: str = ""
     kind: str = ""
     moderation: str = Moderation.VISIBLE
@@ -165,6 +196,10 @@ class TicketFilters:
 def ticket_list_for(*, actor: Actor, filters: TicketFilters | None = None) -> QuerySet[Ticket]:
     filters = filters or TicketFilters()
     tickets = Ticket.objects.filter(pk__in=Ticket.objects.filter(_ticket_scope(actor)).values("pk"))
+    if filters.state == QUEUE_OPEN:
+        tickets = tickets.exclude(status=TicketStatus.CLOSED)
+    elif filters.state == QUEUE_CLOSED:
+        tickets = tickets.filter(status=TicketStatus.CLOSED)
     if filters.status:
         tickets = tickets.filter(status=filters.status)
     if filters.kind:
@@ -175,12 +210,13 @@ def ticket_list_for(*, actor: Actor, filters: TicketFilters | None = None) -> Qu
         tickets = tickets.filter(team_id=filters.team)
     if filters.mine:
         tickets = tickets.filter(assignee_id=getattr(actor, "pk", None))
+    now = timezone.now()
     if filters.overdue:
-        from .services import overdue_q
-
-        tickets = tickets.filter(overdue_q(timezone.now()))
-    return tickets.select_related("team", "point", "assignee", "organization").order_by(
-        "-submitted_at", "-id"
+        tickets = tickets.filter(overdue_q(now))
+    return (
+        tickets.select_related("team", "point", "assignee", "organization")
+        .annotate(is_overdue=Case(When(overdue_q(now), then=Value(True)), default=Value(False)))
+        .order_by("-submitted_at", "-id")
     )
 
 
@@ -287,8 +323,6 @@ def wish_get_for(*, actor: Actor, pk: int) -> Wish:
 
 def wall_orgs_for(*, actor: Actor) -> list[Organization]:
     """The organizations whose walls the actor may open: the top of what they read."""
-    from qixin.orgs.selectors import org_roots_for
-
     return org_roots_for(actor=actor)
 
 
@@ -304,9 +338,17 @@ def notifications_for(*, actor: Actor, unread_only: bool = False) -> QuerySet[No
     return notes.order_by("-created_at", "-id")
 
 
+RECENT_DELIVERIES = 20  # the team page shows the latest pushes, and says so
+
+
 def deliveries_for(*, actor: Actor, team: CareTeam) -> QuerySet[WebhookDelivery]:
     team_get_for(actor=actor, pk=team.pk)
     return team.deliveries.order_by("-created_at", "-id")
+
+
+def recent_deliveries_for(*, actor: Actor, team: CareTeam) -> list[WebhookDelivery]:
+    """The latest RECENT_DELIVERIES pushes of the team's group robot (a health view, not a list)."""
+    return list(deliveries_for(actor=actor, team=team)[:RECENT_DELIVERIES])
 
 
 # --- statistics -----------------------------------------------------------------------------------
@@ -326,15 +368,25 @@ def tickets_in(*, actor: Actor, org: Organization, start: date, end: date) -> Qu
     )
 
 
-def overdue_stats_q(now: datetime) -> Q:
-    """Late at some point: escalated, answered or closed after the deadline, or still open past it."""
+def late_here_q(now: datetime) -> Q:
+    """Late with its current team: answered or closed after its deadline, or still open past it."""
     return (
-        Q(was_overdue=True)
-        | Q(first_response_at__gt=F("respond_due"))
+        Q(first_response_at__gt=F("respond_due"))
         | Q(closed_at__gt=F("close_due"))
         | Q(first_response_at__isnull=True, respond_due__lt=now)
         | (~Q(status=TicketStatus.CLOSED) & Q(close_due__lt=now))
     )
+
+
+def overdue_stats_q(now: datetime) -> Q:
+    """Late at some point: escalated, answered or closed after the deadline, or still open past it."""
+    return Q(was_overdue=True) | late_here_q(now)
+
+
+def blamed_here_q(now: datetime) -> Q:
+    """Overdue, and the current team is to blame: it let the ticket lapse, or it is late itself. A
+    ticket escalated because another team let it lapse is that team's overdue (Ticket.lapsed_team)."""
+    return (Q(lapsed_team__isnull=True) & overdue_stats_q(now)) | late_here_q(now)
 
 
 @dataclass
@@ -349,6 +401,7 @@ class Stats:
     response_hours_sum: float = 0.0
     close_days_sum: float = 0.0
     team_id: int | None = None
+    lapsed_away: int = 0  # tickets the team let lapse, escalated to a team above (and counted there)
     by_kind: dict[str, int] = field(default_factory=lambda: dict.fromkeys(TicketKind.values, 0))
 
     @property
@@ -361,7 +414,7 @@ class Stats:
 
     @property
     def overdue_share(self) -> Decimal:
-        return _avg(self.overdue * 100, self.tickets)
+        return _avg(self.overdue * 100, self.tickets + self.lapsed_away)
 
     @property
     def satisfaction(self) -> Decimal:
@@ -389,6 +442,7 @@ def ticket_stats_for(
             answered=Count("first_response_at"),
             closed=Count("closed_at"),
             overdue=Count("pk", filter=overdue_stats_q(now)),
+            blamed=Count("pk", filter=blamed_here_q(now)),
             rated=Count("rating"),
             rating_sum=Sum("rating"),
             responding=Sum(SecondsBetween("first_response_at", "submitted_at")),
@@ -406,11 +460,29 @@ def ticket_stats_for(
             stats.by_kind[row["kind"]] += row["tickets"]
             stats.answered += row["answered"]
             stats.closed += row["closed"]
-            stats.overdue += row["overdue"]
+            stats.overdue += row["overdue" if stats is total else "blamed"]
             stats.rated += row["rated"]
             stats.rating_sum += row["rating_sum"] or 0
             stats.response_hours_sum += (row["responding"] or 0) / 3600
             stats.close_days_sum += (row["closing"] or 0) / 86400
+    # The overdue tickets escalated away from the team that let them lapse: blamed on that team.
+    lapsed = (
+        tickets_in(actor=actor, org=org, start=start, end=end)
+        .filter(lapsed_team__isnull=False)
+        .exclude(lapsed_team=F("team"))
+        .exclude(late_here_q(now))
+        .order_by()
+        .values("lapsed_team_id", "lapsed_team__name")
+        .annotate(n=Count("pk"))
+    )
+    for row in lapsed:
+        team = by_team.get(row["lapsed_team_id"])
+        if team is None:
+            team = by_team[row["lapsed_team_id"]] = Stats(
+                label=row["lapsed_team__name"], team_id=row["lapsed_team_id"]
+            )
+        team.overdue += row["n"]
+        team.lapsed_away += row["n"]
     return total, sorted(by_team.values(), key=lambda s: s.label)
 
 
@@ -429,3 +501,50 @@ def wishes_fulfilled_in(*, actor: Actor, org: Organization, start: date, end: da
         .select_related("organization", "claimed_by_person", "claimed_by_branch")
         .order_by("fulfilled_at", "id")
     )
+
+
+# --- what a user may do with a row (the same predicates as the services') --------------------------
+
+
+def ticket_actions_for(*, actor: Actor, ticket: Ticket, wish: Wish | None = None) -> frozenset[str]:
+    """The buttons the ticket page offers the actor: the services' own predicates and rules, so that
+    a button is never shown only to be refused."""
+    allowed: set[str] = set()
+    if can_handle(actor, ticket):
+        allowed |= {"answer", "note", "assign"}
+        if ticket.status != TicketStatus.CLOSED:
+            allowed.add("close")
+        if ticket.kind == TicketKind.SUGGESTION and not ticket.forwarded_ref:
+            allowed.add("forward")
+        if ticket.kind == TicketKind.WISH and wish is None and can_publish_wish(actor, ticket):
+            allowed.add("publish")
+    if can_escalate(actor, ticket):
+        allowed.add("escalate")
+    if can_moderate(actor, ticket):
+        allowed.add("release" if ticket.moderation == Moderation.HELD else "moderate")
+    if wish is not None:
+        allowed |= wish_actions_for(actor=actor, wish=wish)
+    return frozenset(allowed)
+
+
+def wish_actions_for(*, actor: Actor, wish: Wish, branches: bool = False) -> frozenset[str]:
+    """The buttons of a wish on the wall and on its ticket's page (services.wishes' rules)."""
+    allowed: set[str] = set()
+    if wish.status == WishStatus.PUBLISHED:
+        allowed.add("claim")
+    if wish.status == WishStatus.CLAIMED:
+        if can_fulfil(actor, wish):
+            allowed.add("fulfil")
+        if can_release_claim(actor, wish):
+            allowed.add("release")
+        if is_claimant(actor, wish):
+            allowed.add("holds")
+    if wish.status in (WishStatus.PUBLISHED, WishStatus.CLAIMED) and can_withdraw_wish(actor, wish):
+        allowed.add("withdraw")
+    return frozenset(allowed)
+
+
+def claim_branches_for(*, actor: Actor) -> QuerySet[Organization]:
+    """The branches the actor may claim a wish for (services.wish_claim: can_claim_for_branch), all of
+    them: the claim form lists them."""
+    return org_list_for(actor=actor, kind="branch").filter(access.org_filter(actor, "path", level="manage"))

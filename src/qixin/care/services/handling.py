@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from qixin.core import audit
@@ -18,7 +17,7 @@ from qixin.orgs.models import Organization
 
 from .. import deadlines
 from ..models import CareTeam, MessageKind, Moderation, Ticket, TicketMessage, TicketStatus
-from ..permissions import can_handle, can_moderate, is_team_member
+from ..permissions import can_handle, can_moderate, is_escalatable, is_team_member, overdue_q
 from ._common import _now, _text
 from .notifications import _notify_users, notify_team
 from .submitting import _message
@@ -181,10 +180,45 @@ def _team_above(org: Organization) -> CareTeam | None:
     )
 
 
-def overdue_q(now: datetime) -> Q:
-    return ~Q(status=TicketStatus.CLOSED) & (
-        Q(first_response_at__isnull=True, respond_due__lt=now) | Q(close_due__lt=now)
+def _is_late(ticket: Ticket, now: datetime) -> bool:
+    """overdue_q for one ticket: open, and not answered or not closed in time."""
+    if ticket.status == TicketStatus.CLOSED:
+        return False
+    return (ticket.first_response_at is None and ticket.respond_due < now) or ticket.close_due < now
+
+
+def _escalate(ticket: Ticket, target: CareTeam, *, actor: User | None, moment: datetime, why: str) -> None:
+    """Hand a locked ticket to `target` with fresh deadlines. A ticket past its deadline is marked
+    overdue, and the team that let it lapse is kept: the statistics blame it, not the team above."""
+    before = ticket.team
+    if _is_late(ticket, moment):
+        ticket.was_overdue = True
+        ticket.lapsed_team = before
+    ticket.escalation_level += 1
+    ticket.team = target
+    ticket.organization = target.organization
+    ticket.assignee = None
+    respond_due, close_due = deadlines.due_dates(ticket.kind, target.organization, moment)
+    if ticket.first_response_at is None:
+        ticket.respond_due = respond_due
+    ticket.close_due = close_due
+    ticket.save(
+        update_fields=[
+            "was_overdue",
+            "lapsed_team",
+            "escalation_level",
+            "team",
+            "organization",
+            "assignee",
+            "respond_due",
+            "close_due",
+        ]
     )
+    _message(ticket, MessageKind.EVENT, why.format(before=before.name, to=target.name), actor, moment)
+    audit.record(
+        actor=actor, action="care_escalate", obj=ticket, changes={"from": before.name, "to": target.name}
+    )
+    transaction.on_commit(functools.partial(notify_team, ticket.pk, "escalated"))
 
 
 @transaction.atomic
@@ -214,31 +248,29 @@ def tickets_escalate(*, actor: User | None, now: datetime | None = None) -> list
                 ticket.save(update_fields=["was_overdue"])
                 audit.record(actor=actor, action="care_overdue", obj=ticket)
             continue
-        before = ticket.team.name
-        ticket.was_overdue = True
-        ticket.escalation_level += 1
-        ticket.team = target
-        ticket.organization = target.organization
-        ticket.assignee = None
-        respond_due, close_due = deadlines.due_dates(ticket.kind, target.organization, moment)
-        if ticket.first_response_at is None:
-            ticket.respond_due = respond_due
-        ticket.close_due = close_due
-        ticket.save(
-            update_fields=[
-                "was_overdue",
-                "escalation_level",
-                "team",
-                "organization",
-                "assignee",
-                "respond_due",
-                "close_due",
-            ]
-        )
-        _message(ticket, MessageKind.EVENT, f"超期未办，由“{before}”升级至“{target.name}”", actor, moment)
-        audit.record(
-            actor=actor, action="care_escalate", obj=ticket, changes={"from": before, "to": target.name}
-        )
+        _escalate(ticket, target, actor=actor, moment=moment, why="超期未办，由“{before}”升级至“{to}”")
         escalated.append(ticket)
-        transaction.on_commit(functools.partial(notify_team, ticket.pk, "escalated"))
     return escalated
+
+
+@transaction.atomic
+def ticket_escalate(
+    *, actor: User | None, ticket: Ticket, reason: str = "", now: datetime | None = None
+) -> Ticket:
+    """上报/转办: whoever handles an open ticket hands it to the care team above (the same
+    escalation as the overdue one, started by hand)."""
+    require(can_handle(actor, ticket), hide=True)
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("organization", "team__organization")
+        .get(pk=ticket.pk)
+    )
+    if not is_escalatable(ticket):
+        raise ApplicationError("not_open", f"{ticket}已办结或不在待办中，不能上报。")
+    target = _team_above(ticket.team.organization)
+    if target is None:
+        raise ApplicationError("no_team_above", f"“{ticket.team.name}”之上没有连心桥团队，无法上报。")
+    reason = _text(reason, "上报原因", maximum=200, minimum=0)
+    why = "由“{before}”上报至“{to}”" + (f"：{reason}" if reason else "")
+    _escalate(ticket, target, actor=actor, moment=_now(now), why=why)
+    return ticket
