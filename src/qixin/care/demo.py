@@ -220,9 +220,8 @@ def seed(ctx: Context) -> None:
             ticket.moderation = Moderation.HIDDEN
         tickets.append(ticket)
     # The latest few open submissions wait in the 待审核 queue (a flood from one intake point).
-    for ticket in [
-        t for t in tickets if t.status == TicketStatus.OPEN and t.moderation == Moderation.VISIBLE
-    ][-3:]:
+    pending = [t for t in tickets if t.status != TicketStatus.CLOSED and t.moderation == Moderation.VISIBLE]
+    for ticket in sorted(pending, key=lambda t: t.submitted_at)[-3:]:
         ticket.moderation, ticket.hold_reason = Moderation.HELD, "同一收集点短时间内提交过多"
     tickets = Ticket.objects.bulk_create(tickets, batch_size=2000)
 
