@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from qixin.core.errors import ApplicationError
+from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.middleware import anonymous_channel, client_address
 
 from . import limits, selectors, services
@@ -57,7 +57,10 @@ def intake(request: HttpRequest, token: str) -> HttpResponse:
     # No require_http_methods: it writes the refused path to the request log by itself.
     if request.method not in METHODS:
         return HttpResponseNotAllowed(METHODS)
-    point = selectors.point_by_token(token)
+    try:
+        point = selectors.point_by_token(token)
+    except NotFound:
+        return render(request, "care/public/not_found.html", {"what": "point"}, status=404)
     # The form is given to this phone's device cookie, a new one when it has none yet.
     device = _device(request) or secrets.token_urlsafe(18)
     if request.method == "GET":
@@ -106,7 +109,12 @@ def follow(request: HttpRequest, code: str) -> HttpResponse:
     if request.method not in METHODS:
         return HttpResponseNotAllowed(METHODS)
     limits.check_lookup(device=_device(request), address=client_address(request))
-    ticket = services.ticket_by_code(code)
+    try:
+        ticket = services.ticket_by_code(code)
+    except NotFound:
+        # A mistyped code: said on the public page (the employee has no account, and the staff
+        # layout would show them the staff's menu), with the form to type it again.
+        return render(request, "care/public/lookup.html", {"asked": True, "unknown": True}, status=404)
     context: dict[str, Any] = {"code": services.normalize_code(code)}
     error: ApplicationError | None = None
     if request.method == "POST":
