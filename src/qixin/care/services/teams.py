@@ -10,6 +10,7 @@ from qixin.core import audit
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError
 from qixin.core.models import User
+from qixin.core.services import model_update
 from qixin.core.validation import full_clean
 from qixin.orgs.models import Organization
 
@@ -89,8 +90,8 @@ def point_create(
 
 @transaction.atomic
 def point_set_active(*, actor: User | None, point: IntakePoint, active: bool) -> IntakePoint:
+    """Stop a QR code (its page says so; its tickets stay) or start it again. Nothing changes, and
+    nothing is audited, when it already is so."""
     require(can_set_up(actor, point.organization))
-    point.is_active = active
-    point.save(update_fields=["is_active", "updated_at"])
-    audit.record(actor=actor, action="update", obj=point, changes={"is_active": active})
+    model_update(instance=point, data={"is_active": active}, fields=["is_active"], actor=actor)
     return point
