@@ -427,6 +427,26 @@ def _avg(total: float, count: int) -> Decimal:
     return Decimal(str(total / count)).quantize(Decimal("0.1"))
 
 
+def _blame_lapses(by_team: dict[int, Stats], tickets: QuerySet[Ticket], now: datetime) -> None:
+    """Count each overdue ticket escalated away from the team that let it lapse in that team's row
+    (and not in the row of the team that received it, unless that one is late too)."""
+    lapses = (
+        tickets.filter(lapsed_team__isnull=False)
+        .exclude(lapsed_team=F("team"))
+        .exclude(late_here_q(now))
+        .order_by()
+        .values("lapsed_team_id", "lapsed_team__name")
+        .annotate(n=Count("pk"))
+    )
+    for lapse in lapses:
+        team_id = lapse["lapsed_team_id"]
+        team = by_team.get(team_id)
+        if team is None:
+            team = by_team[team_id] = Stats(label=lapse["lapsed_team__name"], team_id=team_id)
+        team.overdue += lapse["n"]
+        team.lapsed_away += lapse["n"]
+
+
 def ticket_stats_for(
     *, actor: Actor, org: Organization, start: date, end: date, now: datetime | None = None
 ) -> tuple[Stats, list[Stats]]:
@@ -465,24 +485,7 @@ def ticket_stats_for(
             stats.rating_sum += row["rating_sum"] or 0
             stats.response_hours_sum += (row["responding"] or 0) / 3600
             stats.close_days_sum += (row["closing"] or 0) / 86400
-    # The overdue tickets escalated away from the team that let them lapse: blamed on that team.
-    lapsed = (
-        tickets_in(actor=actor, org=org, start=start, end=end)
-        .filter(lapsed_team__isnull=False)
-        .exclude(lapsed_team=F("team"))
-        .exclude(late_here_q(now))
-        .order_by()
-        .values("lapsed_team_id", "lapsed_team__name")
-        .annotate(n=Count("pk"))
-    )
-    for row in lapsed:
-        team = by_team.get(row["lapsed_team_id"])
-        if team is None:
-            team = by_team[row["lapsed_team_id"]] = Stats(
-                label=row["lapsed_team__name"], team_id=row["lapsed_team_id"]
-            )
-        team.overdue += row["n"]
-        team.lapsed_away += row["n"]
+    _blame_lapses(by_team, tickets_in(actor=actor, org=org, start=start, end=end), now)
     return total, sorted(by_team.values(), key=lambda s: s.label)
 
 

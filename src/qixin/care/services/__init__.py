@@ -5,6 +5,7 @@ key. They record an audit entry without a source address, and store nothing that
 submitter of an anonymous ticket.
 """
 
+from ..permissions import overdue_q
 from ._common import BODY_MAX, BODY_MIN
 from .calendar_days import (
     CALENDAR_RANGE_MAX_DAYS,
@@ -32,7 +33,6 @@ from .forwarding import FORWARD_TOPICS, ticket_forward_suggestion
 from .handling import (
     MODERATION_CHANGES,
     held_tickets_moderate,
-    overdue_q,
     ticket_answer,
     ticket_assign,
     ticket_close,
