@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 from time import monotonic, sleep
-from typing import IO, TypeVar
+from typing import IO, Any, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -85,70 +85,82 @@ def ticket_submit(
         point_token=point.token, device=device if form.fetched_with(device) else "", form_age=form_age
     )
     respond_due, close_due = deadlines.due_dates(kind, point.organization, moment)
-    photo_name = ""
+    draft = Ticket(
+        point=point,
+        organization=point.organization,
+        team_id=point.team_id,
+        kind=kind,
+        body=body,
+        is_anonymous=not (name or employee_no),
+        submitter_name=name,
+        submitter_employee_no=employee_no,
+        wish_consent=bool(wish_consent) and kind == TicketKind.WISH,
+        code_digest=digest,
+        moderation=Moderation.HELD if held else Moderation.VISIBLE,
+        hold_reason=held,
+        submitted_at=moment,
+        respond_due=respond_due,
+        close_due=close_due,
+    )
     if clean_photo is not None:
         # Written once, outside the transaction: a retry while the database is busy reuses it.
-        draft = Ticket()
         draft.photo.save(clean_photo.name or "photo.jpg", clean_photo, save=False)
-        photo_name = draft.photo.name or ""
+    stored, created = _store_once(draft)
+    return stored, code, created
+
+
+def _store_once(draft: Ticket) -> tuple[Ticket, bool]:
+    """Store the checked submission (tried again while the database is busy). The same form stored
+    meanwhile by a concurrent request: that ticket. The photo file goes when nothing is stored."""
+    photo_name = draft.photo.name or ""
     storage = Ticket._meta.get_field("photo").storage
-
-    def store() -> Ticket:
-        ticket = Ticket(
-            point=point,
-            organization=point.organization,
-            team_id=point.team_id,
-            kind=kind,
-            body=body,
-            photo=photo_name,
-            is_anonymous=not (name or employee_no),
-            submitter_name=name,
-            submitter_employee_no=employee_no,
-            wish_consent=bool(wish_consent) and kind == TicketKind.WISH,
-            code_digest=digest,
-            moderation=Moderation.HELD if held else Moderation.VISIBLE,
-            hold_reason=held,
-            submitted_at=moment,
-            respond_due=respond_due,
-            close_due=close_due,
-        )
-        ticket.save(force_insert=True)
-        if held:
-            _message(ticket, MessageKind.EVENT, f"待审核：{held}", None, moment)
-        # No source address in the audit log for a public submission, named or not.
-        with audit.source(""):
-            audit.record(
-                actor=None,
-                action="care_submit",
-                obj=ticket,
-                changes={
-                    "kind": kind,
-                    "point": point.pk,
-                    "anonymous": ticket.is_anonymous,
-                    "moderation": ticket.moderation,
-                },
-            )
-        if not held:
-            # robust: the ticket is stored; a notice that fails (a busy database) must not turn
-            # the employee's answer into an error. The team sees the ticket in its queue anyway.
-            transaction.on_commit(functools.partial(notify_team, ticket.pk, "new"), robust=True)
-        return ticket
-
     try:
-        ticket = _while_busy(store)
+        return _while_busy(lambda: _store(Ticket(**_fields(draft)))), True
     except IntegrityError:
         # The same form submitted concurrently: the other request stored it.
         if photo_name:
             storage.delete(photo_name)
-        existing = Ticket.objects.filter(code_digest=digest).first()
+        existing = Ticket.objects.filter(code_digest=draft.code_digest).first()
         if existing is None:
             raise
-        return existing, code, False
+        return existing, False
     except ApplicationError:
         if photo_name:
             storage.delete(photo_name)
         raise
-    return ticket, code, True
+
+
+def _fields(draft: Ticket) -> dict[str, Any]:
+    """A fresh copy of the draft for each try (a failed insert may leave a pk on the instance)."""
+    names = [f.attname for f in Ticket._meta.concrete_fields if f.attname not in ("id", "photo")]
+    return {name: getattr(draft, name) for name in names} | {"photo": draft.photo.name or ""}
+
+
+def _store(ticket: Ticket) -> Ticket:
+    """One try in one transaction (_while_busy's): the row, its hold event, the audit entry without
+    a source address, and the team's notice once committed."""
+    moment, held = ticket.submitted_at, ticket.hold_reason
+    ticket.save(force_insert=True)
+    if held:
+        _message(ticket, MessageKind.EVENT, f"待审核：{held}", None, moment)
+    # No source address in the audit log for a public submission, named or not.
+    with audit.source(""):
+        audit.record(
+            actor=None,
+            action="care_submit",
+            obj=ticket,
+            changes={
+                "kind": ticket.kind,
+                "point": ticket.point_id,
+                "anonymous": ticket.is_anonymous,
+                "moderation": ticket.moderation,
+            },
+        )
+    if not held:
+        # robust: the ticket is stored; a notice that fails (a busy database) must not turn
+        # the employee's answer into an error. The team sees the ticket in its queue anyway.
+        transaction.on_commit(functools.partial(notify_team, ticket.pk, "new"), robust=True)
+    return ticket
 
 
 def busy_seconds() -> float:
