@@ -29,6 +29,26 @@ def _year(value: str, default: int) -> int:
     return year if 1900 <= year <= 2100 else default
 
 
+def _calendar_save(request: AuthedRequest, data: dict[str, Any]) -> str:
+    """Mark one day or a run of days; what to tell the user."""
+    org = org_selectors.org_from_input(actor=request.user, code=data["org"]) if data["org"] else None
+    is_workday = data["kind"] == forms.WORKDAY
+    first, last = data["day"], data["until"] or data["day"]
+    if last == first:
+        entry = services.calendar_day_set(
+            actor=request.user, day=first, is_workday=is_workday, name=data["name"], organization=org
+        )
+        return f"已登记：{entry.day.isoformat()} {entry.kind_label}。"
+    change = services.calendar_days_set(
+        actor=request.user, first=first, last=last, is_workday=is_workday, name=data["name"], organization=org
+    )
+    done = f"已登记{len(change.days)}天{change.days[0].kind_label}。"
+    if change.unchanged:
+        kind = "工作日" if is_workday else "休息日"
+        done += f"其中{len(change.unchanged)}天本来就是{kind}，未登记。"
+    return done
+
+
 @login_required
 def calendar(request: AuthedRequest) -> HttpResponse:
     """The year's holidays and 调休 working days (global, and of the organizations the user manages),
@@ -56,29 +76,8 @@ def calendar(request: AuthedRequest) -> HttpResponse:
             messages.error(request, f"您不能修改“{entry.organization.name}”的工作日历。")
 
     def save(data: dict[str, Any]) -> HttpResponse:
-        org = org_selectors.org_from_input(actor=request.user, code=data["org"]) if data["org"] else None
-        is_workday = data["kind"] == forms.WORKDAY
-        first, last = data["day"], data["until"] or data["day"]
-        if last == first:
-            entry = services.calendar_day_set(
-                actor=request.user, day=first, is_workday=is_workday, name=data["name"], organization=org
-            )
-            done = f"已登记：{entry.day.isoformat()} {entry.kind_label}。"
-        else:
-            change = services.calendar_days_set(
-                actor=request.user,
-                first=first,
-                last=last,
-                is_workday=is_workday,
-                name=data["name"],
-                organization=org,
-            )
-            done = f"已登记{len(change.days)}天{change.days[0].kind_label}。"
-            if change.unchanged:
-                kind = "工作日" if is_workday else "休息日"
-                done += f"其中{len(change.unchanged)}天本来就是{kind}，未登记。"
-        messages.success(request, done)
-        return redirect(f"{reverse('care:calendar')}?year={first.year}")
+        messages.success(request, _calendar_save(request, data))
+        return redirect(f"{reverse('care:calendar')}?year={data['day'].year}")
 
     context = {
         "days": days,
