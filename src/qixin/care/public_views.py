@@ -137,6 +137,7 @@ def follow(request: HttpRequest, code: str) -> HttpResponse:
         "ticket": ticket,
         "messages_public": selectors.public_messages(ticket),
         "can_rate": ticket.status != TicketStatus.OPEN or ticket.first_response_at is not None,
+        "reopens": ticket.status == TicketStatus.CLOSED,  # a reply reopens it (services.ticket_reply)
         "stars": [5, 4, 3, 2, 1],
     }
     status = error.status if error is not None else 200
