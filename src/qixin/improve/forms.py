@@ -55,6 +55,14 @@ class SuggestionForm(forms.Form):
     attachments = MultipleFileField(label="附件", required=False)
 
 
+class HintsForm(forms.Form):
+    """What is being written on the suggestion form, read while it is typed (for the hints)."""
+
+    title = forms.CharField(max_length=100, required=False)
+    text = forms.CharField(max_length=4000, required=False)
+    org_code = forms.CharField(max_length=32, required=False)
+
+
 class DecideForm(forms.Form):
     accept = forms.TypedChoiceField(
         label="评审结论", choices=[("1", "采纳"), ("0", "不采纳")], coerce=lambda v: v == "1"

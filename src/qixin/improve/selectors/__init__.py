@@ -25,7 +25,7 @@ from .awards import (
 )
 from .campaigns import CampaignPage, campaign_get_for, campaign_list_for, campaign_page_for, campaign_projects
 from .cases import CasePage, case_get_for, case_list_for, case_page_for, case_search_for
-from .designations import designation_get_for, designation_list_for
+from .designations import designation_get_for, designation_list_for, designee_from_input
 from .overview import (
     Overview,
     alliance_count_for,
@@ -64,6 +64,7 @@ from .suggestions import (
     attachment_get_for,
     duplicate_get_for,
     duplicate_queue_for,
+    hint_org_for,
     likely_duplicates_of,
     points_of_for,
     review_scope_q,
@@ -115,12 +116,14 @@ __all__ = [
     "case_search_for",
     "designation_get_for",
     "designation_list_for",
+    "designee_from_input",
     "duplicate_get_for",
     "duplicate_queue_for",
     "excellent_case_counts_for",
     "excellent_case_drill_for",
     "excellent_list_for",
     "excellent_selection_get_for",
+    "hint_org_for",
     "ledger_of",
     "likely_duplicates_of",
     "overview_for",

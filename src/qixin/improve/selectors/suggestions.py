@@ -206,6 +206,13 @@ def suggestion_hints_for(
     return _similar(text, Q(organization__path__startswith=root), limit=limit)
 
 
+def hint_org_for(*, actor: Actor, code: str) -> Organization | None:
+    """The organization whose code is being typed on the suggestion form, when the actor may see
+    it: none yet (no hints) while the code is unknown or half typed."""
+    org = Organization.objects.filter(code=code.strip()).first() if code.strip() else None
+    return org if org is not None and access.reads_org(actor, org) else None
+
+
 def likely_duplicates_of(suggestion: Suggestion) -> list[tuple[int, float]]:
     """(id, score) of existing suggestions of the same enterprise that are likely duplicates of a new
     one (score ≥ LIKELY_DUPLICATE), best first; used when it is submitted."""

@@ -1,6 +1,5 @@
 """Pages of cost reduction and innovation. Thin: parse the form, call a service or a selector, render."""
 
-from ._common import PAGE_SIZE, render_list
 from .alliances import (
     alliance_detail,
     alliance_dissolve,
@@ -42,7 +41,6 @@ from .suggestions import (
 )
 
 __all__ = [
-    "PAGE_SIZE",
     "alliance_detail",
     "alliance_dissolve",
     "alliance_edit",
@@ -74,7 +72,6 @@ __all__ = [
     "project_move",
     "project_new",
     "project_team",
-    "render_list",
     "review_queue",
     "savings_claim",
     "savings_claim_edit",

@@ -10,23 +10,26 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
+from qixin.core import listing
 from qixin.core.access import require
+from qixin.core.actions import action, post_action
 from qixin.core.pages import AuthedRequest
 from qixin.orgs.selectors import org_from_input
 from qixin.people.selectors import person_from_input
 
 from .. import forms, selectors, services
 from ..permissions import can_manage_alliance
-from ._common import _codes, _form, _page, _post_form
+from ._common import _codes, _form
+
+ALLIANCE_LIST = listing.register("improve:alliances")
 
 
 @login_required
 def alliance_list(request: AuthedRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = listing.search_text(request)
     rows = selectors.alliance_search_for(actor=request.user, search_text=query)
-    return render(request, "improve/alliances.html", {"page": _page(request, rows), "q": query})
+    return listing.show(request, ALLIANCE_LIST, rows, template="improve/alliances.html", context={"q": query})
 
 
 @login_required
@@ -149,14 +152,21 @@ def alliance_member_remove(request: AuthedRequest, pk: int, person_pk: int) -> H
     )
 
 
-@login_required
-@require_POST
+@post_action
 def alliance_member_add(request: AuthedRequest, pk: int) -> HttpResponse:
-    data = _post_form(request, forms.MemberForm)
     alliance = selectors.alliance_get_for(actor=request.user, pk=pk)
-    person = person_from_input(actor=request.user, employee_no=data["employee_no"])
-    services.alliance_member_add(
-        actor=request.user, alliance=alliance, person=person, joined_on=data["joined_on"]
+
+    def run(data: dict[str, Any]) -> str:
+        person = person_from_input(actor=request.user, employee_no=data["employee_no"])
+        services.alliance_member_add(
+            actor=request.user, alliance=alliance, person=person, joined_on=data["joined_on"]
+        )
+        return person.name
+
+    return action(
+        request,
+        form=forms.MemberForm(request.POST),
+        run=run,
+        done=lambda name: f"{name}已加入联盟。",
+        back=reverse("improve:alliance", args=[alliance.pk]),
     )
-    messages.success(request, f"{person.name}已加入联盟。")
-    return redirect("improve:alliance", pk=pk)

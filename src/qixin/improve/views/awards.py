@@ -7,21 +7,24 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 
+from qixin.core import listing
 from qixin.core.pages import AuthedRequest
 from qixin.orgs.selectors import org_from_input
 from qixin.people.selectors import person_from_input
 
 from .. import forms, selectors, services
-from ._common import _codes, _form, _page
+from ._common import _codes, _form
+
+AWARD_LIST = listing.register("improve:awards")
 
 
 @login_required
 def award_list(request: AuthedRequest) -> HttpResponse:
     rows = selectors.award_list_for(actor=request.user)
-    return render(request, "improve/awards.html", {"page": _page(request, rows)})
+    return listing.show(request, AWARD_LIST, rows, template="improve/awards.html")
 
 
 @login_required

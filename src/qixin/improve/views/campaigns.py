@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from qixin.core import listing
 from qixin.core.access import require
 from qixin.core.pages import AuthedRequest
 from qixin.orgs.selectors import org_from_input
@@ -18,11 +19,13 @@ from .. import forms, selectors, services
 from ..permissions import can_manage_campaign
 from ._common import _codes, _form
 
+CAMPAIGN_LIST = listing.register("improve:campaigns")
+
 
 @login_required
 def campaign_list(request: AuthedRequest) -> HttpResponse:
     rows = selectors.campaign_list_for(actor=request.user)
-    return render(request, "improve/campaigns.html", {"campaigns": list(rows[:100])})
+    return listing.show(request, CAMPAIGN_LIST, rows, template="improve/campaigns.html")
 
 
 @login_required

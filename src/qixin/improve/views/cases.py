@@ -10,9 +10,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
+from qixin.core import listing
 from qixin.core.access import require
+from qixin.core.actions import action, post_action
 from qixin.core.pages import AuthedRequest
 from qixin.core.params import query_year
 from qixin.orgs.selectors import org_from_input
@@ -20,19 +21,20 @@ from qixin.people.selectors import person_from_input
 
 from .. import forms, selectors, services
 from ..permissions import can_manage_case, can_select_excellent
-from ._common import _form, _page, _post_form
+from ._common import _form
+
+CASE_LIST = listing.register("improve:cases")
 
 
 @login_required
 def case_list(request: AuthedRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
+    query = listing.search_text(request)
     year = query_year(request)
     rows = selectors.case_search_for(
         actor=request.user, search_text=query, year=year, excellent=request.GET.get("excellent") == "1"
     )
-    return render(
-        request, "improve/cases.html", {"page": _page(request, rows), "q": query, "year": year or ""}
-    )
+    context = {"q": query, "year": year or ""}
+    return listing.show(request, CASE_LIST, rows, template="improve/cases.html", context=context)
 
 
 @login_required
@@ -122,28 +124,32 @@ def excellent_unselect(request: AuthedRequest, pk: int, selection_pk: int) -> Ht
     )
 
 
-@login_required
-@require_POST
+@post_action
 def case_rate(request: AuthedRequest, pk: int) -> HttpResponse:
-    data = _post_form(request, forms.RateForm)
     case = selectors.case_get_for(actor=request.user, pk=pk)
-    services.case_rate(actor=request.user, case=case, rating=data["rating"])
-    messages.success(request, "已评级。")
-    return redirect("improve:case", pk=pk)
-
-
-@login_required
-@require_POST
-def case_select(request: AuthedRequest, pk: int) -> HttpResponse:
-    data = _post_form(request, forms.SelectForm)
-    case = selectors.case_get_for(actor=request.user, pk=pk)
-    services.excellent_select(
-        actor=request.user,
-        organization=org_from_input(actor=request.user, code=data["org_code"]),
-        year=case.year,
-        cases=[case],
-        on=data["on"],
-        citation=data["citation"],
+    return action(
+        request,
+        form=forms.RateForm(request.POST),
+        run=lambda data: services.case_rate(actor=request.user, case=case, rating=data["rating"]),
+        done="已评级。",
+        back=reverse("improve:case", args=[case.pk]),
     )
-    messages.success(request, f"已评为{case.year}年度优秀改善案例。")
-    return redirect("improve:case", pk=pk)
+
+
+@post_action
+def case_select(request: AuthedRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get_for(actor=request.user, pk=pk)
+    return action(
+        request,
+        form=forms.SelectForm(request.POST),
+        run=lambda data: services.excellent_select(
+            actor=request.user,
+            organization=org_from_input(actor=request.user, code=data["org_code"]),
+            year=case.year,
+            cases=[case],
+            on=data["on"],
+            citation=data["citation"],
+        ),
+        done=f"已评为{case.year}年度优秀改善案例。",
+        back=reverse("improve:case", args=[case.pk]),
+    )

@@ -1,4 +1,4 @@
-"""Pages of designations."""
+"""Pages of designations (职责指定): who reviews suggestions and who verifies savings."""
 
 from __future__ import annotations
 
@@ -8,31 +8,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
-from qixin.core.errors import ApplicationError, NotFound
+from qixin.core import listing
+from qixin.core.actions import action, post_action
 from qixin.core.pages import AuthedRequest, form_page
 from qixin.orgs.selectors import org_from_input
 
 from .. import forms, selectors, services
-from ._common import _post_form
+
+DESIGNATION_LIST = listing.register("improve:designations")
 
 
 @login_required
 def designations(request: AuthedRequest) -> HttpResponse:
-    from qixin.core import selectors as core_selectors
-
     form = forms.DesignationForm(request.POST or None, initial={"starts_on": timezone.localdate()})
+    shown = listing.listing(request, DESIGNATION_LIST, selectors.designation_list_for(actor=request.user))
 
     def save(data: dict[str, Any]) -> HttpResponse:
-        try:
-            user = core_selectors.user_by_username_for(actor=request.user, username=data["username"])
-        except NotFound:
-            raise ApplicationError("unknown_user", f"找不到用户“{data['username']}”。") from None
         services.designation_grant(
             actor=request.user,
-            user=user,
+            user=selectors.designee_from_input(actor=request.user, username=data["username"]),
             kind=data["kind"],
             organization=org_from_input(actor=request.user, code=data["org_code"]),
             department=data["department"],
@@ -45,7 +42,9 @@ def designations(request: AuthedRequest) -> HttpResponse:
         request,
         form=form,
         context={
-            "rows": list(selectors.designation_list_for(actor=request.user)[:500]),
+            "listing": shown,
+            "page": shown.page,
+            "query": shown.query,
             "end_form": forms.EndForm(initial={"ends_on": timezone.localdate()}),
         },
         template="improve/designations.html",
@@ -53,11 +52,15 @@ def designations(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@post_action
 def designation_end(request: AuthedRequest, pk: int) -> HttpResponse:
-    data = _post_form(request, forms.EndForm)
     designation = selectors.designation_get_for(actor=request.user, pk=pk)
-    services.designation_end(actor=request.user, designation=designation, ends_on=data["ends_on"])
-    messages.success(request, "已终止该职责。")
-    return redirect("improve:designations")
+    return action(
+        request,
+        form=forms.EndForm(request.POST),
+        run=lambda data: services.designation_end(
+            actor=request.user, designation=designation, ends_on=data["ends_on"]
+        ),
+        done="已终止该职责。",
+        back=reverse("improve:designations"),
+    )

@@ -10,9 +10,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
+from qixin.core import listing
 from qixin.core.access import require
+from qixin.core.actions import action, post_action
 from qixin.core.pages import AuthedRequest
 from qixin.core.params import query_choice
 from qixin.orgs.selectors import org_from_input
@@ -21,25 +22,29 @@ from qixin.people.selectors import person_from_input
 from .. import forms, selectors, services
 from ..models import Category, Stage
 from ..permissions import can_edit_project
-from ._common import _codes, _form, _page, _post_form, render_list
+from ._common import _codes, _form
+
+PROJECT_LIST = listing.register("improve:projects")
 
 
 @login_required
 def project_list(request: AuthedRequest) -> HttpResponse:
     filters = selectors.ProjectFilters(
-        search=request.GET.get("q", "").strip()[:200],
+        search=listing.search_text(request),
         stage=query_choice(request, "stage", Stage.values) or "",
         category=query_choice(request, "category", Category.values) or "",
         mine=request.GET.get("mine") == "1",
     )
     rows = selectors.project_search_for(actor=request.user, filters=filters)
-    context = {
-        "page": _page(request, rows),
-        "filters": filters,
-        "stages": Stage.choices,
-        "categories": Category.choices,
-    }
-    return render_list(request, "improve/projects.html", "improve/partials/_project_rows.html", context)
+    context = {"filters": filters, "stages": Stage.choices, "categories": Category.choices}
+    return listing.show(
+        request,
+        PROJECT_LIST,
+        rows,
+        template="improve/projects.html",
+        partial="improve/partials/_project_rows.html",
+        context=context,
+    )
 
 
 @login_required
@@ -132,28 +137,41 @@ def project_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@post_action
 def project_move(request: AuthedRequest, pk: int) -> HttpResponse:
-    data = _post_form(request, forms.StageForm)
     project = selectors.project_get_for(actor=request.user, pk=pk)
-    services.project_move(
-        actor=request.user, project=project, to_stage=data["to_stage"], on=data["on"], note=data["note"]
+
+    def run(data: dict[str, Any]) -> str:
+        services.project_move(
+            actor=request.user, project=project, to_stage=data["to_stage"], on=data["on"], note=data["note"]
+        )
+        return str(data["to_stage"])
+
+    return action(
+        request,
+        form=forms.StageForm(request.POST),
+        run=run,
+        done=lambda stage: f"项目已进入“{stage}”阶段。",
+        back=reverse("improve:project", args=[project.pk]),
     )
-    messages.success(request, f"项目已进入“{data['to_stage']}”阶段。")
-    return redirect("improve:project", pk=pk)
 
 
-@login_required
-@require_POST
+@post_action
 def project_team(request: AuthedRequest, pk: int) -> HttpResponse:
-    data = _post_form(request, forms.TeamForm)
     project = selectors.project_get_for(actor=request.user, pk=pk)
-    members = []
-    for line in data["members"].splitlines():
-        employee_no, _, role = line.strip().partition(" ")
-        if employee_no:
-            members.append((person_from_input(actor=request.user, employee_no=employee_no), role.strip()))
-    services.project_team_set(actor=request.user, project=project, members=members)
-    messages.success(request, "团队已更新。")
-    return redirect("improve:project", pk=pk)
+
+    def run(data: dict[str, Any]) -> None:
+        members = []
+        for line in data["members"].splitlines():
+            employee_no, _, role = line.strip().partition(" ")
+            if employee_no:
+                members.append((person_from_input(actor=request.user, employee_no=employee_no), role.strip()))
+        services.project_team_set(actor=request.user, project=project, members=members)
+
+    return action(
+        request,
+        form=forms.TeamForm(request.POST),
+        run=run,
+        done="团队已更新。",
+        back=reverse("improve:project", args=[project.pk]),
+    )

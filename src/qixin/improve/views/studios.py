@@ -10,9 +10,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
+from qixin.core import listing
 from qixin.core.access import require
+from qixin.core.actions import action, post_action
 from qixin.core.pages import AuthedRequest
 from qixin.core.params import query_choice
 from qixin.orgs.selectors import org_from_input
@@ -21,16 +22,18 @@ from qixin.people.selectors import person_from_input
 from .. import forms, selectors, services
 from ..models import StudioKind
 from ..permissions import can_manage_studio
-from ._common import _codes, _form, _page, _post_form
+from ._common import _codes, _form
+
+STUDIO_LIST = listing.register("improve:studios")
 
 
 @login_required
 def studio_list(request: AuthedRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    query = listing.search_text(request)
     rows = selectors.studio_search_for(
         actor=request.user, search_text=query, kind=query_choice(request, "kind", StudioKind.values) or ""
     )
-    return render(request, "improve/studios.html", {"page": _page(request, rows), "q": query})
+    return listing.show(request, STUDIO_LIST, rows, template="improve/studios.html", context={"q": query})
 
 
 @login_required
@@ -88,22 +91,24 @@ def studio_close(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
+@post_action
 def studio_members(request: AuthedRequest, pk: int) -> HttpResponse:
-    data = _post_form(request, forms.StudioMembersForm)
     studio = selectors.studio_get_for(actor=request.user, pk=pk)
-    services.studio_update(
-        actor=request.user,
-        studio=studio,
-        name=studio.name,
-        kind=studio.kind,
-        focus=studio.focus,
-        leader=person_from_input(actor=request.user, employee_no=data["leader_no"]),
-        members=[
-            person_from_input(actor=request.user, employee_no=no)
-            for no in _codes(data["member_nos"].replace("\n", ","))
-        ],
+    return action(
+        request,
+        form=forms.StudioMembersForm(request.POST),
+        run=lambda data: services.studio_update(
+            actor=request.user,
+            studio=studio,
+            name=studio.name,
+            kind=studio.kind,
+            focus=studio.focus,
+            leader=person_from_input(actor=request.user, employee_no=data["leader_no"]),
+            members=[
+                person_from_input(actor=request.user, employee_no=no)
+                for no in _codes(data["member_nos"].replace("\n", ","))
+            ],
+        ),
+        done="工作室成员已更新。",
+        back=reverse("improve:studio", args=[studio.pk]),
     )
-    messages.success(request, "工作室成员已更新。")
-    return redirect("improve:studio", pk=pk)

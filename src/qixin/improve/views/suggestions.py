@@ -7,43 +7,50 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from qixin.core.errors import ApplicationError, NotFound
+from qixin.core import listing
+from qixin.core.actions import action, post_action
+from qixin.core.errors import ApplicationError
 from qixin.core.pages import AuthedRequest, form_page
 from qixin.core.params import query_choice
-from qixin.orgs import selectors as org_selectors
 from qixin.orgs.models import Organization
 from qixin.orgs.selectors import org_from_input
 from qixin.people.models import Person
 from qixin.people.selectors import person_from_input
 
 from .. import forms, selectors, services
-from ..models import Category, Source, SuggestionStatus
-from ._common import _page, _post_form, render_list
+from ..models import Category, Source, Suggestion, SuggestionStatus
+
+SUGGESTION_LIST = listing.register("improve:suggestions")
+DUPLICATE_LIST = listing.register("improve:review")
 
 
 @login_required
 def suggestion_list(request: AuthedRequest) -> HttpResponse:
     filters = selectors.SuggestionFilters(
-        search=request.GET.get("q", "").strip()[:200],
+        search=listing.search_text(request),
         status=query_choice(request, "status", SuggestionStatus.values) or "",
         category=query_choice(request, "category", Category.values) or "",
         mine=request.GET.get("mine") == "1",
         to_review=request.GET.get("to_review") == "1",
     )
     rows = selectors.suggestion_search_for(actor=request.user, filters=filters)
-    context = {
-        "page": _page(request, rows),
-        "filters": filters,
-        "statuses": SuggestionStatus.choices,
-        "categories": Category.choices,
-    }
-    return render_list(request, "improve/suggestions.html", "improve/partials/_suggestion_rows.html", context)
+    context = {"filters": filters, "statuses": SuggestionStatus.choices, "categories": Category.choices}
+    return listing.show(
+        request,
+        SUGGESTION_LIST,
+        rows,
+        template="improve/suggestions.html",
+        partial="improve/partials/_suggestion_rows.html",
+        context=context,
+    )
 
 
 def _submission_org(request: AuthedRequest, data: dict[str, Any]) -> tuple[Organization, Person | None]:
@@ -107,20 +114,18 @@ def suggestion_new(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def suggestion_hints(request: AuthedRequest) -> HttpResponse:
     """While a suggestion is being written (HTMX): similar ones already made, with their scores."""
-    text = request.POST.get("text", "")[:4000]
-    title = request.POST.get("title", "")[:100]
-    me = request.user.person
-    org: Organization | None = me.organization if me is not None else None
-    if request.POST.get("org_code"):
-        try:
-            org = org_selectors.org_get_for(actor=request.user, code=request.POST["org_code"].strip())
-        except NotFound:
-            org = None
-    hints = (
-        selectors.suggestion_hints_for(actor=request.user, text=f"{title}。{text}", organization=org)
-        if org is not None and len(text.strip()) >= services.SUGGESTION_MIN_LENGTH
-        else []
-    )
+    form = forms.HintsForm(request.POST)
+    hints: list[selectors.Similar] = []
+    if form.is_valid():
+        data = form.cleaned_data
+        me = request.user.person
+        org: Organization | None = me.organization if me is not None else None
+        if data["org_code"]:
+            org = selectors.hint_org_for(actor=request.user, code=data["org_code"])
+        if org is not None and len(data["text"]) >= services.SUGGESTION_MIN_LENGTH:
+            hints = selectors.suggestion_hints_for(
+                actor=request.user, text=f"{data['title']}。{data['text']}", organization=org
+            )
     return render(request, "improve/partials/_hints.html", {"hints": hints})
 
 
@@ -146,99 +151,130 @@ def suggestion_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-def _suggestion_action(request: AuthedRequest, pk: int, act: Callable[[Any], Any], done: str) -> HttpResponse:
+def _suggestion_action(
+    request: AuthedRequest,
+    pk: int,
+    form: Form | None,
+    act: Callable[[Suggestion, dict[str, Any]], Any],
+    done: str | Callable[[Any], str],
+) -> HttpResponse:
+    """An action on a suggestion, from its page: back there, done or not."""
     suggestion = selectors.suggestion_get_for(actor=request.user, pk=pk)
-    act(suggestion)
-    messages.success(request, done)
-    return redirect("improve:suggestion", pk=pk)
+    return action(
+        request,
+        form=form,
+        run=lambda data: act(suggestion, data),
+        done=done,
+        back=reverse("improve:suggestion", args=[suggestion.pk]),
+    )
 
 
-@login_required
-@require_POST
+@post_action
 def suggestion_review(request: AuthedRequest, pk: int) -> HttpResponse:
     return _suggestion_action(
         request,
         pk,
-        lambda s: services.suggestion_start_review(actor=request.user, suggestion=s),
+        None,
+        lambda s, _data: services.suggestion_start_review(actor=request.user, suggestion=s),
         "已开始评审。",
     )
 
 
-@login_required
-@require_POST
+@post_action
 def suggestion_decide(request: AuthedRequest, pk: int) -> HttpResponse:
-    data = _post_form(request, forms.DecideForm)
+    def act(suggestion: Suggestion, data: dict[str, Any]) -> bool:
+        services.suggestion_decide(
+            actor=request.user, suggestion=suggestion, accept=data["accept"], reply=data["reply"]
+        )
+        return bool(data["accept"])
+
     return _suggestion_action(
         request,
         pk,
-        lambda s: services.suggestion_decide(
-            actor=request.user, suggestion=s, accept=data["accept"], reply=data["reply"]
-        ),
-        "已采纳。" if data["accept"] else "已记录不采纳及原因，提交人可以看到。",
+        forms.DecideForm(request.POST),
+        act,
+        lambda accepted: "已采纳。" if accepted else "已记录不采纳及原因，提交人可以看到。",
     )
 
 
-@login_required
-@require_POST
+@post_action
 def suggestion_implement(request: AuthedRequest, pk: int) -> HttpResponse:
-    data = _post_form(request, forms.ImplementForm)
     return _suggestion_action(
         request,
         pk,
-        lambda s: services.suggestion_implement(
+        forms.ImplementForm(request.POST),
+        lambda s, data: services.suggestion_implement(
             actor=request.user, suggestion=s, on=data["on"], note=data["note"]
         ),
         "已记录实施。",
     )
 
 
-@login_required
-@require_POST
+@post_action
 def suggestion_convert(request: AuthedRequest, pk: int) -> HttpResponse:
-    data = _post_form(request, forms.ConvertForm)
     suggestion = selectors.suggestion_get_for(actor=request.user, pk=pk)
-    project = services.suggestion_to_project(
-        actor=request.user,
-        suggestion=suggestion,
-        organization=suggestion.organization,
-        title=data["title"],
-        owner=person_from_input(actor=request.user, employee_no=data["owner_no"]),
-        started_on=data["started_on"],
-        savings_target=data["savings_target"],
+
+    def converted(project: Any) -> HttpResponse:
+        messages.success(request, f"已转为项目{project.code}。")
+        return redirect("improve:project", pk=project.pk)
+
+    return action(
+        request,
+        form=forms.ConvertForm(request.POST),
+        run=lambda data: services.suggestion_to_project(
+            actor=request.user,
+            suggestion=suggestion,
+            organization=suggestion.organization,
+            title=data["title"],
+            owner=person_from_input(actor=request.user, employee_no=data["owner_no"]),
+            started_on=data["started_on"],
+            savings_target=data["savings_target"],
+        ),
+        back=reverse("improve:suggestion", args=[suggestion.pk]),
+        answer=converted,
     )
-    messages.success(request, f"已转为项目{project.code}。")
-    return redirect("improve:project", pk=project.pk)
 
 
-@login_required
-@require_POST
+@post_action
 def suggestion_merge(request: AuthedRequest, pk: int) -> HttpResponse:
     """Merge this suggestion (the duplicate) into another one; every submitter stays credited."""
-    data = _post_form(request, forms.MergeForm)
     duplicate = selectors.suggestion_get_for(actor=request.user, pk=pk)
-    into = selectors.suggestion_get_for(actor=request.user, pk=data["into"])
-    services.suggestion_merge(actor=request.user, duplicate=duplicate, into=into)
-    messages.success(request, f"已将{duplicate.number}合并到{into.number}，两条建议的提交人都已署名。")
-    return redirect("improve:suggestion", pk=into.pk)
+
+    def run(data: dict[str, Any]) -> Suggestion:
+        into = selectors.suggestion_get_for(actor=request.user, pk=data["into"])
+        services.suggestion_merge(actor=request.user, duplicate=duplicate, into=into)
+        return into
+
+    def merged(into: Suggestion) -> HttpResponse:
+        messages.success(request, f"已将{duplicate.number}合并到{into.number}，两条建议的提交人都已署名。")
+        return redirect("improve:suggestion", pk=into.pk)
+
+    return action(
+        request,
+        form=forms.MergeForm(request.POST),
+        run=run,
+        back=reverse("improve:suggestion", args=[duplicate.pk]),
+        answer=merged,
+    )
 
 
-@login_required
-@require_POST
+@post_action
 def duplicate_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
     candidate = selectors.duplicate_get_for(actor=request.user, pk=pk)
-    services.duplicate_dismiss(actor=request.user, candidate=candidate)
-    messages.success(request, "已确认不重复。")
-    return redirect("improve:review")
+    return action(
+        request,
+        run=lambda _data: services.duplicate_dismiss(actor=request.user, candidate=candidate),
+        done="已确认不重复。",
+        back=reverse("improve:review"),
+    )
 
 
 @login_required
 def review_queue(request: AuthedRequest) -> HttpResponse:
-    """The reviewer's desk: likely duplicates first, then the suggestions waiting for a decision."""
-    duplicates = list(selectors.duplicate_queue_for(actor=request.user)[:100])
-    waiting = selectors.suggestion_search_for(
-        actor=request.user, filters=selectors.SuggestionFilters(to_review=True)
-    )
-    return render(request, "improve/review.html", {"duplicates": duplicates, "page": _page(request, waiting)})
+    """The reviewer's desk: the likely duplicates waiting for a decision, and the way to the
+    suggestions waiting for one."""
+    rows = selectors.duplicate_queue_for(actor=request.user)
+    return listing.show(request, DUPLICATE_LIST, rows, template="improve/review.html")
 
 
 @login_required
