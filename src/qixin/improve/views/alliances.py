@@ -155,6 +155,7 @@ def alliance_member_remove(request: AuthedRequest, pk: int, person_pk: int) -> H
 @post_action
 def alliance_member_add(request: AuthedRequest, pk: int) -> HttpResponse:
     alliance = selectors.alliance_get_for(actor=request.user, pk=pk)
+    require(can_manage_alliance(request.user, alliance))  # before the person typed is looked up
 
     def run(data: dict[str, Any]) -> str:
         person = person_from_input(actor=request.user, employee_no=data["employee_no"])

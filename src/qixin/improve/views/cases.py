@@ -139,6 +139,7 @@ def case_rate(request: AuthedRequest, pk: int) -> HttpResponse:
 @post_action
 def case_select(request: AuthedRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for(actor=request.user, pk=pk)
+    require(can_manage_case(request.user, case))  # before the committee typed is looked up
     return action(
         request,
         form=forms.SelectForm(request.POST),

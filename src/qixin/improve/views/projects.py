@@ -159,6 +159,7 @@ def project_move(request: AuthedRequest, pk: int) -> HttpResponse:
 @post_action
 def project_team(request: AuthedRequest, pk: int) -> HttpResponse:
     project = selectors.project_get_for(actor=request.user, pk=pk)
+    require(can_edit_project(request.user, project))  # before the people typed are looked up
 
     def run(data: dict[str, Any]) -> None:
         members = []

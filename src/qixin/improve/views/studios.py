@@ -94,6 +94,7 @@ def studio_close(request: AuthedRequest, pk: int) -> HttpResponse:
 @post_action
 def studio_members(request: AuthedRequest, pk: int) -> HttpResponse:
     studio = selectors.studio_get_for(actor=request.user, pk=pk)
+    require(can_manage_studio(request.user, studio))  # before the people typed are looked up
     return action(
         request,
         form=forms.StudioMembersForm(request.POST),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from qixin.core import listing
+from qixin.core.access import require
 from qixin.core.actions import action, post_action
 from qixin.core.errors import ApplicationError
 from qixin.core.pages import AuthedRequest, form_page
@@ -27,6 +28,7 @@ from qixin.people.selectors import person_from_input
 
 from .. import forms, selectors, services
 from ..models import Category, Source, Suggestion, SuggestionStatus
+from ..permissions import can_review_suggestion
 
 SUGGESTION_LIST = listing.register("improve:suggestions")
 DUPLICATE_LIST = listing.register("improve:review")
@@ -213,6 +215,7 @@ def suggestion_implement(request: AuthedRequest, pk: int) -> HttpResponse:
 @post_action
 def suggestion_convert(request: AuthedRequest, pk: int) -> HttpResponse:
     suggestion = selectors.suggestion_get_for(actor=request.user, pk=pk)
+    require(can_review_suggestion(request.user, suggestion))  # before the owner typed is looked up
 
     def converted(project: Any) -> HttpResponse:
         messages.success(request, f"已转为项目{project.code}。")
