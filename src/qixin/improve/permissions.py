@@ -99,6 +99,12 @@ def can_designate(user: Actor, org: Organization) -> bool:
     return access.manages_org(user, org)
 
 
+def may_designate_anywhere(user: Actor) -> bool:
+    """Whether the actor designates reviewers and verifiers somewhere (can_designate, anywhere): who
+    is shown 职责指定."""
+    return access.manages_any_org(user)
+
+
 # --- campaigns and alliances -------------------------------------------------------------------------
 
 
@@ -191,13 +197,22 @@ def can_verify_project_savings(user: Actor, project: Project) -> bool:
     return can_verify_in(user, project) and not is_on_team(user, project)
 
 
+def claimed_by_someone_else(user: Actor, entry: SavingsEntry) -> bool:
+    """Whether the entry was claimed by another user than the actor (no one verifies their own claim)."""
+    return entry.claimed_by_id != getattr(user, "pk", None)
+
+
 @predicate
 def can_verify_savings(user: Actor, entry: SavingsEntry) -> bool:
     """Verify, reject or reverse: a finance verifier who is neither on the project's team nor the
     person who claimed the entry."""
-    return bool(can_verify_project_savings(user, entry.project)) and entry.claimed_by_id != getattr(
-        user, "pk", None
-    )
+    return bool(can_verify_project_savings(user, entry.project)) and claimed_by_someone_else(user, entry)
+
+
+def may_verify_any_savings(user: Actor) -> bool:
+    """Whether the actor verifies the savings of some organization (can_verify_in, anywhere): who is
+    shown 待核定."""
+    return access.is_admin(user) or bool(duties_for(user).verifies)
 
 
 # --- suggestions ----------------------------------------------------------------------------------------
@@ -216,6 +231,12 @@ def reviews_suggestion(user: Actor, suggestion: Suggestion) -> bool:
         path.startswith(p) and (not dept or dept == suggestion.department)
         for p, dept in duties_for(user).reviews
     )
+
+
+def may_review_any_suggestion(user: Actor) -> bool:
+    """Whether the actor reviews the suggestions of some organization (can_review_suggestion,
+    anywhere): who is shown 评审."""
+    return access.manages_any_org(user) or bool(duties_for(user).reviews)
 
 
 @predicate

@@ -22,6 +22,7 @@ from ..permissions import (
     can_manage_org,
     can_verify_project_savings,
     can_view_project,
+    claimed_by_someone_else,
     duties_for,
     is_on_team,
 )
@@ -137,12 +138,46 @@ def ledger_of(project: Project) -> Ledger:
 
 
 @dataclass
+class EntryRow:
+    """A ledger entry with what the actor may do to it on the project's page (the services' rules)."""
+
+    entry: SavingsEntry
+    can_verify: bool  # verify or reject a claim
+    can_change: bool  # edit or withdraw a claim
+    can_reverse: bool
+
+
+def _entry_rows(actor: Actor, project: Project, ledger: Ledger) -> list[EntryRow]:
+    verifies = bool(can_verify_project_savings(actor, project))
+    claims = bool(can_claim_savings(actor, project))
+    rows = []
+    for entry in ledger.entries:
+        claimed = entry.status == SavingsStatus.CLAIMED
+        verifies_it = verifies and claimed_by_someone_else(actor, entry)
+        reversible = (
+            entry.status == SavingsStatus.VERIFIED
+            and not entry.is_reversal
+            and not hasattr(entry, "reversal")
+        )
+        rows.append(
+            EntryRow(
+                entry=entry,
+                can_verify=claimed and verifies_it,
+                can_change=claimed and claims,
+                can_reverse=reversible and verifies_it,
+            )
+        )
+    return rows
+
+
+@dataclass
 class ProjectPage:
     project: Project
     team: list[ProjectMember]
     alliances: list[Alliance]
     stages: list[Any]
     ledger: Ledger
+    entry_rows: list[EntryRow]
     suggestions: list[Suggestion]
     can_edit: bool
     can_claim: bool
@@ -169,6 +204,7 @@ def project_page_for(*, actor: Actor, pk: int) -> ProjectPage:
         alliances=list(project.alliances.order_by("code")),
         stages=list(project.stage_changes.select_related("actor").order_by("changed_on", "id")),
         ledger=ledger,
+        entry_rows=_entry_rows(actor, project, ledger),
         suggestions=list(project.suggestions.order_by("number")),
         can_edit=bool(can_edit_project(actor, project)),
         can_claim=bool(can_claim_savings(actor, project)),
