@@ -255,14 +255,8 @@ def savings_claim(request: AuthedRequest, pk: ObjectId, payload: ClaimIn) -> Any
 @router.patch("/savings/{pk}", response={200: SavingsOut}, summary="修改待核定的节约申报")
 def savings_claim_update(request: AuthedRequest, pk: ObjectId, payload: ClaimUpdateIn) -> Any:
     entry = selectors.savings_entry_get_for(actor=request.user, pk=pk)
-    given = payload.model_dump(exclude_unset=True, exclude_none=True)
     return services.savings_claim_update(
-        actor=request.user,
-        entry=entry,
-        amount=given.get("amount", entry.amount),
-        occurred_on=given.get("occurred_on", entry.occurred_on),
-        description=given.get("description", entry.description),
-        evidence=given.get("evidence", entry.evidence),
+        actor=request.user, entry=entry, **payload.model_dump(exclude_unset=True)
     )
 
 
@@ -446,17 +440,7 @@ def studio_close(request: AuthedRequest, pk: ObjectId, payload: StudioCloseIn) -
 @router.patch("/cases/{pk}", response={200: CaseOut}, summary="修改改善案例")
 def case_update(request: AuthedRequest, pk: ObjectId, payload: CaseUpdateIn) -> Any:
     case = selectors.case_get_for(actor=request.user, pk=pk)
-    given = payload.model_dump(exclude_unset=True, exclude_none=True)
-    return services.case_update(
-        actor=request.user,
-        case=case,
-        title=given.get("title", case.title),
-        category=given.get("category", case.category),
-        custom_category=given.get("custom_category", case.custom_category),
-        before=given.get("before", case.before),
-        after=given.get("after", case.after),
-        savings=given.get("savings", case.savings),
-    )
+    return services.case_update(actor=request.user, case=case, **payload.model_dump(exclude_unset=True))
 
 
 @router.post("/cases/{pk}/unselect", response={200: CaseOut}, summary="撤销优秀改善案例评选")

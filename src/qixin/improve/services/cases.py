@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 
@@ -13,6 +13,7 @@ from qixin.core import audit
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
+from qixin.core.services import model_update, update_values
 from qixin.core.validation import full_clean
 from qixin.orgs.models import Organization
 from qixin.people.models import Person
@@ -144,42 +145,48 @@ def _case_facts(case: ImprovementCase) -> dict[str, Any]:
     }
 
 
+class CaseChanges(TypedDict, total=False):
+    title: str
+    before: str
+    after: str
+    savings: Decimal | int | str
+    category: str
+    custom_category: str
+
+
+CASE_FIELDS = ("title", "before", "after", "savings", "category", "custom_category")
+
+
 @transaction.atomic
 def case_update(
-    *,
-    actor: User | None,
-    case: ImprovementCase,
-    title: str,
-    before: str,
-    after: str,
-    savings: Decimal | int | str,
-    category: str,
-    custom_category: str,
+    *, actor: User | None, case: ImprovementCase, **changes: Unpack[CaseChanges]
 ) -> ImprovementCase:
     """Change a case's title, category, text or stated savings (its organization's managers), under
     the same rules as when it was recorded. Its organization, lead, year and completion date do not
-    change: whether it was 党员主导 and the year it may be selected in are read from them."""
+    change: whether it was 党员主导 and the year it may be selected in are read from them. Only the
+    fields given change (a partial update)."""
     require(can_manage_case(actor, case))
-    title, value = _check_case_details(
-        title=title,
-        category=category,
-        custom_category=custom_category,
-        before=before,
-        after=after,
-        savings=savings,
+    values = update_values(case, changes, CASE_FIELDS)
+    values["title"], values["savings"] = _check_case_details(
+        title=values["title"],
+        category=values["category"],
+        custom_category=values["custom_category"],
+        before=values["before"],
+        after=values["after"],
+        savings=values["savings"],
     )
-    old = _case_facts(case)
-    case.title, case.before, case.after, case.savings = title, before.strip(), after.strip(), value
-    case.category = category
-    case.custom_category = custom_category.strip() if category == Category.CUSTOM else ""
-    full_clean(case)
-    changes = audit.diff(old, _case_facts(case))
-    if not changes:
-        return case
-    case.search_tokens = case_tokens(case)
-    case.save()
-    search.index_rows(ImprovementCase, [(case.pk, case.search_tokens)])
-    audit.record(actor=actor, action="update", obj=case, changes=changes)
+    values["before"], values["after"] = values["before"].strip(), values["after"].strip()
+    custom = values["category"] == Category.CUSTOM
+    values["custom_category"] = values["custom_category"].strip() if custom else ""
+
+    def reindex(_changes: dict[str, list[Any]]) -> None:
+        case.search_tokens = case_tokens(case)
+        case.save(update_fields=["search_tokens", "updated_at"])
+        search.index_rows(ImprovementCase, [(case.pk, case.search_tokens)])
+
+    model_update(
+        instance=case, data=values, fields=CASE_FIELDS, actor=actor, facts=_case_facts, after_save=reindex
+    )
     return case
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +13,7 @@ from qixin.core import audit
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError
 from qixin.core.models import User
+from qixin.core.services import model_update, update_values
 from qixin.core.validation import full_clean
 
 from ..models import CLAIMABLE_STAGES, Project, SavingsEntry, SavingsStatus
@@ -97,20 +98,25 @@ def _claim_facts(entry: SavingsEntry) -> dict[str, Any]:
     }
 
 
+class ClaimChanges(TypedDict, total=False):
+    amount: Decimal | int | str
+    occurred_on: date
+    description: str
+    evidence: str
+
+
+CLAIM_FIELDS = ("amount", "occurred_on", "description", "evidence")
+
+
 @transaction.atomic
 def savings_claim_update(
-    *,
-    actor: User | None,
-    entry: SavingsEntry,
-    amount: Decimal | int | str,
-    occurred_on: date,
-    description: str,
-    evidence: str,
+    *, actor: User | None, entry: SavingsEntry, **changes: Unpack[ClaimChanges]
 ) -> SavingsEntry:
     """Correct a claim while it waits for verification (who may claim on the project), under the
     same rules as when it was claimed. A verified entry is never edited: finance reverses it and the
     team claims again. Whoever corrects a claim states its amount, so they become its claimant: a
-    finance verifier never verifies an amount they set (can_verify_savings)."""
+    finance verifier never verifies an amount they set (can_verify_savings). Only the fields given
+    change (a partial update)."""
     entry = _locked(entry)
     require(can_view_project(actor, entry.project), hide=True)
     require(can_claim_savings(actor, entry.project))
@@ -119,20 +125,28 @@ def savings_claim_update(
             "immutable",
             f"该记录{entry.get_status_display()}，不能修改。已核定的节约额如需更正，请由财务冲销后重新申报。",
         )
-    value, description = _check_claim(entry.project, amount, occurred_on, description)
-    before = _claim_facts(entry)
-    entry.amount, entry.occurred_on = value, occurred_on
-    entry.description, entry.evidence = description, evidence.strip()
-    full_clean(entry, exclude=["reverses"])
-    changes = audit.diff(before, _claim_facts(entry))
-    if not changes:
-        return entry
-    if actor is not None and actor.pk and entry.claimed_by_id != actor.pk:
-        claimant = entry.claimed_by.username if entry.claimed_by is not None else None
-        changes["claimed_by"] = [claimant, actor.username]
-        entry.claimed_by = actor
-    entry.save()
-    audit.record(actor=actor, action="update", obj=entry, changes=changes)
+    values = update_values(entry, changes, CLAIM_FIELDS)
+    values["amount"], values["description"] = _check_claim(
+        entry.project, values["amount"], values["occurred_on"], values["description"]
+    )
+    values["evidence"] = values["evidence"].strip()
+    claimant = entry.claimed_by.username if entry.claimed_by is not None else None
+    new_claimant = actor is not None and actor.pk and entry.claimed_by_id != actor.pk
+    if new_claimant:
+        values["claimed_by"] = actor  # who states the amount claims it, when something changed
+
+    def credit(changes: dict[str, list[Any]]) -> None:
+        if new_claimant and actor is not None:
+            changes["claimed_by"] = [claimant, actor.username]
+
+    model_update(
+        instance=entry,
+        data=values,
+        fields=(*CLAIM_FIELDS, "claimed_by"),
+        actor=actor,
+        facts=_claim_facts,
+        after_save=credit,
+    )
     return entry
 
 
