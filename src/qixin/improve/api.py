@@ -203,25 +203,13 @@ def project_detail(request: AuthedRequest, pk: ObjectId) -> Any:
 @router.patch("/projects/{pk}", response={200: ProjectOut}, summary="修改项目")
 def project_update(request: AuthedRequest, pk: ObjectId, payload: ProjectUpdateIn) -> Any:
     project = selectors.project_get_for(actor=request.user, pk=pk)
-    given = payload.model_dump(exclude_unset=True, exclude_none=True)
-    return services.project_update(
-        actor=request.user,
-        project=project,
-        title=given.get("title", project.title),
-        category=given.get("category", project.category),
-        custom_category=given.get("custom_category", project.custom_category),
-        description=given.get("description", project.description),
-        savings_target=given.get("savings_target", project.savings_target),
-        alliances=(
-            selectors.project_alliances_from_input(
-                actor=request.user, project=project, codes=given["alliance_codes"]
-            )
-            if "alliance_codes" in given
-            else list(project.alliances.all())
-        ),
-        campaign=project.campaign,
-        studio=project.studio,
-    )
+    changes = payload.model_dump(exclude_unset=True)
+    codes = changes.pop("alliance_codes", None)
+    if codes is not None:
+        changes["alliances"] = selectors.project_alliances_from_input(
+            actor=request.user, project=project, codes=codes
+        )
+    return services.project_update(actor=request.user, project=project, **changes)
 
 
 @router.post("/projects/{pk}/stage", response={200: ProjectOut}, summary="变更项目阶段")
@@ -348,48 +336,28 @@ def campaign_create(request: AuthedRequest, payload: CampaignIn) -> Any:
 @router.patch("/alliances/{pk}", response={200: AllianceOut}, summary="修改降本联盟")
 def alliance_update(request: AuthedRequest, pk: ObjectId, payload: AllianceUpdateIn) -> Any:
     alliance = selectors.alliance_get_for(actor=request.user, pk=pk)
-    given = payload.model_dump(exclude_unset=True, exclude_none=True)
-    return services.alliance_update(
-        actor=request.user,
-        alliance=alliance,
-        name=given.get("name", alliance.name),
-        leader=(
-            selectors.alliance_person_from_input(
-                actor=request.user, alliance=alliance, employee_no=given["leader_employee_no"]
-            )
-            if "leader_employee_no" in given
-            else alliance.leader
-        ),
-        branches=(
-            selectors.alliance_branches_from_input(
-                actor=request.user, alliance=alliance, codes=given["branch_codes"]
-            )
-            if "branch_codes" in given
-            else list(alliance.branches.all())
-        ),
-        goal=given.get("goal", alliance.goal),
-        campaign=alliance.campaign,
-    )
+    changes = payload.model_dump(exclude_unset=True)
+    employee_no = changes.pop("leader_employee_no", None)
+    if employee_no is not None:
+        changes["leader"] = selectors.alliance_person_from_input(
+            actor=request.user, alliance=alliance, employee_no=employee_no
+        )
+    codes = changes.pop("branch_codes", None)
+    if codes is not None:
+        changes["branches"] = selectors.alliance_branches_from_input(
+            actor=request.user, alliance=alliance, codes=codes
+        )
+    return services.alliance_update(actor=request.user, alliance=alliance, **changes)
 
 
 @router.patch("/campaigns/{pk}", response={200: CampaignOut}, summary="修改降本活动")
 def campaign_update(request: AuthedRequest, pk: ObjectId, payload: CampaignUpdateIn) -> Any:
     campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
-    given = payload.model_dump(exclude_unset=True, exclude_none=True)
-    return services.campaign_update(
-        actor=request.user,
-        campaign=campaign,
-        name=given.get("name", campaign.name),
-        starts_on=given.get("starts_on", campaign.starts_on),
-        ends_on=given.get("ends_on", campaign.ends_on),
-        savings_target=given.get("savings_target", campaign.savings_target),
-        description=given.get("description", campaign.description),
-        participants=(
-            [org_from_input(actor=request.user, code=code) for code in given["participant_codes"]]
-            if "participant_codes" in given
-            else list(campaign.participants.all())
-        ),
-    )
+    changes = payload.model_dump(exclude_unset=True)
+    codes = changes.pop("participant_codes", None)
+    if codes is not None:
+        changes["participants"] = [org_from_input(actor=request.user, code=code) for code in codes]
+    return services.campaign_update(actor=request.user, campaign=campaign, **changes)
 
 
 @router.post(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 
@@ -12,6 +12,7 @@ from qixin.core import audit
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError
 from qixin.core.models import User
+from qixin.core.services import update_values
 from qixin.core.validation import full_clean
 from qixin.orgs.models import Organization, OrgKind
 from qixin.people.models import Person
@@ -137,16 +138,20 @@ def alliance_create(
     return alliance
 
 
+class AllianceChanges(TypedDict, total=False):
+    name: str
+    leader: Person
+    branches: Sequence[Organization]
+    goal: str
+    campaign: Campaign | None
+
+
+ALLIANCE_FIELDS = ("name", "leader", "goal", "campaign")
+
+
 @transaction.atomic
 def alliance_update(
-    *,
-    actor: User | None,
-    alliance: Alliance,
-    name: str,
-    leader: Person,
-    branches: Sequence[Organization],
-    goal: str,
-    campaign: Campaign | None,
+    *, actor: User | None, alliance: Alliance, **changes: Unpack[AllianceChanges]
 ) -> Alliance:
     """Rename, change the leader, the goal, the campaign or the other branches of an alliance that is
     not dissolved (the managers of its lead branch), under the same rules as when it was formed. A
@@ -154,14 +159,19 @@ def alliance_update(
     project of the alliance belongs only to it (members leave through alliance_member_remove first;
     a project keeps its alliance). A new leader who is not a member joins today. The code, the lead
     branch and the founding date do not change: the figures count an alliance under its lead branch
-    from its founding date (alliance_count_for), so changing them would rewrite past reports."""
+    from its founding date (alliance_count_for), so changing them would rewrite past reports. Only
+    the fields given change (a partial update); `branches` is the whole list of the other branches."""
     require(can_manage_alliance(actor, alliance))
     if alliance.dissolved_on is not None:
         raise ApplicationError("dissolved", "该联盟已解散，不能修改。")
+    wanted = changes.pop("branches", None)
+    values = update_values(alliance, changes, ALLIANCE_FIELDS)
+    name, leader, goal, campaign = values["name"], values["leader"], values["goal"], values["campaign"]
     name = _required(name, "联盟名称")
     current_branches = list(alliance.branches.all())
+    branches = list(wanted) if wanted is not None else current_branches
     all_branches = _check_alliance_branches(
-        actor, list(branches), alliance.lead_branch, campaign, already={b.pk for b in current_branches}
+        actor, branches, alliance.lead_branch, campaign, already={b.pk for b in current_branches}
     )
     _check_in_branches("负责人", leader, all_branches)
     current = list(alliance.memberships.filter(left_on__isnull=True).select_related("person__organization"))
@@ -180,8 +190,8 @@ def alliance_update(
     before = _alliance_facts(alliance, current_branches)
     alliance.name, alliance.leader, alliance.goal, alliance.campaign = name, leader, goal.strip(), campaign
     full_clean(alliance)
-    changes = audit.diff(before, _alliance_facts(alliance, all_branches))
-    if not changes:
+    diff = audit.diff(before, _alliance_facts(alliance, all_branches))
+    if not diff:
         return alliance
     alliance.save()
     AllianceBranch.objects.filter(alliance=alliance).exclude(branch__in=all_branches).delete()
@@ -191,7 +201,7 @@ def alliance_update(
     )
     if not any(m.person_id == leader.pk for m in current):
         AllianceMember.objects.create(alliance=alliance, person=leader, joined_on=_today())
-    audit.record(actor=actor, action="update", obj=alliance, changes=changes)
+    audit.record(actor=actor, action="update", obj=alliance, changes=diff)
     return alliance
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 
@@ -13,6 +13,7 @@ from qixin.core import audit
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError
 from qixin.core.models import User
+from qixin.core.services import update_values
 from qixin.core.validation import full_clean
 from qixin.orgs.models import Organization
 
@@ -130,24 +131,34 @@ def campaign_create(
     return campaign
 
 
+class CampaignChanges(TypedDict, total=False):
+    name: str
+    starts_on: date
+    ends_on: date
+    savings_target: Decimal
+    description: str
+    participants: Sequence[Organization]
+
+
+CAMPAIGN_FIELDS = ("name", "starts_on", "ends_on", "savings_target", "description")
+
+
 @transaction.atomic
 def campaign_update(
-    *,
-    actor: User | None,
-    campaign: Campaign,
-    name: str,
-    starts_on: date,
-    ends_on: date,
-    savings_target: Decimal,
-    description: str,
-    participants: Sequence[Organization],
+    *, actor: User | None, campaign: Campaign, **changes: Unpack[CampaignChanges]
 ) -> Campaign:
     """Correct a campaign's name, period, target, description or participants, by the managers of
     the committee that set it and under the same rules as when it was set. The committee itself does
     not change: the campaign's participants, alliances and projects lie in its subtree. A participant
     cannot be dropped while an alliance of the campaign is formed by one of its branches. A change
-    of the period changes which verified savings count towards the target (they are derived)."""
+    of the period changes which verified savings count towards the target (they are derived). Only
+    the fields given change (a partial update); `participants` is the whole list."""
     require(can_manage_campaign(actor, campaign))
+    wanted = changes.pop("participants", None)
+    participants = list(wanted) if wanted is not None else list(campaign.participants.all())
+    values = update_values(campaign, changes, CAMPAIGN_FIELDS)
+    name, starts_on, ends_on = values["name"], values["starts_on"], values["ends_on"]
+    savings_target, description = values["savings_target"], values["description"]
     name = _required(name, "活动名称")
     target = money(savings_target, "降本目标")
     _check_campaign(
@@ -163,10 +174,10 @@ def campaign_update(
     campaign.name, campaign.starts_on, campaign.ends_on = name, starts_on, ends_on
     campaign.savings_target, campaign.description = target, description.strip()
     full_clean(campaign)
-    changes = audit.diff(before, _campaign_facts(campaign, participants))
-    if not changes:
+    diff = audit.diff(before, _campaign_facts(campaign, participants))
+    if not diff:
         return campaign
     campaign.save()
     campaign.participants.set(participants)
-    audit.record(actor=actor, action="update", obj=campaign, changes=changes)
+    audit.record(actor=actor, action="update", obj=campaign, changes=diff)
     return campaign

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 
@@ -13,6 +13,7 @@ from qixin.core import access, audit
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError
 from qixin.core.models import User
+from qixin.core.services import update_values
 from qixin.core.validation import full_clean
 from qixin.orgs.models import Organization
 from qixin.people.models import Person
@@ -184,31 +185,48 @@ def _project_facts(project: Project, alliances: Iterable[Alliance]) -> dict[str,
     }
 
 
+class ProjectChanges(TypedDict, total=False):
+    title: str
+    category: str
+    custom_category: str
+    description: str
+    savings_target: Decimal | int | str
+    alliances: Sequence[Alliance]
+    campaign: Campaign | None
+    studio: Studio | None
+
+
+PROJECT_FIELDS = (
+    "title",
+    "category",
+    "custom_category",
+    "description",
+    "savings_target",
+    "campaign",
+    "studio",
+)
+
+
 @transaction.atomic
-def project_update(
-    *,
-    actor: User | None,
-    project: Project,
-    title: str,
-    category: str,
-    custom_category: str,
-    description: str,
-    savings_target: Decimal | int | str,
-    alliances: Sequence[Alliance],
-    campaign: Campaign | None,
-    studio: Studio | None,
-) -> Project:
+def project_update(*, actor: User | None, project: Project, **changes: Unpack[ProjectChanges]) -> Project:
     """Change a project's details (its owner or its organization's managers) under the same rules as
     when it was registered. A link it already has stays allowed (an alliance dissolved or a studio
     closed since keeps its projects: alliance_dissolve, studio_close); a new one is checked as at
-    registration. Every field is given, so nothing is cleared by leaving it out. The organization,
-    owner and 立项 date do not change (the figures count the project under them); its stage moves
-    only through project_move, its savings only through the ledger, its team through project_team_set."""
+    registration. Only the fields given change (a partial update); `alliances` is the whole list.
+    The organization, owner and 立项 date do not change (the figures count the project under them);
+    its stage moves only through project_move, its savings only through the ledger, its team
+    through project_team_set."""
     require(can_edit_project(actor, project))
+    wanted = changes.pop("alliances", None)
+    values = update_values(project, changes, PROJECT_FIELDS)
+    title, category, custom_category = values["title"], values["category"], values["custom_category"]
+    description, savings_target = values["description"], values["savings_target"]
+    campaign, studio = values["campaign"], values["studio"]
     title, target = _check_project_details(
         title=title, category=category, custom_category=custom_category, savings_target=savings_target
     )
     current_alliances = list(project.alliances.all())
+    alliances = list(wanted) if wanted is not None else current_alliances
     kept = {a.pk for a in current_alliances}
     _check_project_links(
         project.organization,
@@ -222,14 +240,14 @@ def project_update(
     project.custom_category = custom_category.strip() if category == Category.CUSTOM else ""
     project.savings_target, project.campaign, project.studio = target, campaign, studio
     full_clean(project)
-    changes = audit.diff(before, _project_facts(project, alliances))
-    if not changes:
+    diff = audit.diff(before, _project_facts(project, alliances))
+    if not diff:
         return project
     project.search_tokens = project_tokens(project)
     project.save()
     search.index_rows(Project, [(project.pk, project.search_tokens)])
     project.alliances.set(alliances)
-    audit.record(actor=actor, action="update", obj=project, changes=changes)
+    audit.record(actor=actor, action="update", obj=project, changes=diff)
     return project
 
 

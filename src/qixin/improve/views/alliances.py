@@ -81,7 +81,6 @@ def alliance_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 actor=request.user, alliance=alliance, codes=_codes(data["branch_codes"])
             ),
             goal=data["goal"],
-            campaign=alliance.campaign,
         )
         messages.success(request, "已保存。")
         return redirect("improve:alliance", pk=alliance.pk)

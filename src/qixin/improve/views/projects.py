@@ -110,8 +110,6 @@ def project_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             alliances=selectors.project_alliances_from_input(
                 actor=request.user, project=project, codes=_codes(data["alliance_codes"])
             ),
-            campaign=project.campaign,
-            studio=project.studio,
         )
         messages.success(request, "已保存。")
         return redirect("improve:project", pk=project.pk)
