@@ -19,7 +19,18 @@ from qixin.people.models import Person
 
 from ..models import Alliance, AllianceBranch, AllianceMember, Campaign
 from ..permissions import can_manage_alliance, can_manage_org
-from ._common import _active, _belongs_to, _free_code, _not_future, _number, _placeholder, _required, _today
+from ._common import (
+    Ending,
+    _active,
+    _belongs_to,
+    _end_group,
+    _free_code,
+    _not_future,
+    _number,
+    _placeholder,
+    _required,
+    _today,
+)
 from .campaigns import _takes_part
 
 
@@ -254,18 +265,14 @@ def alliance_member_remove(
     return membership
 
 
+DISSOLVED = Ending(field="dissolved_on", code="dissolved", action="dissolve", noun="联盟", verb="解散")
+
+
 @transaction.atomic
 def alliance_dissolve(*, actor: User | None, alliance: Alliance, on: date) -> Alliance:
     """Dissolve an alliance (the managers of its lead branch) on a day between its founding and
     today. Its projects and their savings stay as they are; it counts in the figures up to that day
     (alliance_count_for), and no project or member joins it afterwards."""
     require(can_manage_alliance(actor, alliance))
-    if alliance.dissolved_on is not None:
-        raise ApplicationError("dissolved", f"该联盟已于{alliance.dissolved_on}解散。")
-    if on < alliance.founded_on:
-        raise ApplicationError("bad_date", f"解散日期不能早于成立日期{alliance.founded_on}。")
-    _not_future(on, "解散日期")
-    alliance.dissolved_on = on
-    alliance.save(update_fields=["dissolved_on", "updated_at"])
-    audit.record(actor=actor, action="dissolve", obj=alliance, changes={"dissolved_on": on})
+    _end_group(actor=actor, group=alliance, ending=DISSOLVED, on=on)
     return alliance

@@ -17,7 +17,17 @@ from qixin.people.models import Person
 
 from ..models import Studio, StudioMember
 from ..permissions import can_manage_org, can_manage_studio
-from ._common import _active, _belongs_to, _free_code, _not_future, _number, _placeholder, _today
+from ._common import (
+    Ending,
+    _active,
+    _belongs_to,
+    _end_group,
+    _free_code,
+    _not_future,
+    _number,
+    _placeholder,
+    _today,
+)
 
 
 @transaction.atomic
@@ -127,18 +137,14 @@ def studio_update(
     return studio
 
 
+CLOSED = Ending(field="closed_on", code="closed", action="close", noun="工作室", verb="撤销")
+
+
 @transaction.atomic
 def studio_close(*, actor: User | None, studio: Studio, on: date) -> Studio:
     """Close (撤销) a studio (its organization's managers) on a day between its founding and today.
     Its members, projects, cases and awards stay; it counts in the figures up to that day
     (studio_counts_for), and no project is linked to it afterwards."""
     require(can_manage_studio(actor, studio))
-    if studio.closed_on is not None:
-        raise ApplicationError("closed", f"该工作室已于{studio.closed_on}撤销。")
-    if on < studio.founded_on:
-        raise ApplicationError("bad_date", f"撤销日期不能早于成立日期{studio.founded_on}。")
-    _not_future(on, "撤销日期")
-    studio.closed_on = on
-    studio.save(update_fields=["closed_on", "updated_at"])
-    audit.record(actor=actor, action="close", obj=studio, changes={"closed_on": on})
+    _end_group(actor=actor, group=studio, ending=CLOSED, on=on)
     return studio
