@@ -162,6 +162,65 @@ def _events_reached(status: str) -> list[str]:
     return reached.get(status, [])
 
 
+def _check_submitter(actor: User, organization: Organization, submitter: Person | None) -> None:
+    """An employee submits as themselves; for someone else, or anonymously, the managers of the
+    organization enter it."""
+    require(actor is not None and can_submit_suggestion(actor))
+    own = submitter is not None and access.is_self(actor, submitter.pk)
+    if not own and not can_manage_org(actor, organization):
+        raise ApplicationError(
+            "not_self",
+            "只能以本人名义提交建议；代为录入或匿名录入请由所在组织的书记或党务工作者办理。",
+            status=403,
+        )
+
+
+def _checked_text(text: str) -> str:
+    body = text.strip()
+    if len(body) < SUGGESTION_MIN_LENGTH:
+        raise ApplicationError("too_short", f"建议内容太短，请至少写{SUGGESTION_MIN_LENGTH}个字。")
+    if len(body) > SUGGESTION_MAX_LENGTH:
+        raise ApplicationError("too_long", f"建议内容不能超过{SUGGESTION_MAX_LENGTH}个字。")
+    return body
+
+
+def _checked_benefit(expected_benefit: Decimal | int | str | None) -> Decimal | None:
+    """The expected yearly benefit in yuan, or None when not stated; never negative."""
+    if expected_benefit is None or expected_benefit == "":
+        return None
+    benefit = money(expected_benefit, "预期效益")
+    if benefit < 0:
+        raise ApplicationError("invalid", "预期效益不能为负数。")
+    return benefit
+
+
+def _store_attachments(suggestion: Suggestion, attachments: Sequence[AttachmentUpload]) -> None:
+    for upload in attachments:
+        stored = SuggestionAttachment(
+            suggestion=suggestion,
+            name=PurePath(upload.name).name[:200],
+            size=len(upload.content),
+            content_type=upload.content_type[:100],
+        )
+        stored.file.save(PurePath(upload.name).name[-80:], ContentFile(upload.content), save=False)
+        stored.save()
+
+
+def _queue_likely_duplicates(suggestion: Suggestion, now: datetime) -> list[tuple[int, float]]:
+    """Score the new suggestion against the existing ones; the likely duplicates go to the
+    reviewers' queue (nothing is rejected automatically). Returns (id, score) of each."""
+    from ..selectors import likely_duplicates_of
+
+    found = likely_duplicates_of(suggestion)
+    DuplicateCandidate.objects.bulk_create(
+        [
+            DuplicateCandidate(suggestion=suggestion, candidate_id=pk, score=round(score, 3), found_at=now)
+            for pk, score in found
+        ]
+    )
+    return found
+
+
 @transaction.atomic
 def suggestion_submit(
     *,
@@ -194,16 +253,7 @@ def suggestion_submit(
       Nothing is rejected automatically.
     - The submitter earns the submission points (core.rules "improve.points.submitted").
     """
-    from ..selectors import likely_duplicates_of
-
-    require(actor is not None and can_submit_suggestion(actor))
-    own = submitter is not None and access.is_self(actor, submitter.pk)
-    if not own and not can_manage_org(actor, organization):
-        raise ApplicationError(
-            "not_self",
-            "只能以本人名义提交建议；代为录入或匿名录入请由所在组织的书记或党务工作者办理。",
-            status=403,
-        )
+    _check_submitter(actor, organization, submitter)
     if source not in Source.values:
         raise ApplicationError("invalid", f"“{source}”不是有效的来源，应为：{'、'.join(Source.values)}。")
     external_ref = external_ref.strip()
@@ -212,19 +262,11 @@ def suggestion_submit(
         if existing is not None:
             return existing
     _active(organization)
-    body = text.strip()
-    if len(body) < SUGGESTION_MIN_LENGTH:
-        raise ApplicationError("too_short", f"建议内容太短，请至少写{SUGGESTION_MIN_LENGTH}个字。")
-    if len(body) > SUGGESTION_MAX_LENGTH:
-        raise ApplicationError("too_long", f"建议内容不能超过{SUGGESTION_MAX_LENGTH}个字。")
+    body = _checked_text(text)
     if kind not in SuggestionKind.values:
         raise ApplicationError("invalid", f"“{kind}”不是有效的建议类型。")
     _check_category(category, custom_category)
-    benefit = (
-        None if expected_benefit is None or expected_benefit == "" else money(expected_benefit, "预期效益")
-    )
-    if benefit is not None and benefit < 0:
-        raise ApplicationError("invalid", "预期效益不能为负数。")
+    benefit = _checked_benefit(expected_benefit)
     _check_attachments(attachments)
     now = timezone.now()
     suggestion = Suggestion(
@@ -250,26 +292,12 @@ def suggestion_submit(
     suggestion.dedup_tokens = similarity.dedup_tokens(f"{suggestion.title}。{suggestion.text}")
     suggestion.save(update_fields=["number", "search_tokens", "dedup_tokens"])
     search.index_rows(Suggestion, [(suggestion.pk, suggestion.search_tokens)])
-    for upload in attachments:
-        stored = SuggestionAttachment(
-            suggestion=suggestion,
-            name=PurePath(upload.name).name[:200],
-            size=len(upload.content),
-            content_type=upload.content_type[:100],
-        )
-        stored.file.save(PurePath(upload.name).name[-80:], ContentFile(upload.content), save=False)
-        stored.save()
+    _store_attachments(suggestion, attachments)
     if submitter is not None:
         SuggestionCredit.objects.create(suggestion=suggestion, person=submitter)
         _award(suggestion, [PointsEvent.SUBMITTED], timezone.localdate(suggestion.submitted_at))
     _event(suggestion, "", SuggestionStatus.SUBMITTED, actor, note=Source(source).label)
-    found = likely_duplicates_of(suggestion)
-    DuplicateCandidate.objects.bulk_create(
-        [
-            DuplicateCandidate(suggestion=suggestion, candidate_id=pk, score=round(score, 3), found_at=now)
-            for pk, score in found
-        ]
-    )
+    found = _queue_likely_duplicates(suggestion, now)
     audit.record(
         actor=actor,
         action="submit",
