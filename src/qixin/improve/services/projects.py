@@ -88,6 +88,31 @@ def _check_project_links(
         raise ApplicationError("closed", f"工作室“{studio.name}”已撤销。")
 
 
+def _check_owner(actor: User | None, organization: Organization, owner: Person) -> None:
+    """The owner of a new project: anyone of the organization, for its managers; oneself otherwise."""
+    if not can_manage_org(actor, organization) and not access.is_self(actor, owner.pk):
+        raise ApplicationError("owner_self", "只能以本人为负责人立项；为他人立项请联系支部书记。")
+    if not _belongs_to(owner, organization):
+        raise ApplicationError("owner_outside", f"{owner.name}不属于“{organization.name}”。")
+
+
+def _start(project: Project, team: Sequence[tuple[Person, str]], actor: User | None) -> None:
+    """A new project's team (its owner always on it, as 负责人 unless given a part) and its first
+    stage, 立项, on its start date."""
+    members = {person.pk: (person, role) for person, role in team}
+    members.setdefault(project.owner.pk, (project.owner, "负责人"))
+    ProjectMember.objects.bulk_create(
+        [ProjectMember(project=project, person=p, role=role.strip()[:40]) for p, role in members.values()]
+    )
+    ProjectStageChange.objects.create(
+        project=project,
+        from_stage="",
+        to_stage=Stage.PROPOSED,
+        changed_on=project.started_on,
+        actor=actor if actor and actor.pk else None,
+    )
+
+
 @transaction.atomic
 def project_create(
     *,
@@ -111,10 +136,7 @@ def project_create(
     the 立项 date is recorded from the registry. Its alliances must include its branch."""
     require(can_start_project_in(actor, organization))
     _active(organization)
-    if not can_manage_org(actor, organization) and not access.is_self(actor, owner.pk):
-        raise ApplicationError("owner_self", "只能以本人为负责人立项；为他人立项请联系支部书记。")
-    if not _belongs_to(owner, organization):
-        raise ApplicationError("owner_outside", f"{owner.name}不属于“{organization.name}”。")
+    _check_owner(actor, organization, owner)
     title, target = _check_project_details(
         title=title, category=category, custom_category=custom_category, savings_target=savings_target
     )
@@ -144,18 +166,7 @@ def project_create(
     project.save(update_fields=["code", "search_tokens"])
     search.index_rows(Project, [(project.pk, project.search_tokens)])
     project.alliances.set(alliances)
-    members = {person.pk: (person, role) for person, role in team}
-    members.setdefault(owner.pk, (owner, "负责人"))
-    ProjectMember.objects.bulk_create(
-        [ProjectMember(project=project, person=p, role=role.strip()[:40]) for p, role in members.values()]
-    )
-    ProjectStageChange.objects.create(
-        project=project,
-        from_stage="",
-        to_stage=Stage.PROPOSED,
-        changed_on=started_on,
-        actor=actor if actor and actor.pk else None,
-    )
+    _start(project, team, actor)
     audit.record(
         actor=actor,
         action="create",
