@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from qixin.core import access, listing
 from qixin.core.access import require
+from qixin.core.forms import initial_from
 from qixin.core.pages import AuthedRequest, form_page, titled_form_page
 from qixin.orgs.selectors import org_from_input
 
@@ -144,12 +145,7 @@ def campaign_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(request, "已保存。")
         return redirect("advocacy:campaign", pk=campaign.pk)
 
-    initial = {
-        "name": campaign.name,
-        "description": campaign.description,
-        "starts_on": campaign.starts_on,
-        "ends_on": campaign.ends_on,
-    }
+    initial = initial_from(campaign, forms.CampaignEditForm)
     return _form(
         request,
         forms.CampaignEditForm(request.POST or None, initial=initial),

@@ -9,6 +9,13 @@ from .models import Role
 from .params import EARLIEST_DAY, LATEST_DAY
 
 
+def initial_from(instance: Any, form_class: type[forms.Form], **values: Any) -> dict[str, Any]:
+    """The starting values of an edit form: each of its fields that the record has, by the same
+    name, and `values` for the fields the record keeps otherwise (codes of related records…)."""
+    own = {name: getattr(instance, name) for name in form_class.base_fields if hasattr(instance, name)}
+    return own | values
+
+
 class DateInput(forms.DateInput):
     """A browser's date field. Its value is always written YYYY-MM-DD, the only form a browser
     accepts: the zh-hans input format (YYYY/MM/DD) would show a saved date as empty in an edit form."""

@@ -17,6 +17,7 @@ from qixin.core import listing
 from qixin.core.access import require
 from qixin.core.actions import action, post_action
 from qixin.core.errors import ApplicationError, NotFound
+from qixin.core.forms import initial_from
 from qixin.core.pages import AuthedRequest, form_page, titled_form_page
 from qixin.core.params import query_choice, query_id
 from qixin.orgs.selectors import org_from_input
@@ -109,13 +110,7 @@ def team_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(request, "已保存。")
         return redirect("mobilize:team", pk=team.pk)
 
-    initial = {
-        "name": team.name,
-        "kind": team.kind,
-        "custom_kind": team.custom_kind,
-        "leader": team.leader.employee_no if team.leader else "",
-        "description": team.description,
-    }
+    initial = initial_from(team, forms.TeamEditForm, leader=team.leader.employee_no if team.leader else "")
     return _form(
         request,
         forms.TeamEditForm(request.POST or None, initial=initial),
@@ -189,13 +184,7 @@ def mission_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(request, "已保存。")
         return redirect("mobilize:mission", pk=mission.pk)
 
-    initial = {
-        "name": mission.name,
-        "kind": mission.kind,
-        "goal": mission.goal,
-        "starts_on": mission.starts_on,
-        "ends_on": mission.ends_on,
-    }
+    initial = initial_from(mission, forms.MissionEditForm)
     return _form(
         request,
         forms.MissionEditForm(request.POST or None, initial=initial),

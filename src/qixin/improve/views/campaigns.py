@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from qixin.core import listing
 from qixin.core.access import require
+from qixin.core.forms import initial_from
 from qixin.core.pages import AuthedRequest
 from qixin.orgs.selectors import org_from_input
 
@@ -79,14 +80,11 @@ def campaign_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(request, "已保存。")
         return redirect("improve:campaign", pk=campaign.pk)
 
-    initial = {
-        "name": campaign.name,
-        "starts_on": campaign.starts_on,
-        "ends_on": campaign.ends_on,
-        "savings_target": campaign.savings_target,
-        "participant_codes": ",".join(p.code for p in campaign.participants.order_by("path")),
-        "description": campaign.description,
-    }
+    initial = initial_from(
+        campaign,
+        forms.CampaignEditForm,
+        participant_codes=",".join(p.code for p in campaign.participants.order_by("path")),
+    )
     return _form(
         request,
         forms.CampaignEditForm(request.POST or None, initial=initial),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from qixin.core import listing
 from qixin.core.access import require
 from qixin.core.actions import action, post_action
+from qixin.core.forms import initial_from
 from qixin.core.pages import AuthedRequest
 from qixin.core.params import query_year
 from qixin.orgs.selectors import org_from_input
@@ -78,14 +79,7 @@ def case_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(request, "已保存。")
         return redirect("improve:case", pk=case.pk)
 
-    initial = {
-        "title": case.title,
-        "category": case.category,
-        "custom_category": case.custom_category,
-        "before": case.before,
-        "after": case.after,
-        "savings": case.savings,
-    }
+    initial = initial_from(case, forms.CaseEditForm)
     return _form(
         request,
         forms.CaseEditForm(request.POST or None, initial=initial),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from qixin.core import listing
 from qixin.core.access import require
 from qixin.core.actions import action, post_action
+from qixin.core.forms import initial_from
 from qixin.core.pages import AuthedRequest
 from qixin.core.params import query_choice
 from qixin.orgs.selectors import org_from_input
@@ -114,14 +115,11 @@ def project_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(request, "已保存。")
         return redirect("improve:project", pk=project.pk)
 
-    initial = {
-        "title": project.title,
-        "category": project.category,
-        "custom_category": project.custom_category,
-        "savings_target": project.savings_target,
-        "alliance_codes": ",".join(a.code for a in project.alliances.order_by("code")),
-        "description": project.description,
-    }
+    initial = initial_from(
+        project,
+        forms.ProjectEditForm,
+        alliance_codes=",".join(a.code for a in project.alliances.order_by("code")),
+    )
     return _form(
         request,
         forms.ProjectEditForm(request.POST or None, initial=initial),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from qixin.core import listing
 from qixin.core.access import require
 from qixin.core.actions import action, post_action
+from qixin.core.forms import initial_from
 from qixin.core.pages import AuthedRequest
 
 from .. import forms, selectors, services
@@ -98,12 +99,7 @@ def savings_claim_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.success(request, "已修改申报，财务核定后计入成效。")
         return redirect(reverse("improve:project", args=[entry.project_id]) + "#ledger")
 
-    initial = {
-        "amount": entry.amount,
-        "occurred_on": entry.occurred_on,
-        "description": entry.description,
-        "evidence": entry.evidence,
-    }
+    initial = initial_from(entry, forms.ClaimForm)
     return _form(
         request,
         forms.ClaimForm(request.POST or None, initial=initial),
