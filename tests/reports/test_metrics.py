@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from tests.builders import account, grant
 
 from qixin.core.periods import Period
@@ -93,3 +94,12 @@ def test_the_trend_and_the_figures_of_the_dashboard_agree_with_each_computed_alo
     assert sum(alone) == 2  # both admissions of the half year fall in it, none counted twice
     summary = {v.metric.key: v.value for v in board.summary.values}
     assert summary == values(world, "root")
+
+
+def test_the_comparison_chart_draws_a_quotient_on_its_own_axis(world, client):
+    """每百名员工中的党员 is not on the scale of the counts beside it (党员, 员工)."""
+    client.force_login(world["admin"])
+    page = client.get(reverse("reports:dashboard"), {"org": world["root"].code})
+    series = page.context["chart_data"]["comparison"]
+    axes = {s["name"]: s["axis"] for s in series}
+    assert axes == {"党员": 0, "员工": 0, "每百名员工中的党员": 1}

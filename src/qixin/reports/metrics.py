@@ -85,11 +85,17 @@ class Metric:
     drill: Callable[[Scope], Drill] | None = None
     description: str = ""
     percent: bool = False  # a ratio in percent (Decimal), never summed
+    ratio: bool = False  # another quotient of counts (per 100…): never summed, charted on its own axis
     group: str = ""  # the definitions module that registered it (set by register)
 
     @property
     def has_drill(self) -> bool:
         return self.drill is not None
+
+    @property
+    def is_quotient(self) -> bool:
+        """A figure that divides counts (a percentage, a number per 100): not on a count's scale."""
+        return self.percent or self.ratio
 
 
 REGISTRY: dict[str, Metric] = {}

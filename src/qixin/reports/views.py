@@ -47,7 +47,11 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         "months": board.months,
         "trends": [{"name": REGISTRY[k].label, "data": v} for k, v in board.trends.items()],
         "siblings": [s.name for s in board.siblings],
-        "comparison": [{"name": REGISTRY[k].label, "data": v} for k, v in board.comparison.items()],
+        # A quotient (每百名员工中的党员) on its own axis, at the right: not on the counts' scale.
+        "comparison": [
+            {"name": REGISTRY[k].label, "data": v, "axis": int(REGISTRY[k].is_quotient)}
+            for k, v in board.comparison.items()
+        ],
     }
     return render(
         request,

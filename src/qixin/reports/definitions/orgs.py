@@ -252,7 +252,7 @@ register(
         label="每百名员工中的党员",
         unit="名",
         section=SECTION,
-        percent=False,
+        ratio=True,
         compute=lambda s: ratio(_members(s)["full"] + _members(s)["probationary"], _employees(s)),
         description="党员数 ÷ 员工数 × 100",
     )

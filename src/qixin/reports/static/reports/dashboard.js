@@ -20,9 +20,18 @@ document.addEventListener("DOMContentLoaded", () => {
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
       xAxis: { type: "category", data: data.siblings, axisLabel: { interval: 0, rotate: 30 } },
-      yAxis: { type: "value" },
-      series: data.comparison.map((s) => ({ name: s.name, type: "bar", data: s.data })),
-      grid: { left: 40, right: 10, bottom: 70, top: 30 },
+      // Counts on the left axis; a quotient (per 100 employees) on its own axis at the right, as a line.
+      yAxis: [
+        { type: "value", name: "人数", minInterval: 1 },
+        { type: "value", name: "每百人", splitLine: { show: false } },
+      ],
+      series: data.comparison.map((s) => ({
+        name: s.name,
+        type: s.axis ? "line" : "bar",
+        yAxisIndex: s.axis,
+        data: s.data,
+      })),
+      grid: { left: 48, right: 48, bottom: 70, top: 40 },
     });
   }
   window.addEventListener("resize", () => {
