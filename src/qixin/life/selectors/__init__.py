@@ -44,6 +44,7 @@ from .meetings import (
     meeting_by_token,
     meeting_get_for,
     meeting_list_for,
+    upcoming_meetings_for,
     meeting_page_for,
     resolution_get_for,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "meeting_by_token",
     "meeting_get_for",
     "meeting_list_for",
+    "upcoming_meetings_for",
     "meeting_page_for",
     "org_for_life",
     "reminders_for",

@@ -42,6 +42,15 @@ def meeting_list_for(
     return rows.select_related("organization", "kind").order_by("-starts_at", "-id")
 
 
+UPCOMING_SHOWN = 10  # the home page's "next meetings": the nearest ten, the full list is a click away
+
+
+def upcoming_meetings_for(*, actor: Actor, today: date) -> list[Meeting]:
+    """The next planned meetings the actor may see, nearest first, at most UPCOMING_SHOWN."""
+    rows = meeting_list_for(actor=actor, status=MeetingStatus.PLANNED, start=today).order_by("starts_at")
+    return list(rows[:UPCOMING_SHOWN])
+
+
 def meeting_get_for(*, actor: Actor, pk: int) -> Meeting:
     """Load and authorize: a meeting outside the actor's scope is as missing as an unknown one."""
     meeting = (

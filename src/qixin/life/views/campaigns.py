@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from qixin.core import listing
 from qixin.core.access import require
 from qixin.core.pages import AuthedRequest, form_page
 from qixin.orgs.models import OrgKind
@@ -18,11 +19,20 @@ from .. import forms, selectors, services
 from ..permissions import can_keep_life
 
 
+CAMPAIGN_LIST = listing.register(
+    "life:campaigns",
+    filters=(listing.Year("year", "starts_on__year"),),
+    search=("name", "organization__name"),
+)
+
+
 @login_required
 def campaigns(request: AuthedRequest) -> HttpResponse:
-    rows = selectors.campaign_list_for(actor=request.user)[:100]
+    rows = selectors.campaign_list_for(actor=request.user)
     keep = [o for o in selectors.life_roots_for(actor=request.user) if o.kind != OrgKind.BRANCH]
-    return render(request, "life/campaigns.html", {"campaigns": rows, "committees": keep})
+    return listing.show(
+        request, CAMPAIGN_LIST, rows, template="life/campaigns.html", context={"committees": keep}
+    )
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from qixin.core import listing
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError
 from qixin.core.pages import AuthedRequest, form_page
@@ -27,11 +28,22 @@ from ..permissions import can_keep_life
 from ._common import _employee_no, _today
 
 
+MEETING_LIST = listing.register(
+    "life:meetings",
+    filters=(
+        listing.Choice("status", MeetingStatus.values),
+        listing.Year("year", "held_on__year"),
+    ),
+    search=("title", "place", "kind__name", "organization__name"),
+)
+
+
 @login_required
 def meetings(request: AuthedRequest, pk: int) -> HttpResponse:
     org = selectors.org_for_life(actor=request.user, pk=pk)
-    rows = selectors.meeting_list_for(actor=request.user, org=org)[:200]
-    return render(request, "life/meetings.html", {"org": org, "meetings": rows})
+    rows = selectors.meeting_list_for(actor=request.user, org=org)
+    context = {"org": org, "statuses": MeetingStatus.choices}
+    return listing.show(request, MEETING_LIST, rows, template="life/meetings.html", context=context)
 
 
 @login_required

@@ -18,7 +18,6 @@ from qixin.core.periods import Period
 from qixin.orgs.models import OrgKind
 
 from .. import forms, importers, selectors, tables
-from ..models import MeetingStatus
 from ..permissions import can_see_compliance
 from ._common import _today
 
@@ -34,11 +33,7 @@ def index(request: AuthedRequest) -> HttpResponse:
         if o.kind in (OrgKind.BRANCH, OrgKind.GROUP)
     ]
     committees = [o for o in roots if o.kind in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH)]
-    upcoming = list(
-        selectors.meeting_list_for(actor=request.user, status=MeetingStatus.PLANNED, start=today).order_by(
-            "starts_at"
-        )[:10]
-    )
+    upcoming = selectors.upcoming_meetings_for(actor=request.user, today=today)
     context = {
         "today": today,
         "due_pages": due_pages,
