@@ -65,6 +65,12 @@ def test_secretary_records_meeting_and_branch_becomes_compliant(live_server, pag
 
     expect(page.locator("#meeting-status")).to_have_text("计划")
     page.get_by_role("link", name="记录会议").click()
+    # nobody is marked present for the secretary (nobody checked in): each one is chosen
+    page.get_by_role("button", name="保存会议记录").click()
+    expect(page.locator(".error-box")).to_contain_text("以下党员尚未标记出席情况")
+    expect(page.locator(".error-box")).to_contain_text("张晓明、李小梅、王建国")
+    page.get_by_label("张晓明的出席情况").select_option(label="出席")
+    page.get_by_label("李小梅的出席情况").select_option(label="出席")
     page.get_by_label("王建国的出席情况").select_option(label="请假")
     page.get_by_role("button", name="保存会议记录").click()
     # a leave without a reason is refused, with what is missing, and nothing is saved

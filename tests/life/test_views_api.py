@@ -68,6 +68,31 @@ def test_secretary_records_meeting_through_the_form(world, secretary_client):
     assert meeting.topics == ["形势变化", "思想引领"]
 
 
+def _selected(page, person):
+    """The attendance chosen for `person` on the record form ("" when nobody chose)."""
+    select = page.split(f'name="status_{person.pk}"', 1)[1].split("</select>", 1)[0]
+    chosen = [part.split('"', 2)[1] for part in select.split("<option value=")[1:] if "selected" in part]
+    return chosen[0] if chosen else None
+
+
+def test_record_form_marks_only_who_checked_in_and_names_who_is_unmarked(world, secretary_client):
+    meeting = _plan(world, start=at(2026, 10, 10))
+    services.checkin(actor=world.member_user, token=meeting.checkin_token, now=at(2026, 10, 10, 14, 5))
+
+    page = secretary_client.get(f"/life/meetings/{meeting.pk}/record/").content.decode()
+
+    assert _selected(page, world.full[1]) == "present"  # checked in
+    assert _selected(page, world.full[2]) == ""  # not marked present for the secretary
+    assert _selected(page, world.probationary) == ""
+    data = {f"status_{p.pk}": "present" for p in world.full[:3]}
+    response = secretary_client.post(f"/life/meetings/{meeting.pk}/record/", data)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "以下党员尚未标记出席情况" in text
+    assert "党员A4、党员A5、党员P1" in text
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.PLANNED
+
+
 def test_record_form_refusal_keeps_input_and_saves_nothing(world, secretary_client):
     meeting = _plan(world)
     data: dict[str, str | list[str]] = {f"status_{p.pk}": "present" for p in world.full}

@@ -81,6 +81,17 @@ class FollowUpForm(forms.Form):
 class AttachmentForm(forms.Form):
     file = forms.FileField(label="照片或 PDF")
 
+    def __init__(self, *args: Any, max_bytes: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+
+    def clean_file(self) -> Any:
+        """Too large is said before the file is read (the service checks its content)."""
+        upload = self.cleaned_data["file"]
+        if self.max_bytes is not None and upload.size > self.max_bytes:
+            raise forms.ValidationError(f"文件太大，超过上传上限{self.max_bytes // 1024 // 1024} MB。")
+        return upload
+
 
 class FrequencyForm(forms.Form):
     kind = forms.TypedChoiceField(label="会议类型", coerce=int)
@@ -148,3 +159,46 @@ class LapseFilterForm(forms.Form):
 
 
 STATUS_CHOICES = AttendanceStatus.choices
+
+
+UNMARKED = ""  # the choice of a member not yet marked: the secretary must choose for each one
+
+
+class MeetingRecordForm(forms.Form):
+    """The record of a held meeting: each member of the roster marked present, excused (with a
+    reason) or absent — nobody is marked for the secretary but those who checked in — and the
+    minutes, host and speaker. The topics are checked by the service against the rulebook's list."""
+
+    minutes = forms.CharField(label="会议记录", required=False, max_length=20000)
+    has_election = forms.BooleanField(label="本次会议进行选举", required=False)
+    host = forms.CharField(label="主持人工号", max_length=20, required=False)
+    speaker = forms.CharField(label="授课人工号", max_length=20, required=False)
+
+    def __init__(self, *args: Any, roster: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.roster = roster
+        choices = [(UNMARKED, "请选择"), *AttendanceStatus.choices]
+        for m in roster:
+            self.fields[f"status_{m.person_id}"] = forms.ChoiceField(
+                label=f"{m.person.name}的出席情况", choices=choices, required=False
+            )
+            self.fields[f"reason_{m.person_id}"] = forms.CharField(
+                label=f"{m.person.name}的请假事由", max_length=200, required=False
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        unmarked = [m.person.name for m in self.roster if not data.get(f"status_{m.person_id}")]
+        if unmarked and not any(f.startswith("status_") for f in self.errors):
+            raise forms.ValidationError(
+                f"以下党员尚未标记出席情况，请逐一选择出席、请假或缺席：{'、'.join(unmarked)}"
+            )
+        return data
+
+    def attendance(self) -> dict[int, Any]:
+        """(status, reason) of each member, from the cleaned data."""
+        data = self.cleaned_data
+        return {
+            m.person_id: (data[f"status_{m.person_id}"], data.get(f"reason_{m.person_id}", ""))
+            for m in self.roster
+        }

@@ -44,9 +44,9 @@ from .meetings import (
     meeting_by_token,
     meeting_get_for,
     meeting_list_for,
-    upcoming_meetings_for,
     meeting_page_for,
     resolution_get_for,
+    upcoming_meetings_for,
 )
 from .reminders import reminders_for, secretary_emails
 from .rules import RulebookEntry, RulebookPage, rulebook_page_for
@@ -91,7 +91,6 @@ __all__ = [
     "meeting_by_token",
     "meeting_get_for",
     "meeting_list_for",
-    "upcoming_meetings_for",
     "meeting_page_for",
     "org_for_life",
     "reminders_for",
@@ -99,6 +98,7 @@ __all__ = [
     "rulebook_page_for",
     "secretary_emails",
     "upcoming_deadlines_for",
+    "upcoming_meetings_for",
     "window_totals",
     "year_period",
 ]

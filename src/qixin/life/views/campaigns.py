@@ -18,7 +18,6 @@ from qixin.orgs.models import OrgKind
 from .. import forms, selectors, services
 from ..permissions import can_keep_life
 
-
 CAMPAIGN_LIST = listing.register(
     "life:campaigns",
     filters=(listing.Year("year", "starts_on__year"),),

@@ -13,10 +13,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from qixin.core import listing
 from qixin.core.access import require
+from qixin.core.actions import action, post_action
 from qixin.core.errors import ApplicationError
 from qixin.core.pages import AuthedRequest, form_page
 from qixin.core.rules import rulebook
@@ -26,7 +26,6 @@ from .. import forms, selectors, services
 from ..models import AttendanceStatus, MeetingStatus
 from ..permissions import can_keep_life
 from ._common import _employee_no, _today
-
 
 MEETING_LIST = listing.register(
     "life:meetings",
@@ -94,6 +93,38 @@ def meeting_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "life/meeting.html", context)
 
 
+def _record_initial(meeting: Any, existing: dict[int, Any]) -> dict[str, Any]:
+    """What the record form starts with: the meeting as recorded so far, and the attendance known
+    already (a check-in is present, an excuse recorded is excused). Nobody else is marked."""
+    initial: dict[str, Any] = {
+        "minutes": meeting.minutes,
+        "has_election": meeting.has_election,
+        "host": _employee_no(meeting.host),
+        "speaker": _employee_no(meeting.speaker),
+    }
+    for person_id, row in existing.items():
+        initial[f"status_{person_id}"] = row.status
+        initial[f"reason_{person_id}"] = row.reason
+    return initial
+
+
+def _record_rows(form: forms.MeetingRecordForm, existing: dict[int, Any]) -> list[dict[str, Any]]:
+    """The roster as the form shows it: what was posted, or what the form started with."""
+    rows = []
+    for m in form.roster:
+        current = existing.get(m.person_id)
+        rows.append(
+            {
+                "membership": m,
+                "status": form[f"status_{m.person_id}"].value() or forms.UNMARKED,
+                "reason": form[f"reason_{m.person_id}"].value() or "",
+                "checked_in": bool(current and current.checked_in_at),
+                "has_vote": services.has_vote(m),
+            }
+        )
+    return rows
+
+
 @login_required
 def meeting_record(request: AuthedRequest, pk: int) -> HttpResponse:
     """Attendance from the roster (present / excused with a reason / absent), topics, minutes."""
@@ -101,77 +132,57 @@ def meeting_record(request: AuthedRequest, pk: int) -> HttpResponse:
     require(can_keep_life(request.user, meeting.organization), hide=True)
     roster = services.roster(meeting.organization)
     existing = {a.person_id: a for a in meeting.attendance.all()}
-    topics = list(rulebook(meeting.organization, meeting.held_on).get("life.topics")["topics"])
-    error = None
-    status = 200
-    posted: dict[str, Any] = {}
-    if request.method == "POST":
-        posted = {
-            "topics": request.POST.getlist("topics"),
-            "minutes": request.POST.get("minutes", ""),
-            "has_election": request.POST.get("has_election") == "on",
+    form = forms.MeetingRecordForm(
+        request.POST if request.method == "POST" else None,
+        roster=roster,
+        initial=_record_initial(meeting, existing),
+    )
+    chosen_topics = request.POST.getlist("topics") if request.method == "POST" else meeting.topics
+
+    def page(error: ApplicationError | None = None) -> HttpResponse:
+        context = {
+            "meeting": meeting,
+            "form": form,
+            "rows": _record_rows(form, existing),
+            "statuses": AttendanceStatus.choices,
+            "topics": list(rulebook(meeting.organization, meeting.held_on).get("life.topics")["topics"]),
+            "chosen_topics": chosen_topics,
+            "minutes": form["minutes"].value() or "",
+            "has_election": bool(form["has_election"].value()),
+            "error": error,
         }
-        attendance = {
-            m.person_id: services.AttendanceEntry(
-                request.POST.get(f"status_{m.person_id}", ""), request.POST.get(f"reason_{m.person_id}", "")
-            )
-            for m in roster
-        }
-        try:
-            services.meeting_record(
-                actor=request.user,
-                meeting=meeting,
-                attendance=attendance,
-                topics=posted["topics"],
-                minutes=posted["minutes"],
-                has_election=posted["has_election"],
-                speaker=person_or_none_from_input(
-                    actor=request.user, employee_no=request.POST.get("speaker", "")
-                ),
-                host=person_or_none_from_input(actor=request.user, employee_no=request.POST.get("host", "")),
-            )
-        except ApplicationError as exc:
-            if exc.status == 404:
-                raise
-            error, status = exc, 400
-        else:
-            messages.success(request, "会议记录已保存。")
-            return redirect("life:meeting", pk=meeting.pk)
-    rows = []
-    for m in roster:
-        current = existing.get(m.person_id)
-        chosen = request.POST.get(f"status_{m.person_id}") if request.method == "POST" else None
-        rows.append(
-            {
-                "membership": m,
-                "status": chosen or (current.status if current else AttendanceStatus.PRESENT),
-                "reason": request.POST.get(f"reason_{m.person_id}", "")
-                if request.method == "POST"
-                else (current.reason if current else ""),
-                "checked_in": bool(current and current.checked_in_at),
-                "has_vote": services.has_vote(m),
-            }
+        return render(request, "life/record.html", context, status=400 if error else 200)
+
+    if request.method != "POST":
+        return page()
+
+    def record(data: dict[str, Any]) -> Any:
+        return services.meeting_record(
+            actor=request.user,
+            meeting=meeting,
+            attendance={pid: services.AttendanceEntry(*entry) for pid, entry in form.attendance().items()},
+            topics=chosen_topics,
+            minutes=data["minutes"],
+            has_election=data["has_election"],
+            speaker=person_or_none_from_input(actor=request.user, employee_no=data["speaker"]),
+            host=person_or_none_from_input(actor=request.user, employee_no=data["host"]),
         )
-    context = {
-        "meeting": meeting,
-        "rows": rows,
-        "statuses": AttendanceStatus.choices,
-        "topics": topics,
-        "chosen_topics": posted.get("topics", meeting.topics),
-        "minutes": posted.get("minutes", meeting.minutes),
-        "has_election": posted.get("has_election", meeting.has_election),
-        "error": error,
-    }
-    return render(request, "life/record.html", context, status=status)
+
+    return action(
+        request, form=form, run=record, done="会议记录已保存。", back=meeting.get_absolute_url(), failed=page
+    )
 
 
-@login_required
-@require_POST
+@post_action
 def meeting_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(actor=request.user, pk=pk)
-    services.meeting_cancel(actor=request.user, meeting=meeting, reason=request.POST.get("reason", ""))
-    messages.success(request, "会议已取消。")
-    return redirect("life:meeting", pk=meeting.pk)
+    return action(
+        request,
+        form=forms.ReasonForm(request.POST, label="取消原因", required=False),
+        run=lambda data: services.meeting_cancel(actor=request.user, meeting=meeting, reason=data["reason"]),
+        done="会议已取消。",
+        back=meeting.get_absolute_url(),
+    )
 
 
 @login_required
@@ -277,10 +288,11 @@ def checkin(request: AuthedRequest, token: str) -> HttpResponse:
         )
         status = 404
     elif request.method == "POST":
-        try:
-            row = services.checkin(actor=request.user, token=token)
-        except ApplicationError as exc:
-            context["error"], status = exc, (exc.status if exc.status != 404 else 400)
-        else:
-            context["done"] = row
+        return action(
+            request,
+            run=lambda _data: services.checkin(actor=request.user, token=token),
+            back=request.path,
+            failed=lambda exc: render(request, "life/checkin.html", {**context, "error": exc}, status=400),
+            answer=lambda row: render(request, "life/checkin.html", {**context, "done": row}),
+        )
     return render(request, "life/checkin.html", context, status=status)

@@ -8,11 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.urls import reverse
 
 from qixin.core.access import require
-from qixin.core.errors import ApplicationError
-from qixin.core.pages import AuthedRequest, form_error, form_page
+from qixin.core.actions import action, post_action
+from qixin.core.pages import AuthedRequest, form_page
 from qixin.people.selectors import person_or_none_from_input
 
 from .. import forms, selectors, services
@@ -20,45 +20,52 @@ from ..permissions import can_keep_life
 from ._common import _employee_no
 
 
-@login_required
-@require_POST
-def resolution_add(request: AuthedRequest, pk: int) -> HttpResponse:
-    meeting = selectors.meeting_get_for(actor=request.user, pk=pk)
-    form = forms.ResolutionForm(request.POST)
-    if not form.is_valid():
-        raise form_error(form)
-    data = form.cleaned_data
-    resolution = services.resolution_add(
-        actor=request.user,
-        meeting=meeting,
-        text=data["text"],
-        voted=data["voted"],
-        votes_for=data["votes_for"],
-        votes_against=data["votes_against"],
-        abstentions=data["abstentions"],
-        owner=person_or_none_from_input(actor=request.user, employee_no=data["owner"]),
-        due_on=data["due_on"],
-    )
+def _resolution_added(request: AuthedRequest, resolution: Any) -> str:
     if resolution.voted and not resolution.passed:
         messages.warning(
             request,
             f"已登记。赞成票{resolution.votes_for}票，未超过应到会有表决权党员{resolution.voters_expected}名的半数，决议未通过。",
         )
-    else:
-        messages.success(request, "决议已登记。")
-    return redirect("life:meeting", pk=meeting.pk)
+        return ""
+    return "决议已登记。"
 
 
-@login_required
-@require_POST
+@post_action
+def resolution_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_get_for(actor=request.user, pk=pk)
+
+    def add(data: dict[str, Any]) -> Any:
+        return services.resolution_add(
+            actor=request.user,
+            meeting=meeting,
+            text=data["text"],
+            voted=data["voted"],
+            votes_for=data["votes_for"],
+            votes_against=data["votes_against"],
+            abstentions=data["abstentions"],
+            owner=person_or_none_from_input(actor=request.user, employee_no=data["owner"]),
+            due_on=data["due_on"],
+        )
+
+    return action(
+        request,
+        form=forms.ResolutionForm(request.POST),
+        run=add,
+        done=lambda resolution: _resolution_added(request, resolution),
+        back=meeting.get_absolute_url(),
+    )
+
+
+@post_action
 def resolution_follow_up(request: AuthedRequest, pk: int) -> HttpResponse:
     resolution = selectors.resolution_get_for(actor=request.user, pk=pk)
-    form = forms.FollowUpForm(request.POST)
-    if not form.is_valid():
-        raise form_error(form)
-    services.resolution_follow_up(actor=request.user, resolution=resolution, **form.cleaned_data)
-    messages.success(request, "落实情况已更新。")
-    return redirect("life:meeting", pk=resolution.meeting_id)
+    return action(
+        request,
+        form=forms.FollowUpForm(request.POST),
+        run=lambda data: services.resolution_follow_up(actor=request.user, resolution=resolution, **data),
+        done="落实情况已更新。",
+        back=reverse("life:meeting", args=[resolution.meeting_id]),
+    )
 
 
 @login_required
@@ -113,19 +120,19 @@ def resolution_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
     return form_page(request, form=form, context=context, template="life/confirm.html", on_valid=save)
 
 
-@login_required
-@require_POST
+@post_action
 def attachment_add(request: AuthedRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for(actor=request.user, pk=pk)
-    form = forms.AttachmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        raise form_error(form)
-    upload = form.cleaned_data["file"]
-    if upload.size > services.MAX_ATTACHMENT_BYTES:
-        raise ApplicationError("file_too_large", "文件太大，超过上传上限。")
-    services.attachment_add(actor=request.user, meeting=meeting, name=upload.name, data=upload.read())
-    messages.success(request, "附件已上传。")
-    return redirect("life:meeting", pk=meeting.pk)
+    require(can_keep_life(request.user, meeting.organization))  # before the upload is read
+    form = forms.AttachmentForm(request.POST, request.FILES, max_bytes=services.MAX_ATTACHMENT_BYTES)
+
+    def add(data: dict[str, Any]) -> Any:
+        upload = data["file"]
+        return services.attachment_add(
+            actor=request.user, meeting=meeting, name=upload.name, data=upload.read()
+        )
+
+    return action(request, form=form, run=add, done="附件已上传。", back=meeting.get_absolute_url())
 
 
 @login_required
