@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from functools import partial
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 
+from qixin.core.actions import action
 from qixin.core.errors import ApplicationError, NotFound
-from qixin.core.pages import AuthedRequest, form_error
+from qixin.core.pages import AuthedRequest
 
 from .. import forms, selectors, services
 from ..permissions import can_keep_life
@@ -34,70 +38,6 @@ def rules(request: AuthedRequest, pk: int) -> HttpResponse:
             "effective_from": today,
         }
     )
-    error = None
-    if request.method == "POST" and keeps:
-        which = request.POST.get("form")
-        try:
-            if which == "frequency":
-                frequency_form = forms.FrequencyForm(request.POST, kinds=kinds)
-                if not frequency_form.is_valid():
-                    raise form_error(frequency_form)
-                data = frequency_form.cleaned_data
-                kind = selectors.kind_get(org=org, pk=data["kind"])
-                value = (
-                    {
-                        "every": data["every"],
-                        "times": data["times"],
-                        "org_kinds": data["org_kinds"],
-                        "counts": data["counts"] or [kind.code],
-                    }
-                    if data["every"]
-                    else None
-                )
-                services.frequency_set(
-                    actor=request.user,
-                    org=org,
-                    kind=kind,
-                    frequency=value,
-                    effective_from=data["effective_from"],
-                    basis=data["basis"],
-                )
-            elif which == "topics":
-                topics_form = forms.TopicsForm(request.POST)
-                if not topics_form.is_valid():
-                    raise form_error(topics_form)
-                data = topics_form.cleaned_data
-                services.topics_set(
-                    actor=request.user,
-                    org=org,
-                    name=data["name"],
-                    pattern=data["pattern"],
-                    every=data["every"],
-                    topics=data["topics"].splitlines(),
-                    effective_from=data["effective_from"],
-                )
-            elif which == "kind":
-                kind_form = forms.KindForm(request.POST)
-                if not kind_form.is_valid():
-                    raise form_error(kind_form)
-                data = kind_form.cleaned_data
-                services.kind_create(
-                    actor=request.user,
-                    org=org,
-                    name=data["name"],
-                    frequency={"every": data["every"], "times": data["times"], "org_kinds": ["branch"]}
-                    if data["every"]
-                    else None,
-                )
-            else:
-                raise NotFound()
-        except ApplicationError as exc:
-            if exc.status == 404:
-                raise
-            error = exc
-        else:
-            messages.success(request, "规则已保存，本组织及下级自生效日期起适用。")
-            return redirect("life:rules", pk=org.pk)
     context = {
         "org": org,
         "page": page,
@@ -105,7 +45,76 @@ def rules(request: AuthedRequest, pk: int) -> HttpResponse:
         "frequency_form": frequency_form,
         "topics_form": topics_form,
         "kind_form": kind_form,
-        "error": error,
-        "refused_form": request.POST.get("form") if error else "",  # shown open, with what was typed
+        "error": None,
+        "refused_form": "",
     }
-    return render(request, "life/rules.html", context, status=400 if error else 200)
+    if request.method != "POST" or not keeps:
+        return render(request, "life/rules.html", context)
+    which = request.POST.get("form", "")
+    form: Any
+    if which == "frequency":
+        form = context["frequency_form"] = forms.FrequencyForm(request.POST, kinds=kinds)
+        run = partial(_frequency_set, request, org)
+    elif which == "topics":
+        form = context["topics_form"] = forms.TopicsForm(request.POST)
+        run = partial(_topics_set, request, org)
+    elif which == "kind":
+        form = context["kind_form"] = forms.KindForm(request.POST)
+        run = partial(_kind_create, request, org)
+    else:
+        raise NotFound()
+
+    def refused(error: ApplicationError) -> HttpResponse:  # shown open, with what was typed
+        return render(
+            request, "life/rules.html", {**context, "error": error, "refused_form": which}, status=400
+        )
+
+    return action(
+        request,
+        form=form,
+        run=run,
+        done="规则已保存，本组织及下级自生效日期起适用。",
+        back=reverse("life:rules", args=[org.pk]),
+        failed=refused,
+    )
+
+
+def _frequency_set(request: AuthedRequest, org: Any, data: dict[str, Any]) -> Any:
+    kind = selectors.kind_get(org=org, pk=data["kind"])
+    value = (
+        {
+            "every": data["every"],
+            "times": data["times"],
+            "org_kinds": data["org_kinds"],
+            "counts": data["counts"] or [kind.code],
+        }
+        if data["every"]
+        else None
+    )
+    return services.frequency_set(
+        actor=request.user,
+        org=org,
+        kind=kind,
+        frequency=value,
+        effective_from=data["effective_from"],
+        basis=data["basis"],
+    )
+
+
+def _topics_set(request: AuthedRequest, org: Any, data: dict[str, Any]) -> Any:
+    return services.topics_set(
+        actor=request.user,
+        org=org,
+        name=data["name"],
+        pattern=data["pattern"],
+        every=data["every"],
+        topics=data["topics"].splitlines(),
+        effective_from=data["effective_from"],
+    )
+
+
+def _kind_create(request: AuthedRequest, org: Any, data: dict[str, Any]) -> Any:
+    frequency = (
+        {"every": data["every"], "times": data["times"], "org_kinds": ["branch"]} if data["every"] else None
+    )
+    return services.kind_create(actor=request.user, org=org, name=data["name"], frequency=frequency)
