@@ -151,18 +151,12 @@ def meeting_withdraw(request: AuthedRequest, pk: ObjectId, payload: MeetingWithd
 def resolution_correct(request: AuthedRequest, pk: ObjectId, payload: ResolutionCorrectIn) -> Any:
     """只更改提交的字段；reason（更正原因）必填。"""
     resolution = selectors.resolution_get_for(actor=request.user, pk=pk)
-    sent = payload.model_fields_set
-    owner = resolution.owner
-    if payload.owner_employee_no is not None:
-        owner = person_or_none_from_input(actor=request.user, employee_no=payload.owner_employee_no)
-    return services.resolution_correct(
-        actor=request.user,
-        resolution=resolution,
-        text=resolution.text if payload.text is None else payload.text,
-        owner=owner,
-        due_on=payload.due_on if "due_on" in sent else resolution.due_on,
-        reason=payload.reason,
-    )
+    changes = payload.model_dump(exclude_unset=True)
+    reason = changes.pop("reason")
+    number = changes.pop("owner_employee_no", None)
+    if number is not None:
+        changes["owner"] = person_or_none_from_input(actor=request.user, employee_no=number)
+    return services.resolution_correct(actor=request.user, resolution=resolution, reason=reason, **changes)
 
 
 @router.post("/resolutions/{pk}/withdraw", response={200: ResolutionOut}, summary="撤销决议")
@@ -183,11 +177,9 @@ def attachment_delete(request: AuthedRequest, pk: ObjectId, reason: str = "") ->
 def campaign_update(request: AuthedRequest, pk: ObjectId, payload: LifeCampaignUpdateIn) -> Any:
     """只更改提交的字段。"""
     campaign = selectors.campaign_get_for(actor=request.user, pk=pk)
-    values = {
-        f: getattr(campaign, f) if getattr(payload, f) is None else getattr(payload, f)
-        for f in ("name", "starts_on", "ends_on", "required_sessions", "description")
-    }
-    return services.campaign_update(actor=request.user, campaign=campaign, **values)
+    return services.campaign_update(
+        actor=request.user, campaign=campaign, **payload.model_dump(exclude_unset=True)
+    )
 
 
 @router.post(

@@ -187,7 +187,7 @@ class MeetingRecordForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         unmarked = [m.person.name for m in self.roster if not data.get(f"status_{m.person_id}")]
         if unmarked and not any(f.startswith("status_") for f in self.errors):
             raise forms.ValidationError(

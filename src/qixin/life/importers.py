@@ -4,7 +4,6 @@ same format. Per-person attendance is recorded in the app; a history row carries
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from qixin.core.tabular import Column, Report, parse_date, text
 from qixin.core.tabular_kinds import TabularKind
 from qixin.orgs.models import Organization
 
+from . import services
 from .models import Meeting, MeetingKind, MeetingStatus
 from .permissions import can_import_meetings
 
@@ -144,16 +144,6 @@ def _apply_meetings(
     """Create past meetings (held) or update their counts, topics and minutes. All or nothing."""
     rows = read_meetings(data, filename, actor)
     report = Report(dry_run=dry_run)
-    fields = (
-        "title",
-        "place",
-        "should_attend",
-        "present_count",
-        "excused_count",
-        "absent_count",
-        "topics",
-        "minutes",
-    )
     # The meetings already on record, found before the write transaction (one query, not one a row),
     # so that the transaction holds only the writing.
     on_record: dict[tuple[int, int, datetime], Meeting] = {}
@@ -187,27 +177,19 @@ def _apply_meetings(
                 if len(report.changes) < 20:
                     report.changes.append(f"未导入：{label}（该会议记录已撤销）")
             elif meeting is None:
-                meeting = Meeting(
-                    organization=v["org"],
+                services.meeting_ledger_create(
+                    actor=actor,
+                    org=v["org"],
                     kind=v["kind"],
-                    status=MeetingStatus.HELD,
                     starts_at=v["starts_at"],
                     ends_at=v["ends_at"],
                     held_on=v["day"],
-                    checkin_token=secrets.token_urlsafe(24),
-                    recorded_at=timezone.now(),
-                    recorded_by=actor if actor is not None and actor.pk else None,
-                    **values,
+                    values=values,
                 )
-                meeting.save()
                 report.created += 1
                 if len(report.changes) < 20:
                     report.changes.append(f"新增：{label}")
-            elif any(getattr(meeting, f) != values[f] for f in fields):
-                for f in fields:
-                    setattr(meeting, f, values[f])
-                meeting.status = MeetingStatus.HELD
-                meeting.save()
+            elif services.meeting_ledger_update(actor=actor, meeting=meeting, values=values):
                 report.updated += 1
                 if len(report.changes) < 20:
                     report.changes.append(f"更新：{label}")

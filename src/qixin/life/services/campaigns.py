@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypedDict, Unpack
 
 from django.db import transaction
 
@@ -10,6 +11,7 @@ from qixin.core import audit
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
+from qixin.core.services import model_update, update_values
 from qixin.core.validation import full_clean
 from qixin.orgs.models import Organization, OrgKind
 
@@ -56,40 +58,33 @@ def campaign_create(
     return campaign
 
 
+class CampaignChanges(TypedDict, total=False):
+    name: str
+    starts_on: date
+    ends_on: date
+    required_sessions: int
+    description: str
+
+
+CAMPAIGN_FIELDS = ("name", "starts_on", "ends_on", "required_sessions", "description")
+
+
 @transaction.atomic
 def campaign_update(
-    *,
-    actor: User | None,
-    campaign: Campaign,
-    name: str,
-    starts_on: date,
-    ends_on: date,
-    required_sessions: int,
-    description: str = "",
+    *, actor: User | None, campaign: Campaign, **changes: Unpack[CampaignChanges]
 ) -> Campaign:
     """Change a campaign's name, period, required sessions or description, with the checks of
-    campaign_create; the organization that set it stays. Audited with the values before and after."""
+    campaign_create; the organization that set it stays. Only the fields given change (a partial
+    update). Audited with the values before and after."""
     require(can_keep_life(actor, campaign.organization))
-    _check_campaign(campaign.organization, starts_on, ends_on, required_sessions)
-    fields = ("name", "starts_on", "ends_on", "required_sessions", "description")
-    before = {f: getattr(campaign, f) for f in fields}
-    after = {
-        "name": name.strip(),
-        "starts_on": starts_on,
-        "ends_on": ends_on,
-        "required_sessions": required_sessions,
-        "description": description.strip(),
-    }
-    changes = audit.diff(before, after)
-    if not changes:
-        return campaign
-    for f in fields:
-        setattr(campaign, f, after[f])
+    values = update_values(campaign, changes, CAMPAIGN_FIELDS)
+    values["name"], values["description"] = values["name"].strip(), values["description"].strip()
+    _check_campaign(
+        campaign.organization, values["starts_on"], values["ends_on"], values["required_sessions"]
+    )
     try:
-        full_clean(campaign)
+        model_update(instance=campaign, data=values, fields=CAMPAIGN_FIELDS, actor=actor)
     except ApplicationError:
-        campaign.refresh_from_db()
+        campaign.refresh_from_db()  # the caller's object shows what is stored, not the refused values
         raise
-    campaign.save()
-    audit.record(actor=actor, action="update", obj=campaign, changes=changes)
     return campaign

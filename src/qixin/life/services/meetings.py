@@ -467,3 +467,61 @@ def meeting_withdraw(*, actor: User | None, meeting: Meeting, reason: str) -> Me
         },
     )
     return meeting
+
+
+# What a line of the meetings history file (life/importers.py) sets on a meeting held before
+# attendance was recorded person by person: counts, topics and minutes.
+LEDGER_FIELDS = (
+    "title",
+    "place",
+    "should_attend",
+    "present_count",
+    "excused_count",
+    "absent_count",
+    "topics",
+    "minutes",
+)
+
+
+def meeting_ledger_create(
+    *,
+    actor: User | None,
+    org: Organization,
+    kind: MeetingKind,
+    starts_at: datetime,
+    ends_at: datetime,
+    held_on: date,
+    values: dict[str, Any],
+) -> Meeting:
+    """A held meeting entered from the history file, with its counts (no attendance by person).
+    The caller (the import) audits the whole file once, in its transaction."""
+    require(can_keep_life(actor, org))
+    meeting = Meeting(
+        organization=org,
+        kind=kind,
+        status=MeetingStatus.HELD,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        held_on=held_on,
+        checkin_token=secrets.token_urlsafe(24),
+        recorded_at=timezone.now(),
+        recorded_by=actor if actor is not None and actor.pk else None,
+        **{f: values[f] for f in LEDGER_FIELDS},
+    )
+    meeting.save()
+    return meeting
+
+
+def meeting_ledger_update(*, actor: User | None, meeting: Meeting, values: dict[str, Any]) -> bool:
+    """Update a meeting on record from the history file: its counts, topics and minutes, and held.
+    A withdrawn record is not revived (the caller says so). Returns whether anything changed."""
+    require(can_keep_life(actor, meeting.organization))
+    if meeting.status == MeetingStatus.WITHDRAWN:
+        raise ApplicationError("withdrawn", "该会议的记录已撤销，不能再导入。")
+    if all(getattr(meeting, f) == values[f] for f in LEDGER_FIELDS):
+        return False
+    for f in LEDGER_FIELDS:
+        setattr(meeting, f, values[f])
+    meeting.status = MeetingStatus.HELD
+    meeting.save()
+    return True

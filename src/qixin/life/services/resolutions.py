@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +12,7 @@ from qixin.core import audit
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
+from qixin.core.services import model_update, update_values
 from qixin.core.validation import full_clean
 from qixin.people.models import Person
 
@@ -116,32 +118,54 @@ def resolution_follow_up(
     return resolution
 
 
+class ResolutionChanges(TypedDict, total=False):
+    text: str
+    owner: Person | None
+    due_on: date | None
+
+
+RESOLUTION_FIELDS = ("text", "owner", "due_on")
+
+
+def _resolution_facts(resolution: Resolution) -> dict[str, Any]:
+    return {"text": resolution.text, "owner": resolution.owner_id, "due_on": resolution.due_on}
+
+
 @transaction.atomic
 def resolution_correct(
-    *,
-    actor: User | None,
-    resolution: Resolution,
-    text: str,
-    owner: Person | None,
-    due_on: date | None,
-    reason: str,
+    *, actor: User | None, resolution: Resolution, reason: str, **changes: Unpack[ResolutionChanges]
 ) -> Resolution:
-    """Correct what a resolution says, who carries it out and by when, with the reason (更正原因)
-    kept in the audit entry with the values before and after. The votes are not corrected here: a
-    vote recorded wrongly is withdrawn and entered again, so that its validity is checked again."""
+    """Correct what a resolution says, who carries it out and by when (only the fields given: a
+    partial update), with the reason (更正原因) kept in the audit entry with the values before and
+    after. The votes are not corrected here: a vote recorded wrongly is withdrawn and entered again,
+    so that its validity is checked again."""
     require(can_keep_life(actor, resolution.meeting.organization))
     _check_resolution_open(resolution)
-    _check_resolution(resolution.meeting, text, due_on)
-    before = {"text": resolution.text, "owner": resolution.owner_id, "due_on": resolution.due_on}
-    after = {"text": text.strip(), "owner": owner.pk if owner is not None else None, "due_on": due_on}
-    changes = audit.diff(before, after)
-    if not changes:
+    values = update_values(resolution, changes, RESOLUTION_FIELDS)
+    values["text"] = values["text"].strip()
+    _check_resolution(resolution.meeting, values["text"], values["due_on"])
+    owner = values["owner"]
+    after = {
+        "text": values["text"],
+        "owner": owner.pk if owner is not None else None,
+        "due_on": values["due_on"],
+    }
+    if not audit.diff(_resolution_facts(resolution), after):
         return resolution
     reason = _reason_required(reason, "更正原因", "更正决议，须填写更正原因。")
-    resolution.text, resolution.owner, resolution.due_on = text.strip(), owner, due_on
-    full_clean(resolution)
-    resolution.save()
-    audit.record(actor=actor, action="correct", obj=resolution, changes={**changes, "reason": reason})
+
+    def with_reason(changed: dict[str, list[Any]]) -> None:
+        changed["reason"] = reason  # type: ignore[assignment]  # kept as text beside the diff
+
+    model_update(
+        instance=resolution,
+        data=values,
+        fields=RESOLUTION_FIELDS,
+        actor=actor,
+        action="correct",
+        facts=_resolution_facts,
+        after_save=with_reason,
+    )
     return resolution
 
 
