@@ -721,3 +721,43 @@ def test_planned_meeting_page_shows_correct_but_not_withdraw(world, secretary_cl
 
     assert f'href="/life/meetings/{meeting.pk}/correct/"' in page
     assert f'href="/life/meetings/{meeting.pk}/withdraw/"' not in page
+
+
+def test_only_who_keeps_records_is_offered_and_may_open_the_meetings_import(
+    world, member_client, secretary_client
+):
+    assert "导入会议台账" not in member_client.get("/life/").content.decode()
+    assert member_client.get("/life/import/").status_code == 404
+    assert member_client.post("/life/import/", {}).status_code == 404
+    assert "导入会议台账" in secretary_client.get("/life/").content.decode()
+    assert secretary_client.get("/life/import/").status_code == 200
+
+
+def _meeting_buttons(client, meeting):
+    page = client.get(f"/life/meetings/{meeting.pk}/").content.decode()
+    labels = ("记录会议", "修改会议记录", "更正会议信息", "撤销记录", "取消会议", "登记决议")
+    shown = {label for label in labels if f">{label}<" in page}
+    return shown | ({"签到二维码"} if "qr.svg" in page else set())
+
+
+def test_the_meeting_page_offers_what_the_services_allow(world, secretary_client, member_client):
+    planned = _plan(world)
+    assert _meeting_buttons(secretary_client, planned) == {
+        "记录会议",
+        "更正会议信息",
+        "取消会议",
+        "签到二维码",
+    }
+    assert _meeting_buttons(member_client, planned) == set()
+    held = world.hold("theme_day", at(2026, 3, 20))
+    assert _meeting_buttons(secretary_client, held) == {
+        "修改会议记录",
+        "更正会议信息",
+        "撤销记录",
+        "登记决议",
+    }
+    assert _meeting_buttons(member_client, held) == set()
+    services.meeting_cancel(actor=world.admin, meeting=planned)
+    assert _meeting_buttons(secretary_client, planned) == set()
+    services.meeting_withdraw(actor=world.admin, meeting=held, reason="录入错误")
+    assert _meeting_buttons(secretary_client, held) == set()

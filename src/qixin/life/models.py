@@ -174,6 +174,28 @@ class Meeting(TimeStampedModel):
     def attendance_rate(self) -> float | None:
         return self.present_count / self.should_attend if self.should_attend else None
 
+    # What the meeting's state allows (the services refuse the rest; the pages offer only these).
+    @property
+    def may_be_recorded(self) -> bool:
+        return self.status in (MeetingStatus.PLANNED, MeetingStatus.HELD)
+
+    @property
+    def may_be_corrected(self) -> bool:
+        return self.status in (MeetingStatus.PLANNED, MeetingStatus.HELD)
+
+    @property
+    def may_be_cancelled(self) -> bool:
+        return self.status == MeetingStatus.PLANNED
+
+    @property
+    def may_be_withdrawn(self) -> bool:
+        return self.status == MeetingStatus.HELD
+
+    @property
+    def takes_resolutions(self) -> bool:
+        """Resolutions are entered, corrected and followed up on a held meeting only."""
+        return self.status == MeetingStatus.HELD
+
 
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", "出席"

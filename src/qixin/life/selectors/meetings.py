@@ -67,6 +67,36 @@ def meeting_by_token(*, token: str) -> Meeting | None:
     return Meeting.objects.select_related("organization", "kind").filter(checkin_token=token).first()
 
 
+@dataclass(frozen=True)
+class MeetingActions:
+    """What the actor may do to the meeting on its page: the keeper's permission and the meeting's
+    state, by the predicates the services check (Meeting.may_be_*)."""
+
+    record: bool = False
+    correct: bool = False
+    cancel: bool = False
+    withdraw: bool = False
+    resolutions: bool = False
+    checkin_code: bool = False
+
+    @classmethod
+    def of(cls, meeting: Meeting, *, keeps: bool) -> MeetingActions:
+        if not keeps:
+            return cls()
+        return cls(
+            record=meeting.may_be_recorded,
+            correct=meeting.may_be_corrected,
+            cancel=meeting.may_be_cancelled,
+            withdraw=meeting.may_be_withdrawn,
+            resolutions=meeting.takes_resolutions,
+            checkin_code=meeting.status == MeetingStatus.PLANNED,
+        )
+
+    @property
+    def any(self) -> bool:
+        return self.record or self.correct or self.cancel or self.withdraw
+
+
 @dataclass
 class MeetingPage:
     meeting: Meeting
@@ -75,6 +105,7 @@ class MeetingPage:
     attachments: list[Any]
     topics: list[str]
     can_keep: bool
+    actions: MeetingActions
 
 
 def meeting_page_for(*, actor: Actor, pk: int) -> MeetingPage:
@@ -87,13 +118,9 @@ def meeting_page_for(*, actor: Actor, pk: int) -> MeetingPage:
     resolutions = list(meeting.resolutions.select_related("owner").order_by("id"))
     attachments = list(meeting.attachments.all())
     topics = list(rulebook(meeting.organization, meeting.held_on).get("life.topics")["topics"])
+    keeps = bool(can_keep_life(actor, meeting.organization))
     return MeetingPage(
-        meeting,
-        attendance,
-        resolutions,
-        attachments,
-        topics,
-        bool(can_keep_life(actor, meeting.organization)),
+        meeting, attendance, resolutions, attachments, topics, keeps, MeetingActions.of(meeting, keeps=keeps)
     )
 
 

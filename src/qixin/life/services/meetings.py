@@ -298,7 +298,9 @@ def meeting_record(
 @transaction.atomic
 def meeting_cancel(*, actor: User | None, meeting: Meeting, reason: str = "") -> Meeting:
     require(can_keep_life(actor, meeting.organization))
-    if meeting.status in (MeetingStatus.HELD, MeetingStatus.WITHDRAWN):
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ApplicationError("cancelled", "该会议已取消。")
+    if not meeting.may_be_cancelled:
         raise ApplicationError("already_held", "会议已召开并记录，不能取消；记录有误的，请更正或撤销记录。")
     meeting.status = MeetingStatus.CANCELLED
     meeting.save(update_fields=["status", "updated_at"])
@@ -358,7 +360,7 @@ def meeting_correct(
     Nothing is written unless everything holds."""
     org = meeting.organization
     require(can_keep_life(actor, org))
-    if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.HELD):
+    if not meeting.may_be_corrected:
         raise ApplicationError("not_correctable", f"该会议{meeting.get_status_display()}，不能更正。")
     try:
         return _meeting_correct(
@@ -445,7 +447,7 @@ def meeting_withdraw(*, actor: User | None, meeting: Meeting, reason: str) -> Me
     readable and the audit trail keeps pointing at a row that exists. A planned meeting is cancelled
     instead (meeting_cancel)."""
     require(can_keep_life(actor, meeting.organization))
-    if meeting.status != MeetingStatus.HELD:
+    if not meeting.may_be_withdrawn:
         raise ApplicationError("not_held", "只有已召开并记录的会议可以撤销记录；尚未召开的会议请取消。")
     reason = _reason_required(reason, "撤销原因", "撤销会议记录，须填写撤销原因。")
     meeting.status = MeetingStatus.WITHDRAWN

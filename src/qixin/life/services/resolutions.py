@@ -16,7 +16,7 @@ from qixin.core.services import model_update, update_values
 from qixin.core.validation import full_clean
 from qixin.people.models import Person
 
-from ..models import AttendanceStatus, Meeting, MeetingStatus, Resolution
+from ..models import AttendanceStatus, Meeting, Resolution
 from ..permissions import can_keep_life
 from .meetings import _reason_required
 
@@ -34,7 +34,7 @@ def _check_resolution(meeting: Meeting, text: str, due_on: date | None) -> None:
 def _check_resolution_open(resolution: Resolution) -> None:
     if resolution.withdrawn_at is not None:
         raise ApplicationError("withdrawn", "该决议已撤销，不能再更改。")
-    if resolution.meeting.status != MeetingStatus.HELD:
+    if not resolution.meeting.takes_resolutions:
         raise ApplicationError("withdrawn", "该会议的记录已撤销，其决议不能再更改。")
 
 
@@ -55,7 +55,7 @@ def resolution_add(
     with voting rights present, and passes only when the votes in favour exceed half of all members
     with voting rights who should attend (RULES.md: not of those present)."""
     require(can_keep_life(actor, meeting.organization))
-    if meeting.status != MeetingStatus.HELD:
+    if not meeting.takes_resolutions:
         raise ApplicationError("not_held", "请先记录会议（出席情况），再登记决议。")
     _check_resolution(meeting, text, due_on)
     resolution = Resolution(meeting=meeting, text=text.strip(), voted=voted, owner=owner, due_on=due_on)

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from qixin.core import views as core_views
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError
 from qixin.core.pages import AuthedRequest, download, form_error
@@ -18,7 +19,7 @@ from qixin.core.periods import Period
 from qixin.orgs.models import OrgKind
 
 from .. import forms, importers, selectors, tables
-from ..permissions import can_see_compliance
+from ..permissions import can_import_meetings, can_see_compliance
 from ._common import _today
 
 
@@ -40,6 +41,7 @@ def index(request: AuthedRequest) -> HttpResponse:
         "committees": committees,
         "reminders": selectors.reminders_for(actor=request.user, today=today),
         "upcoming": upcoming,
+        "can_import": can_import_meetings(request.user),
     }
     return render(request, "life/index.html", context)
 
@@ -114,3 +116,11 @@ def calendar(request: AuthedRequest, pk: int) -> HttpResponse:
     months = selectors.calendar_for(actor=request.user, org=org, year=year, today=today)
     context = {"org": org, "months": months, "year": year, "prev": year - 1, "next": year + 1}
     return render(request, "life/calendar.html", context)
+
+
+@login_required
+def meeting_import(request: AuthedRequest) -> HttpResponse:
+    """导入会议台账: the shared import pages, opened only by who keeps the records of an organization
+    (the import checks each line's organization again)."""
+    require(can_import_meetings(request.user), hide=True)
+    return core_views.tabular_import(request, kind="life_meetings")
