@@ -5,6 +5,7 @@ campaigns, resolutions with some overdue, and full attendance rows for the demo 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -33,15 +34,35 @@ def _at(day: date, hour: int) -> datetime:
 
 
 def seed(ctx: Context) -> None:
-    rng = ctx.rng
     kinds = {k.code: k for k in MeetingKind.objects.filter(owner__isnull=True)}
     start = date(ctx.today.year - 1, ctx.today.month, 1)  # one year back from the first of this month
-    months = [add_months(start, i) for i in range(12)]
-    topics = list(DEFAULT_TOPICS["topics"])
     root = ctx.roots[0] if ctx.roots else None
     if root is None or not ctx.branches:
         return
+    people = _people(ctx)
+    campaigns = _campaigns(ctx, root, start)
+    meetings = _meetings(ctx, kinds, start, people, campaigns)
+    Meeting.objects.bulk_create(meetings, batch_size=2000)
+    resolutions, attendance = _records(ctx, meetings, people)
+    held = sum(1 for m in meetings if m.status == MeetingStatus.HELD)
+    ctx.log(
+        f"  组织生活：{held}次会议，{len(resolutions)}项决议，{len(campaigns)}项专题教育，{len(attendance)}条出席记录"
+    )
 
+
+@dataclass(frozen=True)
+class _People:
+    """The members by branch, the party groups by branch, and the demo secretary's branch."""
+
+    by_branch: dict[int, list[Membership]]
+    by_group: dict[int, int]
+    groups: dict[int, list[Organization]]
+    secretary_branch: int | None
+    secretary_groups: set[int]
+    stragglers: dict[int, date]
+
+
+def _people(ctx: Context) -> _People:
     by_branch: dict[int, list[Membership]] = defaultdict(list)
     by_group: dict[int, int] = defaultdict(int)
     for m in ctx.members:
@@ -71,8 +92,11 @@ def seed(ctx: Context) -> None:
         m.person_id: add_months(ctx.today, -months)
         for m, months in zip(sorted(regulars, key=lambda m: m.person_id)[-2:], (7, 4), strict=False)
     }
+    return _People(by_branch, by_group, groups, secretary_branch, secretary_groups, stragglers)
 
-    campaigns = Campaign.objects.bulk_create(
+
+def _campaigns(ctx: Context, root: Organization, start: date) -> list[Campaign]:
+    return Campaign.objects.bulk_create(
         [
             Campaign(
                 organization=root,
@@ -93,42 +117,25 @@ def seed(ctx: Context) -> None:
         ]
     )
 
+
+def _meetings(
+    ctx: Context,
+    kinds: dict[str, MeetingKind],
+    start: date,
+    people: _People,
+    campaigns: list[Campaign],
+) -> list[Meeting]:
+    """A year of each branch's meetings (a few branches fall behind), not yet saved."""
+    rng = ctx.rng
+    months = [add_months(start, i) for i in range(12)]
+    topics = list(DEFAULT_TOPICS["topics"])
     meetings: list[Meeting] = []
 
-    def add(
-        org: Organization, code: str, day: date, should: int, diligence: float, **extra: object
-    ) -> Meeting:
-        present = sum(1 for _ in range(should) if rng.random() < diligence)
-        excused = min(should - present, sum(1 for _ in range(should - present) if rng.random() < 0.7))
-        covered = (
-            rng.sample(topics, rng.randint(0, 2))
-            if code in ("theme_day", "party_congress", "party_lecture")
-            else []
-        )
-        hour = rng.choice([9, 10, 14, 15])
-        meeting = Meeting(
-            organization=org,
-            kind=kinds[code],
-            title=rng.choice(THEMES) if code == "theme_day" else "",
-            status=MeetingStatus.HELD if day < ctx.today else MeetingStatus.PLANNED,
-            starts_at=_at(day, hour),
-            ends_at=_at(day, hour + 2),
-            held_on=day,
-            place=rng.choice(PLACES),
-            topics=covered if day < ctx.today else [],
-            checkin_token=f"{rng.getrandbits(128):032x}",
-            should_attend=should,
-            present_count=present if day < ctx.today else 0,
-            excused_count=excused if day < ctx.today else 0,
-            absent_count=should - present - excused if day < ctx.today else 0,
-            recorded_at=_at(day, hour + 3) if day < ctx.today else None,
-            **extra,
-        )
-        meetings.append(meeting)
-        return meeting
+    def add(org: Organization, code: str, day: date, should: int, diligence: float, **extra: object) -> None:
+        meetings.append(_meeting(ctx, kinds, topics, org, code, day, should, diligence, **extra))
 
     for branch in ctx.branches:
-        members = by_branch.get(branch.pk, [])
+        members = people.by_branch.get(branch.pk, [])
         should = len(members)
         if should == 0:
             continue
@@ -147,13 +154,13 @@ def seed(ctx: Context) -> None:
                     min(full, 5),
                     0.95,
                 )
-            for group in groups.get(branch.pk, []):
+            for group in people.groups.get(branch.pk, []):
                 if rng.random() > skip:
                     add(
                         group,
                         "group_meeting",
                         month + timedelta(days=rng.randrange(5, 25)),
-                        by_group[group.pk],
+                        people.by_group[group.pk],
                         diligence,
                     )
             if (month.month - 1) % 3 == 0:
@@ -188,13 +195,59 @@ def seed(ctx: Context) -> None:
             add(branch, "heart_talk", date(ctx.today.year, rng.randrange(3, 10), 15), min(should, 6), 1.0)
         # what the branch has planned for the coming weeks
         add(branch, "theme_day", ctx.today + timedelta(days=rng.randrange(3, 20)), should, diligence)
+    return meetings
 
-    Meeting.objects.bulk_create(meetings, batch_size=2000)
 
+def _meeting(
+    ctx: Context,
+    kinds: dict[str, MeetingKind],
+    topics: list[str],
+    org: Organization,
+    code: str,
+    day: date,
+    should: int,
+    diligence: float,
+    **extra: object,
+) -> Meeting:
+    """A meeting of `org` on `day` (held before today, planned after), with counts drawn at random."""
+    rng = ctx.rng
+    present = sum(1 for _ in range(should) if rng.random() < diligence)
+    excused = min(should - present, sum(1 for _ in range(should - present) if rng.random() < 0.7))
+    covered = (
+        rng.sample(topics, rng.randint(0, 2))
+        if code in ("theme_day", "party_congress", "party_lecture")
+        else []
+    )
+    hour = rng.choice([9, 10, 14, 15])
+    return Meeting(
+        organization=org,
+        kind=kinds[code],
+        title=rng.choice(THEMES) if code == "theme_day" else "",
+        status=MeetingStatus.HELD if day < ctx.today else MeetingStatus.PLANNED,
+        starts_at=_at(day, hour),
+        ends_at=_at(day, hour + 2),
+        held_on=day,
+        place=rng.choice(PLACES),
+        topics=covered if day < ctx.today else [],
+        checkin_token=f"{rng.getrandbits(128):032x}",
+        should_attend=should,
+        present_count=present if day < ctx.today else 0,
+        excused_count=excused if day < ctx.today else 0,
+        absent_count=should - present - excused if day < ctx.today else 0,
+        recorded_at=_at(day, hour + 3) if day < ctx.today else None,
+        **extra,
+    )
+
+
+def _records(
+    ctx: Context, meetings: list[Meeting], people: _People
+) -> tuple[list[Resolution], list[Attendance]]:
+    """The resolutions of held meetings, and attendance person by person where the demo shows it."""
+    rng = ctx.rng
     resolutions: list[Resolution] = []
     attendance: list[Attendance] = []
     recounted: list[Meeting] = []
-    owners = {b: ms for b, ms in by_branch.items()}
+    owners = {b: ms for b, ms in people.by_branch.items()}
     for meeting in meetings:
         if meeting.status != MeetingStatus.HELD:
             continue
@@ -212,25 +265,27 @@ def seed(ctx: Context) -> None:
                     follow_up="已按期完成。" if done and done < ctx.today else "",
                 )
             )
-        if meeting.campaign_id is not None or meeting.organization_id == secretary_branch:
-            members = by_branch.get(meeting.organization_id, [])
-            attendance += _attendance(ctx, meeting, members, stragglers)
-        elif meeting.organization_id in secretary_groups:
+        if meeting.campaign_id is not None or meeting.organization_id == people.secretary_branch:
+            members = people.by_branch.get(meeting.organization_id, [])
+            attendance += _attendance(ctx, meeting, members, people.stragglers)
+        elif meeting.organization_id in people.secretary_groups:
             members = [
-                m for m in by_branch[secretary_branch or 0] if m.party_group_id == meeting.organization_id
+                m
+                for m in people.by_branch[people.secretary_branch or 0]
+                if m.party_group_id == meeting.organization_id
             ]
-            attendance += _attendance(ctx, meeting, members, stragglers)
+            attendance += _attendance(ctx, meeting, members, people.stragglers)
         else:
             continue
-        if meeting.organization_id == secretary_branch or meeting.organization_id in secretary_groups:
+        if (
+            meeting.organization_id == people.secretary_branch
+            or meeting.organization_id in people.secretary_groups
+        ):
             recounted.append(meeting)
     Resolution.objects.bulk_create(resolutions, batch_size=2000)
     Attendance.objects.bulk_create(attendance, batch_size=5000)
     Meeting.objects.bulk_update(recounted, ["present_count", "excused_count", "absent_count"])
-    held = sum(1 for m in meetings if m.status == MeetingStatus.HELD)
-    ctx.log(
-        f"  组织生活：{held}次会议，{len(resolutions)}项决议，{len(campaigns)}项专题教育，{len(attendance)}条出席记录"
-    )
+    return resolutions, attendance
 
 
 def _attendance(
