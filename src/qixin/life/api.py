@@ -107,36 +107,21 @@ def meeting_create(request: AuthedRequest, payload: MeetingCreateIn) -> Any:
 def meeting_correct(request: AuthedRequest, pk: ObjectId, payload: MeetingCorrectIn) -> Any:
     """只更改提交的字段；只改开始时间时，结束时间随之移动、会议时长不变。已召开的会议须填写 reason（更正原因）。"""
     meeting: Meeting = selectors.meeting_get_for(actor=request.user, pk=pk)
-    sent = payload.model_fields_set
-    starts_at = payload.starts_at or meeting.starts_at
-    ends_at = payload.ends_at or (starts_at + (meeting.ends_at - meeting.starts_at))
-
-    def person(field: str, current: Any) -> Any:
-        value = getattr(payload, field)
-        if field not in sent or value is None:
-            return current
-        return person_or_none_from_input(actor=request.user, employee_no=value)
-
-    campaign = meeting.campaign
-    if "campaign_id" in sent:
-        campaign = (
-            selectors.campaign_get_for(actor=request.user, pk=payload.campaign_id)
-            if payload.campaign_id
-            else None
+    changes = payload.model_dump(exclude_unset=True)
+    reason = changes.pop("reason", "")
+    code = changes.pop("kind", None)
+    if code:
+        changes["kind"] = _kind(meeting.organization, code)
+    for field, name in (("host_employee_no", "host"), ("speaker_employee_no", "speaker")):
+        number = changes.pop(field, None)
+        if number is not None:
+            changes[name] = person_or_none_from_input(actor=request.user, employee_no=number)
+    if "campaign_id" in changes:
+        pk_campaign = changes.pop("campaign_id")
+        changes["campaign"] = (
+            selectors.campaign_get_for(actor=request.user, pk=pk_campaign) if pk_campaign else None
         )
-    services.meeting_correct(
-        actor=request.user,
-        meeting=meeting,
-        kind=_kind(meeting.organization, payload.kind) if payload.kind else meeting.kind,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        title=meeting.title if payload.title is None else payload.title,
-        place=meeting.place if payload.place is None else payload.place,
-        host=person("host_employee_no", meeting.host),
-        speaker=person("speaker_employee_no", meeting.speaker),
-        campaign=campaign,
-        reason=payload.reason,
-    )
+    services.meeting_correct(actor=request.user, meeting=meeting, reason=reason, **changes)
     return _detail(request, pk)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +15,7 @@ from qixin.core.access import require
 from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
 from qixin.core.rules import rulebook
+from qixin.core.services import update_values
 from qixin.core.validation import full_clean
 from qixin.orgs.models import COMMITTEE_TITLES, Organization, OrgKind, Position
 from qixin.people.models import Category, Membership, Person, Standing
@@ -333,20 +334,23 @@ def _reason_required(reason: str, label: str, message: str) -> str:
     return reason
 
 
+class MeetingChanges(TypedDict, total=False):
+    kind: MeetingKind
+    starts_at: datetime
+    ends_at: datetime
+    title: str
+    place: str
+    host: Person | None
+    speaker: Person | None
+    campaign: Campaign | None
+
+
+MEETING_FIELDS = ("kind", "starts_at", "ends_at", "title", "place", "host", "speaker", "campaign")
+
+
 @transaction.atomic
 def meeting_correct(
-    *,
-    actor: User | None,
-    meeting: Meeting,
-    kind: MeetingKind,
-    starts_at: datetime,
-    ends_at: datetime,
-    title: str,
-    place: str,
-    host: Person | None,
-    speaker: Person | None,
-    campaign: Campaign | None,
-    reason: str = "",
+    *, actor: User | None, meeting: Meeting, reason: str = "", **changes: Unpack[MeetingChanges]
 ) -> Meeting:
     """Correct a planned or held meeting: its kind, time, title, place, host, speaker or campaign.
 
@@ -357,15 +361,17 @@ def meeting_correct(
     against what was recorded: the topics of the rulebook in force on the new day, an election only
     at a 党员大会 with its 4/5 quorum, more than half of the committee at a 支部委员会会议 (RULES.md,
     Organizational life). Resolutions cannot end up due or done before the meeting that decided them.
-    Nothing is written unless everything holds."""
+    Only the fields given change (a partial update); a new start without a new end keeps the
+    meeting's duration. Nothing is written unless everything holds."""
     org = meeting.organization
     require(can_keep_life(actor, org))
     if not meeting.may_be_corrected:
         raise ApplicationError("not_correctable", f"该会议{meeting.get_status_display()}，不能更正。")
+    values = update_values(meeting, changes, MEETING_FIELDS)
+    if changes.get("starts_at") is not None and changes.get("ends_at") is None:
+        values["ends_at"] = values["starts_at"] + (meeting.ends_at - meeting.starts_at)
     try:
-        return _meeting_correct(
-            actor, meeting, kind, starts_at, ends_at, title, place, host, speaker, campaign, reason
-        )
+        return _meeting_correct(actor, meeting, reason=reason, **values)
     except ApplicationError:
         meeting.refresh_from_db()  # the caller's object shows what is stored, not the refused values
         raise
@@ -374,6 +380,8 @@ def meeting_correct(
 def _meeting_correct(
     actor: User | None,
     meeting: Meeting,
+    *,
+    reason: str,
     kind: MeetingKind,
     starts_at: datetime,
     ends_at: datetime,
@@ -382,7 +390,6 @@ def _meeting_correct(
     host: Person | None,
     speaker: Person | None,
     campaign: Campaign | None,
-    reason: str,
 ) -> Meeting:
     held = meeting.status == MeetingStatus.HELD
     _check_meeting(meeting.organization, kind, starts_at, ends_at, campaign)
