@@ -42,7 +42,7 @@ lint: $(STAMP)
 	$(BIN)/djlint src --lint
 
 suite: $(STAMP) messages system-chromium
-	DJANGO_SETTINGS_MODULE=qixin.settings.test $(BIN)/pytest
+	DJANGO_SETTINGS_MODULE=qixin.settings.test $(BIN)/pytest -n auto --dist loadfile
 
 clean:
 	rm -rf $(VENV) var
