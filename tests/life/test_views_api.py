@@ -727,8 +727,8 @@ def test_only_who_keeps_records_is_offered_and_may_open_the_meetings_import(
     world, member_client, secretary_client
 ):
     assert "导入会议台账" not in member_client.get("/life/").content.decode()
-    assert member_client.get("/life/import/").status_code == 404
-    assert member_client.post("/life/import/", {}).status_code == 404
+    assert member_client.get("/life/import/").status_code == 403
+    assert member_client.post("/life/import/", {}).status_code == 403
     assert "导入会议台账" in secretary_client.get("/life/").content.decode()
     assert secretary_client.get("/life/import/").status_code == 200
 

@@ -21,7 +21,7 @@ from qixin.orgs import selectors as org_selectors
 
 from . import access, listing, selectors, services, tabular_kinds
 from .actions import action, post_action
-from .errors import NotFound
+from .errors import NotFound, PermissionDenied
 from .forms import ApiTokenForm, AuditFilterForm, PasswordChangeForm, RevokeForm, RoleGrantForm, TokenForm
 from .gate import passed_second_factor
 from .models import Role
@@ -264,8 +264,11 @@ def tabular_index(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def tabular_import(request: AuthedRequest, kind: str) -> HttpResponse:
-    """Upload → preview (nothing written) → confirm, for any kind (core.pages.import_view)."""
+    """Upload → preview (nothing written) → confirm, for any kind (core.pages.import_view). Who may
+    not import the kind is refused the page itself (403, as the upload would be), not shown a form."""
     spec = tabular_kinds.get(kind)
+    if not spec.permitted(request.user):
+        raise PermissionDenied(f"您没有导入{spec.label}的权限。")
     return import_view(
         request,
         runner=spec.run,

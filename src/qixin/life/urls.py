@@ -33,7 +33,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
     path("campaigns/<int:pk>/edit/", views.campaign_edit, name="campaign_edit"),
     # The meetings history file (core.tabular_kinds): the shared import, template and export pages.
-    path("import/", views.meeting_import, name="import"),
+    path("import/", core_views.tabular_import, {"kind": "life_meetings"}, name="import"),
     path("template.<str:fmt>", core_views.tabular_template, {"kind": "life_meetings"}, name="template"),
     path("export.<str:fmt>", core_views.tabular_export, {"kind": "life_meetings"}, name="export"),
 ]

@@ -12,7 +12,7 @@ from .meetings import (
     meeting_withdraw,
     meetings,
 )
-from .overview import calendar, compliance, index, lapse, lapse_export, meeting_import
+from .overview import calendar, compliance, index, lapse, lapse_export
 from .resolutions import (
     attachment_add,
     attachment_delete,
@@ -41,7 +41,6 @@ __all__ = [
     "meeting_cancel",
     "meeting_correct",
     "meeting_detail",
-    "meeting_import",
     "meeting_new",
     "meeting_qr",
     "meeting_record",

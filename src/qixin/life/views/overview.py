@@ -10,7 +10,6 @@ from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
-from qixin.core import views as core_views
 from qixin.core.access import require
 from qixin.core.errors import ApplicationError
 from qixin.core.pages import AuthedRequest, download, form_error
@@ -116,11 +115,3 @@ def calendar(request: AuthedRequest, pk: int) -> HttpResponse:
     months = selectors.calendar_for(actor=request.user, org=org, year=year, today=today)
     context = {"org": org, "months": months, "year": year, "prev": year - 1, "next": year + 1}
     return render(request, "life/calendar.html", context)
-
-
-@login_required
-def meeting_import(request: AuthedRequest) -> HttpResponse:
-    """导入会议台账: the shared import pages, opened only by who keeps the records of an organization
-    (the import checks each line's organization again)."""
-    require(can_import_meetings(request.user), hide=True)
-    return core_views.tabular_import(request, kind="life_meetings")
