@@ -38,7 +38,6 @@ pytestmark = pytest.mark.django_db
 APP_MATRICES: tuple[Any, ...] = (care_page_actions, improve_page_actions, life_page_actions)
 
 D = dt.date
-TODAY = timezone.localdate()
 STAFF_REFUSED = ("member", "employee", "other_secretary")
 
 
@@ -90,7 +89,7 @@ def world(db):
     framework = brand_services.framework_define(
         actor=admin, organization=b1, name="先锋一支部", pillars=["攻坚", "服务"]
     )
-    evaluation = brand_services.evaluation_open(actor=admin, branch=b1, year=TODAY.year - 1)
+    evaluation = brand_services.evaluation_open(actor=admin, branch=b1, year=timezone.localdate().year - 1)
     team = mobilize_services.team_create(
         actor=admin, organization=b1, name="突击队", kind="党员突击队", formed_on=D(2025, 1, 1), leader=m2
     )
@@ -134,7 +133,7 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...], dict[str, str]]] = {
     "brand:deed_delete": ("deed", STAFF_REFUSED, {}),
     "brand:framework_remove": ("framework_org", STAFF_REFUSED, {}),
     "brand:recognition_delete": ("recognition", STAFF_REFUSED, {}),
-    "brand:evaluation_close": ("evaluation", STAFF_REFUSED, {"held_on": str(TODAY)}),
+    "brand:evaluation_close": ("evaluation", STAFF_REFUSED, {"held_on": str(timezone.localdate())}),
     "brand:evaluation_grade": (
         "entry",
         STAFF_REFUSED,
@@ -146,12 +145,12 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...], dict[str, str]]] = {
             "grade": "合格",
         },
     ),
-    "mobilize:team_member_remove": ("team_member", STAFF_REFUSED, {"left_on": str(TODAY)}),
-    "mobilize:team_disband": ("team", STAFF_REFUSED, {"on": str(TODAY)}),
+    "mobilize:team_member_remove": ("team_member", STAFF_REFUSED, {"left_on": str(timezone.localdate())}),
+    "mobilize:team_disband": ("team", STAFF_REFUSED, {"on": str(timezone.localdate())}),
     "mobilize:mission_add_team": ("mission", STAFF_REFUSED, {"team": "@team"}),
     "mobilize:mission_assign": ("mission", STAFF_REFUSED, {"employee_no": "M2", "part": "抢修"}),
     "mobilize:mission_status": ("mission", STAFF_REFUSED, {"status": "active"}),
-    "orgs:position_end": ("position", STAFF_REFUSED, {"ended_on": str(TODAY)}),
+    "orgs:position_end": ("position", STAFF_REFUSED, {"ended_on": str(timezone.localdate())}),
     "people:sensitive": ("m2", ("member", "employee", "other_secretary"), {}),
     "people:export_clear": ("m2", ("member", "employee"), {"reason": "报送换届选举材料", "fmt": "csv"}),
 }

@@ -16,8 +16,10 @@ from qixin.core.errors import ApplicationError, NotFound, PermissionDenied
 from qixin.core.models import AuditEntry
 
 D = dt.date
-TODAY = timezone.localdate()
-TOMORROW = TODAY + dt.timedelta(days=1)
+
+
+def day_tomorrow() -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=1)
 
 
 @pytest.fixture
@@ -183,13 +185,17 @@ def test_api_patches_a_campaign(client, world, campaign, share, outsider):
 
 
 def test_a_campaign_is_closed_and_takes_no_later_shares(world, campaign):
-    services.campaign_close(actor=world["secretary"], campaign=campaign, on=TODAY)
+    services.campaign_close(actor=world["secretary"], campaign=campaign, on=timezone.localdate())
 
-    assert Campaign.objects.get(pk=campaign.pk).ends_on == TODAY
-    assert _audited("close", campaign) == [{"ends_on": [None, TODAY.isoformat()]}]
+    assert Campaign.objects.get(pk=campaign.pk).ends_on == timezone.localdate()
+    assert _audited("close", campaign) == [{"ends_on": [None, timezone.localdate().isoformat()]}]
     with pytest.raises(ApplicationError) as late:
         services.share_register(
-            actor=world["member"], campaign=campaign, person=world["m2"], channel="微博", shared_on=TOMORROW
+            actor=world["member"],
+            campaign=campaign,
+            person=world["m2"],
+            channel="微博",
+            shared_on=day_tomorrow(),
         )
     assert "日期不在活动期间内。" in str(late.value)
 
@@ -197,7 +203,7 @@ def test_a_campaign_is_closed_and_takes_no_later_shares(world, campaign):
 @pytest.mark.parametrize(
     ("on", "code", "message"),
     [
-        (TOMORROW, "future_date", "结束日期不能晚于今天。"),
+        (day_tomorrow(), "future_date", "结束日期不能晚于今天。"),
         (D(2025, 12, 31), "bad_period", "结束日期不能早于开始日期。"),
         (
             D(2026, 1, 4),
@@ -219,7 +225,7 @@ def test_an_ended_campaign_is_not_closed_again(world, campaign):
     services.campaign_close(actor=world["secretary"], campaign=campaign, on=D(2026, 1, 31))
 
     with pytest.raises(ApplicationError) as refused:
-        services.campaign_close(actor=world["secretary"], campaign=campaign, on=TODAY)
+        services.campaign_close(actor=world["secretary"], campaign=campaign, on=timezone.localdate())
 
     assert (refused.value.code, refused.value.message) == ("ended", "“我的最亲密接触”已于2026-01-31结束。")
     assert Campaign.objects.get(pk=campaign.pk).ends_on == D(2026, 1, 31)
@@ -227,9 +233,9 @@ def test_an_ended_campaign_is_not_closed_again(world, campaign):
 
 def test_only_the_campaigns_managers_close_it(world, campaign, outsider):
     with pytest.raises(PermissionDenied):
-        services.campaign_close(actor=world["member"], campaign=campaign, on=TODAY)
+        services.campaign_close(actor=world["member"], campaign=campaign, on=timezone.localdate())
     with pytest.raises(NotFound):
-        services.campaign_close(actor=outsider, campaign=campaign, on=TODAY)
+        services.campaign_close(actor=outsider, campaign=campaign, on=timezone.localdate())
 
     assert Campaign.objects.get(pk=campaign.pk).ends_on is None
 
@@ -243,16 +249,16 @@ def test_closing_is_confirmed_on_its_page_and_done_by_the_post(client, world, ca
     after_get = Campaign.objects.get(pk=campaign.pk).ends_on
     client.force_login(world["member"])
     member_detail = client.get(detail_url).content.decode()
-    member_post = client.post(url, {"on": TODAY.isoformat()})
+    member_post = client.post(url, {"on": timezone.localdate().isoformat()})
     client.force_login(outsider)
-    hidden = client.post(url, {"on": TODAY.isoformat()})
+    hidden = client.post(url, {"on": timezone.localdate().isoformat()})
     client.force_login(world["secretary"])
     response = client.post(url, {"on": D(2026, 1, 31).isoformat()})
     closed = client.get(detail_url).content.decode()
 
     assert f'href="{url}"' in detail
     assert "确认结束" in confirm.content.decode()
-    assert f'value="{TODAY.isoformat()}"' in confirm.content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in confirm.content.decode()
     assert after_get is None
     assert url not in member_detail
     assert (member_post.status_code, hidden.status_code) == (403, 404)
@@ -264,16 +270,16 @@ def test_closing_is_confirmed_on_its_page_and_done_by_the_post(client, world, ca
 def test_api_closes_a_campaign(client, world, campaign, outsider):
     path = f"campaigns/{campaign.pk}/close"
 
-    refused = _api(client, world["member"], "post", path, {"on": TODAY.isoformat()})
-    hidden = _api(client, outsider, "post", path, {"on": TODAY.isoformat()})
-    bad = _api(client, world["secretary"], "post", path, {"on": TOMORROW.isoformat()})
+    refused = _api(client, world["member"], "post", path, {"on": timezone.localdate().isoformat()})
+    hidden = _api(client, outsider, "post", path, {"on": timezone.localdate().isoformat()})
+    bad = _api(client, world["secretary"], "post", path, {"on": day_tomorrow().isoformat()})
     unchanged = Campaign.objects.get(pk=campaign.pk).ends_on
-    response = _api(client, world["secretary"], "post", path, {"on": TODAY.isoformat()})
+    response = _api(client, world["secretary"], "post", path, {"on": timezone.localdate().isoformat()})
 
     assert (refused.status_code, hidden.status_code) == (403, 404)
     assert (bad.status_code, bad.json()["message"]) == (400, "结束日期不能晚于今天。")
     assert unchanged is None
-    assert (response.status_code, response.json()["ends_on"]) == (200, TODAY.isoformat())
+    assert (response.status_code, response.json()["ends_on"]) == (200, timezone.localdate().isoformat())
 
 
 # --- deleting a share -----------------------------------------------------------------------------------

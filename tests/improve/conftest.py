@@ -25,8 +25,14 @@ from qixin.orgs.models import Organization, OrgKind, PositionTitle
 from qixin.people.models import Person
 
 PASSWORD = "x-secret-pass-1"
-TODAY = timezone.localdate()
-START = dt.date(2026, 1, 5) if dt.date(2026, 3, 1) <= TODAY else TODAY - dt.timedelta(days=60)
+
+
+def day_start() -> dt.date:
+    return (
+        dt.date(2026, 1, 5)
+        if dt.date(2026, 3, 1) <= timezone.localdate()
+        else timezone.localdate() - dt.timedelta(days=60)
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -167,7 +173,7 @@ def make_project(
         title=title,
         owner=owner or world.member,
         category=extra.pop("category", Category.ENERGY),
-        started_on=extra.pop("started_on", START),
+        started_on=extra.pop("started_on", day_start()),
         savings_target=extra.pop("savings_target", Decimal("300000")),
         alliances=alliances,
         **extra,
@@ -179,16 +185,20 @@ def make_project(
         Stage.CLOSED: [Stage.IMPLEMENTING, Stage.ACCEPTANCE, Stage.CLOSED],
     }
     for step in paths[stage]:
-        project = services.project_move(actor=world.worker, project=project, to_stage=step, on=START)
+        project = services.project_move(actor=world.worker, project=project, to_stage=step, on=day_start())
     return project
 
 
 def verified(world: World, project, amount: str, on: dt.date | None = None):
     entry = services.savings_claim(
-        actor=world.worker, project=project, amount=Decimal(amount), occurred_on=START, description="节电"
+        actor=world.worker,
+        project=project,
+        amount=Decimal(amount),
+        occurred_on=day_start(),
+        description="节电",
     )
     return services.savings_verify(
-        actor=fresh(world.finance), entry=entry, verified_on=on or START, note="凭证 2026-001"
+        actor=fresh(world.finance), entry=entry, verified_on=on or day_start(), note="凭证 2026-001"
     )
 
 
@@ -198,7 +208,7 @@ def make(world):
     make.fresh(user) (the account as a new request sees it), make.start (the projects' 立项 date)."""
 
     class Make:
-        start = START
+        start = day_start()
         fresh = staticmethod(fresh)
 
         @staticmethod

@@ -17,8 +17,9 @@ from qixin.core.services import api_token_create
 from qixin.improve import selectors, services
 from qixin.improve.models import Alliance, AllianceMember, Category, ExcellentCase, Studio
 
-TODAY = timezone.localdate()
-TOMORROW = TODAY + dt.timedelta(days=1)
+
+def day_tomorrow() -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=1)
 
 
 def _post_api(client, user, path, body):
@@ -60,23 +61,26 @@ def test_a_member_leaves_an_alliance_and_the_record_stays(world, make):
     alliance = _alliance(world, make)
 
     membership = services.alliance_member_remove(
-        actor=make.fresh(world.secretary_user), alliance=alliance, person=world.employee, left_on=TODAY
+        actor=make.fresh(world.secretary_user),
+        alliance=alliance,
+        person=world.employee,
+        left_on=timezone.localdate(),
     )
 
-    assert _left_on(alliance, world.employee) == TODAY
+    assert _left_on(alliance, world.employee) == timezone.localdate()
     assert [
         m.person.employee_no for m in selectors.alliance_page_for(actor=world.worker, pk=alliance.pk).members
     ] == ["E001"]
-    assert _audited("update", membership) == [{"left_on": [None, TODAY.isoformat()]}]
+    assert _audited("update", membership) == [{"left_on": [None, timezone.localdate().isoformat()]}]
 
 
 @pytest.mark.parametrize(
     ("who", "left_on", "code", "message"),
     [
-        ("member", TODAY, "leader", "负责人不能退出联盟，请先更换负责人。"),
-        ("employee", TOMORROW, "future_date", "退出日期不能晚于今天。"),
+        ("member", timezone.localdate(), "leader", "负责人不能退出联盟，请先更换负责人。"),
+        ("employee", day_tomorrow(), "future_date", "退出日期不能晚于今天。"),
         ("employee", None, "bad_date", "退出日期不能早于加入日期{start}。"),
-        ("member2", TODAY, "not_member", "赵伟不是联盟的当前成员。"),
+        ("member2", timezone.localdate(), "not_member", "赵伟不是联盟的当前成员。"),
     ],
 )
 def test_a_bad_leave_names_the_field_and_changes_nothing(world, make, who, left_on, code, message):
@@ -97,11 +101,11 @@ def test_a_bad_leave_names_the_field_and_changes_nothing(world, make, who, left_
 
 def test_no_member_leaves_a_dissolved_alliance(world, make):
     alliance = _alliance(world, make)
-    services.alliance_dissolve(actor=world.worker, alliance=alliance, on=TODAY)
+    services.alliance_dissolve(actor=world.worker, alliance=alliance, on=timezone.localdate())
 
     with pytest.raises(ApplicationError) as refused:
         services.alliance_member_remove(
-            actor=world.worker, alliance=alliance, person=world.employee, left_on=TODAY
+            actor=world.worker, alliance=alliance, person=world.employee, left_on=timezone.localdate()
         )
 
     assert (refused.value.code, refused.value.message) == ("dissolved", "该联盟已解散。")
@@ -114,7 +118,10 @@ def test_only_the_lead_branch_managers_let_a_member_leave(world, make, who):
 
     with pytest.raises(ApplicationError) as refused:
         services.alliance_member_remove(
-            actor=make.fresh(getattr(world, who)), alliance=alliance, person=world.employee, left_on=TODAY
+            actor=make.fresh(getattr(world, who)),
+            alliance=alliance,
+            person=world.employee,
+            left_on=timezone.localdate(),
         )
 
     assert (refused.value.status, refused.value.code) == (403, "forbidden")
@@ -130,17 +137,17 @@ def test_leave_is_confirmed_on_its_page_and_done_by_the_post(client, world, make
     detail = client.get(reverse("improve:alliance", args=[alliance.pk])).content.decode()
     confirm = client.get(url)
     after_get = _left_on(alliance, world.employee)
-    response = client.post(url, {"left_on": TODAY.isoformat()})
+    response = client.post(url, {"left_on": timezone.localdate().isoformat()})
     again = client.get(url)
 
     assert f'href="{url}"' in detail
     assert leader_url not in detail
     assert confirm.status_code == 200
     assert "确认退出" in confirm.content.decode()
-    assert f'value="{TODAY.isoformat()}"' in confirm.content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in confirm.content.decode()
     assert after_get is None
     assert (response.status_code, response.url) == (302, reverse("improve:alliance", args=[alliance.pk]))
-    assert _left_on(alliance, world.employee) == TODAY
+    assert _left_on(alliance, world.employee) == timezone.localdate()
     assert again.status_code == 404
 
 
@@ -150,7 +157,7 @@ def test_leave_page_shows_a_refusal_and_keeps_the_member(client, world, make):
 
     response = client.post(
         reverse("improve:alliance_member_remove", args=[alliance.pk, world.employee.pk]),
-        {"left_on": TOMORROW.isoformat()},
+        {"left_on": day_tomorrow().isoformat()},
     )
 
     assert response.status_code == 400
@@ -165,9 +172,9 @@ def test_an_alliance_member_sees_no_leave_link_and_cannot_make_anyone_leave(clie
 
     detail = client.get(reverse("improve:alliance", args=[alliance.pk]))
     confirm = client.get(url)
-    post = client.post(url, {"left_on": TODAY.isoformat()})
+    post = client.post(url, {"left_on": timezone.localdate().isoformat()})
     client.force_login(world.outsider)
-    hidden = client.post(url, {"left_on": TODAY.isoformat()})
+    hidden = client.post(url, {"left_on": timezone.localdate().isoformat()})
 
     assert detail.status_code == 200
     assert url not in detail.content.decode()
@@ -179,12 +186,15 @@ def test_api_a_member_leaves(client, world, make):
     alliance = _alliance(world, make)
     path = f"alliances/{alliance.pk}/members/E002/leave"
 
-    refused = _post_api(client, world.member_user, path, {"left_on": TODAY.isoformat()})
-    hidden = _post_api(client, world.outsider, path, {"left_on": TODAY.isoformat()})
-    bad = _post_api(client, world.worker, path, {"left_on": TOMORROW.isoformat()})
-    response = _post_api(client, world.worker, path, {"left_on": TODAY.isoformat()})
+    refused = _post_api(client, world.member_user, path, {"left_on": timezone.localdate().isoformat()})
+    hidden = _post_api(client, world.outsider, path, {"left_on": timezone.localdate().isoformat()})
+    bad = _post_api(client, world.worker, path, {"left_on": day_tomorrow().isoformat()})
+    response = _post_api(client, world.worker, path, {"left_on": timezone.localdate().isoformat()})
     leader = _post_api(
-        client, world.worker, f"alliances/{alliance.pk}/members/E001/leave", {"left_on": TODAY.isoformat()}
+        client,
+        world.worker,
+        f"alliances/{alliance.pk}/members/E001/leave",
+        {"left_on": timezone.localdate().isoformat()},
     )
 
     assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
@@ -195,7 +205,7 @@ def test_api_a_member_leaves(client, world, make):
         "employee_no": "E002",
         "name": "李强",
         "joined_on": make.start.isoformat(),
-        "left_on": TODAY.isoformat(),
+        "left_on": timezone.localdate().isoformat(),
     }
     assert (leader.status_code, leader.json()["code"]) == (400, "leader")
     assert _left_on(alliance, world.member) is None
@@ -208,17 +218,19 @@ def test_an_alliance_is_dissolved_and_keeps_its_projects(world, make):
     alliance = _alliance(world, make)
     project = make.project(alliances=[alliance])
 
-    services.alliance_dissolve(actor=make.fresh(world.secretary_user), alliance=alliance, on=TODAY)
+    services.alliance_dissolve(
+        actor=make.fresh(world.secretary_user), alliance=alliance, on=timezone.localdate()
+    )
 
-    assert Alliance.objects.get(pk=alliance.pk).dissolved_on == TODAY
+    assert Alliance.objects.get(pk=alliance.pk).dissolved_on == timezone.localdate()
     assert list(project.alliances.values_list("pk", flat=True)) == [alliance.pk]
-    assert _audited("dissolve", alliance) == [{"dissolved_on": TODAY.isoformat()}]
+    assert _audited("dissolve", alliance) == [{"dissolved_on": timezone.localdate().isoformat()}]
 
 
 @pytest.mark.parametrize(
     ("on", "code", "message"),
     [
-        (TOMORROW, "future_date", "解散日期不能晚于今天。"),
+        (day_tomorrow(), "future_date", "解散日期不能晚于今天。"),
         (None, "bad_date", "解散日期不能早于成立日期{start}。"),
     ],
 )
@@ -240,7 +252,7 @@ def test_an_alliance_is_dissolved_once(world, make):
     services.alliance_dissolve(actor=world.worker, alliance=alliance, on=make.start)
 
     with pytest.raises(ApplicationError) as refused:
-        services.alliance_dissolve(actor=world.worker, alliance=alliance, on=TODAY)
+        services.alliance_dissolve(actor=world.worker, alliance=alliance, on=timezone.localdate())
 
     assert (refused.value.code, refused.value.message) == ("dissolved", f"该联盟已于{make.start}解散。")
     assert Alliance.objects.get(pk=alliance.pk).dissolved_on == make.start
@@ -251,7 +263,9 @@ def test_only_the_lead_branch_managers_dissolve_an_alliance(world, make, who):
     alliance = _alliance(world, make)
 
     with pytest.raises(ApplicationError) as refused:
-        services.alliance_dissolve(actor=make.fresh(getattr(world, who)), alliance=alliance, on=TODAY)
+        services.alliance_dissolve(
+            actor=make.fresh(getattr(world, who)), alliance=alliance, on=timezone.localdate()
+        )
 
     assert (refused.value.status, refused.value.code) == (403, "forbidden")
     assert Alliance.objects.get(pk=alliance.pk).dissolved_on is None
@@ -266,14 +280,14 @@ def test_dissolution_is_confirmed_on_its_page_and_done_by_the_post(client, world
     detail = client.get(detail_url).content.decode()
     confirm = client.get(url)
     after_get = Alliance.objects.get(pk=alliance.pk).dissolved_on
-    response = client.post(url, {"on": TODAY.isoformat()})
+    response = client.post(url, {"on": timezone.localdate().isoformat()})
     dissolved = client.get(detail_url).content.decode()
 
     assert f'href="{url}"' in detail
     assert "确认解散" in confirm.content.decode()
     assert after_get is None
     assert (response.status_code, response.url) == (302, detail_url)
-    assert Alliance.objects.get(pk=alliance.pk).dissolved_on == TODAY
+    assert Alliance.objects.get(pk=alliance.pk).dissolved_on == timezone.localdate()
     assert url not in dissolved
     assert reverse("improve:alliance_edit", args=[alliance.pk]) not in dissolved
     assert reverse("improve:alliance_member_remove", args=[alliance.pk, world.employee.pk]) not in dissolved
@@ -286,9 +300,9 @@ def test_an_alliance_member_sees_no_dissolve_link_and_cannot_dissolve(client, wo
 
     detail = client.get(reverse("improve:alliance", args=[alliance.pk]))
     confirm = client.get(url)
-    post = client.post(url, {"on": TODAY.isoformat()})
+    post = client.post(url, {"on": timezone.localdate().isoformat()})
     client.force_login(world.outsider)
-    hidden = client.post(url, {"on": TODAY.isoformat()})
+    hidden = client.post(url, {"on": timezone.localdate().isoformat()})
 
     assert detail.status_code == 200
     assert url not in detail.content.decode()
@@ -300,17 +314,17 @@ def test_api_dissolves_an_alliance(client, world, make):
     alliance = _alliance(world, make)
     path = f"alliances/{alliance.pk}/dissolve"
 
-    refused = _post_api(client, world.member_user, path, {"on": TODAY.isoformat()})
-    hidden = _post_api(client, world.outsider, path, {"on": TODAY.isoformat()})
-    bad = _post_api(client, world.worker, path, {"on": TOMORROW.isoformat()})
+    refused = _post_api(client, world.member_user, path, {"on": timezone.localdate().isoformat()})
+    hidden = _post_api(client, world.outsider, path, {"on": timezone.localdate().isoformat()})
+    bad = _post_api(client, world.worker, path, {"on": day_tomorrow().isoformat()})
     unchanged = Alliance.objects.get(pk=alliance.pk).dissolved_on
-    response = _post_api(client, world.worker, path, {"on": TODAY.isoformat()})
+    response = _post_api(client, world.worker, path, {"on": timezone.localdate().isoformat()})
 
     assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
     assert hidden.status_code == 404
     assert (bad.status_code, bad.json()["message"]) == (400, "解散日期不能晚于今天。")
     assert unchanged is None
-    assert (response.status_code, response.json()["dissolved_on"]) == (200, TODAY.isoformat())
+    assert (response.status_code, response.json()["dissolved_on"]) == (200, timezone.localdate().isoformat())
 
 
 # --- a studio is closed ---------------------------------------------------------------------------------
@@ -333,23 +347,26 @@ def _closed_on(studio):
 def test_a_studio_is_closed_and_counts_only_until_then(world, make):
     studio = _studio(world, make)
 
-    services.studio_close(actor=make.fresh(world.secretary_user), studio=studio, on=TODAY)
+    services.studio_close(actor=make.fresh(world.secretary_user), studio=studio, on=timezone.localdate())
 
-    assert _closed_on(studio) == TODAY
-    assert selectors.studio_counts_for(actor=world.admin, org=world.branch, on=TODAY)["total"] == 0
+    assert _closed_on(studio) == timezone.localdate()
     assert (
-        selectors.studio_counts_for(actor=world.admin, org=world.branch, on=TODAY - dt.timedelta(days=1))[
-            "total"
-        ]
+        selectors.studio_counts_for(actor=world.admin, org=world.branch, on=timezone.localdate())["total"]
+        == 0
+    )
+    assert (
+        selectors.studio_counts_for(
+            actor=world.admin, org=world.branch, on=timezone.localdate() - dt.timedelta(days=1)
+        )["total"]
         == 1
     )
-    assert _audited("close", studio) == [{"closed_on": TODAY.isoformat()}]
+    assert _audited("close", studio) == [{"closed_on": timezone.localdate().isoformat()}]
 
 
 @pytest.mark.parametrize(
     ("on", "code", "message"),
     [
-        (TOMORROW, "future_date", "撤销日期不能晚于今天。"),
+        (day_tomorrow(), "future_date", "撤销日期不能晚于今天。"),
         (None, "bad_date", "撤销日期不能早于成立日期{start}。"),
     ],
 )
@@ -369,7 +386,7 @@ def test_only_the_managers_of_its_organization_close_a_studio(world, make, who):
     studio = _studio(world, make)
 
     with pytest.raises(ApplicationError) as refused:
-        services.studio_close(actor=make.fresh(getattr(world, who)), studio=studio, on=TODAY)
+        services.studio_close(actor=make.fresh(getattr(world, who)), studio=studio, on=timezone.localdate())
 
     assert (refused.value.status, refused.value.code) == (403, "forbidden")
     assert _closed_on(studio) is None
@@ -384,14 +401,14 @@ def test_closing_is_confirmed_on_its_page_and_done_by_the_post(client, world, ma
     detail = client.get(detail_url).content.decode()
     confirm = client.get(url)
     after_get = _closed_on(studio)
-    response = client.post(url, {"on": TODAY.isoformat()})
+    response = client.post(url, {"on": timezone.localdate().isoformat()})
     closed = client.get(detail_url).content.decode()
 
     assert f'href="{url}"' in detail
     assert "确认撤销" in confirm.content.decode()
     assert after_get is None
     assert (response.status_code, response.url) == (302, detail_url)
-    assert _closed_on(studio) == TODAY
+    assert _closed_on(studio) == timezone.localdate()
     assert url not in closed
     assert reverse("improve:studio_members", args=[studio.pk]) not in closed
 
@@ -403,9 +420,9 @@ def test_the_studio_leader_sees_no_close_link_and_cannot_close_it(client, world,
 
     detail = client.get(reverse("improve:studio", args=[studio.pk]))
     confirm = client.get(url)
-    post = client.post(url, {"on": TODAY.isoformat()})
+    post = client.post(url, {"on": timezone.localdate().isoformat()})
     client.force_login(world.outsider)
-    hidden = client.post(url, {"on": TODAY.isoformat()})
+    hidden = client.post(url, {"on": timezone.localdate().isoformat()})
 
     assert detail.status_code == 200
     assert url not in detail.content.decode()
@@ -417,20 +434,20 @@ def test_api_closes_a_studio(client, world, make):
     studio = _studio(world, make)
     path = f"studios/{studio.pk}/close"
 
-    refused = _post_api(client, world.member_user, path, {"on": TODAY.isoformat()})
-    hidden = _post_api(client, world.outsider, path, {"on": TODAY.isoformat()})
-    bad = _post_api(client, world.worker, path, {"on": TOMORROW.isoformat()})
+    refused = _post_api(client, world.member_user, path, {"on": timezone.localdate().isoformat()})
+    hidden = _post_api(client, world.outsider, path, {"on": timezone.localdate().isoformat()})
+    bad = _post_api(client, world.worker, path, {"on": day_tomorrow().isoformat()})
     unchanged = _closed_on(studio)
-    response = _post_api(client, world.worker, path, {"on": TODAY.isoformat()})
-    twice = _post_api(client, world.worker, path, {"on": TODAY.isoformat()})
+    response = _post_api(client, world.worker, path, {"on": timezone.localdate().isoformat()})
+    twice = _post_api(client, world.worker, path, {"on": timezone.localdate().isoformat()})
 
     assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
     assert hidden.status_code == 404
     assert (bad.status_code, bad.json()["message"]) == (400, "撤销日期不能晚于今天。")
     assert unchanged is None
     assert (response.status_code, response.json()["code"]) == (200, studio.code)
-    assert (twice.status_code, twice.json()["message"]) == (400, f"该工作室已于{TODAY}撤销。")
-    assert _closed_on(studio) == TODAY
+    assert (twice.status_code, twice.json()["message"]) == (400, f"该工作室已于{timezone.localdate()}撤销。")
+    assert _closed_on(studio) == timezone.localdate()
 
 
 # --- a case is withdrawn from the excellent cases -------------------------------------------------------

@@ -24,8 +24,6 @@ from qixin.improve.models import (
     SavingsStatus,
 )
 
-TODAY = timezone.localdate()
-
 
 def _campaign(world, **extra):
     return services.campaign_create(
@@ -242,7 +240,7 @@ def test_party_worker_changes_an_alliance_and_a_new_leader_joins_it(world, make)
         ["C-1", "C-2"],
         ["E001", "E004"],
     )
-    assert alliance.memberships.get(person=world.member2).joined_on == TODAY
+    assert alliance.memberships.get(person=world.member2).joined_on == timezone.localdate()
     assert _updates(alliance) == [
         {
             "name": ["总装能耗联盟", "总装降本联盟"],
@@ -365,7 +363,7 @@ def test_a_secretary_cannot_bring_in_a_branch_they_do_not_manage(world, make):
 
 def test_a_dissolved_alliance_is_not_changed(world, make):
     alliance = _alliance(world, make)
-    services.alliance_dissolve(actor=world.worker, alliance=alliance, on=TODAY)
+    services.alliance_dissolve(actor=world.worker, alliance=alliance, on=timezone.localdate())
     stored = _stored_alliance(alliance)
 
     with pytest.raises(ApplicationError) as refused:
@@ -653,9 +651,9 @@ def test_saving_a_project_unchanged_writes_no_audit_entry(world, make):
 def test_a_project_keeps_its_dissolved_alliance_but_cannot_join_one(world, make):
     kept = _alliance(world, make)
     project = make.project(alliances=[kept])
-    services.alliance_dissolve(actor=world.worker, alliance=kept, on=TODAY)
+    services.alliance_dissolve(actor=world.worker, alliance=kept, on=timezone.localdate())
     joined = _alliance(world, make, name="总装物流联盟")
-    services.alliance_dissolve(actor=world.worker, alliance=joined, on=TODAY)
+    services.alliance_dissolve(actor=world.worker, alliance=joined, on=timezone.localdate())
 
     services.project_update(
         actor=world.worker, project=project, **{**_project_values(project), "title": "空压机变频"}
@@ -849,14 +847,14 @@ def test_team_corrects_a_pending_claim_and_the_change_is_audited(world, make):
         actor=make.fresh(world.member_user),
         entry=entry,
         amount="1200.50",
-        occurred_on=TODAY,
+        occurred_on=timezone.localdate(),
         description=" 空压机夜间节电 ",
         evidence="电表读数（复核）",
     )
 
     assert _stored_claim(entry) == (
         Decimal("1200.50"),
-        TODAY,
+        timezone.localdate(),
         "空压机夜间节电",
         "电表读数（复核）",
         SavingsStatus.CLAIMED,
@@ -865,7 +863,7 @@ def test_team_corrects_a_pending_claim_and_the_change_is_audited(world, make):
     assert _updates(entry) == [
         {
             "amount": ["1000.00", "1200.50"],
-            "occurred_on": [make.start.isoformat(), TODAY.isoformat()],
+            "occurred_on": [make.start.isoformat(), timezone.localdate().isoformat()],
             "description": ["空压机节电", "空压机夜间节电"],
             "evidence": ["电表读数", "电表读数（复核）"],
         }
@@ -879,7 +877,9 @@ def test_who_corrects_a_claim_becomes_its_claimant_and_cannot_verify_it(world, m
         actor=world.admin, entry=entry, **{**_claim_values(entry), "amount": "9000"}
     )
     with pytest.raises(ApplicationError) as refused:
-        services.savings_verify(actor=world.admin, entry=entry, verified_on=TODAY, note="凭证 001")
+        services.savings_verify(
+            actor=world.admin, entry=entry, verified_on=timezone.localdate(), note="凭证 001"
+        )
 
     assert _updates(entry) == [{"amount": ["1000.00", "9000.00"], "claimed_by": ["E001", "root"]}]
     assert refused.value.status == 403
@@ -892,7 +892,11 @@ def test_who_corrects_a_claim_becomes_its_claimant_and_cannot_verify_it(world, m
         ({"amount": "0"}, "invalid", "节约金额必须大于零；更正已核定的金额请由财务冲销。"),
         ({"amount": "1.005"}, "invalid", "节约金额最多保留两位小数（到分）。"),
         ({"description": "  "}, "invalid", "请说明节约的内容。"),
-        ({"occurred_on": TODAY + dt.timedelta(days=1)}, "future_date", "节约实现日期不能晚于今天。"),
+        (
+            {"occurred_on": timezone.localdate() + dt.timedelta(days=1)},
+            "future_date",
+            "节约实现日期不能晚于今天。",
+        ),
     ],
 )
 def test_a_bad_claim_correction_names_the_field_and_changes_nothing(world, make, change, code, message):

@@ -13,7 +13,6 @@ from qixin.life import services
 from qixin.life.models import MeetingKind
 
 STAFF_REFUSED = ("member", "employee", "other_secretary")
-TODAY = timezone.localdate()
 
 # url name: (the record its pk names, who may not take it, values that pass its form)
 ACTIONS: dict[str, tuple[str, tuple[str, ...], dict[str, str]]] = {
@@ -21,12 +20,12 @@ ACTIONS: dict[str, tuple[str, tuple[str, ...], dict[str, str]]] = {
     "life:resolution_add": (
         "life_held",
         STAFF_REFUSED,
-        {"text": "开展结对帮扶", "voted": "", "owner": "", "due_on": str(TODAY)},
+        {"text": "开展结对帮扶", "voted": "", "owner": "", "due_on": str(timezone.localdate())},
     ),
     "life:resolution_follow_up": (
         "life_resolution",
         STAFF_REFUSED,
-        {"follow_up": "已落实", "done_on": str(TODAY)},
+        {"follow_up": "已落实", "done_on": str(timezone.localdate())},
     ),
     # A file cannot be among the values posted: refused before its form is read.
     "life:attachment_add": ("life_held", STAFF_REFUSED, {}),

@@ -20,7 +20,6 @@ from qixin.mobilize import services
 from qixin.mobilize.models import Assignment, Mission, Team, TeamMember
 
 D = dt.date
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -87,7 +86,7 @@ def test_a_team_is_corrected_and_a_new_leader_joins_it(world, team):
     team = Team.objects.get(pk=team.pk)
     assert (team.name, team.display_kind, team.leader) == ("防疫一组", "青年突击队", world["m2"])
     joined = TeamMember.objects.get(team=team, person=world["m2"]).joined_on
-    assert joined == max(TODAY, D(2026, 2, 1))
+    assert joined == max(timezone.localdate(), D(2026, 2, 1))
     assert _audited("update", team) == [
         {
             "name": ["一号小组", "防疫一组"],
@@ -248,7 +247,7 @@ def test_mission_create_keeps_the_same_rules(world):
             name=" ",
             kind="先锋行动",
             goal="x",
-            starts_on=TODAY,
+            starts_on=timezone.localdate(),
         )
 
     assert refused.value.message == "请填写任务名称。"
@@ -442,7 +441,7 @@ def test_a_deployment_becomes_a_deed_linked_to_it(world, brand, mission):
 
 def test_a_deployment_becomes_a_deed_once_and_not_before_it_begins(world, brand):
     deployment = _deploy(world)
-    later = _deploy(world, person="m2", starts_on=TODAY + dt.timedelta(days=3), ends_on=None)
+    later = _deploy(world, person="m2", starts_on=timezone.localdate() + dt.timedelta(days=3), ends_on=None)
     services.deployment_to_deed(actor=world["secretary"], deployment=deployment, pillars=[])
 
     with pytest.raises(ApplicationError) as twice:

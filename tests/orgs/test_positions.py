@@ -17,7 +17,6 @@ from qixin.people.services import membership_set_standing
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 START = D(2024, 1, 1)
 
 
@@ -41,7 +40,7 @@ def world():
         "full": person(b1, "F1", category="正式党员", name="张正式", joined=D(2015, 7, 1)),
         "full2": person(b1, "F2", category="正式党员", name="赵接任", joined=D(2012, 7, 1)),
         "probationary": person(
-            b1, "P1", category="预备党员", name="李预备", joined=TODAY - dt.timedelta(days=90)
+            b1, "P1", category="预备党员", name="李预备", joined=timezone.localdate() - dt.timedelta(days=90)
         ),
         "suspended": suspended,
         "employee": person(b1, "E1", name="周群众"),
@@ -75,7 +74,9 @@ def refused(match: str, org_, who, title=PositionTitle.SECRETARY, **kwargs) -> A
     ],
 )
 def test_a_probationary_member_cannot_hold_an_elected_post(world, title):
-    error = refused("李预备是预备党员", world["b1"], world["probationary"], title, started_on=TODAY)
+    error = refused(
+        "李预备是预备党员", world["b1"], world["probationary"], title, started_on=timezone.localdate()
+    )
     assert error.code == "not_eligible"
     assert "没有表决权、选举权和被选举权" in error.message
 
@@ -86,7 +87,7 @@ def test_a_custom_committee_post_is_elected_too(world):
         world["b1"],
         world["probationary"],
         PositionTitle.CUSTOM,
-        started_on=TODAY,
+        started_on=timezone.localdate(),
         custom_title="青年委员",
     )
     assert error.code == "not_eligible"
@@ -115,9 +116,15 @@ def test_a_full_member_is_appointed_and_the_appointment_audited(world):
 
 
 def test_a_probationary_member_may_lead_a_party_group_or_hold_a_non_elected_post(world):
-    leader = assign(world["group"], world["probationary"], PositionTitle.GROUP_LEADER, started_on=TODAY)
+    leader = assign(
+        world["group"], world["probationary"], PositionTitle.GROUP_LEADER, started_on=timezone.localdate()
+    )
     liaison = assign(
-        world["b1"], world["probationary"], PositionTitle.CUSTOM, started_on=TODAY, custom_title="联络员"
+        world["b1"],
+        world["probationary"],
+        PositionTitle.CUSTOM,
+        started_on=timezone.localdate(),
+        custom_title="联络员",
     )
     assert (leader.display_title, liaison.display_title, liaison.is_committee) == (
         "党小组长",
@@ -142,7 +149,12 @@ def test_only_a_member_of_the_organization_is_appointed(world):
 
 
 def test_start_dates_in_the_future_or_before_the_organization_are_refused(world):
-    refused("任职日期不能晚于今天", world["b1"], world["full"], started_on=TODAY + dt.timedelta(days=1))
+    refused(
+        "任职日期不能晚于今天",
+        world["b1"],
+        world["full"],
+        started_on=timezone.localdate() + dt.timedelta(days=1),
+    )
     refused(
         f"任职日期不能早于“第一党支部”的成立日期{FOUNDED}",
         world["b1"],

@@ -14,8 +14,6 @@ from qixin.orgs.models import Election, OrgKind, Position, PositionTitle
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
 def world():
@@ -24,7 +22,9 @@ def world():
     group = org(b1, "B1-G", OrgKind.GROUP, "第一党小组")
     full = person(b1, "F1", category="正式党员", name="张正式")
     member = person(b1, "M1", category="正式党员", name="马党员")
-    probationary = person(b1, "P1", category="预备党员", name="李预备", joined=TODAY - dt.timedelta(days=30))
+    probationary = person(
+        b1, "P1", category="预备党员", name="李预备", joined=timezone.localdate() - dt.timedelta(days=30)
+    )
     other_secretary = person(b2, "S2", category="正式党员", name="孙书记")
     services.position_assign(
         actor=system_user(), org=b2, person_id=other_secretary.pk, title="secretary", started_on=D(2024, 1, 1)
@@ -92,7 +92,7 @@ def test_a_probationary_member_is_refused_with_the_reason(client, world):
         world["admin"],
         "post",
         f"/{pk}/positions",
-        SECRETARY | {"employee_no": "P1", "started_on": str(TODAY)},
+        SECRETARY | {"employee_no": "P1", "started_on": str(timezone.localdate())},
     )
     assert refused.status_code == 400
     assert refused.json()["code"] == "not_eligible"
@@ -119,7 +119,7 @@ def test_bad_input_is_refused_and_changes_nothing(client, world):
         world["admin"],
         "post",
         f"/{pk}/positions",
-        SECRETARY | {"started_on": str(TODAY + dt.timedelta(days=1))},
+        SECRETARY | {"started_on": str(timezone.localdate() + dt.timedelta(days=1))},
     )
     assert future.status_code == 400
     assert future.json()["code"] == "future_date"
@@ -192,7 +192,11 @@ def test_election_refusals(client, world):
     assert group.status_code == 400
     assert "党小组不进行换届选举" in text(group)
     future = call(
-        client, world["admin"], "post", f"/{pk}/elections", {"held_on": str(TODAY + dt.timedelta(days=3))}
+        client,
+        world["admin"],
+        "post",
+        f"/{pk}/elections",
+        {"held_on": str(timezone.localdate() + dt.timedelta(days=3))},
     )
     assert future.status_code == 400
     assert Election.objects.filter(organization=world["b1"]).count() == 1

@@ -24,7 +24,6 @@ from qixin.orgs.models import OrgKind, Position
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
@@ -36,7 +35,7 @@ def world():
     person(b1, "F1", category="正式党员", name="张正式")
     person(b1, "F2", category="正式党员", name="赵接任")
     person(b1, "F3", category="正式党员", name="钱委员")
-    person(b1, "P1", category="预备党员", name="李预备", joined=TODAY - dt.timedelta(days=30))
+    person(b1, "P1", category="预备党员", name="李预备", joined=timezone.localdate() - dt.timedelta(days=30))
     person(b2, "O1", category="正式党员", name="孙外支")
     return {"b1": b1, "b2": b2}
 
@@ -45,8 +44,8 @@ GOOD = [
     ["B1", "F1", "书记", "", "2018-03-01", "2021-03-01"],
     ["B1", "F2", "书记", "", "2021-03-01", ""],
     ["B1", "F3", "组织委员", "", "2021-03-01", ""],
-    ["B1-G", "P1", "党小组长", "", str(TODAY), ""],
-    ["B1", "P1", "其他", "联络员", str(TODAY), ""],
+    ["B1-G", "P1", "党小组长", "", str(timezone.localdate()), ""],
+    ["B1", "P1", "其他", "联络员", str(timezone.localdate()), ""],
     ["B2", "O1", "书记", "", "2022-01-01", ""],
 ]
 
@@ -90,8 +89,8 @@ def test_a_good_file_creates_every_term(world):
         ("B1", "F1", "secretary", D(2018, 3, 1), D(2021, 3, 1)),
         ("B1", "F2", "secretary", D(2021, 3, 1), None),
         ("B1", "F3", "organization", D(2021, 3, 1), None),
-        ("B1", "P1", "custom", TODAY, None),
-        ("B1-G", "P1", "group_leader", TODAY, None),
+        ("B1", "P1", "custom", timezone.localdate(), None),
+        ("B1-G", "P1", "group_leader", timezone.localdate(), None),
         ("B2", "O1", "secretary", D(2022, 1, 1), None),
     ]
     assert AuditEntry.objects.filter(action="import", model="orgs.Position").count() == 1
@@ -106,7 +105,7 @@ def test_a_dry_run_writes_nothing(world):
 def test_every_problem_is_reported_with_row_and_column_and_nothing_is_written(world):
     rows = [
         ["B1", "F1", "书记", "", "2021-03-01", ""],  # 2: fine on its own
-        ["B1", "P1", "副书记", "", str(TODAY), ""],  # 3: probationary
+        ["B1", "P1", "副书记", "", str(timezone.localdate()), ""],  # 3: probationary
         ["NOPE", "F2", "委员", "", "2021-03-01", ""],  # 4: unknown organization
         ["B1", "X9", "委员", "", "2021-03-01", ""],  # 5: unknown person
         ["B1", "F3", "主任", "", "2021-03-01", ""],  # 6: unknown title
@@ -243,7 +242,7 @@ def test_the_cli_imports_exports_and_writes_a_template(world, tmp_path):
     assert template.read_text(encoding="utf-8-sig").splitlines()[0] == ",".join(POSITION_HEADERS)
 
     bad = tmp_path / "坏.csv"
-    bad.write_bytes(csv_bytes([["B1", "P1", "书记", "", str(TODAY), ""]]))
+    bad.write_bytes(csv_bytes([["B1", "P1", "书记", "", str(timezone.localdate()), ""]]))
     refused = CliRunner().invoke(cli, ["import", "positions", str(bad)])
     assert refused.exit_code == 1
     assert "第2行，“工号”列：李预备是预备党员" in refused.output

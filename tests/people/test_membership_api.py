@@ -15,16 +15,20 @@ from qixin.people.models import Membership, Person
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-JOINED = add_years(TODAY, -1) - dt.timedelta(days=10)
-DUE = add_years(JOINED, 1)
+
+def day_joined() -> dt.date:
+    return add_years(timezone.localdate(), -1) - dt.timedelta(days=10)
+
+
+def day_due() -> dt.date:
+    return add_years(day_joined(), 1)
 
 
 @pytest.fixture
 def world():
     root = org(None, "R", OrgKind.COMMITTEE)
     b1, b2 = org(root, "B1", name="第一党支部"), org(root, "B2", name="第二党支部")
-    probationary = person(b1, "P1", category="预备党员", joined=JOINED)
+    probationary = person(b1, "P1", category="预备党员", joined=day_joined())
     employee = person(b1, "E1")
     full = person(b1, "F1", category="正式党员", joined=D(2015, 7, 1))
     outsider = person(b2, "O1", category="正式党员")
@@ -53,18 +57,26 @@ def text(response) -> str:
     return json.dumps(response.json(), ensure_ascii=False)
 
 
-EXTEND = {
-    "months": 6,
-    "decided_on": DUE.isoformat(),
-    "approved_on": DUE.isoformat(),
-    "reason": "需要继续考察",
-}
-CANCEL = {"decided_on": DUE.isoformat(), "approved_on": TODAY.isoformat(), "reason": "不具备党员条件"}
+def extend_body() -> dict[str, object]:
+    return {
+        "months": 6,
+        "decided_on": day_due().isoformat(),
+        "approved_on": day_due().isoformat(),
+        "reason": "需要继续考察",
+    }
+
+
+def cancel_body() -> dict[str, object]:
+    return {
+        "decided_on": day_due().isoformat(),
+        "approved_on": timezone.localdate().isoformat(),
+        "reason": "不具备党员条件",
+    }
 
 
 def test_admit_records_a_probationary_member(client, world):
     pk = world["employee"].pk
-    joined = TODAY - dt.timedelta(days=3)
+    joined = timezone.localdate() - dt.timedelta(days=3)
     done = post(
         client,
         world["admin"],
@@ -107,81 +119,89 @@ def test_admit_refuses_bad_input_and_changes_nothing(client, world):
 
 def test_confirm_full_on_the_due_date_and_not_before(client, world):
     pk = world["probationary"].pk
-    early = post(client, world["admin"], pk, "confirm-full", {"full_on": str(DUE - dt.timedelta(days=1))})
+    early = post(
+        client, world["admin"], pk, "confirm-full", {"full_on": str(day_due() - dt.timedelta(days=1))}
+    )
     assert early.status_code == 400
     assert early.json()["code"] == "probation_not_over"
     assert Membership.objects.get(person_id=pk).category == "预备党员"
-    done = post(client, world["admin"], pk, "confirm-full", {"full_on": str(DUE)})
+    done = post(client, world["admin"], pk, "confirm-full", {"full_on": str(day_due())})
     assert done.status_code == 200
     assert (done.json()["membership"]["category"], done.json()["membership"]["full_on"]) == (
         "正式党员",
-        str(DUE),
+        str(day_due()),
     )
     assert done.json()["membership"]["probation_due"] is None
 
 
 def test_extend_probation_and_its_refusals(client, world):
     pk = world["probationary"].pk
-    too_long = post(client, world["admin"], pk, "extend-probation", EXTEND | {"months": 13})
+    too_long = post(client, world["admin"], pk, "extend-probation", extend_body() | {"months": 13})
     assert too_long.status_code == 400
     assert "延长预备期应为6至12个月" in text(too_long)
-    no_reason = post(client, world["admin"], pk, "extend-probation", EXTEND | {"reason": ""})
+    no_reason = post(client, world["admin"], pk, "extend-probation", extend_body() | {"reason": ""})
     assert no_reason.status_code == 422
     assert Membership.objects.get(person_id=pk).probation_extended_until is None
 
-    done = post(client, world["admin"], pk, "extend-probation", EXTEND)
+    done = post(client, world["admin"], pk, "extend-probation", extend_body())
     assert done.status_code == 200
     out = done.json()["membership"]
-    until = add_months(DUE, 6).isoformat()
+    until = add_months(day_due(), 6).isoformat()
     assert (out["probation_due"], out["probation_extended_until"], out["probation_extension_reason"]) == (
         until,
         until,
         "需要继续考察",
     )
-    second = post(client, world["admin"], pk, "extend-probation", EXTEND)
+    second = post(client, world["admin"], pk, "extend-probation", extend_body())
     assert second.status_code == 400
     assert second.json()["code"] == "already_extended"
 
-    full = post(client, world["admin"], world["full"].pk, "extend-probation", EXTEND)
+    full = post(client, world["admin"], world["full"].pk, "extend-probation", extend_body())
     assert full.status_code == 400
     assert full.json()["code"] == "not_probationary"
 
 
 def test_cancel_probation_ends_the_membership(client, world):
     pk = world["probationary"].pk
-    late = post(client, world["admin"], pk, "cancel-probation", CANCEL | {"approved_on": "2099-01-01"})
+    late = post(client, world["admin"], pk, "cancel-probation", cancel_body() | {"approved_on": "2099-01-01"})
     assert late.status_code == 400
     assert "上级批准日期不能晚于今天" in text(late)
     assert Membership.objects.get(person_id=pk).ended_on is None
 
-    done = post(client, world["admin"], pk, "cancel-probation", CANCEL)
+    done = post(client, world["admin"], pk, "cancel-probation", cancel_body())
     assert done.status_code == 200
     assert (done.json()["membership"], done.json()["category"]) == (None, "群众")
     m = Membership.objects.get(person_id=pk)
-    assert (m.ended_on, m.end_reason, m.end_note) == (TODAY, "取消预备党员资格", "不具备党员条件")
+    assert (m.ended_on, m.end_reason, m.end_note) == (
+        timezone.localdate(),
+        "取消预备党员资格",
+        "不具备党员条件",
+    )
 
 
 def test_leave_and_its_refusals(client, world):
     pk = world["employee"].pk
-    bad_status = post(client, world["admin"], pk, "leave", {"on": str(TODAY), "status": "在职"})
+    bad_status = post(
+        client, world["admin"], pk, "leave", {"on": str(timezone.localdate()), "status": "在职"}
+    )
     assert bad_status.status_code == 422
     future = post(client, world["admin"], pk, "leave", {"on": "2099-01-01", "status": "退休"})
     assert future.status_code == 400
     assert "不晚于今天" in text(future)
     assert Person.objects.get(pk=pk).employment_status == "在职"
-    done = post(client, world["admin"], pk, "leave", {"on": str(TODAY), "status": "退休"})
+    done = post(client, world["admin"], pk, "leave", {"on": str(timezone.localdate()), "status": "退休"})
     assert done.status_code == 200
-    assert (done.json()["employment_status"], done.json()["left_on"]) == ("退休", str(TODAY))
+    assert (done.json()["employment_status"], done.json()["left_on"]) == ("退休", str(timezone.localdate()))
 
 
 @pytest.mark.parametrize(
     ("action", "body", "target"),
     [
         ("admit", {"branch_code": "B1", "category": "预备党员", "joined_on": "2026-01-05"}, "employee"),
-        ("confirm-full", {"full_on": DUE.isoformat()}, "probationary"),
-        ("extend-probation", EXTEND, "probationary"),
-        ("cancel-probation", CANCEL, "probationary"),
-        ("leave", {"on": TODAY.isoformat(), "status": "离职"}, "employee"),
+        ("confirm-full", {"full_on": day_due().isoformat()}, "probationary"),
+        ("extend-probation", extend_body(), "probationary"),
+        ("cancel-probation", cancel_body(), "probationary"),
+        ("leave", {"on": timezone.localdate().isoformat(), "status": "离职"}, "employee"),
     ],
 )
 def test_who_may_not_manage_the_branch_is_refused_and_nothing_changes(client, world, action, body, target):

@@ -26,21 +26,34 @@ from qixin.people.services import (
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
 # A probation that was over ten days ago, and one that has a month to run.
-JOINED = add_years(TODAY, -1) - dt.timedelta(days=10)
-DUE = add_years(JOINED, 1)
-FRESH = TODAY - dt.timedelta(days=30)
-DECIDED = DUE + dt.timedelta(days=2)
-APPROVED = DUE + dt.timedelta(days=5)
+def day_joined() -> dt.date:
+    return add_years(timezone.localdate(), -1) - dt.timedelta(days=10)
+
+
+def day_due() -> dt.date:
+    return add_years(day_joined(), 1)
+
+
+def day_fresh() -> dt.date:
+    return timezone.localdate() - dt.timedelta(days=30)
+
+
+def day_decided() -> dt.date:
+    return day_due() + dt.timedelta(days=2)
+
+
+def day_approved() -> dt.date:
+    return day_due() + dt.timedelta(days=5)
 
 
 @pytest.fixture
 def world():
     root = org(None, "R", OrgKind.COMMITTEE)
     b1, b2 = org(root, "B1", name="第一党支部"), org(root, "B2", name="第二党支部")
-    probationary = person(b1, "P1", name="张预备", category="预备党员", joined=JOINED)
-    fresh = person(b1, "P2", category="预备党员", joined=FRESH)
+    probationary = person(b1, "P1", name="张预备", category="预备党员", joined=day_joined())
+    fresh = person(b1, "P2", category="预备党员", joined=day_fresh())
     full = person(b1, "F1", category="正式党员", joined=D(2015, 7, 1))
     secretary = person(b1, "S1", category="正式党员", joined=D(2012, 7, 1))
     org_services.position_assign(
@@ -64,13 +77,20 @@ def world():
     }
 
 
-def extend(membership, months=6, decided_on=DECIDED, approved_on=APPROVED, reason="需要继续考察", actor=None):
+def extend(
+    membership,
+    months=6,
+    decided_on=None,
+    approved_on=None,
+    reason="需要继续考察",
+    actor=None,
+):
     return membership_extend_probation(
         actor=actor or system_user(),
         membership=membership,
         months=months,
-        decided_on=decided_on,
-        approved_on=approved_on,
+        decided_on=decided_on or day_decided(),
+        approved_on=approved_on or day_approved(),
         reason=reason,
     )
 
@@ -101,11 +121,11 @@ def refused(call, message):
 def test_an_extension_of_six_to_twelve_months_runs_on_from_the_end_of_probation(world, months):
     m = world["membership"]
     extend(m, months=months)
-    assert extension_of(m) == (add_months(DUE, months), DECIDED, APPROVED, "需要继续考察")
+    assert extension_of(m) == (add_months(day_due(), months), day_decided(), day_approved(), "需要继续考察")
     entry = AuditEntry.objects.get(action="extend_probation", object_pk=str(m.pk))
     assert entry.changes["months"] == months
     assert entry.changes["reason"] == "需要继续考察"
-    assert m.probation_due == add_months(DUE, months)
+    assert m.probation_due == add_months(day_due(), months)
 
 
 @pytest.mark.parametrize("months", [5, 13])
@@ -120,7 +140,7 @@ def test_a_probation_is_extended_only_once(world):
     m = world["membership"]
     extend(m, months=6)
     refused(lambda: extend(m, months=6), "预备期只能延长一次")
-    assert extension_of(m) == (add_months(DUE, 6), DECIDED, APPROVED, "需要继续考察")
+    assert extension_of(m) == (add_months(day_due(), 6), day_decided(), day_approved(), "需要继续考察")
     assert AuditEntry.objects.filter(action="extend_probation").count() == 1
 
 
@@ -129,7 +149,7 @@ def test_only_a_current_probationary_member_can_be_extended(world):
     refused(lambda: extend(full), "只有在册预备党员才能延长预备期")
     assert extension_of(full) == NOT_EXTENDED
     m = world["membership"]
-    membership_end(actor=system_user(), membership=m, on=TODAY, reason="转出")
+    membership_end(actor=system_user(), membership=m, on=timezone.localdate(), reason="转出")
     refused(lambda: extend(m), "只有在册预备党员才能延长预备期")
     assert extension_of(m) == NOT_EXTENDED
 
@@ -137,10 +157,10 @@ def test_only_a_current_probationary_member_can_be_extended(world):
 @pytest.mark.parametrize(
     ("dates", "message"),
     [
-        ({"decided_on": TODAY + dt.timedelta(days=1)}, "支部大会日期不能晚于今天"),
-        ({"decided_on": JOINED - dt.timedelta(days=1)}, "支部大会日期不能早于入党日期"),
-        ({"approved_on": DECIDED - dt.timedelta(days=1)}, "上级批准日期不能早于支部大会日期"),
-        ({"approved_on": TODAY + dt.timedelta(days=1)}, "上级批准日期不能晚于今天"),
+        ({"decided_on": timezone.localdate() + dt.timedelta(days=1)}, "支部大会日期不能晚于今天"),
+        ({"decided_on": day_joined() - dt.timedelta(days=1)}, "支部大会日期不能早于入党日期"),
+        ({"approved_on": day_decided() - dt.timedelta(days=1)}, "上级批准日期不能早于支部大会日期"),
+        ({"approved_on": timezone.localdate() + dt.timedelta(days=1)}, "上级批准日期不能晚于今天"),
         ({"reason": "  "}, "请填写原因"),
     ],
 )
@@ -162,7 +182,7 @@ def test_the_extension_bounds_are_rules_an_organization_may_override(world):
     refused(lambda: extend(m, months=12), "延长预备期应为3至9个月")
     assert extension_of(m) == NOT_EXTENDED
     extend(m, months=3)
-    assert extension_of(m)[0] == add_months(DUE, 3)
+    assert extension_of(m)[0] == add_months(day_due(), 3)
 
 
 def test_someone_who_does_not_manage_the_branch_cannot_extend(world):
@@ -172,7 +192,7 @@ def test_someone_who_does_not_manage_the_branch_cannot_extend(world):
             extend(m, actor=user)
     assert extension_of(m) == NOT_EXTENDED
     extend(m, actor=world["secretary"])
-    assert extension_of(m)[0] == add_months(DUE, 6)
+    assert extension_of(m)[0] == add_months(day_due(), 6)
 
 
 # --- 预备期满 -------------------------------------------------------------------------------------
@@ -180,14 +200,14 @@ def test_someone_who_does_not_manage_the_branch_cannot_extend(world):
 
 def test_the_probation_lasts_the_rule_of_the_branch(world):
     m = world["membership"]
-    assert m.probation_due == DUE
+    assert m.probation_due == day_due()
     RuleOverride.objects.create(
         organization=world["root"], key="member.probation_years", value=2, effective_from=D(2020, 1, 1)
     )
     m = Membership.objects.get(pk=m.pk)
-    assert m.probation_due == add_years(JOINED, 2)
+    assert m.probation_due == add_years(day_joined(), 2)
     assert selectors.person_page_for(actor=system_user(), pk=m.person_id).probation_due == add_years(
-        JOINED, 2
+        day_joined(), 2
     )
     assert world["full"].probation_due is None
 
@@ -198,13 +218,13 @@ def test_the_probation_lasts_the_rule_of_the_branch(world):
 def test_confirming_before_the_probation_is_over_is_refused(world):
     fresh = world["fresh"]
     refused(
-        lambda: membership_confirm_full(actor=system_user(), membership=fresh, full_on=TODAY),
-        f"预备期到{add_years(FRESH, 1):%Y年%m月%d日}才满",
+        lambda: membership_confirm_full(actor=system_user(), membership=fresh, full_on=timezone.localdate()),
+        f"预备期到{add_years(day_fresh(), 1):%Y年%m月%d日}才满",
     )
     m = world["membership"]
     refused(
         lambda: membership_confirm_full(
-            actor=system_user(), membership=m, full_on=DUE - dt.timedelta(days=1)
+            actor=system_user(), membership=m, full_on=day_due() - dt.timedelta(days=1)
         ),
         "预备期满后才能讨论转正",
     )
@@ -213,14 +233,14 @@ def test_confirming_before_the_probation_is_over_is_refused(world):
         assert (membership.category, membership.full_on) == ("预备党员", None)
     assert not AuditEntry.objects.filter(action="confirm_full").exists()
 
-    membership_confirm_full(actor=system_user(), membership=m, full_on=DUE)
+    membership_confirm_full(actor=system_user(), membership=m, full_on=day_due())
     m.refresh_from_db()
-    assert (m.category, m.full_on, m.probation_due) == ("正式党员", DUE, None)
+    assert (m.category, m.full_on, m.probation_due) == ("正式党员", day_due(), None)
 
 
 def test_after_an_extension_confirming_waits_for_the_extended_date(world):
     """A member admitted two years ago and extended by six months: full from 18 months on."""
-    joined = add_years(TODAY, -2)
+    joined = add_years(timezone.localdate(), -2)
     member = person(world["b1"], "P3", category="预备党员", joined=joined)
     m = Membership.objects.get(person=member)
     extend(m, months=6, decided_on=add_years(joined, 1), approved_on=add_years(joined, 1))
@@ -244,16 +264,16 @@ def test_cancelling_ends_the_membership_with_its_reason_and_keeps_it(world):
     membership_cancel_probation(
         actor=world["secretary"],
         membership=m,
-        decided_on=DECIDED,
-        approved_on=APPROVED,
+        decided_on=day_decided(),
+        approved_on=day_approved(),
         reason="不履行党员义务",
     )
     m.refresh_from_db()
     assert (m.ended_on, m.end_reason, m.end_decided_on, m.end_approved_on, m.end_note) == (
-        APPROVED,
+        day_approved(),
         "取消预备党员资格",
-        DECIDED,
-        APPROVED,
+        day_decided(),
+        day_approved(),
         "不履行党员义务",
     )
     assert list(Membership.objects.filter(person=world["probationary"]).values_list("pk", flat=True)) == [
@@ -270,7 +290,11 @@ def test_only_a_current_probationary_member_can_be_cancelled(world):
     full = world["full"]
     refused(
         lambda: membership_cancel_probation(
-            actor=system_user(), membership=full, decided_on=DECIDED, approved_on=APPROVED, reason="x"
+            actor=system_user(),
+            membership=full,
+            decided_on=day_decided(),
+            approved_on=day_approved(),
+            reason="x",
         ),
         "只有在册预备党员才能取消预备党员资格",
     )
@@ -281,12 +305,14 @@ def test_only_a_current_probationary_member_can_be_cancelled(world):
 def test_cancelling_without_the_vote_and_approval_is_refused(world):
     m = world["membership"]
     refused(
-        lambda: membership_end(actor=system_user(), membership=m, on=TODAY, reason="取消预备党员资格"),
+        lambda: membership_end(
+            actor=system_user(), membership=m, on=timezone.localdate(), reason="取消预备党员资格"
+        ),
         "须经支部大会讨论通过和上级党组织批准",
     )
     refused(
         lambda: membership_cancel_probation(
-            actor=system_user(), membership=m, decided_on=DECIDED, approved_on=APPROVED, reason=""
+            actor=system_user(), membership=m, decided_on=day_decided(), approved_on=day_approved(), reason=""
         ),
         "请填写原因",
     )
@@ -325,9 +351,9 @@ def test_the_page_shows_the_extended_probation(client, world):
     client.force_login(world["secretary"])
     pk = world["membership"].person_id
     before = client.get(reverse("people:detail", args=[pk])).content.decode()
-    assert f"{DUE.year}年{DUE.month}月{DUE.day}日" in before
+    assert f"{day_due().year}年{day_due().month}月{day_due().day}日" in before
     extend(world["membership"], months=6)
-    until = add_months(DUE, 6)
+    until = add_months(day_due(), 6)
     after = client.get(reverse("people:detail", args=[pk])).content.decode()
     assert "已延长预备期" in after
     assert f"延长至 {until.year}年{until.month}月{until.day}日" in after
@@ -342,8 +368,8 @@ def test_the_extend_page_saves_and_reports_bad_input(client, world):
     assert 'name="months" value="6"' in form  # the shortest extension the rules allow
     data = {
         "months": 13,
-        "decided_on": DECIDED.isoformat(),
-        "approved_on": APPROVED.isoformat(),
+        "decided_on": day_decided().isoformat(),
+        "approved_on": day_approved().isoformat(),
         "reason": "考察",
     }
     bad = client.post(url, data)
@@ -352,7 +378,7 @@ def test_the_extend_page_saves_and_reports_bad_input(client, world):
     assert extension_of(world["membership"]) == NOT_EXTENDED
     done = client.post(url, data | {"months": 12})
     assert done.status_code == 302
-    assert extension_of(world["membership"])[0] == add_months(DUE, 12)
+    assert extension_of(world["membership"])[0] == add_months(day_due(), 12)
 
 
 def test_the_cancel_page_ends_the_membership_and_shows_it_in_history(client, world):
@@ -360,7 +386,11 @@ def test_the_cancel_page_ends_the_membership_and_shows_it_in_history(client, wor
     pk = world["membership"].person_id
     done = client.post(
         reverse("people:cancel_probation", args=[pk]),
-        {"decided_on": DECIDED.isoformat(), "approved_on": APPROVED.isoformat(), "reason": "不具备党员条件"},
+        {
+            "decided_on": day_decided().isoformat(),
+            "approved_on": day_approved().isoformat(),
+            "reason": "不具备党员条件",
+        },
     )
     assert done.status_code == 302
     page = client.get(reverse("people:detail", args=[pk])).content.decode()
@@ -373,8 +403,8 @@ def test_the_probation_pages_refuse_who_does_not_manage(client, world):
     pk = world["membership"].person_id
     data = {
         "months": 6,
-        "decided_on": DECIDED.isoformat(),
-        "approved_on": APPROVED.isoformat(),
+        "decided_on": day_decided().isoformat(),
+        "approved_on": day_approved().isoformat(),
         "reason": "x",
     }
     client.force_login(world["member"])
