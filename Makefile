@@ -20,8 +20,9 @@ $(STAMP): pyproject.toml
 system-gettext:
 	@command -v msgfmt >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq gettext; }
 
+# The browser of the UI tests, with the Chinese fonts its pages and screenshots are drawn in.
 system-chromium:
-	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	@test -x $(CHROMIUM) && test -d /usr/share/fonts/opentype/noto || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; }
 
 messages: $(STAMP) system-gettext
 	@cd src/qixin && ../../$(BIN)/django-admin compilemessages --verbosity 0

@@ -23,3 +23,25 @@ document.addEventListener("htmx:afterSwap", (event) => {
     button.textContent = "▾";
   }
 });
+
+// On a phone, a table becomes a list of cards: each cell is labelled with its column's heading
+// (copied here from the table's own <th>, so no template repeats it). Tables whose heading spans
+// columns keep their grid and scroll sideways.
+function labelCells(root) {
+  root.querySelectorAll(".table-wrap > table").forEach((table) => {
+    const heads = table.tHead ? Array.from(table.tHead.rows[0]?.cells || []) : [];
+    if (!heads.length || table.tHead.rows.length > 1 || heads.some((th) => th.colSpan > 1)) return;
+    table.classList.add("stacks");
+    Array.from(table.tBodies).forEach((body) => {
+      Array.from(body.rows).forEach((row) => {
+        Array.from(row.cells).forEach((cell, i) => {
+          if (cell.colSpan === 1 && heads[i] && !cell.dataset.label) {
+            cell.dataset.label = heads[i].textContent.trim();
+          }
+        });
+      });
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", () => labelCells(document));
+document.addEventListener("htmx:afterSettle", (event) => labelCells(event.target.closest("main") || document));
