@@ -109,7 +109,8 @@ def test_the_menu_folds_into_one_button_on_a_phone(live_server, browser, branch_
     expect(menu).to_be_visible()
     box = page.locator("header.top").bounding_box()
     first, last = menu.locator("a").first.bounding_box(), menu.locator("a").last.bounding_box()
-    assert first["x"] == last["x"] and last["y"] > first["y"]  # one link under another
+    assert first["x"] == last["x"]
+    assert last["y"] > first["y"]
     assert box["width"] <= WIDTH
     menu.get_by_role("link", name="组织生活", exact=True).click()
     expect(page).to_have_url(f"{live_server.url}/life/")
@@ -125,7 +126,8 @@ def test_the_meeting_record_form_fits_a_phone_and_saves(live_server, browser, br
     for name in ("张晓明", "李小梅"):
         choice = page.get_by_label(f"{name}的出席情况")
         box = choice.bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTH
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= WIDTH
         choice.select_option(label="出席")
     page.get_by_label("欧阳建国的出席情况").select_option(label="请假")
     page.get_by_label("欧阳建国的请假事由").fill("出差")
