@@ -20,9 +20,10 @@ from qixin.orgs.models import OrgKind
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "e2e-secret-pass-2026"
 WIDTH = 390
+SCALE = 2
 PHONE = {
     "viewport": {"width": WIDTH, "height": 844},
-    "device_scale_factor": 2,
+    "device_scale_factor": SCALE,
     "is_mobile": True,
     "has_touch": True,
     "locale": "zh-CN",
@@ -86,7 +87,7 @@ def _fits(page, name, tmp_path):
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH, name
     shot = page.screenshot(full_page=True, path=str(tmp_path / f"{name}.png"))
     width, _ = Image.open(io.BytesIO(shot)).size
-    assert width == WIDTH * PHONE["device_scale_factor"], name
+    assert width == WIDTH * SCALE, name
 
 
 def _phone_login(browser, live_server, username):
