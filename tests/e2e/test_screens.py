@@ -1,5 +1,6 @@
-"""Staff pages on a 390 × 844 phone: the menu folds into one 菜单 button, tables become cards, and
-no page is wider than the screen (checked on the page and on its full-page screenshot)."""
+"""Pages fit their screens. Staff pages on a 390 × 844 phone: the menu folds into one 菜单 button,
+tables become cards, and no page is wider than the screen (checked on the page and on its full-page
+screenshot). On a 1366 px office screen, the compliance matrix fits without scrolling sideways."""
 
 import datetime as dt
 import io
@@ -159,3 +160,20 @@ def test_the_ticket_page_fits_a_phone(live_server, browser, branch_world, tmp_pa
     page.goto(f"{live_server.url}/care/tickets/{ticket.pk}/")
     expect(page.get_by_text("三号线工位风扇坏了").first).to_be_visible()
     _fits(page, "ticket", tmp_path)
+
+
+def test_the_compliance_matrix_fits_a_1366_px_screen(live_server, browser, branch_world):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "E001")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    branch = branch_world["meeting"].organization
+    page.goto(f"{live_server.url}/life/org/{branch.pk}/compliance/")
+    matrix = page.locator(".table-wrap:has(> #compliance)")
+    expect(matrix).to_contain_text("总装第一党支部")
+    assert matrix.evaluate("w => w.scrollWidth <= w.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    name = page.locator("#compliance tbody tr td").first.bounding_box()
+    assert name["width"] >= 100  # the organization's name is not squeezed into one character a line
