@@ -2,7 +2,8 @@
 page (bounded: a few addresses per view and argument shape) and fail on any 404 or 500.
 
 A page shows a link only when its reader may open it, asking the same predicate as the page it
-leads to; a link to what the reader may not see is a broken promise ("未找到该记录")."""
+leads to; a link to what the reader may not see is a broken promise ("未找到该记录"). On the way,
+every page is read for English dates and times ("Dec. 3, 2026", "p.m.") inside its Chinese text."""
 
 from __future__ import annotations
 
@@ -28,6 +29,13 @@ HREF = re.compile(r"""\bhref="([^"#]*)""")
 SKIP_PREFIXES = ("/static/", "/media/", "/logout", "/accounts/logout", "/api/")
 SKIP_SUFFIXES = (".xlsx", ".csv", ".docx", ".pdf", ".png", ".jpg", ".svg", ".ico", ".js", ".css")
 PER_SHAPE = 2  # addresses visited per (view, non-numeric arguments, query keys)
+# Django's English date words, as they appear when a date is formatted outside the Chinese locale.
+ENGLISH_DATE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\.? \d{1,2}\b"
+    r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|midnight|noon)\b|\b[ap]\.m\."
+)
+TAGS = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.S)
 MAX_PAGES = 400  # per role: the crawl ends by exhaustion well before; a bound, not a target
 
 
@@ -63,8 +71,11 @@ def _shape(address: str) -> tuple[str, ...] | None:
     return (match.view_name, *args, "?", *keys)
 
 
-def crawl(client: Client) -> tuple[list[tuple[str, str, int]], int]:
-    """(page linked from, address, status) of every broken link; and how many pages were opened."""
+def crawl(
+    client: Client, english: list[tuple[str, str]] | None = None
+) -> tuple[list[tuple[str, str, int]], int]:
+    """(page linked from, address, status) of every broken link; and how many pages were opened.
+    English date words found on a page are added to `english` as (address, words)."""
     seen: set[str] = {"/"}
     shapes: dict[tuple[str, ...] | None, int] = {}
     queue: deque[tuple[str, str]] = deque([("", "/")])
@@ -79,7 +90,10 @@ def crawl(client: Client) -> tuple[list[tuple[str, str, int]], int]:
             continue
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
-        for href in HREF.findall(response.content.decode()):
+        html = response.content.decode()
+        if english is not None:
+            english += [(address, m.group(0)) for m in ENGLISH_DATE.finditer(unescape(TAGS.sub(" ", html)))]
+        for href in HREF.findall(html):
             target = _normalized(href)
             if target is None or target in seen:
                 continue
@@ -96,10 +110,11 @@ def test_no_link_shown_to_any_demo_role_leads_to_a_404_or_a_500():
     logins = _seeded()
     assert {role for role, *_ in logins} >= {"系统管理员", "党务工作者", "支部书记", "党员", "员工"}
     failures = {}
+    english: list[tuple[str, str]] = []
     for role, username, _who in logins:
         client = Client()
         client.force_login(User.objects.get(username=username))
-        broken, opened = crawl(client)
+        broken, opened = crawl(client, english)
         assert opened > 10, (role, opened)  # the crawl went somewhere
         assert opened < MAX_PAGES, (role, "the crawl hit its bound: raise it or narrow PER_SHAPE")
         if broken:
@@ -109,3 +124,4 @@ def test_no_link_shown_to_any_demo_role_leads_to_a_404_or_a_500():
         for role, rows in failures.items()
         for source, address, status in rows
     )
+    assert not english, "English dates in Chinese pages: " + "; ".join(f"{a}: {w}" for a, w in english[:20])

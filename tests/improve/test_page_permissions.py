@@ -9,7 +9,7 @@ from django.urls import reverse
 from qixin.improve import services
 from qixin.improve.models import SavingsStatus
 
-from .conftest import START, fresh
+from .conftest import day_start, fresh
 from .test_suggestions import ORIGINAL
 
 DESKS = {
@@ -55,17 +55,21 @@ def _buttons(client, project) -> set[str]:
 def test_a_ledger_entry_offers_only_what_its_services_accept(client, world, make):
     project = make.project()
     entry = services.savings_claim(
-        actor=world.worker, project=project, amount=Decimal("100"), occurred_on=START, description="节电"
+        actor=world.worker,
+        project=project,
+        amount=Decimal("100"),
+        occurred_on=day_start(),
+        description="节电",
     )
     client.force_login(world.finance)
     assert _buttons(client, project) == {"savings_verify", "savings_reject"}
-    services.savings_verify(actor=fresh(world.finance), entry=entry, verified_on=START, note="凭证")
+    services.savings_verify(actor=fresh(world.finance), entry=entry, verified_on=day_start(), note="凭证")
     assert _buttons(client, project) == {"savings_reverse"}
-    services.savings_reverse(actor=fresh(world.finance), entry=entry, on=START, reason="重复")
+    services.savings_reverse(actor=fresh(world.finance), entry=entry, on=day_start(), reason="重复")
     assert _buttons(client, project) == set()  # reversed once; a reversal is never reversed
     client.force_login(world.worker)  # may claim, not verify
     services.savings_claim(
-        actor=world.worker, project=project, amount=Decimal("50"), occurred_on=START, description="节水"
+        actor=world.worker, project=project, amount=Decimal("50"), occurred_on=day_start(), description="节水"
     )
     assert _buttons(client, project) == {"savings_withdraw"}
     assert project.savings.filter(status=SavingsStatus.CLAIMED).count() == 1

@@ -9,7 +9,7 @@ from qixin.core.services import api_token_create
 from qixin.improve import services
 from qixin.improve.models import Project
 
-from .conftest import START
+from .conftest import day_start
 from .test_editing import _case, _stored_case
 
 
@@ -27,13 +27,21 @@ def test_a_case_correction_of_one_field_keeps_the_others_and_audits_that_field(w
 def test_a_claim_corrected_by_its_claimant_keeps_the_fields_not_given(world, make):
     project = make.project()
     entry = services.savings_claim(
-        actor=world.worker, project=project, amount=Decimal("100"), occurred_on=START, description="节电"
+        actor=world.worker,
+        project=project,
+        amount=Decimal("100"),
+        occurred_on=day_start(),
+        description="节电",
     )
 
     services.savings_claim_update(actor=make.fresh(world.worker), entry=entry, description="节电（夜班）")
 
     entry.refresh_from_db()
-    assert (entry.amount, entry.occurred_on, entry.description) == (Decimal("100.00"), START, "节电（夜班）")
+    assert (entry.amount, entry.occurred_on, entry.description) == (
+        Decimal("100.00"),
+        day_start(),
+        "节电（夜班）",
+    )
     services.savings_claim_update(actor=make.fresh(world.worker), entry=entry, description="节电（夜班）")
     assert AuditEntry.objects.filter(action="update", model="improve.SavingsEntry").count() == 1
 

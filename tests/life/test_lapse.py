@@ -438,7 +438,7 @@ def test_one_reminder_per_branch_lists_its_members_once_a_month(spring):
     )
     assert lapse_sent[0].emailed_to == "sec@example.com"
     body = next(m.body for m in mail.outbox if "未参加组织生活" in m.subject)
-    assert "党员A1（工号A1）：严重，连续6个月未参加组织生活，自2026年03月10日（最近一次出席）起算" in body
+    assert "党员A1（工号A1）：严重，连续6个月未参加组织生活，自2026年3月10日（最近一次出席）起算" in body
     assert "按党章第九条" in body
 
     later = services.reminders_send(actor=spring.admin, today=D(2026, 9, 25))

@@ -13,6 +13,7 @@ from qixin.core.errors import ApplicationError
 from qixin.core.models import AuditEntry, RuleOverride
 from qixin.core.periods import add_months, add_years
 from qixin.core.services import system_user
+from qixin.core.text import chinese_date
 from qixin.orgs import services as org_services
 from qixin.orgs.models import OrgKind, PositionTitle
 from qixin.people import selectors
@@ -219,7 +220,7 @@ def test_confirming_before_the_probation_is_over_is_refused(world):
     fresh = world["fresh"]
     refused(
         lambda: membership_confirm_full(actor=system_user(), membership=fresh, full_on=timezone.localdate()),
-        f"预备期到{add_years(day_fresh(), 1):%Y年%m月%d日}才满",
+        f"预备期到{chinese_date(add_years(day_fresh(), 1))}才满",
     )
     m = world["membership"]
     refused(
@@ -249,7 +250,7 @@ def test_after_an_extension_confirming_waits_for_the_extended_date(world):
         lambda: membership_confirm_full(
             actor=system_user(), membership=m, full_on=until - dt.timedelta(days=1)
         ),
-        f"预备期到{until:%Y年%m月%d日}才满",
+        f"预备期到{chinese_date(until)}才满",
     )
     membership_confirm_full(actor=system_user(), membership=m, full_on=until)
     m.refresh_from_db()

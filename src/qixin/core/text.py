@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import lru_cache
+
+from django.utils import timezone
 
 # pypinyin is imported on first use: loading its phrase dictionary takes 0.3 s, which every command
 # and worker start-up would otherwise pay. Names repeat (surnames, common given names): a roster
@@ -69,3 +72,14 @@ def spreadsheet_safe(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def chinese_date(day: date) -> str:
+    """2026年3月5日, as a 公文 writes a date (no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def chinese_moment(moment: datetime) -> str:
+    """3月5日 14:00, in local time: a moment in a sentence about this year."""
+    local = timezone.localtime(moment)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from qixin.core.access import minimal_paths
 from qixin.core.periods import add_months, add_years
 from qixin.core.rules import define, rulebooks_for
+from qixin.core.text import chinese_date
 
 from .models import Election, Organization, OrgKind, Position, PositionTitle
 
@@ -205,14 +206,14 @@ def check(orgs: list[Organization], on: date | None = None) -> list[Finding]:
                     add(
                         "term_overdue",
                         Severity.PROBLEM,
-                        f"任期已于{due:%Y年%m月%d日}届满（{latest.held_on:%Y年%m月}换届，任期{latest.term_years}年），"
+                        f"任期已于{chinese_date(due)}届满（{latest.held_on.year}年{latest.held_on.month}月换届，任期{latest.term_years}年），"
                         "应及时换届；延期须经上级批准。",
                     )
                 elif remind <= on:
                     add(
                         "term_due_soon",
                         Severity.NOTICE,
-                        f"任期将于{due:%Y年%m月%d日}届满，请提前做好换届准备。",
+                        f"任期将于{chinese_date(due)}届满，请提前做好换届准备。",
                     )
         if overdue_probation[org.pk]:
             add(

@@ -19,7 +19,7 @@ from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
 from qixin.core.periods import whole_years_between
 from qixin.core.rules import Rulebook, rulebook
-from qixin.core.text import pinyin_full, pinyin_initials
+from qixin.core.text import chinese_date, pinyin_full, pinyin_initials
 from qixin.core.validation import full_clean
 from qixin.orgs.models import Organization, OrgKind
 
@@ -322,7 +322,7 @@ def membership_confirm_full(*, actor: User | None, membership: Membership, full_
     if due is not None and full_on < due:
         raise ApplicationError(
             "probation_not_over",
-            f"预备期到{due:%Y年%m月%d日}才满，预备期满后才能讨论转正（转正日期不能早于预备期满之日）。",
+            f"预备期到{chinese_date(due)}才满，预备期满后才能讨论转正（转正日期不能早于预备期满之日）。",
         )
     membership.category = Category.FULL
     membership.full_on = full_on

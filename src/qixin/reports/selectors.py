@@ -14,6 +14,7 @@ from qixin.core import versions
 from qixin.core.access import Actor
 from qixin.core.errors import ApplicationError, NotFound
 from qixin.core.periods import Period, add_months
+from qixin.core.text import chinese_date
 from qixin.orgs import selectors as org_selectors
 from qixin.orgs.models import Organization
 
@@ -54,11 +55,7 @@ def period_label(period: Period) -> str:
         if period.start.year == last_day.year:
             return f"{period.start.year}年"
         return f"{period.start.year}年至{last_day.year}年"
-    return f"{_day(period.start)}至{_day(last_day)}"
-
-
-def _day(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    return f"{chinese_date(period.start)}至{chinese_date(last_day)}"
 
 
 @dataclass

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from django import template
 from django.utils import timezone
 
+from qixin.core.text import chinese_date
+
 register = template.Library()
 
 
@@ -19,5 +21,5 @@ def deadline(value: datetime | None) -> str:
     local = timezone.localtime(value)
     if (local.hour, local.minute, local.second) == (0, 0, 0):
         day = local - timedelta(days=1)
-        return f"{day.year}年{day.month}月{day.day}日24时"
+        return f"{chinese_date(day)}24时"
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"

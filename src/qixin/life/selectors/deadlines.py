@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from qixin.core.access import Actor
 from qixin.core.periods import Period
 from qixin.core.rules import rulebooks_for
+from qixin.core.text import chinese_date
 from qixin.orgs.models import Organization, OrgKind
 
 from .. import rulebook as rb
@@ -51,7 +52,7 @@ def upcoming_deadlines_for(*, actor: Actor, org: Organization, today: date) -> l
                     remaining=window.missing,
                     message=(
                         f"{row.parent_name if row.org.kind == OrgKind.GROUP else ''}{row.org.name}：{rule.kind.name}（{rule.frequency.label}）本期还需召开{window.missing}次，"
-                        f"截止{window.window.deadline:%Y年%m月%d日}（还有{left}天）。"
+                        f"截止{chinese_date(window.window.deadline)}（还有{left}天）。"
                     ),
                 )
             )

@@ -11,6 +11,7 @@ from qixin.core import access, audit
 from qixin.core.errors import ApplicationError
 from qixin.core.models import User
 from qixin.core.rules import rulebook
+from qixin.core.text import chinese_moment
 
 from ..models import Attendance, AttendanceStatus, Meeting, MeetingStatus
 from .meetings import has_vote, roster
@@ -44,12 +45,12 @@ def checkin(*, actor: User, token: str, now: datetime | None = None) -> Attendan
     if now < opens:
         raise ApplicationError(
             "checkin_not_open",
-            f"签到尚未开始：会议开始前{early}分钟（{timezone.localtime(opens):%m月%d日 %H:%M}）起可以签到。",
+            f"签到尚未开始：会议开始前{early}分钟（{chinese_moment(opens)}）起可以签到。",
         )
     if now > meeting.ends_at:
         raise ApplicationError(
             "checkin_closed",
-            f"签到已结束：会议已于{timezone.localtime(meeting.ends_at):%m月%d日 %H:%M}结束。",
+            f"签到已结束：会议已于{chinese_moment(meeting.ends_at)}结束。",
         )
     row = Attendance.objects.select_for_update().filter(meeting=meeting, person_id=person_id).first()
     if row is not None and row.checked_in_at is not None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from qixin.core import audit
 from qixin.core.models import User
+from qixin.core.text import chinese_date
 from qixin.orgs.models import Organization
 
 from .. import rulebook as rb
@@ -41,7 +42,7 @@ def lapse_reminder_text(warnings: list[LapseWarning]) -> tuple[str, str]:
         message = head + "、".join(names[:shown]) + f"等{len(names)}名。"
     lines = [
         f"{w.name}（工号{w.employee_no}）：{w.level}，连续{w.months}个月未参加组织生活，"
-        f"自{w.counted_from:%Y年%m月%d日}（{w.counted_from_label}）起算"
+        f"自{chinese_date(w.counted_from)}（{w.counted_from_label}）起算"
         for w in warnings
     ]
     body = (

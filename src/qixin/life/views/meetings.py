@@ -20,6 +20,7 @@ from qixin.core.actions import action, post_action
 from qixin.core.errors import ApplicationError
 from qixin.core.pages import AuthedRequest, form_page
 from qixin.core.rules import rulebook
+from qixin.core.text import chinese_date
 from qixin.people.selectors import person_or_none_from_input
 
 from .. import forms, selectors, services
@@ -230,7 +231,7 @@ def meeting_correct(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     context = {
         "org": org,
-        "title": f"更正会议：{meeting.kind.name} {meeting.held_on:%Y年%m月%d日}",
+        "title": f"更正会议：{meeting.kind.name} {chinese_date(meeting.held_on)}",
         "action": request.path,
         "note": note,
         "back": meeting.get_absolute_url(),
@@ -251,7 +252,7 @@ def meeting_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
 
     context = {
         "org": meeting.organization,
-        "title": f"撤销会议记录：{meeting.kind.name} {meeting.held_on:%Y年%m月%d日}",
+        "title": f"撤销会议记录：{meeting.kind.name} {chinese_date(meeting.held_on)}",
         "what": "撤销后，这次会议不再计入组织生活落实情况、专题教育和组织生活预警；"
         "出席情况、决议和附件保留备查，撤销原因记入操作日志。此操作不能恢复。",
         "button": "确认撤销记录",
