@@ -25,6 +25,7 @@ from qixin.core.tabular_api import router as files_router
 from qixin.improve.api import router as improve_router
 from qixin.life.api import router as life_router
 from qixin.mobilize.api import router as mobilize_router
+from qixin.notices.api import router as notices_router
 from qixin.orgs.api import router as orgs_router
 from qixin.people.api import router as people_router
 from qixin.reports.api import router as reports_router
@@ -125,6 +126,7 @@ api.add_router("/orgs", orgs_router)
 api.add_router("/people", people_router)
 api.add_router("/life", life_router)
 api.add_router("/brand", brand_router)
+api.add_router("/notices", notices_router)
 api.add_router("/mobilize", mobilize_router)
 api.add_router("/advocacy", advocacy_router)
 api.add_router("/improve", improve_router)

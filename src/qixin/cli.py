@@ -23,6 +23,7 @@ import click
 from qixin.care.cli import care_group
 from qixin.core.commands import actor_for, fail, handles_errors
 from qixin.life.cli import life_group
+from qixin.notices.cli import notices_group
 
 # The commands that serve pages or run any Django management command: they need every installed app.
 WEB_COMMANDS = frozenset({"run", "manage"})
@@ -354,6 +355,7 @@ def manage(ctx: click.Context) -> None:
 
 main.add_command(care_group)
 main.add_command(life_group)
+main.add_command(notices_group)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ urlpatterns = [
     path("people/", include("qixin.people.urls")),
     path("life/", include("qixin.life.urls")),
     path("brand/", include("qixin.brand.urls")),
+    path("notices/", include("qixin.notices.urls")),
     path("mobilize/", include("qixin.mobilize.urls")),
     path("advocacy/", include("qixin.advocacy.urls")),
     path("improve/", include("qixin.improve.urls")),

@@ -42,6 +42,8 @@ ACTION_LABELS = {
     "reject": "退回",
     "reverse": "冲销",
     "upload": "上传附件",
+    "publish": "发布",
+    "download": "下载附件",
     "select": "选入",
     "unselect": "移出",
     "assign": "指派",

@@ -28,6 +28,7 @@ from qixin.core.text import pinyin_full, pinyin_initials
 from qixin.improve import demo as improve_demo
 from qixin.life import demo as life_demo
 from qixin.mobilize import demo as mobilize_demo
+from qixin.notices import demo as notices_demo
 from qixin.orgs.models import (
     Election,
     Organization,
@@ -455,6 +456,7 @@ APP_STEPS: list[Callable[[Context], None]] = [
     advocacy_demo.seed,
     improve_demo.seed,
     care_demo.seed,
+    notices_demo.seed,
 ]
 
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "qixin.people",
     "qixin.life",
     "qixin.brand",
+    "qixin.notices",
     "qixin.mobilize",
     "qixin.advocacy",
     "qixin.improve",
@@ -147,6 +148,8 @@ STORAGES = {
 QIXIN_IMPORT_MAX_BYTES = env.int("QIXIN_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Notices: an attachment larger than this is refused (it stays in a temporary file until then).
+QIXIN_NOTICE_ATTACHMENT_MAX_BYTES = env.int("QIXIN_NOTICE_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 
 # --- Import limits (qixin.core.tabular.Limits; docs/import-formats.md) ---------------------------
 # Checked while a file is read, before anything is allocated for it; reading stops at the first one

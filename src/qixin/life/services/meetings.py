@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, TypedDict, Unpack
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from qixin.core import audit
@@ -17,6 +18,7 @@ from qixin.core.models import User
 from qixin.core.rules import rulebook
 from qixin.core.services import update_values
 from qixin.core.validation import full_clean
+from qixin.notices import services as notices
 from qixin.orgs.models import COMMITTEE_TITLES, Organization, OrgKind, Position
 from qixin.people.models import Category, Membership, Person, Standing
 
@@ -97,6 +99,7 @@ def meeting_plan(
     if not org.is_active:
         raise ApplicationError("org_dissolved", f"“{org.name}”已撤销，不能再安排会议。")
     _check_meeting(org, kind, starts_at, ends_at, campaign)
+    expected = roster(org)
     meeting = Meeting(
         organization=org,
         kind=kind,
@@ -109,7 +112,7 @@ def meeting_plan(
         speaker=speaker,
         campaign=campaign,
         checkin_token=secrets.token_urlsafe(24),
-        should_attend=len(roster(org)),
+        should_attend=len(expected),
     )
     full_clean(meeting)
     meeting.save()
@@ -119,7 +122,30 @@ def meeting_plan(
         obj=meeting,
         changes={"org": org.code, "kind": kind.name, "starts_at": starts_at, "title": meeting.title},
     )
+    _notify_planned(actor, meeting, expected)
     return meeting
+
+
+def _notify_planned(actor: User | None, meeting: Meeting, expected: list[Membership]) -> None:
+    """A meeting plan is a notice to those expected at it (the roster when it was planned): its
+    time, place and a link to the meeting, through the notices app (which knows no meeting)."""
+    starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
+    until = f"{ends:%H:%M}" if starts.date() == ends.date() else f"{ends:%Y-%m-%d %H:%M}"
+    lines = [
+        f"{meeting.organization.name}定于{starts:%Y-%m-%d %H:%M}至{until}召开{meeting.kind.name}。",
+        f"地点：{meeting.place or '另行通知'}。",
+    ]
+    if meeting.title:
+        lines.insert(1, f"主题：{meeting.title}。")
+    notices.meeting_notice_publish(
+        actor=actor,
+        organization=meeting.organization,
+        title=f"会议通知：{meeting.title or meeting.kind.name}"[:100],
+        body="\n".join(lines),
+        reader_ids=[m.person_id for m in expected],
+        meeting_id=meeting.pk,
+        link_url=reverse("life:meeting", args=[meeting.pk]),
+    )
 
 
 @dataclass(frozen=True)
