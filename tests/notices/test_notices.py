@@ -48,7 +48,9 @@ def test_a_committee_notice_goes_to_the_members_of_its_subtree_or_to_everyone(wo
     one_branch = _publish(w, audience=w["b2"])
     assert _readers(one_branch) == {w["s2"].pk, w["n1"].pk}
     entry = AuditEntry.objects.filter(action="publish").order_by("-id").first()
-    assert entry is not None and entry.changes["audience"] == "R-2" and entry.changes["readers"] == 2
+    assert entry is not None
+    assert entry.changes["audience"] == "R-2"
+    assert entry.changes["readers"] == 2
 
 
 def test_a_secretary_publishes_to_their_branch_only(world):
@@ -60,7 +62,8 @@ def test_a_secretary_publishes_to_their_branch_only(world):
     assert other_branch.value.status == 404
     with pytest.raises(ApplicationError) as outside:
         _publish(w, "secretary", "b1", audience=w["b2"])
-    assert outside.value.status == 400 and "不在“一支部”范围内" in str(outside.value)
+    assert outside.value.status == 400
+    assert "不在“一支部”范围内" in str(outside.value)
     with pytest.raises(ApplicationError) as member:
         _publish(w, "member", "b1")
     assert member.value.status == 403
@@ -70,7 +73,8 @@ def test_a_secretary_publishes_to_their_branch_only(world):
 def test_an_empty_title_or_body_is_named(world):
     with pytest.raises(ApplicationError) as exc:
         _publish(world, title="  ", body="")
-    assert "“标题”：不能为空" in str(exc.value) and "“正文”：不能为空" in str(exc.value)
+    assert "“标题”：不能为空" in str(exc.value)
+    assert "“正文”：不能为空" in str(exc.value)
     assert not Notice.objects.exists()
 
 
@@ -137,7 +141,8 @@ def test_withdrawing_hides_it_from_readers_and_keeps_the_record(world):
     with pytest.raises(ApplicationError):
         selectors.notice_get_for(actor=w["member"], pk=notice.pk)
     kept = selectors.notice_get_for(actor=w["secretary"], pk=notice.pk)
-    assert kept.withdrawn and NoticeReceipt.objects.filter(notice=notice).count() == 3
+    assert kept.withdrawn
+    assert NoticeReceipt.objects.filter(notice=notice).count() == 3
     with pytest.raises(ApplicationError) as again:
         services.notice_withdraw(actor=w["secretary"], notice=kept)
     assert again.value.code == "withdrawn"
@@ -161,8 +166,10 @@ def test_withdrawing_hides_it_from_readers_and_keeps_the_record(world):
 )
 def test_an_allowed_attachment_is_stored_privately_with_its_name(world, name, data):
     notice = _publish(world, attachment=upload(name, data))
-    assert notice.attachment_name == name and notice.attachment_size == len(data)
-    assert notice.attachment.name.startswith("notices/") and name not in notice.attachment.name
+    assert notice.attachment_name == name
+    assert notice.attachment_size == len(data)
+    assert notice.attachment.name.startswith("notices/")
+    assert name not in notice.attachment.name
     with notice.attachment.open("rb") as stored:
         assert stored.read() == data
 
@@ -183,8 +190,10 @@ def test_a_bad_attachment_is_refused_and_nothing_is_written(world, name, data, s
     before = _stored_files()
     with pytest.raises(ApplicationError) as exc:
         _publish(world, attachment=upload(name, data))
-    assert said in str(exc.value) and "“附件”" in str(exc.value)
-    assert not Notice.objects.exists() and not NoticeReceipt.objects.exists()
+    assert said in str(exc.value)
+    assert "“附件”" in str(exc.value)
+    assert not Notice.objects.exists()
+    assert not NoticeReceipt.objects.exists()
     assert _stored_files() == before
     assert not AuditEntry.objects.filter(action="publish").exists()
 
@@ -194,9 +203,13 @@ def test_an_oversize_attachment_is_refused_by_its_size(world, settings):
     before = _stored_files()
     with pytest.raises(ApplicationError) as exc:
         _publish(world, attachment=upload("大文件.pdf", PDF + b"0" * (1024 * 1024)))
-    assert exc.value.code == "file_too_large" and "超过上限 1 MB" in str(exc.value)
-    assert not Notice.objects.exists() and _stored_files() == before
-    assert _publish(world, attachment=upload("刚好.pdf", PDF + b"0" * 1000)).attachment_size == len(PDF) + 1000
+    assert exc.value.code == "file_too_large"
+    assert "超过上限 1 MB" in str(exc.value)
+    assert not Notice.objects.exists()
+    assert _stored_files() == before
+    assert (
+        _publish(world, attachment=upload("刚好.pdf", PDF + b"0" * 1000)).attachment_size == len(PDF) + 1000
+    )
 
 
 def test_a_failure_after_the_file_was_stored_removes_it(world, monkeypatch):
@@ -208,7 +221,8 @@ def test_a_failure_after_the_file_was_stored_removes_it(world, monkeypatch):
     monkeypatch.setattr(services.audit, "record", broken)
     with pytest.raises(RuntimeError):
         _publish(world, attachment=upload("通知.pdf", PDF))
-    assert not Notice.objects.exists() and not NoticeReceipt.objects.exists()
+    assert not Notice.objects.exists()
+    assert not NoticeReceipt.objects.exists()
     assert _stored_files() == before
 
 
@@ -224,7 +238,8 @@ def test_the_attachment_is_downloaded_with_its_name_by_readers_only(world, clien
     assert "attachment" in response["Content-Disposition"]
     assert "%E5%AD%A6%E4%B9%A0%E6%9D%90%E6%96%99.pdf" in response["Content-Disposition"]
     entry = AuditEntry.objects.filter(action="download").get()
-    assert entry.actor == w["member"] and entry.changes["attachment"] == "学习材料.pdf"
+    assert entry.actor == w["member"]
+    assert entry.changes["attachment"] == "学习材料.pdf"
     for key in ("other_member", "employee"):
         client.force_login(w[key])
         assert client.get(url).status_code == 404
@@ -238,7 +253,9 @@ def test_the_attachment_is_downloaded_with_its_name_by_readers_only(world, clien
 
 def test_planning_a_meeting_sends_its_notice_to_the_roster(world):
     w = world
-    starts = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=7), dt.time(14)))
+    starts = timezone.make_aware(
+        dt.datetime.combine(timezone.localdate() + dt.timedelta(days=7), dt.time(14))
+    )
     meeting = life_services.meeting_plan(
         actor=w["secretary"],
         org=w["b1"],
@@ -249,13 +266,17 @@ def test_planning_a_meeting_sends_its_notice_to_the_roster(world):
         place="三楼会议室",
     )
     notice = Notice.objects.get(subject_kind=SubjectKind.MEETING, subject_id=meeting.pk)
-    assert notice.organization == w["b1"] and notice.created_by == w["secretary"]
-    assert _readers(notice) == {w[k].pk for k in ("s1", "m1", "m2")} == {
-        m.person_id for m in life_services.roster(w["b1"])
-    }
+    assert notice.organization == w["b1"]
+    assert notice.created_by == w["secretary"]
+    assert (
+        _readers(notice)
+        == {w[k].pk for k in ("s1", "m1", "m2")}
+        == {m.person_id for m in life_services.roster(w["b1"])}
+    )
     assert notice.expected_count == meeting.should_attend == 3
     assert notice.link_url == reverse("life:meeting", args=[meeting.pk])
-    assert "三楼会议室" in notice.body and f"{timezone.localtime(starts):%Y-%m-%d %H:%M}" in notice.body
+    assert "三楼会议室" in notice.body
+    assert f"{timezone.localtime(starts):%Y-%m-%d %H:%M}" in notice.body
     assert "学习党章" in notice.title
     assert selectors.unread_count_for(actor=w["member"]) == 1
 
