@@ -21,6 +21,7 @@ from django.utils import timezone
 from tests.care import page_actions as care_page_actions
 from tests.improve import page_actions as improve_page_actions
 from tests.life import page_actions as life_page_actions
+from tests.notices import page_actions as notices_page_actions
 
 from qixin.brand import services as brand_services
 from qixin.core.actions import is_action_view
@@ -35,7 +36,12 @@ pytestmark = pytest.mark.django_db
 
 # An app whose matrix is long keeps it in tests/<app>/page_actions.py: ACTIONS and ALLOWED as below,
 # and records(world) -> {key: record}, built on the world here (users, records, root, b1, b2).
-APP_MATRICES: tuple[Any, ...] = (care_page_actions, improve_page_actions, life_page_actions)
+APP_MATRICES: tuple[Any, ...] = (
+    care_page_actions,
+    improve_page_actions,
+    life_page_actions,
+    notices_page_actions,
+)
 
 D = dt.date
 STAFF_REFUSED = ("member", "employee", "other_secretary")

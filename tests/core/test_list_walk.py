@@ -54,9 +54,11 @@ def test_every_registered_list_is_a_url_and_no_view_pages_or_cuts_a_list_by_itse
 def _paths() -> dict[str, str]:
     """The address of the registered lists that need an argument, or a search to be a list."""
     from qixin.advocacy.models import Campaign
+    from qixin.notices.models import Notice
     from qixin.orgs.models import Organization
 
     campaign = max(Campaign.objects.all(), key=lambda c: c.shares.count())
+    notice = max(Notice.objects.all(), key=lambda n: n.expected_count)
     root = Organization.objects.filter(depth=1).order_by("path").first()
     assert root is not None
     query = f"?org={root.code}&from=2020-01-01&to={demo.TODAY.isoformat()}"
@@ -64,6 +66,7 @@ def _paths() -> dict[str, str]:
         "advocacy:campaign": reverse("advocacy:campaign", args=[campaign.pk]),
         "brand:org": reverse("brand:org", args=[root.pk]),
         "life:meetings": reverse("life:meetings", args=[root.pk]),
+        "notices:receipts": reverse("notices:receipts", args=[notice.pk]),
         "orgs:tree": reverse("orgs:tree") + "?q=支部",
         "reports:drill": reverse("reports:drill", args=["members.total"]) + query,
     }

@@ -13,6 +13,7 @@ from django.utils import timezone
 from tests.builders import person
 from tests.notices.conftest import PDF, PNG, office, upload
 
+from qixin.core import audit
 from qixin.core.errors import ApplicationError
 from qixin.core.models import AuditEntry
 from qixin.core.workbench import SOURCES
@@ -218,7 +219,7 @@ def test_a_failure_after_the_file_was_stored_removes_it(world, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services.audit, "record", broken)
+    monkeypatch.setattr(audit, "record", broken)
     with pytest.raises(RuntimeError):
         _publish(world, attachment=upload("通知.pdf", PDF))
     assert not Notice.objects.exists()

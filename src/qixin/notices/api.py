@@ -27,7 +27,9 @@ def notice_list(request: AuthedRequest, show: Show | None = None) -> Any:
 
 @router.post("", response={201: NoticeOut}, summary="发布通知（multipart：字段与附件 attachment）")
 def notice_create(
-    request: AuthedRequest, payload: Form[NoticeIn], attachment: File[UploadedFile] | None = None
+    request: AuthedRequest,
+    payload: Form[NoticeIn],
+    attachment: File[UploadedFile | None] = None,
 ) -> Any:
     org = org_from_input(actor=request.user, code=payload.org_code)
     audience = (

@@ -60,7 +60,7 @@ def max_attachment_bytes() -> int:
 class CheckedFile:
     """An upload that passed the checks: its cleaned original name, its type and size."""
 
-    file: File
+    file: File[bytes]
     name: str
     suffix: str
     content_type: str
@@ -90,7 +90,7 @@ def _looks_like_text(head: bytes) -> bool:
     return False
 
 
-def _office_part(file: File, suffix: str) -> bool:
+def _office_part(file: File[bytes], suffix: str) -> bool:
     """Whether a zip is the Office file its suffix says: its directory (at the end of the file, read
     by zipfile without loading the members) names the part that makes it one."""
     try:
@@ -101,7 +101,7 @@ def _office_part(file: File, suffix: str) -> bool:
         return False
 
 
-def _content_matches(file: File, suffix: str, head: bytes) -> bool:
+def _content_matches(file: File[bytes], suffix: str, head: bytes) -> bool:
     if suffix == ".pdf":
         return head.startswith(b"%PDF-")
     if suffix in (".jpg", ".jpeg"):
@@ -113,7 +113,7 @@ def _content_matches(file: File, suffix: str, head: bytes) -> bool:
     return _looks_like_text(head)
 
 
-def attachment_check(file: File) -> CheckedFile:
+def attachment_check(file: File[bytes]) -> CheckedFile:
     """What an attachment must be to be accepted: not empty, not over the size limit, one of the
     allowed types by its extension, and its content that type (its first bytes; an Office file's zip
     directory). Reads at most HEAD_BYTES of it (and a zip's directory); refuses in Chinese."""
@@ -215,7 +215,7 @@ def notice_publish(
     body: str,
     audience: Organization | None = None,
     audience_kind: str = AudienceKind.MEMBERS,
-    attachment: File | None = None,
+    attachment: File[bytes] | None = None,
     now: datetime | None = None,
 ) -> Notice:
     """Publish a notice of `organization` to its subtree, or to `audience` within it: to its party
@@ -323,7 +323,7 @@ def notice_withdraw(*, actor: User | None, notice: Notice, reason: str = "") -> 
     return notice
 
 
-def attachment_open(*, actor: User | None, notice: Notice) -> File:
+def attachment_open(*, actor: User | None, notice: Notice) -> File[bytes]:
     """The notice's attachment, opened for reading, for who may read the notice; the download is
     audited (who took which file)."""
     require(can_read_notice(actor, notice), hide=True)
