@@ -277,9 +277,35 @@ def test_planning_a_meeting_sends_its_notice_to_the_roster(world):
     assert notice.expected_count == meeting.should_attend == 3
     assert notice.link_url == reverse("life:meeting", args=[meeting.pk])
     assert "三楼会议室" in notice.body
-    assert f"{timezone.localtime(starts):%Y-%m-%d %H:%M}" in notice.body
+    local = timezone.localtime(starts)
+    assert f"{local.year}年{local.month}月{local.day}日 14:00至16:00" in notice.body
     assert "学习党章" in notice.title
     assert selectors.unread_count_for(actor=w["member"]) == 1
+
+
+def test_calling_a_meeting_off_withdraws_its_notice_and_tells_those_it_was_sent_to(world):
+    w = world
+    starts = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=3), dt.time(9)))
+    meeting = life_services.meeting_plan(
+        actor=w["secretary"],
+        org=w["b1"],
+        kind=MeetingKind.objects.get(code="party_congress"),
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+        title="学习党章",
+    )
+    planned = Notice.objects.get(subject_kind=SubjectKind.MEETING, subject_id=meeting.pk)
+    services.notice_open(actor=w["member"], notice=planned)
+    life_services.meeting_cancel(actor=w["secretary"], meeting=meeting, reason="改期")
+    planned.refresh_from_db()
+    assert planned.withdrawn
+    called_off = Notice.objects.get(
+        subject_kind=SubjectKind.MEETING, subject_id=meeting.pk, withdrawn_at__isnull=True
+    )
+    assert called_off.title == "会议取消：学习党章"
+    assert "取消。原因：改期。" in called_off.body
+    assert _readers(called_off) == _readers(planned)
+    assert selectors.unread_count_for(actor=w["member"]) == 1  # the news, not the plan read before
 
 
 def _workbench(actor, key):

@@ -50,6 +50,7 @@ ALLOWED_WORDS = "PDF、Word（.docx）、Excel（.xlsx）、JPG 或 PNG 图片�
 # The part of an Office file (a zip) that says which it is.
 OFFICE_PARTS = {".docx": "word/document.xml", ".xlsx": "xl/workbook.xml"}
 ATTACHMENT = "附件"
+CANCELLED_PREFIX = "会议取消："
 
 
 def max_attachment_bytes() -> int:
@@ -292,6 +293,41 @@ def meeting_notice_publish(
         created_by=actor if actor is not None and actor.pk else None,
     )
     return _write(notice, readers, actor)
+
+
+@transaction.atomic
+def meeting_notice_cancel(
+    *, actor: User | None, organization: Organization, meeting_id: int, title: str, body: str
+) -> Notice | None:
+    """A planned meeting is called off: its notice is withdrawn (nobody goes by it any more) and
+    those it was sent to get a new notice saying so. None when the meeting had no notice."""
+    require(can_publish(actor, organization))
+    planned = list(
+        Notice.objects.filter(
+            subject_kind=SubjectKind.MEETING, subject_id=meeting_id, withdrawn_at__isnull=True
+        ).exclude(title__startswith=CANCELLED_PREFIX)
+    )
+    if not planned:
+        return None
+    readers = set(NoticeReceipt.objects.filter(notice__in=planned).values_list("person_id", flat=True))
+    now = timezone.now()
+    for notice in planned:
+        notice.withdrawn_at, notice.withdrawn_by = now, actor if actor is not None and actor.pk else None
+        notice.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        audit.record(actor=actor, action="withdraw", obj=notice, changes={"reason": "会议已取消"})
+    notice = Notice(
+        organization=organization,
+        audience=organization,
+        audience_kind=AudienceKind.MEMBERS,
+        title=f"{CANCELLED_PREFIX}{title.strip()}"[:100],
+        body=body.strip(),
+        subject_kind=SubjectKind.MEETING,
+        subject_id=meeting_id,
+        expected_count=len(readers),
+        published_at=now,
+        created_by=actor if actor is not None and actor.pk else None,
+    )
+    return _write(notice, sorted(readers), actor)
 
 
 def notice_open(*, actor: User | None, notice: Notice, now: datetime | None = None) -> bool:

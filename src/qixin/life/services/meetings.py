@@ -17,6 +17,7 @@ from qixin.core.errors import ApplicationError, Problem
 from qixin.core.models import User
 from qixin.core.rules import rulebook
 from qixin.core.services import update_values
+from qixin.core.text import chinese_date
 from qixin.core.validation import full_clean
 from qixin.notices import services as notices
 from qixin.orgs.models import COMMITTEE_TITLES, Organization, OrgKind, Position
@@ -130,9 +131,9 @@ def _notify_planned(actor: User | None, meeting: Meeting, expected: list[Members
     """A meeting plan is a notice to those expected at it (the roster when it was planned): its
     time, place and a link to the meeting, through the notices app (which knows no meeting)."""
     starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
-    until = f"{ends:%H:%M}" if starts.date() == ends.date() else f"{ends:%Y-%m-%d %H:%M}"
+    until = f"{ends:%H:%M}" if starts.date() == ends.date() else f"{chinese_date(ends)} {ends:%H:%M}"
     lines = [
-        f"{meeting.organization.name}定于{starts:%Y-%m-%d %H:%M}至{until}召开{meeting.kind.name}。",
+        f"{meeting.organization.name}定于{chinese_date(starts)} {starts:%H:%M}至{until}召开{meeting.kind.name}。",
         f"地点：{meeting.place or '另行通知'}。",
     ]
     if meeting.title:
@@ -332,6 +333,15 @@ def meeting_cancel(*, actor: User | None, meeting: Meeting, reason: str = "") ->
     meeting.status = MeetingStatus.CANCELLED
     meeting.save(update_fields=["status", "updated_at"])
     audit.record(actor=actor, action="cancel", obj=meeting, changes={"reason": reason})
+    starts = timezone.localtime(meeting.starts_at)
+    notices.meeting_notice_cancel(
+        actor=actor,
+        organization=meeting.organization,
+        meeting_id=meeting.pk,
+        title=meeting.title or meeting.kind.name,
+        body=f"原定于{chinese_date(starts)} {starts:%H:%M}召开的{meeting.kind.name}取消。"
+        + (f"原因：{reason.strip()}。" if reason.strip() else ""),
+    )
     return meeting
 
 
