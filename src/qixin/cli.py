@@ -298,13 +298,19 @@ def report_summary(
 @main.command("seed-demo")
 @click.option("--scale", type=click.Choice(["small", "vw", "group"]), default="vw", show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
-def seed_demo(scale: str, seed: int) -> None:
+@click.option(
+    "--today",
+    "today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="演示数据以哪一天为“今天”（YYYY-MM-DD），默认今天：载入此前一年的数据和此后几天的会议安排。",
+)
+def seed_demo(scale: str, seed: int, today: Any) -> None:
     """载入演示数据（只能载入空数据库）。"""
     from qixin.demo import seed as demo
 
     started = time.perf_counter()
     try:
-        ctx = demo.run(scale=scale, seed=seed, log=click.echo)
+        ctx = demo.run(scale=scale, seed=seed, log=click.echo, today=today.date() if today else None)
     except (RuntimeError, ValueError) as exc:
         fail(exc)
     click.secho(

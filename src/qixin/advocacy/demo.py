@@ -2,12 +2,13 @@
 
 Per enterprise: the brand campaign "爱我所爱、我来代言" in the spring and the product campaign "我的最亲密
 接触" in the autumn, with their content; employees (members and others) who chose to share register
-what they shared, about one in ten of them. Trusted data loaded in bulk.
+what they shared, about one in ten of them. Trusted data loaded in bulk. The campaigns are dated
+back from the day the demo is loaded: the autumn one ended yesterday, the spring one in the summer.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from qixin.brand.demo import enterprises, insert_rows
@@ -19,8 +20,8 @@ CAMPAIGNS = [
     (
         "爱我所爱、我来代言",
         "员工为自己参与制造的产品代言：分享新车海报、上市视频和用车故事。",
-        date(2026, 4, 1),
-        date(2026, 6, 30),
+        214,  # began so many days before today
+        124,  # ended so many days before today
         [
             ("新车上市海报", "https://www.example.com/launch"),
             ("工厂开放日视频", "https://www.example.com/openday"),
@@ -29,8 +30,8 @@ CAMPAIGNS = [
     (
         "我的最亲密接触",
         "邀请亲友到展厅试驾、参观工厂，分享与产品的“最亲密接触”。",
-        date(2026, 8, 1),
-        date(2026, 10, 31),
+        92,
+        1,
         [("试驾预约页", "https://www.example.com/testdrive")],
     ),
 ]
@@ -45,7 +46,8 @@ def seed(ctx: Context) -> None:
     for root in enterprises(ctx):
         inside = {b.pk for b in ctx.branches if b.path.startswith(root.path)}
         people = [p for p in ctx.people if p.organization_id in inside]
-        for name, description, starts, ends, items in CAMPAIGNS:
+        for name, description, began, ended, items in CAMPAIGNS:
+            starts, ends = ctx.ago(began), ctx.ago(ended)
             campaign = Campaign.objects.create(
                 organization=root, name=name, description=description, starts_on=starts, ends_on=ends
             )

@@ -3,8 +3,8 @@
 Per enterprise: the committee's brand "五个在前" (信念在前, 责任在前, 创新在前, 榜样在前, 纪律在前), which
 every organization inherits, except the 研发 committee, which defines SAIC GM's "通融达道·思源致远" with
 文化融心, 发展融力, 育人融智, 关爱融情; members' deeds tagged by pillar; recognitions (189 创新之星 at vw
-scale, 党员工匠, 全国劳模, 上海工匠, 五一劳动奖章, 红旗党组织 ...); the 2025 民主评议党员 of every branch,
-done. Trusted data loaded in bulk (no services, no audit entries), with the services' invariants.
+scale, 党员工匠, 全国劳模, 上海工匠, 五一劳动奖章, 红旗党组织 ...) of this year and last; last year's
+民主评议党员 of every branch, done in December. Dated from the day the demo is loaded (ctx.today). Trusted data loaded in bulk (no services, no audit entries), with the services' invariants.
 """
 
 from __future__ import annotations
@@ -165,6 +165,7 @@ def seed(ctx: Context) -> None:
     deeds: list[Deed] = []
     deed_pillars: list[tuple[int, list[Pillar]]] = []
     recognitions: list[Recognition] = []
+    this_year = ctx.today.year
     for ent in enterprise_members(ctx):
         vw = BrandFramework.objects.create(
             organization=ent.root,
@@ -200,14 +201,14 @@ def seed(ctx: Context) -> None:
                 ]
             )
         by_id = {b.pk: b for b in ent.branches}
-        # Deeds: about three in ten members have one this year.
+        # Deeds: about three in ten members have one in the last ten months.
         for membership in rng.sample(ent.members, int(len(ent.members) * DEEDS_PER_MEMBER)):
             branch = by_id[membership.branch_id]
             pillars = (
                 gm_pillars if research is not None and branch.path.startswith(research.path) else vw_pillars
             )
             chosen = rng.sample(pillars, 1 if rng.random() < 0.8 else 2)
-            done_on = date(2026, 1, 1) + timedelta(days=rng.randrange((ctx.today - date(2026, 1, 1)).days))
+            done_on = ctx.ago(304) + timedelta(days=rng.randrange(304))
             deeds.append(
                 Deed(
                     person_id=membership.person_id,
@@ -217,7 +218,7 @@ def seed(ctx: Context) -> None:
                 )
             )
             deed_pillars.append((len(deeds) - 1, chosen))
-        # Recognitions of people (2026 mostly, some 2025) and of branches.
+        # Recognitions of people (this year mostly, some last year) and of branches.
         for kind, level, count, granter in RECOGNITIONS:
             # The article's count this year, and about a fifth as many the year before.
             n_now = scaled(ctx, count)
@@ -227,7 +228,7 @@ def seed(ctx: Context) -> None:
                     Recognition(
                         kind=kind,
                         level=level,
-                        year=2026 if i < n_now else 2025,
+                        year=this_year if i < n_now else this_year - 1,
                         person_id=membership.person_id,
                         organization=by_id[membership.branch_id],
                         citation=rng.choice(DEEDS["创新在前"] + DEEDS["榜样在前"]),
@@ -242,7 +243,7 @@ def seed(ctx: Context) -> None:
                     Recognition(
                         kind=kind,
                         level=level,
-                        year=2026 if i < n_now else 2025,
+                        year=this_year if i < n_now else this_year - 1,
                         recipient_org=branch,
                         organization=branch,
                         granted_by=granter,
@@ -259,23 +260,27 @@ def seed(ctx: Context) -> None:
     )
     Recognition.objects.bulk_create(recognitions, batch_size=2000)
     entries = _evaluations(ctx)
-    ctx.log(f"  党员品牌：{len(deeds)}项事迹，{len(recognitions)}项荣誉，{entries}名党员参加2025年度民主评议")
+    ctx.log(
+        f"  党员品牌：{len(deeds)}项事迹，{len(recognitions)}项荣誉，"
+        f"{entries}名党员参加{ctx.today.year - 1}年度民主评议"
+    )
 
 
 def _evaluations(ctx: Context) -> int:
-    """Every branch's 2025 民主评议党员, done in December 2025, following the rules: full members vote,
+    """Every branch's 民主评议党员 of last year, done in its December, following the rules: full members vote,
     more than half of them; 优秀 about one in seven; a rare 不合格 with its follow-up."""
     rng = ctx.rng
+    year = ctx.today.year - 1
     by_branch: dict[int, list[Membership]] = defaultdict(list)
     for membership in ctx.members:
-        if membership.joined_on <= date(2025, 12, 1) and membership.ended_on is None:
+        if membership.joined_on <= date(year, 12, 1) and membership.ended_on is None:
             by_branch[membership.branch_id].append(membership)
     evaluations = Evaluation.objects.bulk_create(
         [
             Evaluation(
                 branch=branch,
-                year=2025,
-                held_on=date(2025, 12, 10) + timedelta(days=rng.randrange(20)),
+                year=year,
+                held_on=date(year, 12, 10) + timedelta(days=rng.randrange(20)),
                 status=EvaluationStatus.CLOSED,
             )
             for branch in ctx.branches

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from faker import Faker
 
@@ -42,3 +42,14 @@ class Context:
     id_numbers: set[str] = field(default_factory=set)  # issued so far (they must be unique)
     names: dict[str, list[str]] = field(default_factory=dict)  # gender → a pool of names
     log: Callable[[str], None] = print
+
+    def ago(self, days: int) -> date:
+        """The day `days` before today: the demo's year of activity keeps its distance from the day the
+        demo is loaded (the last twelve months up to yesterday), whatever that day is."""
+        return self.today - timedelta(days=days)
+
+    def last_year_of(self, month: int, day: int) -> int:
+        """The latest year whose `month`-`day` is before today: the year of the last time something
+        held on that day of every year (民主评议 in December, 春节) happened."""
+        year = self.today.year
+        return year if date(year, month, day) < self.today else year - 1

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
+from django.utils import timezone
 from faker import Faker
 
 from qixin.advocacy import demo as advocacy_demo
@@ -43,8 +44,6 @@ from qixin.orgs.models import (
 from qixin.people.models import Category, Education, EmploymentStatus, Membership, Person
 
 from .context import DEMO_PASSWORD, Context, Scale
-
-TODAY = date(2026, 11, 1)
 
 
 SCALES = {
@@ -469,15 +468,24 @@ def has_organizations() -> bool:
     return Organization.objects.exists()
 
 
-def run(scale: str = "vw", seed: int = 1, log: Callable[[str], None] = print) -> Context:
-    """Load the demo data set into an empty database."""
+def context(scale: str, seed: int, today: date, log: Callable[[str], None] = print) -> Context:
+    """What the steps start from: the random generators of `seed` and the day the demo is dated to."""
     if scale not in SCALES:
         raise ValueError(f"未知规模“{scale}”，可选：{'、'.join(SCALES)}")
-    if has_organizations():
-        raise RuntimeError("数据库中已有组织数据：演示数据只能载入空数据库。")
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
-    ctx = Context(rng=random.Random(seed), fake=fake, scale=SCALES[scale], today=TODAY, log=log)
+    return Context(rng=random.Random(seed), fake=fake, scale=SCALES[scale], today=today, log=log)
+
+
+def run(
+    scale: str = "vw", seed: int = 1, log: Callable[[str], None] = print, today: date | None = None
+) -> Context:
+    """Load the demo data set into an empty database: a year of activity up to the day before `today`
+    (by default the real today), with the coming days' meetings planned. The same seed and the same
+    day give the same data."""
+    ctx = context(scale, seed, today or timezone.localdate(), log)
+    if has_organizations():
+        raise RuntimeError("数据库中已有组织数据：演示数据只能载入空数据库。")
     with transaction.atomic():
         for step in steps():
             started = time.perf_counter()

@@ -1,11 +1,15 @@
 """Demo data of this app, a step of `qixin seed-demo` (see qixin.demo.seed).
 
-Per enterprise, at vw scale, the article's figures (set in the demo's year, 2026): 412 党员突击队
+Per enterprise, at vw scale, the article's figures: 412 党员突击队
 ("400余支"); 732 party-member volunteers forming 163 防疫监督小组 and 300 复工复产保障队 (a volunteer may
 be on two teams: still counted once); 85 "战疫复工先锋行动" with their teams and people, plus other
 专项攻坚 and 急难险重任务; 228 members who held their posts (坚守) and 2,267 employees sent to help
 (驰援); volunteers' service hours; a share of mission parts turned into deeds linked to the mission.
 Trusted data loaded in bulk (no services, no audit entries), with the services' invariants.
+
+The dates follow the day the demo is loaded (ctx.today): the spring campaign (春节 duty, the volunteer
+teams, the 先锋行动 and those sent to help) in the last spring that is over, the other teams and
+missions at their distance from today.
 """
 
 from __future__ import annotations
@@ -100,6 +104,7 @@ def _enterprise(
         if person.organization_id in branch_ids and person.pk not in member_ids:
             others_by_branch.setdefault(person.organization_id, []).append(person.pk)
     with_members = [b for b in branches if by_branch.get(b.pk)]
+    spring = ctx.last_year_of(6, 1)  # the last spring campaign that is over (it ends by 31 May)
 
     teams: list[Team] = []
     rosters: list[list[tuple[int, bool]]] = []  # (person id, party member) per team, leader first
@@ -163,8 +168,8 @@ def _enterprise(
             others = others_by_branch.get(host.pk, [])
             if kind == TeamKind.RESUMPTION and others and rng.random() < 0.4:
                 roster.append((rng.choice(others), False))  # employees who are not members join too
-            formed = _day(rng, date(2026, 1, 28), date(2026, 2, 10))
-            ends = date(2026, 4, 30) if kind == TeamKind.EPIDEMIC else date(2026, 5, 31)
+            formed = _day(rng, date(spring, 1, 28), date(spring, 2, 10))
+            ends = date(spring, 4, 30) if kind == TeamKind.EPIDEMIC else date(spring, 5, 31)
             label = "防疫监督小组" if kind == TeamKind.EPIDEMIC else "复工复产保障队"
             add_team(host, kind, f"{host.unit or host.name}{label}{k}", formed, ends, roster)
 
@@ -177,7 +182,7 @@ def _enterprise(
             host,
             TeamKind.COMMANDO,
             f"{host.unit or host.name}党员突击队{n + 1}",
-            _day(rng, date(2025, 6, 1), date(2026, 3, 1)),
+            _day(rng, ctx.ago(518), ctx.ago(245)),
             None,
             roster,
         )
@@ -188,7 +193,7 @@ def _enterprise(
             host,
             TeamKind.PIONEER_POST,
             f"{host.unit or host.name}党员先锋岗{n + 1}",
-            _day(rng, date(2025, 1, 1), date(2026, 6, 1)),
+            _day(rng, ctx.ago(669), ctx.ago(153)),
             None,
             roster,
         )
@@ -226,16 +231,16 @@ def _enterprise(
         org = picked[0][0].organization
         topic = topics[n % len(topics)]
         if mission_kind == MissionKind.PIONEER:
-            start = _day(rng, date(2026, 2, 3), date(2026, 3, 1))
+            start = _day(rng, date(spring, 2, 3), date(spring, 3, 1))
             end: date | None = start + timedelta(days=rng.randint(14, 60))
             status, outcome = MissionStatus.COMPLETED, f"按期完成{topic}，保障复工复产"
             name = f"战疫复工先锋行动·{topic}{n + 1}"
         elif mission_kind == MissionKind.SPECIAL:
-            start = _day(rng, date(2026, 3, 1), date(2026, 9, 1))
+            start = _day(rng, ctx.ago(245), ctx.ago(61))
             end, status, outcome = None, MissionStatus.ACTIVE, ""
             name = f"专项攻坚·{topic}{n + 1}"
         else:
-            start = _day(rng, date(2026, 6, 1), date(2026, 10, 1))
+            start = _day(rng, ctx.ago(153), ctx.ago(31))
             end = start + timedelta(days=rng.randint(1, 5))
             status, outcome = MissionStatus.COMPLETED, f"{topic}任务完成，未造成生产损失"
             name = f"{topic}{n + 1}"
@@ -329,14 +334,14 @@ def _enterprise(
             "kind": DeploymentKind.HELD_POST,
             "destination": rng.choice(HELD),
             "mission_id": None,
-            "starts_on": date(2026, 1, 24),
-            "ends_on": date(2026, 2, 9),
+            "starts_on": date(spring, 1, 24),
+            "ends_on": date(spring, 2, 9),
             "note": "春节期间坚守岗位",
         }
         for pid in held
     ]
     for pid in sent:
-        start = _day(rng, date(2026, 2, 10), date(2026, 3, 10))
+        start = _day(rng, date(spring, 2, 10), date(spring, 3, 10))
         deployments.append(
             {
                 "person_id": pid,
@@ -370,7 +375,7 @@ def _enterprise(
                     "organization_id": people[pid].organization_id,
                     "team_id": team.pk,
                     "mission_id": None,
-                    "served_on": date(2026, 2, 10) + timedelta(days=day),
+                    "served_on": date(spring, 2, 10) + timedelta(days=day),
                     "hours": served,
                     "description": f"{team.kind}值守",
                 }

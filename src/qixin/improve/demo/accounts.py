@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib.auth.hashers import make_password
 
 from qixin.core.models import User
+from qixin.core.periods import add_years
 from qixin.demo.context import DEMO_PASSWORD, Context
 from qixin.people.models import Person
 
 from ..models import Designation, DesignationKind
+from ._common import campaign_start
 
 
 def _duty_accounts(ctx: Context) -> None:
     """A finance verifier and a suggestion reviewer for the demo logins."""
     root = ctx.roots[0]
+    since = add_years(campaign_start(ctx), -1)  # on duty since last year's campaign
     password = make_password(DEMO_PASSWORD)
     finance_person = Person.objects.filter(department__startswith="财务").order_by("employee_no").first()
     reviewer_person = (
@@ -38,10 +39,10 @@ def _duty_accounts(ctx: Context) -> None:
         password=password,
     )
     Designation.objects.create(
-        user=finance, kind=DesignationKind.VERIFIER, organization=root, starts_on=date(2025, 1, 1)
+        user=finance, kind=DesignationKind.VERIFIER, organization=root, starts_on=since
     )
     Designation.objects.create(
-        user=reviewer, kind=DesignationKind.REVIEWER, organization=root, starts_on=date(2025, 1, 1)
+        user=reviewer, kind=DesignationKind.REVIEWER, organization=root, starts_on=since
     )
     ctx.logins += [
         ("财务核定", "caiwu", f"{finance.first_name}，{root.name}的降本节约核定"),

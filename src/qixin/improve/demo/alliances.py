@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 
 from qixin.demo.context import Context
 from qixin.orgs.models import Organization
@@ -36,7 +35,7 @@ def _alliances(
                 goal=rng.choice(
                     ["全年降本500万元", "单车制造成本下降2%", "能耗下降8%", "材料利用率提升3个百分点"]
                 ),
-                founded_on=_day(rng, date(2026, 1, 5), date(2026, 3, 31)),
+                founded_on=_day(rng, ctx.ago(300), ctx.ago(215)),
             )
         )
         plan.append((branches, lead))

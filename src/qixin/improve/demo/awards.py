@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from qixin.demo.context import Context
@@ -40,7 +39,7 @@ def _awards(ctx: Context, ent: _Enterprise, studios: list[Studio], projects: lis
             name=name,
             level=level,
             issuer=issuer,
-            awarded_on=_day(rng, date(2026, 3, 1), date(2026, 10, 1)),
+            awarded_on=_day(rng, ctx.ago(245), ctx.ago(31)),
             achievement=achievement,
             organization=studio.organization,
             savings=savings,

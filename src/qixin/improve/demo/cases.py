@@ -16,6 +16,7 @@ def _cases(
     ctx: Context, ent: _Enterprise, studios: list[Studio], projects: list[Project], number: int
 ) -> int:
     rng = ctx.rng
+    year = ctx.last_year_of(10, 20)  # the cases of the year whose excellent ones were selected last October
     rows = []
     excellent = ent.counts.excellent
     for i in range(ent.counts.cases):
@@ -29,7 +30,7 @@ def _cases(
         pool = pool or ent.members_by_branch[branch.pk]
         lead = rng.choice(pool)
         category, title, before, after = phrases.case_texts(rng)
-        completed = _day(rng, date(2026, 1, 15), date(2026, 10, 1))
+        completed = _day(rng, date(year, 1, 15), date(year, 10, 1))
         code = f"AL-{number:02d}-{i + 1:04d}"
         rows.append(
             ImprovementCase(
@@ -41,13 +42,13 @@ def _cases(
                 studio=rng.choice(studios) if rng.random() < 0.3 else None,
                 category=category,
                 custom_category=CUSTOM if category == Category.CUSTOM else "",
-                year=2026,
+                year=year,
                 completed_on=completed,
                 before=before,
                 after=after,
                 savings=_cents(rng.lognormvariate(11.5, 0.8)),
                 rating=(5 if i < 40 else 4) if i < excellent else rng.choice([2, 3, 3, 4, None]),
-                rated_on=date(2026, 10, 15) if i < excellent else completed + timedelta(days=20),
+                rated_on=date(year, 10, 15) if i < excellent else completed + timedelta(days=20),
                 search_tokens=segment.index_tokens(title, before, after, category, code),
             )
         )
@@ -59,9 +60,9 @@ def _cases(
         [
             ExcellentCase(
                 organization=ent.root,
-                year=2026,
+                year=year,
                 case=case,
-                selected_on=date(2026, 10, 20),
+                selected_on=date(year, 10, 20),
                 citation="年度优秀改善案例",
             )
             for case in cases[:excellent]

@@ -34,7 +34,7 @@ def _projects(
         branch = rng.choice(branches_with_members)
         owner = rng.choice(ent.members_by_branch[branch.pk])
         category, title, description = phrases.project_title(rng)
-        started = _day(rng, date(2026, 1, 10), date(2026, 9, 30))
+        started = _day(rng, ctx.ago(295), ctx.ago(32))
         age = (ctx.today - started).days
         reach = min(3, age // 70 + rng.choice([0, 0, 1]))
         stage = STAGE_FLOW[reach]

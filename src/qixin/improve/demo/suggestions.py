@@ -25,7 +25,7 @@ from ..models import (
     SuggestionStatus,
 )
 from ..text import segment, similarity
-from ._common import CUSTOM, YEAR_START, _aware, _day, _Enterprise, _Table
+from ._common import CUSTOM, _aware, _day, _Enterprise, _Table, campaign_start
 
 POINTS = {
     PointsEvent.SUBMITTED: 1,
@@ -49,7 +49,7 @@ def _suggestions(ctx: Context, ent: _Enterprise, projects: list[Project], number
     rows: list[dict[str, Any]] = []
     resubmitted: list[tuple[int, int]] = []  # (index of the copy, index of the original)
     converted_pool = [p for p in projects if p.stage != Stage.PROPOSED]
-    dates = sorted(_day(rng, YEAR_START, ctx.today) for _ in range(ent.counts.suggestions))
+    dates = sorted(_day(rng, campaign_start(ctx), ctx.today) for _ in range(ent.counts.suggestions))
     table = _Table(Suggestion)
     first_id = table.next_id
     for i, day in enumerate(dates):
