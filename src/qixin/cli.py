@@ -333,6 +333,7 @@ def _print_logins(logins: list[tuple[str, str, str]]) -> None:
 def run(addr: str, scale: str) -> None:
     """迁移数据库，首次运行时载入演示数据，然后启动服务。"""
     from django.core.management import call_command
+    from django.utils import timezone
 
     from qixin.demo import seed as demo
 
@@ -345,6 +346,13 @@ def run(addr: str, scale: str) -> None:
         logins = ctx.logins
     else:
         logins = demo.saved_logins()
+        loaded = demo.loaded_on()
+        if loaded is not None and loaded < timezone.localdate():
+            click.secho(
+                f"演示数据载入于 {loaded}，其中的日期不随时间推移；删除数据目录后重新运行，"
+                "即可载入以今天为准的演示数据。",
+                fg="yellow",
+            )
     click.secho(f"\n旗心已启动：http://{addr}/", fg="green", bold=True)
     _print_logins(logins)
     call_command("runserver", addr, use_reloader=False)

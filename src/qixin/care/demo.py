@@ -1,6 +1,8 @@
 """Demo data of this app, a step of `qixin seed-demo` (see qixin.demo.seed): a 连心桥团队 at the
 enterprise and at each department, a QR intake point in every branch's workshop, the year's public
 holidays, and a year of tickets and wishes with their answers, deadlines, ratings and escalations.
+The year is the twelve months up to the day before the demo is loaded (ctx.today): what came in
+lately is still being handled, and a handful are past their deadline (the 逾期 flag shows them).
 
 Bulk inserts of trusted data; the deadlines are computed with the same working-day calendar as the
 services (no per-ticket query)."""
@@ -175,7 +177,7 @@ def seed(ctx: Context) -> None:
         org = point.organization
         respond_due = deadlines.add_working_days(submitted, int(respond_days[kind]), org, overrides)
         close_due = deadlines.add_working_days(submitted, int(close_days[kind]), org, overrides)
-        late = rng.random() < 0.07
+        late = rng.random() < 0.07 and day < ctx.ago(30)  # lapses of the last weeks: the handful below
         answer_hours = rng.randrange(60, 120) if late else rng.randrange(1, 40)
         close_hours = answer_hours + (rng.randrange(24 * 12, 24 * 20) if late else rng.randrange(4, 24 * 9))
         answered_at = submitted + timedelta(hours=answer_hours)
@@ -198,7 +200,7 @@ def seed(ctx: Context) -> None:
         if answered_at < now:
             ticket.first_response_at = answered_at
             ticket.status = TicketStatus.ANSWERED
-        if closed_at < now and rng.random() < 0.95:
+        if closed_at < now:
             ticket.status, ticket.closed_at, ticket.result = (
                 TicketStatus.CLOSED,
                 closed_at,
@@ -219,6 +221,7 @@ def seed(ctx: Context) -> None:
         elif roll < 0.015:
             ticket.moderation = Moderation.HIDDEN
         tickets.append(ticket)
+    _lapsed_lately(ctx, tickets, now)
     # The latest few open submissions wait in the 待审核 queue (a flood from one intake point).
     pending = [t for t in tickets if t.status != TicketStatus.CLOSED and t.moderation == Moderation.VISIBLE]
     for ticket in sorted(pending, key=lambda t: t.submitted_at)[-3:]:
@@ -258,6 +261,23 @@ def seed(ctx: Context) -> None:
         f"  员工心声：{len(teams)}个连心桥团队，{len(points)}个二维码收集点，{len(tickets)}件员工心声，"
         f"{len(wishes)}个心愿（已实现{sum(w.status == WishStatus.FULFILLED for w in wishes)}个）"
     )
+
+
+def _lapsed_lately(ctx: Context, tickets: list[Ticket], now: datetime) -> None:
+    """A handful of the last weeks' tickets are still open past their deadline to close: about one in
+    twenty-five of the open tickets, at least one."""
+    open_count = sum(1 for t in tickets if t.status != TicketStatus.CLOSED)
+    candidates = [
+        t
+        for t in tickets
+        if t.status == TicketStatus.CLOSED
+        and t.moderation == Moderation.VISIBLE
+        and t.close_due < now
+        and t.submitted_at.date() >= ctx.ago(30)
+    ]
+    for ticket in ctx.rng.sample(candidates, min(len(candidates), max(1, open_count // 25))):
+        ticket.status, ticket.closed_at, ticket.result = TicketStatus.ANSWERED, None, ""
+        ticket.rating, ticket.rated_at, ticket.was_overdue = None, None, True
 
 
 def _wish(ctx: Context, ticket: Ticket, members_by_branch: dict[int, list[int]], now: datetime) -> Wish:

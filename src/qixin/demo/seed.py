@@ -27,6 +27,7 @@ from qixin.core.models import Role, RoleGrant, User
 from qixin.core.periods import add_years
 from qixin.core.text import pinyin_full, pinyin_initials
 from qixin.improve import demo as improve_demo
+from qixin.improve.models import Designation, DesignationKind
 from qixin.life import demo as life_demo
 from qixin.mobilize import demo as mobilize_demo
 from qixin.notices import demo as notices_demo
@@ -44,7 +45,6 @@ from qixin.orgs.models import (
 from qixin.people.models import Category, Education, EmploymentStatus, Membership, Person
 
 from .context import DEMO_PASSWORD, Context, Scale
-
 
 SCALES = {
     "small": Scale(1, 12, 330, 1200),
@@ -500,22 +500,68 @@ def run(
     return ctx
 
 
-def saved_logins() -> list[tuple[str, str, str]]:
-    """The demo logins of an already loaded database (for `qixin run` after the first time)."""
-    from qixin.core import access
+def loaded_on() -> date | None:
+    """The day the demo data was loaded (its first login's account was opened then), if it was."""
+    first = (
+        User.objects.exclude(username="system").order_by("id").values_list("date_joined", flat=True).first()
+    )
+    return timezone.localdate(first) if first is not None else None
 
-    labels = {
-        "admin": "系统管理员",
-        "party_worker": "党务工作者",
-        "secretary": "支部书记",
-        "member": "党员",
-        "employee": "员工",
+
+# The demo's logins are the first users it creates (after the system account): admin, dangwu, the
+# branch secretary, a member, an employee (seed_accounts), then improve's caiwu and pingshen.
+DEMO_LOGINS = 7
+DUTY_LABELS = {
+    DesignationKind.VERIFIER: ("财务核定", "的降本节约核定"),
+    DesignationKind.REVIEWER: ("建议评审", "的建议评审"),
+}
+
+
+def saved_logins() -> list[tuple[str, str, str]]:
+    """The demo logins of an already loaded database, as the seed printed them (for `qixin run` every
+    time it starts): each user's role read back from its grant, duty, post or membership."""
+    users = list(
+        User.objects.exclude(username="system")
+        .select_related("person__organization")
+        .order_by("id")[:DEMO_LOGINS]
+    )
+    person_ids = [u.person_id for u in users if u.person_id]
+    grants = {
+        g.user_id: g
+        for g in RoleGrant.objects.filter(user__in=users, role=Role.PARTY_WORKER).select_related(
+            "organization"
+        )
+    }
+    duties = {d.user_id: d for d in Designation.objects.filter(user__in=users).select_related("organization")}
+    posts = {
+        p.person_id: p
+        for p in Position.objects.filter(
+            person_id__in=person_ids, title=PositionTitle.SECRETARY, ended_on__isnull=True
+        ).select_related("organization")
+    }
+    memberships = {
+        m.person_id: m
+        for m in Membership.objects.filter(person_id__in=person_ids, ended_on__isnull=True).select_related(
+            "branch"
+        )
     }
     logins = []
-    users = User.objects.exclude(username="system").select_related("person__organization").order_by("id")[:5]
     for user in users:
-        roles = access.scope_for(user).roles
-        role = next((label for key, label in labels.items() if key in roles), "用户")
-        who = f"{user.person.name}，{user.person.organization.name}" if user.person else user.first_name
-        logins.append((role, user.username, who))
+        person = user.person
+        if user.is_superuser:
+            logins.append(("系统管理员", user.username, "全部数据与设置"))
+        elif user.pk in grants:
+            logins.append(("党务工作者", user.username, f"{grants[user.pk].organization.name}的全部组织"))
+        elif user.pk in duties:
+            duty = duties[user.pk]
+            label, reach = DUTY_LABELS[DesignationKind(duty.kind)]
+            logins.append((label, user.username, f"{user.first_name}，{duty.organization.name}{reach}"))
+        elif person is not None and person.pk in posts:
+            logins.append(("支部书记", user.username, f"{person.name}，{posts[person.pk].organization.name}"))
+        elif person is not None and person.pk in memberships:
+            logins.append(("党员", user.username, f"{person.name}，{memberships[person.pk].branch.name}"))
+        elif person is not None:
+            logins.append(("员工", user.username, f"{person.name}，{person.department}"))
+        else:
+            logins.append(("用户", user.username, user.first_name))
     return logins

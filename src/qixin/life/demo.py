@@ -1,6 +1,9 @@
 """Demo data of this app, a step of `qixin seed-demo` (see qixin.demo.seed): a year of organizational
 life for every branch (and party group), with a realistic share of branches behind, two education
-campaigns, resolutions with some overdue, and full attendance rows for the demo secretary's branch."""
+campaigns, resolutions with some overdue, and full attendance rows for the demo secretary's branch.
+
+Dated from the day the demo is loaded (ctx.today): the twelve months before this one and this one up to
+yesterday are held; what falls on today or later is planned (已安排), so the coming days have meetings."""
 
 from __future__ import annotations
 
@@ -96,13 +99,14 @@ def _people(ctx: Context) -> _People:
 
 
 def _campaigns(ctx: Context, root: Organization, start: date) -> list[Campaign]:
+    year = ctx.last_year_of(3, 1)  # this year's, once it has begun (in March)
     return Campaign.objects.bulk_create(
         [
             Campaign(
                 organization=root,
                 name="“克难奋进、共度时艰”专题教育",
-                starts_on=date(ctx.today.year, 3, 1),
-                ends_on=date(ctx.today.year, 12, 31),
+                starts_on=date(year, 3, 1),
+                ends_on=date(year, 12, 31),
                 required_sessions=2,
                 description="各党支部结合岗位实际开展专题学习和研讨，每个党支部至少开展2次。",
             ),
@@ -125,27 +129,34 @@ def _meetings(
     people: _People,
     campaigns: list[Campaign],
 ) -> list[Meeting]:
-    """A year of each branch's meetings (a few branches fall behind), not yet saved."""
+    """A year of each branch's meetings (a few branches fall behind), not yet saved: the twelve months
+    before this one, and this one (held before today, planned from today)."""
     rng = ctx.rng
-    months = [add_months(start, i) for i in range(12)]
+    months = [add_months(start, i) for i in range(13)]
+    this_month = months[-1]
     topics = list(DEFAULT_TOPICS["topics"])
     meetings: list[Meeting] = []
 
     def add(org: Organization, code: str, day: date, should: int, diligence: float, **extra: object) -> None:
         meetings.append(_meeting(ctx, kinds, topics, org, code, day, should, diligence, **extra))
 
+    # A realistic share of branches falls behind somewhere: one in ten (at least one).
+    laggards = {b.pk for b in rng.sample(ctx.branches, max(1, len(ctx.branches) // 10))}
     for branch in ctx.branches:
         members = people.by_branch.get(branch.pk, [])
         should = len(members)
         if should == 0:
             continue
-        behind = rng.random() < 0.12  # a realistic share of branches falls behind somewhere
+        behind = branch.pk in laggards
         skip = 0.2 if behind else 0.002
         diligence = rng.uniform(0.78, 0.9) if behind else rng.uniform(0.88, 0.98)
         full = sum(1 for m in members if m.category == Category.FULL)
+        theme_planned = False
         for month in months:
             if rng.random() > skip:
-                add(branch, "theme_day", month + timedelta(days=rng.randrange(3, 20)), should, diligence)
+                day = month + timedelta(days=rng.randrange(3, 20))
+                theme_planned = day >= ctx.today
+                add(branch, "theme_day", day, should, diligence)
             if full >= 7 and rng.random() > skip:
                 add(
                     branch,
@@ -190,11 +201,20 @@ def _meetings(
         for code in ("life_meeting", "democratic_review"):
             add(branch, code, date(ctx.today.year - 1, 12, rng.randrange(5, 25)), should, diligence)
             if rng.random() < (0.15 if behind else 0.35):
-                add(branch, code, date(ctx.today.year, 10, rng.randrange(10, 28)), should, diligence)
+                day = date(ctx.today.year, 10, rng.randrange(10, 28))
+                if day < ctx.today:
+                    add(branch, code, day, should, diligence)
         if rng.random() < (0.5 if behind else 0.85):
-            add(branch, "heart_talk", date(ctx.today.year, rng.randrange(3, 10), 15), min(should, 6), 1.0)
-        # what the branch has planned for the coming weeks
-        add(branch, "theme_day", ctx.today + timedelta(days=rng.randrange(3, 20)), should, diligence)
+            add(branch, "heart_talk", ctx.ago(rng.randrange(20, 240)), min(should, 6), 1.0)
+        if not theme_planned:  # this month's is behind it: next month's is planned already
+            day = add_months(this_month, 1) + timedelta(days=rng.randrange(3, 20))
+            add(branch, "theme_day", day, should, diligence)
+        if branch.pk == people.secretary_branch:
+            # The demo secretary has a meeting to prepare in the coming days.
+            week = ctx.today + timedelta(days=7)
+            if not any(m.organization_id == branch.pk and ctx.today <= m.held_on < week for m in meetings):
+                soon = ctx.today + timedelta(days=rng.randrange(1, 7))
+                add(branch, "branch_committee" if full >= 7 else "party_lecture", soon, min(full, 5), 0.95)
     return meetings
 
 

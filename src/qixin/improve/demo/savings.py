@@ -62,7 +62,7 @@ def _ledger(ctx: Context, projects: list[Project], number: int, target: Decimal)
             "status": draft["status"],
             "claimed_at": _aware(draft["occurred"], rng),
             "verified_on": draft["verified_on"] if verified else None,
-            "verification_note": f"财务凭证 2026-{rng.randrange(1, 13):02d}-{rng.randrange(1, 9999):04d}"
+            "verification_note": f"财务凭证 {draft['verified_on']:%Y-%m}-{rng.randrange(1, 9999):04d}"
             if verified
             else "",
             "rejection_reason": "测算依据不足，请补充实施前后的计量数据"
