@@ -551,7 +551,10 @@ def saved_logins() -> list[tuple[str, str, str]]:
         if user.is_superuser:
             logins.append(("系统管理员", user.username, "全部数据与设置"))
         elif user.pk in grants:
-            logins.append(("党务工作者", user.username, f"{grants[user.pk].organization.name}的全部组织"))
+            granted = grants[user.pk].organization
+            logins.append(
+                ("党务工作者", user.username, f"{granted.name}的全部组织" if granted else "全部组织")
+            )
         elif user.pk in duties:
             duty = duties[user.pk]
             label, reach = DUTY_LABELS[DesignationKind(duty.kind)]
