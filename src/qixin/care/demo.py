@@ -221,11 +221,34 @@ def seed(ctx: Context) -> None:
         elif roll < 0.015:
             ticket.moderation = Moderation.HIDDEN
         tickets.append(ticket)
+    # Last night's flood from one intake point waits in the 待审核 queue.
+    point = points[0]
+    for k in range(3):
+        submitted = datetime.combine(ctx.ago(1), time(22, 30 + 2 * k), tzinfo=zone)
+        tickets.append(
+            Ticket(
+                point=point,
+                organization=point.organization,
+                team_id=point.team_id,
+                kind=TicketKind.PROBLEM,
+                body=TEXTS[TicketKind.PROBLEM][0],
+                is_anonymous=True,
+                code_digest=code_digest(code_for(f"demo-flood-{k}-{rng.random()}")),
+                submitted_at=submitted,
+                respond_due=deadlines.add_working_days(
+                    submitted, int(respond_days[TicketKind.PROBLEM]), point.organization, overrides
+                ),
+                close_due=deadlines.add_working_days(
+                    submitted, int(close_days[TicketKind.PROBLEM]), point.organization, overrides
+                ),
+                moderation=Moderation.HELD,
+                hold_reason="同一收集点短时间内提交过多",
+            )
+        )
+    admin = User.objects.filter(username="admin").first()
+    if admin is not None:
+        Notification.objects.create(user=admin, text="有3件提交待审核（疑似刷屏）", created_at=now)
     _lapsed_lately(ctx, tickets, now)
-    # The latest few open submissions wait in the 待审核 queue (a flood from one intake point).
-    pending = [t for t in tickets if t.status != TicketStatus.CLOSED and t.moderation == Moderation.VISIBLE]
-    for ticket in sorted(pending, key=lambda t: t.submitted_at)[-3:]:
-        ticket.moderation, ticket.hold_reason = Moderation.HELD, "同一收集点短时间内提交过多"
     tickets = Ticket.objects.bulk_create(tickets, batch_size=2000)
 
     messages: list[TicketMessage] = []
@@ -326,7 +349,6 @@ def _members(ctx: Context, root_team: CareTeam, dept_teams: dict[str, CareTeam],
         ("党务工作者", "超期升级：诉求（总装一车间休息区）"),
         ("系统管理员", "超期升级：诉求（总装一车间休息区）"),
     ]
-    notes += [("系统管理员", "有3件提交待审核（疑似刷屏）")]
     users = {
         u.username: u for u in User.objects.filter(username__in=[usernames.get(r, "") for r, _ in notes])
     }
