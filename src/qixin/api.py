@@ -22,6 +22,7 @@ from qixin.core.api import ErrorOut, GatedSessionAuth, TokenAuth, error_body, va
 from qixin.core.errors import ApplicationError
 from qixin.core.middleware import unreadable_body_error
 from qixin.core.tabular_api import router as files_router
+from qixin.core.workbench_api import router as workbench_router
 from qixin.improve.api import router as improve_router
 from qixin.life.api import router as life_router
 from qixin.mobilize.api import router as mobilize_router
@@ -122,6 +123,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("", files_router)
+api.add_router("", workbench_router)
 api.add_router("/orgs", orgs_router)
 api.add_router("/people", people_router)
 api.add_router("/life", life_router)

@@ -19,7 +19,7 @@ from django_otp import match_token, user_has_device
 
 from qixin.orgs import selectors as org_selectors
 
-from . import access, listing, selectors, services, tabular_kinds
+from . import access, listing, selectors, services, tabular_kinds, workbench
 from .actions import action, post_action
 from .errors import NotFound, PermissionDenied
 from .forms import ApiTokenForm, AuditFilterForm, PasswordChangeForm, RevokeForm, RoleGrantForm, TokenForm
@@ -35,7 +35,9 @@ def home(request: AuthedRequest) -> HttpResponse:
     scope = access.scope_for(request.user)
     roots = org_selectors.org_roots_for(actor=request.user)
     roles = [ROLE_LABELS.get(r, r) for r in sorted(scope.roles)]
-    return render(request, "core/home.html", {"scope": scope, "roots": roots, "roles": roles})
+    sections = workbench.workbench_for(request.user)
+    context = {"scope": scope, "roots": roots, "roles": roles, "sections": sections}
+    return render(request, "core/home.html", context)
 
 
 @login_required

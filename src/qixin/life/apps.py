@@ -16,7 +16,7 @@ class LifeConfig(AppConfig):
         tabular_kinds.provide(_load_tabular_kinds)
         from django.db.models.signals import post_migrate
 
-        from . import permissions, rulebook  # noqa: F401  (registers the rules and named permissions)
+        from . import permissions, rulebook, workbench  # noqa: F401  (the rules, named permissions, workbench items)
 
         post_migrate.connect(ensure_builtin_kinds, sender=self)
 

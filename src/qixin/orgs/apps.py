@@ -9,7 +9,7 @@ class OrgsConfig(AppConfig):
 
     def ready(self) -> None:
         tabular_kinds.provide(_load_tabular_kinds)
-        from . import health, permissions  # noqa: F401  (define the rules and the permissions)
+        from . import health, permissions, workbench  # noqa: F401  (the rules, the permissions, workbench items)
 
 
 def _load_tabular_kinds() -> None:

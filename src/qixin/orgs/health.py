@@ -53,6 +53,23 @@ class Severity:
 
 SEVERITY_LABELS = {Severity.PROBLEM: "问题", Severity.WARNING: "提醒", Severity.NOTICE: "提示"}
 
+# Each finding in a few words: the health page's filter (?code=) and the workbench's items.
+FINDING_LABELS = {
+    "too_few_full_members": "正式党员不足",
+    "too_many_members": "党员人数超过上限",
+    "committee_missing": "应设未设支部委员会",
+    "committee_not_allowed": "不应设支部委员会",
+    "committee_too_large": "支部委员会人数超过上限",
+    "general_branch_small": "党总支党员人数偏少",
+    "committee_org_small": "基层党委党员人数偏少",
+    "no_secretary": "无书记",
+    "no_election": "无换届记录",
+    "term_overdue": "任期届满",
+    "term_due_soon": "任期即将届满",
+    "probation_overdue": "预备期已满未转正",
+    "lost_contact": "失联满规定月数",
+}
+
 
 @dataclass(frozen=True)
 class Finding:

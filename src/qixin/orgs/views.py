@@ -12,10 +12,11 @@ from django.urls import reverse
 
 from qixin.core import listing
 from qixin.core.actions import action, post_action
+from qixin.core.errors import ApplicationError
 from qixin.core.pages import AuthedRequest, form_page
 from qixin.people import selectors as person_selectors
 
-from . import forms, selectors, services
+from . import forms, health, selectors, services
 from .models import OrgKind
 
 # The tree is not a list; what a search of it finds is, paged like every list.
@@ -52,8 +53,14 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def health_page(request: AuthedRequest, pk: int) -> HttpResponse:
     org = selectors.org_get_for(actor=request.user, pk=pk)
+    code = request.GET.get("code", "")
+    if code and code not in health.FINDING_LABELS:
+        raise ApplicationError("invalid", f"健康检查没有“{code[:40]}”这一项，请从页面上的链接进入。")
     findings = selectors.org_health_for(actor=request.user, org=org)
-    return render(request, "orgs/health.html", {"org": org, "findings": findings})
+    if code:
+        findings = [f for f in findings if f.code == code]
+    context = {"org": org, "findings": findings, "code_label": health.FINDING_LABELS.get(code, "")}
+    return render(request, "orgs/health.html", context)
 
 
 def _org_form(

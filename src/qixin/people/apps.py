@@ -9,7 +9,7 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         tabular_kinds.provide(_load_tabular_kinds)
-        from . import permissions, rulebook  # noqa: F401  (registers the named permissions and the rules)
+        from . import permissions, rulebook, workbench  # noqa: F401  (named permissions, rules, workbench items)
 
 
 def _load_tabular_kinds() -> None:
