@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.urls import reverse
@@ -110,7 +111,7 @@ def workbench_for(actor: Actor) -> list[Section]:
             # The versions are read once, before the first kept source is computed (core.versions).
             snapshot = snapshot or versions.snapshot()
             where = f"workbench:{each.key}:{pk}:{timezone.localdate()}"
-            items = versions.cached(snapshot, each.reads, where, lambda each=each: each.function(actor))
+            items = versions.cached(snapshot, each.reads, where, partial(each.function, actor))
         else:
             items = each.function(actor)
         by_section[each.section].extend(items)

@@ -27,6 +27,8 @@ class SectionOut(Schema):
     items: list[ItemOut]
 
 
-@router.get("/workbench", response={200: list[SectionOut]}, summary="我的工作台：各类待办事项的数量与办理页面")
+@router.get(
+    "/workbench", response={200: list[SectionOut]}, summary="我的工作台：各类待办事项的数量与办理页面"
+)
 def workbench_get(request: AuthedRequest) -> Any:
     return workbench.workbench_for(request.user)
