@@ -12,7 +12,7 @@ from .pages import AuthedRequest
 router = Router(tags=["工作台"])
 
 
-class ItemOut(Schema):
+class WorkbenchItemOut(Schema):
     label: str
     count: int
     url: str
@@ -20,15 +20,17 @@ class ItemOut(Schema):
     note: str
 
 
-class SectionOut(Schema):
+class WorkbenchSectionOut(Schema):
     key: str
     label: str
     pending: int
-    items: list[ItemOut]
+    items: list[WorkbenchItemOut]
 
 
 @router.get(
-    "/workbench", response={200: list[SectionOut]}, summary="我的工作台：各类待办事项的数量与办理页面"
+    "/workbench",
+    response={200: list[WorkbenchSectionOut]},
+    summary="我的工作台：各类待办事项的数量与办理页面",
 )
 def workbench_get(request: AuthedRequest) -> Any:
     return workbench.workbench_for(request.user)
