@@ -15,7 +15,7 @@ from qixin.improve import selectors, services
 from qixin.improve.models import Category, Stage
 from qixin.improve.permissions import duties_for
 
-from .conftest import START
+from .conftest import day_start
 
 
 def items(key, user):
@@ -32,7 +32,11 @@ def ready(user: User) -> User:
 
 def claim(world, project, amount="1000.00"):
     return services.savings_claim(
-        actor=world.worker, project=project, amount=Decimal(amount), occurred_on=START, description="节电"
+        actor=world.worker,
+        project=project,
+        amount=Decimal(amount),
+        occurred_on=day_start(),
+        description="节电",
     )
 
 
@@ -49,15 +53,19 @@ def test_claims_to_verify_are_the_verifiers_pending_list(world, make):
         title="另一公司的照明改造",
         owner=world.outsider_person,
         category=Category.ENERGY,
-        started_on=START,
+        started_on=day_start(),
         savings_target=Decimal("1000"),
     )
     theirs = services.project_move(
-        actor=world.outsider, project=theirs, to_stage=Stage.IMPLEMENTING, on=START
+        actor=world.outsider, project=theirs, to_stage=Stage.IMPLEMENTING, on=day_start()
     )
     claim(world, mine)
     services.savings_claim(
-        actor=world.outsider, project=theirs, amount=Decimal("500"), occurred_on=START, description="节电"
+        actor=world.outsider,
+        project=theirs,
+        amount=Decimal("500"),
+        occurred_on=day_start(),
+        description="节电",
     )
     found = items("improve.savings_to_verify", ready(world.finance))
     assert found == [Item("待核定的节约申报", 1, reverse("improve:savings_pending"))]
