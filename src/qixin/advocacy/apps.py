@@ -8,4 +8,4 @@ class AdvocacyConfig(AppConfig):
     nav = [(_("品牌代言"), "advocacy:index")]
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers the named permissions)
+        from . import permissions, workbench  # noqa: F401  (the named permissions, the workbench)

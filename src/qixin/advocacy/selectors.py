@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from qixin.core import access
 from qixin.core.access import Actor
@@ -18,8 +18,9 @@ from .models import Campaign, Share
 from .permissions import can_view_campaign, own_org_path
 
 
-def campaign_list_for(*, actor: Actor) -> QuerySet[Campaign]:
-    """Campaigns of organizations the actor reads, and campaigns addressed to a subtree above them."""
+def _visible_q(actor: Actor) -> Q:
+    """Campaigns of organizations the actor reads, and campaigns addressed to a subtree above them
+    (one query for the actor's own organization, unless an administrator)."""
     scope = access.scope_for(actor)
     visible = access.org_filter(actor, "organization__path")
     if not scope.is_admin:
@@ -27,8 +28,13 @@ def campaign_list_for(*, actor: Actor) -> QuerySet[Campaign]:
         reached = [*scope.read, own_org_path(actor)]
         above = {p[:i] for p in reached if p for i in range(step, len(p) + 1, step)}
         visible |= Q(organization__path__in=above)
+    return visible
+
+
+def campaign_list_for(*, actor: Actor) -> QuerySet[Campaign]:
+    """Campaigns of organizations the actor reads, and campaigns addressed to a subtree above them."""
     return (
-        Campaign.objects.filter(visible)
+        Campaign.objects.filter(_visible_q(actor))
         .select_related("organization")
         .annotate(
             n_participants=Count("shares__person", distinct=True),
@@ -160,3 +166,19 @@ def participating_orgs_for(
     """Organizations (branches) of the subtree with at least one participant in [start, end)."""
     ids = shares_in_period_for(actor=actor, org=org, start=start, end=end).values("organization_id")
     return Organization.objects.filter(pk__in=ids).order_by("path")
+
+
+# --- the workbench (工作台) -------------------------------------------------------------------------
+
+
+def campaigns_awaiting_me_for(*, actor: Actor, on: date) -> int:
+    """Campaigns going on `on` that the actor sees (campaign_list_for) and has no share in yet."""
+    person_id = access.scope_for(actor).person_id
+    if person_id is None:
+        return 0
+    return (
+        Campaign.objects.filter(_visible_q(actor))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
+        .exclude(Exists(Share.objects.filter(campaign=OuterRef("pk"), person_id=person_id)))
+        .count()
+    )

@@ -13,7 +13,7 @@ class BrandConfig(AppConfig):
 
     def ready(self) -> None:
         tabular_kinds.provide(_load_tabular_kinds)
-        from . import evaluation_rules, permissions  # noqa: F401  (registers the rules and permissions)
+        from . import evaluation_rules, permissions, workbench  # noqa: F401  (rules, permissions, workbench)
 
 
 def _load_tabular_kinds() -> None:

@@ -15,7 +15,7 @@ from qixin.core.errors import NotFound
 from qixin.orgs.models import Organization
 from qixin.people.models import Person
 
-from .models import BrandFramework, Deed, Evaluation, EvaluationEntry, Pillar, Recognition
+from .models import BrandFramework, Deed, Evaluation, EvaluationEntry, EvaluationStatus, Pillar, Recognition
 from .permissions import can_view_org, can_view_person
 
 
@@ -330,3 +330,24 @@ def person_evaluations_for(*, actor: Actor, person: Person) -> list[EvaluationEn
         .select_related("evaluation", "evaluation__branch")
         .order_by("-evaluation__year")
     )
+
+
+# --- the workbench (工作台) -------------------------------------------------------------------------
+
+
+def my_deed_count_for(*, actor: Actor, year: int) -> int:
+    """The actor's own deeds of `year`, as their brand page lists them (person_deeds_for)."""
+    person_id = access.scope_for(actor).person_id
+    if person_id is None:
+        return 0
+    return deed_list_for(actor=actor).filter(person_id=person_id, done_on__year=year).count()
+
+
+def my_self_assessments_due_for(*, actor: Actor) -> int:
+    """The actor's entries in an evaluation still open (民主评议进行中) with no 个人自评 written yet."""
+    person_id = access.scope_for(actor).person_id
+    if person_id is None:
+        return 0
+    return EvaluationEntry.objects.filter(
+        person_id=person_id, evaluation__status=EvaluationStatus.OPEN, self_assessment=""
+    ).count()

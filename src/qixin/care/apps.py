@@ -8,4 +8,4 @@ class CareConfig(AppConfig):
     nav = [(_("员工心声"), "care:index"), (_("心愿墙"), "care:wall")]
 
     def ready(self) -> None:
-        from . import deadlines, permissions  # noqa: F401  (registers the rules and permissions)
+        from . import deadlines, permissions, workbench  # noqa: F401  (registers the rules, permissions, workbench)

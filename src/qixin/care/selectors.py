@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, Q, QuerySet, Subquery, Sum, Value, When
 from django.utils import timezone
 
 from qixin.core import access
@@ -24,6 +24,7 @@ from qixin.core.functions import SecondsBetween
 from qixin.core.models import User
 from qixin.orgs.models import Organization
 from qixin.orgs.selectors import org_list_for, org_roots_for
+from qixin.people.models import Person
 
 from .models import (
     PUBLIC_MESSAGE_KINDS,
@@ -191,6 +192,7 @@ class TicketFilters:
     team: int | None = None
     mine: bool = False
     overdue: bool = False
+    escalated: bool = False  # 上报/升级转来的 (escalated at least once, by hand or past a deadline)
 
 
 def ticket_list_for(*, actor: Actor, filters: TicketFilters | None = None) -> QuerySet[Ticket]:
@@ -210,6 +212,8 @@ def ticket_list_for(*, actor: Actor, filters: TicketFilters | None = None) -> Qu
         tickets = tickets.filter(team_id=filters.team)
     if filters.mine:
         tickets = tickets.filter(assignee_id=getattr(actor, "pk", None))
+    if filters.escalated:
+        tickets = tickets.filter(escalation_level__gt=0)
     now = timezone.now()
     if filters.overdue:
         tickets = tickets.filter(overdue_q(now))
@@ -551,3 +555,73 @@ def claim_branches_for(*, actor: Actor) -> QuerySet[Organization]:
     """The branches the actor may claim a wish for (services.wish_claim: can_claim_for_branch), all of
     them: the claim form lists them."""
     return org_list_for(actor=actor, kind="branch").filter(access.org_filter(actor, "path", level="manage"))
+
+
+# --- the workbench (工作台) -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """The reader's queue as its default list shows it (未办结, 正常): how many, how many late, how
+    many came up by 上报/升级."""
+
+    open: int
+    overdue: int
+    escalated: int
+
+
+def handles_any_ticket(actor: Actor) -> bool:
+    """Whether the actor has a ticket queue at all: a manager of some organization, or a member of a
+    care team (one query for the latter)."""
+    scope = access.scope_for(actor)
+    if scope.is_admin or scope.manage:
+        return True
+    return isinstance(actor, User) and TeamMember.objects.filter(user=actor).exists()
+
+
+def queue_counts_for(*, actor: Actor) -> QueueCounts:
+    """One aggregate over the tickets ticket_list_for shows by default (TicketFilters())."""
+    now = timezone.now()
+    counts = (
+        Ticket.objects.filter(pk__in=Ticket.objects.filter(_ticket_scope(actor)).values("pk"))
+        .exclude(status=TicketStatus.CLOSED)
+        .filter(moderation=Moderation.VISIBLE)
+        .aggregate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=overdue_q(now)),
+            escalated=Count("pk", filter=Q(escalation_level__gt=0)),
+        )
+    )
+    return QueueCounts(counts["open"], counts["overdue"], counts["escalated"])
+
+
+def wishes_to_claim_count_for(*, actor: Actor) -> int:
+    """Wishes still waiting on a wall the actor reads (待认领, shown on the wall): those a branch's
+    manager may claim for the branch."""
+    return (
+        Wish.objects.filter(access.org_filter(actor, "organization__path"))
+        .filter(status=WishStatus.PUBLISHED, ticket__moderation=Moderation.VISIBLE)
+        .count()
+    )
+
+
+def my_claimed_wishes_count_for(*, actor: Actor) -> int:
+    """Wishes the actor claimed for themself and has not yet fulfilled (已认领)."""
+    person_id = access.scope_for(actor).person_id
+    if person_id is None:
+        return 0
+    return Wish.objects.filter(claimed_by_person_id=person_id, status=WishStatus.CLAIMED).count()
+
+
+def intake_point_of_person(person_id: int) -> IntakePoint | None:
+    """The intake point nearest to a person's organization: an active point of an active team at
+    their organization or the closest organization above it (one query). Its public form is the one
+    behind the QR code: nothing of the account goes with what is written there."""
+    own_path = Person.objects.filter(pk=person_id).values("organization__path")[:1]
+    return (
+        IntakePoint.objects.filter(is_active=True, team__is_active=True)
+        .alias(own_path=Subquery(own_path))
+        .filter(own_path__startswith=F("organization__path"))
+        .order_by("-organization__path", "name", "pk")
+        .first()
+    )

@@ -12,7 +12,7 @@ class ImproveConfig(AppConfig):
 
     def ready(self) -> None:
         tabular_kinds.provide(_load_tabular_kinds)
-        from . import permissions, points  # noqa: F401  (define the permissions and the points rules)
+        from . import permissions, points, workbench  # noqa: F401  (permissions, points rules, workbench)
 
 
 def _load_tabular_kinds() -> None:

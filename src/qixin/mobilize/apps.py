@@ -12,7 +12,7 @@ class MobilizeConfig(AppConfig):
 
     def ready(self) -> None:
         tabular_kinds.provide(_load_tabular_kinds)
-        from . import permissions  # noqa: F401  (registers the named permissions)
+        from . import permissions, workbench  # noqa: F401  (the named permissions, the workbench)
 
 
 def _load_tabular_kinds() -> None:

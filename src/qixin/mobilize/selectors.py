@@ -23,6 +23,7 @@ from .models import (
     DeploymentKind,
     Mission,
     MissionKind,
+    MissionStatus,
     ServiceRecord,
     Team,
     TeamMember,
@@ -360,3 +361,24 @@ def person_mobilization_for(*, actor: Actor, person: Person) -> dict[str, Any]:
         "deployments": list(Deployment.objects.filter(person=person).order_by("-starts_on")),
         "hours": ServiceRecord.objects.filter(person=person).aggregate(h=Sum("hours"))["h"] or Decimal(0),
     }
+
+
+# --- the workbench (工作台) -------------------------------------------------------------------------
+
+
+def my_active_assignments_for(*, actor: Actor) -> int:
+    """The actor's parts in missions under way (进行中), as their mobilization page lists them."""
+    person_id = access.scope_for(actor).person_id
+    if person_id is None:
+        return 0
+    return Assignment.objects.filter(person_id=person_id, mission__status=MissionStatus.ACTIVE).count()
+
+
+def my_current_deployments_for(*, actor: Actor, on: date) -> int:
+    """The actor's deployments (派驻) going on `on`: begun, not ended."""
+    person_id = access.scope_for(actor).person_id
+    if person_id is None:
+        return 0
+    return Deployment.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on), person_id=person_id, starts_on__lte=on
+    ).count()

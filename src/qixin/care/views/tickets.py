@@ -38,6 +38,7 @@ def _ticket_filters(request: AuthedRequest) -> selectors.TicketFilters:
         moderation=query_choice(request, "moderation", Moderation.values) or Moderation.VISIBLE,
         mine=request.GET.get("mine") == "1",
         overdue=request.GET.get("overdue") == "1",
+        escalated=request.GET.get("escalated") == "1",
     )
 
 

@@ -66,6 +66,7 @@ from .suggestions import (
     duplicate_queue_for,
     hint_org_for,
     likely_duplicates_of,
+    my_suggestion_counts_for,
     points_of_for,
     review_scope_q,
     similar_suggestions_for,
@@ -75,6 +76,7 @@ from .suggestions import (
     suggestion_list_for,
     suggestion_page_for,
     suggestion_search_for,
+    suggestions_to_review_count_for,
 )
 
 __all__ = [
@@ -126,6 +128,7 @@ __all__ = [
     "hint_org_for",
     "ledger_of",
     "likely_duplicates_of",
+    "my_suggestion_counts_for",
     "overview_for",
     "points_of_for",
     "project_alliances_from_input",
@@ -157,6 +160,7 @@ __all__ = [
     "suggestion_list_for",
     "suggestion_page_for",
     "suggestion_search_for",
+    "suggestions_to_review_count_for",
     "verified_savings_of",
     "verified_savings_subquery",
 ]

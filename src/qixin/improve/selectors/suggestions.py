@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 
 from django.db import connection
@@ -81,6 +82,23 @@ def suggestion_search_for(*, actor: Actor, filters: SuggestionFilters) -> QueryS
     if filters.search:
         return search.by_rank(search.search(rows, filters.search), "-submitted_at", "-id")
     return rows.order_by("-submitted_at", "-id")
+
+
+def suggestions_to_review_count_for(*, actor: Actor) -> int:
+    """How many suggestions wait for the actor's review: the list's 待我评审 (to_review=1)."""
+    return suggestion_search_for(actor=actor, filters=SuggestionFilters(to_review=True)).count()
+
+
+def my_suggestion_counts_for(*, actor: Actor, decided_since: date) -> tuple[int, int]:
+    """The actor's own suggestions (those they are credited for, the list's 我的, mine=1), in one
+    aggregate: how many wait for a decision, and how many were decided since `decided_since`."""
+    if _person_id(actor) is None:
+        return 0, 0
+    counts = suggestion_search_for(actor=actor, filters=SuggestionFilters(mine=True)).aggregate(
+        waiting=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        decided=Count("pk", filter=~Q(status__in=OPEN_STATUSES) & Q(decided_on__gte=decided_since)),
+    )
+    return counts["waiting"], counts["decided"]
 
 
 def review_scope_q(actor: Actor) -> Q:
