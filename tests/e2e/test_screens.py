@@ -106,6 +106,9 @@ def test_the_menu_folds_into_one_button_on_a_phone(live_server, browser, branch_
     menu = page.locator("#main-nav")
     expect(page.get_by_role("button", name="菜单")).to_be_visible()
     expect(menu).to_be_hidden()
+    # the workbench: the secretary's meeting held but not recorded is counted and linked
+    expect(page.get_by_role("heading", name="我的工作台")).to_be_visible()
+    expect(page.get_by_role("link", name="已到时间未记录的会议")).to_be_visible()
     _fits(page, "home", tmp_path)
     page.get_by_role("button", name="菜单").click()
     expect(menu).to_be_visible()
