@@ -77,7 +77,7 @@ def raise_and_follow(actor: Actor) -> list[Item]:
         items.append(
             Item(
                 _("提出员工心声"),
-                0,
+                None,
                 reverse("care:intake", args=[point.token]),
                 note=_("与扫码填写的是同一张表，默认匿名，不与您的账号关联；请记下提交后给出的查询码。"),
             )
@@ -85,7 +85,7 @@ def raise_and_follow(actor: Actor) -> list[Item]:
     items.append(
         Item(
             _("跟进我的员工心声"),
-            0,
+            None,
             reverse("care:follow_lookup"),
             note=_("凭提交时给出的查询码查看答复、补充说明或评价。"),
         )

@@ -39,10 +39,11 @@ SECTIONS = {
 @dataclass(frozen=True)
 class Item:
     """One line of the workbench: `label` (Chinese) with `count`, linked to `url`, the list where the
-    reader does the work. `urgent`: overdue or failing, shown in red when count > 0."""
+    reader does the work. `urgent`: overdue or failing, shown in red when count > 0. `count` None:
+    not a count but a way in (提出员工心声), shown as a link to go."""
 
     label: str
-    count: int
+    count: int | None
     url: str
     urgent: bool = False
     note: str = ""
@@ -98,7 +99,7 @@ class Section:
 
     @property
     def pending(self) -> int:
-        return sum(item.count for item in self.items)
+        return sum(item.count or 0 for item in self.items)
 
 
 def workbench_for(actor: Actor) -> list[Section]:

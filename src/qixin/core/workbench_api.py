@@ -14,7 +14,7 @@ router = Router(tags=["工作台"])
 
 class WorkbenchItemOut(Schema):
     label: str
-    count: int
+    count: int | None  # None: a way in (a form to fill), not a count
     url: str
     urgent: bool
     note: str
