@@ -93,6 +93,7 @@ def world() -> World:
 
 def test_the_member_counts_the_meetings_ahead_of_their_own_branch_only(world):
     before = items_of(world.member)["14天内要参加的组织生活"].count
+    assert before is not None
     soon = timezone.now() + dt.timedelta(days=3)
     meeting = plan(world.a, soon)
     plan(world.b, soon)  # another branch's meeting is not theirs
@@ -130,6 +131,7 @@ def test_the_secretary_counts_the_meetings_past_their_time_without_a_record_of_t
 def test_planning_a_required_meeting_lowers_the_meetings_still_to_plan(world):
     label = "本期规定会议尚未安排"
     before = items_of(world.secretary)[label].count
+    assert before is not None
     assert before > 0  # nothing held yet: this month's 主题党日, this quarter's 党员大会 and 党课 ...
     plan(world.a, timezone.now() + dt.timedelta(minutes=5), code="theme_day")
     after = items_of(world.secretary)[label].count

@@ -24,6 +24,7 @@ from tests.demo.digest import digest
 from qixin.care.models import Moderation, Ticket, TicketStatus
 from qixin.care.permissions import overdue_q
 from qixin.core.periods import Period, add_months
+from qixin.core.rules import rulebook
 from qixin.core.services import system_user
 from qixin.demo import seed as demo
 from qixin.life import selectors as life_selectors
@@ -85,6 +86,12 @@ def test_the_demo_looks_alive_on_the_day_it_is_dated_to(day, monkeypatch):
     _seed(day, monkeypatch)
     admin = system_user()
     root = Organization.objects.get(code="QX")
+
+    # The rules page is headed 八个必过 and lists eight: the article's five and the enterprise's three.
+    branch = Organization.objects.filter(kind=OrgKind.BRANCH).first()
+    assert branch is not None
+    topics = rulebook(branch, day).get("life.topics")
+    assert (topics["name"], len(topics["topics"])) == ("八个必过", 8)
 
     # Organizational life: most branches are up to date this year (a few fall behind, as in a real
     # organization), judged as the compliance page judges them on that day.

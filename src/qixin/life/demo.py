@@ -13,10 +13,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from qixin.core.periods import add_months
+from qixin.core.services import system_user
 from qixin.demo.context import Context
 from qixin.orgs.models import Organization, OrgKind, Position, PositionTitle
 from qixin.people.models import Category, Membership
 
+from . import services
 from .models import Attendance, AttendanceStatus, Campaign, Meeting, MeetingKind, MeetingStatus, Resolution
 from .rulebook import DEFAULT_TOPICS
 
@@ -36,6 +38,9 @@ def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=TZ)
 
 
+DEMO_TOPICS = [*DEFAULT_TOPICS["topics"], "安全生产", "质量提升", "降本增效"]
+
+
 def seed(ctx: Context) -> None:
     kinds = {k.code: k for k in MeetingKind.objects.filter(owner__isnull=True)}
     start = date(ctx.today.year - 1, ctx.today.month, 1)  # one year back from the first of this month
@@ -44,6 +49,15 @@ def seed(ctx: Context) -> None:
         return
     people = _people(ctx)
     campaigns = _campaigns(ctx, root, start)
+    # The enterprise completes the article's five topics to its eight (RULES.md: editable data).
+    services.topics_set(
+        actor=system_user(),
+        org=root,
+        name="八个必过",
+        topics=DEMO_TOPICS,
+        effective_from=start,
+        basis="本企业党委会议决定：在参考文章所列五项之外，补充安全生产、质量提升、降本增效",
+    )
     meetings = _meetings(ctx, kinds, start, people, campaigns)
     Meeting.objects.bulk_create(meetings, batch_size=2000)
     resolutions, attendance = _records(ctx, meetings, people)
@@ -134,7 +148,7 @@ def _meetings(
     rng = ctx.rng
     months = [add_months(start, i) for i in range(13)]
     this_month = months[-1]
-    topics = list(DEFAULT_TOPICS["topics"])
+    topics = list(DEMO_TOPICS)
     meetings: list[Meeting] = []
 
     def add(org: Organization, code: str, day: date, should: int, diligence: float, **extra: object) -> None:
