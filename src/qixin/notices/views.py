@@ -16,10 +16,10 @@ from qixin.core import access, listing
 from qixin.core.actions import action, post_action
 from qixin.core.pages import AuthedRequest, form_page
 from qixin.core.params import query_choice
-from qixin.orgs.selectors import org_from_input
+from qixin.orgs.selectors import org_from_input, org_roots_for
 
 from . import forms, selectors, services
-from .permissions import can_manage_notice
+from .permissions import can_manage_notice, can_publish
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,11 @@ def index(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _own_org_code(request: AuthedRequest) -> str:
+    roots = org_roots_for(actor=request.user)
+    return next((org.code for org in roots if can_publish(request.user, org)), "")
+
+
 @login_required
 def notice_new(request: AuthedRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> HttpResponse:
@@ -87,7 +92,12 @@ def notice_new(request: AuthedRequest) -> HttpResponse:
 
     return form_page(
         request,
-        form=forms.NoticeForm(request.POST or None, request.FILES or None),
+        form=forms.NoticeForm(
+            request.POST or None,
+            request.FILES or None,
+            # the organization the reader keeps, so that a secretary need not know its code
+            initial={"org": request.GET.get("org") or _own_org_code(request)},
+        ),
         context={
             "title": "发布通知",
             "action": request.path,
