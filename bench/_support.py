@@ -33,6 +33,24 @@ def environment(data_dir: Path) -> dict[str, str]:
     return env
 
 
+def start_django(data_dir: Path) -> None:
+    """Start Django in this process on `data_dir`, as the server starts (qixin.wsgi: all loaded, then
+    gc.freeze()), with DEBUG off and any host allowed for the test client."""
+    import importlib
+    import warnings
+
+    os.environ.update(environment(data_dir))
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    warnings.filterwarnings("ignore", message="No directory at")  # static files are not collected here
+    django.setup()
+    importlib.import_module("qixin.wsgi")
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["*"]
+
+
 def qixin(data_dir: Path, *args: str) -> tuple[float, int, str]:
     """Run `qixin ARGS` in a child process: (seconds, peak resident memory of the child in MB, output).
 

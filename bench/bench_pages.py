@@ -12,14 +12,11 @@ Django's test client in this process, with DEBUG off as in production, and repor
 from __future__ import annotations
 
 import argparse
-import importlib
-import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _support import ROOT, environment, percentiles, qixin
+from _support import percentiles, qixin, start_django
 
 
 def main() -> None:
@@ -35,16 +32,8 @@ def main() -> None:
         verdict = "met" if seconds < 60 else "MISSED"
         print(f"seed-demo --scale vw: {seconds:.1f} s (target < 60 s: {verdict}), peak memory {peak_mb} MB")
 
-    os.environ.update(environment(data_dir))
-    sys.path.insert(0, str(ROOT / "src"))
-    import warnings
-
-    import django
-
-    warnings.filterwarnings("ignore", message="No directory at")  # static files are not collected here
-    django.setup()
-    importlib.import_module("qixin.wsgi")  # start-up as the server does it: all loaded, then gc.freeze()
-    from django.conf import settings
+    start_django(data_dir)
+    from django.db.models import Count
     from django.test import Client
     from django.urls import reverse
 
@@ -52,12 +41,11 @@ def main() -> None:
     from qixin.orgs.models import Organization, OrgKind
     from qixin.people.models import Membership
 
-    settings.ALLOWED_HOSTS = ["*"]
     client = Client()
     client.force_login(User.objects.get(username="dangwu"))
     busiest = (
         Organization.objects.filter(kind=OrgKind.BRANCH, dissolved_on__isnull=True)
-        .annotate(n=django.db.models.Count("memberships"))
+        .annotate(n=Count("memberships"))
         .order_by("-n")
         .first()
     )

@@ -18,14 +18,11 @@ items thrown away before each request, as the first reader after any write finds
 from __future__ import annotations
 
 import argparse
-import importlib
-import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _support import ROOT, environment, machine_speed, percentiles, qixin
+from _support import machine_speed, percentiles, qixin, start_django
 
 TARGET_MS = 150
 
@@ -42,16 +39,7 @@ def main() -> None:
         seconds, peak_mb, _ = qixin(data_dir, "seed-demo", "--scale", "vw")
         print(f"seed-demo --scale vw: {seconds:.1f} s, peak memory {peak_mb} MB")
 
-    os.environ.update(environment(data_dir))
-    sys.path.insert(0, str(ROOT / "src"))
-    import warnings
-
-    import django
-
-    warnings.filterwarnings("ignore", message="No directory at")  # static files are not collected here
-    django.setup()
-    importlib.import_module("qixin.wsgi")  # start-up as the server does it: all loaded, then gc.freeze()
-    from django.conf import settings
+    start_django(data_dir)
     from django.core.cache import caches
     from django.db import connection
     from django.test import Client
@@ -61,7 +49,6 @@ def main() -> None:
     from qixin.orgs.models import Organization
     from qixin.people.models import Membership
 
-    settings.ALLOWED_HOSTS = ["*"]
     print(
         f"data: {Organization.objects.count()} organizations, "
         f"{Membership.objects.filter(ended_on__isnull=True).count()} current members"
